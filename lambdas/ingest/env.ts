@@ -1,0 +1,6 @@
+/** Environment variables the ingest Lambda reads; the CDK construct sets exactly these. */
+export const INGEST_ENV = {
+  tokenTableName: 'TOKEN_TABLE_NAME',
+  deliveryStreamName: 'DELIVERY_STREAM_NAME',
+  maxBodyBytes: 'MAX_BODY_BYTES',
+} as const;

@@ -1,0 +1,40 @@
+/**
+ * The seams between domain code and the world. AWS adapters live in `lambdas/aws/`,
+ * local ones in `local/`; the handler and the CLI see only these interfaces.
+ */
+import type { Integration } from './core/integration';
+import type { LakeBatch } from './core/rows';
+import type { TokenRecord } from './core/tokens';
+
+export interface IntegrationStore {
+  /** Throws ConflictError when the schema is taken. */
+  createIntegration(integration: Integration): Promise<void>;
+  getIntegration(schema: string): Promise<Integration | undefined>;
+  listIntegrations(): Promise<Integration[]>;
+  /** Throws NotFoundError for an unknown schema, TokenLimitError past `maxActive` active tokens. */
+  addToken(record: TokenRecord, maxActive: number): Promise<void>;
+  /** Every token of the integration, revoked ones included, oldest first. */
+  listTokens(schema: string): Promise<TokenRecord[]>;
+  /** Idempotent; throws NotFoundError for an unknown schema or token id. Returns the revoked record. */
+  revokeToken(schema: string, tokenId: string, at: Date): Promise<TokenRecord>;
+  /** Lookup by SHA-256 hash (hex); strongly consistent so a new token works at once. */
+  findTokenByHash(tokenHash: string): Promise<TokenRecord | undefined>;
+}
+
+export interface RecordSink {
+  /**
+   * Stores every row durably before resolving. Throws SinkUnavailableError when that cannot be
+   * done; some rows may then have been stored, and the provider's retry may write them again.
+   */
+  write(batch: LakeBatch): Promise<void>;
+}
+
+export interface QueryResult {
+  readonly columns: readonly string[];
+  /** Values are JSON-safe: numbers, strings, booleans, null, arrays and objects. */
+  readonly rows: readonly Record<string, unknown>[];
+}
+
+export interface QueryEngine {
+  query(sql: string): Promise<QueryResult>;
+}
