@@ -5,7 +5,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // ts-jest transpiles only; `tsc --noEmit` in `npm test` does the type checking.
   transform: {
-    '^.+\\.[tj]s$': ['ts-jest', { isolatedModules: true, tsconfig: { allowJs: true } }],
+    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }],
   },
   // @middy/* ships ESM; let ts-jest turn it into CommonJS.
   transformIgnorePatterns: ['/node_modules/(?!@middy/)'],

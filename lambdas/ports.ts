@@ -38,3 +38,10 @@ export interface QueryResult {
 export interface QueryEngine {
   query(sql: string): Promise<QueryResult>;
 }
+
+/** Structured logging, as Powertools' Logger offers it; fields never include a token. */
+export interface AppLogger {
+  info(message: string, ...fields: Record<string, unknown>[]): void;
+  warn(message: string, ...fields: Record<string, unknown>[]): void;
+  error(message: string, ...fields: Record<string, unknown>[]): void;
+}

@@ -1,0 +1,87 @@
+import { bodyFormatOf, type BodyFormat } from './content-type';
+import { MalformedBodyError, PayloadTooLargeError } from './errors';
+import { locateJsonError } from './json-location';
+import { firstInvalidUtf8Offset } from './utf8';
+
+/** One element of a request body, before it is checked and stamped. */
+export interface DecodedRecord {
+  readonly value: unknown;
+  /** The source line, for NDJSON; array elements are re-serialised when their text is needed. */
+  readonly text?: string;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
+
+/**
+ * Splits a request body into records: a JSON object is one, an array one per element, NDJSON one per
+ * non-blank line. Throws 4xx errors for what cannot be parsed at all; what parses is never refused here.
+ */
+export function decodeBody(body: Buffer, contentType: string | undefined, maxBodyBytes: number): DecodedRecord[] {
+  const format = bodyFormatOf(contentType);
+  if (body.length > maxBodyBytes) throw new PayloadTooLargeError(maxBodyBytes);
+  const text = utf8Text(body);
+  if (text.trim() === '') {
+    throw new MalformedBodyError('Request body is empty; send a JSON object, a JSON array of objects, or NDJSON.');
+  }
+  return format === 'ndjson' ? decodeNdjson(text) : decodeJson(text, format);
+}
+
+function utf8Text(body: Buffer): string {
+  const invalidAt = firstInvalidUtf8Offset(body);
+  if (invalidAt !== -1) {
+    throw new MalformedBodyError(`Request body is not valid UTF-8: invalid byte at offset ${invalidAt}; send UTF-8 JSON.`);
+  }
+  const text = body.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+function decodeJson(text: string, format: BodyFormat): DecodedRecord[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // Some senders label NDJSON as JSON (or send no type): accept it when the first line stands alone.
+    if (format !== 'ndjson' && firstLineIsJson(text)) return decodeNdjson(text);
+    const where = locateJsonError(text);
+    throw new MalformedBodyError(`Malformed JSON at line ${where.line}, column ${where.column}: ${where.problem}.`);
+  }
+  return Array.isArray(value) ? value.map((element) => ({ value: element })) : [{ value }];
+}
+
+function firstLineIsJson(text: string): boolean {
+  const lines = nonBlankLines(text);
+  if (lines.length < 2) return false;
+  try {
+    JSON.parse(lines[0].text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function decodeNdjson(text: string): DecodedRecord[] {
+  return nonBlankLines(text).map(({ text: line, number }) => {
+    try {
+      return { value: JSON.parse(line), text: line };
+    } catch {
+      const where = locateJsonError(line);
+      throw new MalformedBodyError(`Malformed NDJSON on line ${number}, column ${where.column}: ${where.problem}.`);
+    }
+  });
+}
+
+function nonBlankLines(text: string): { text: string; number: number }[] {
+  const lines: { text: string; number: number }[] = [];
+  let start = 0;
+  let number = 1;
+  while (start <= text.length) {
+    const end = text.indexOf('\n', start);
+    const stop = end === -1 ? text.length : end;
+    const line = text.slice(start, stop).replace(/\r$/, '');
+    if (line.trim() !== '') lines.push({ text: line, number });
+    if (end === -1) break;
+    start = end + 1;
+    number += 1;
+  }
+  return lines;
+}

@@ -1,0 +1,47 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import {
+  MalformedBodyError,
+  MethodNotAllowedError,
+  PayloadTooLargeError,
+  SinkUnavailableError,
+  StoreUnavailableError,
+  UnauthorizedError,
+  UnsupportedMediaTypeError,
+} from '../core/errors';
+
+export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string };
+
+const STORE_RETRY_AFTER_SECONDS = 5;
+
+export function jsonResponse(statusCode: number, payload: unknown, headers: Record<string, string> = {}): HttpResponse {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(payload),
+  };
+}
+
+/**
+ * The one mapping from errors to HTTP responses. 4xx say what was wrong; 5xx hide their cause
+ * (it is logged instead) and tell the provider to retry.
+ */
+export function errorToResponse(error: unknown): HttpResponse {
+  const fail = (status: number, message: string, headers: Record<string, string> = {}) =>
+    jsonResponse(status, { status: 'ERROR', message }, headers);
+  if (error instanceof MalformedBodyError) return fail(400, error.message);
+  if (error instanceof UnauthorizedError) return fail(401, error.message);
+  if (error instanceof MethodNotAllowedError) return fail(405, error.message, { allow: error.allow });
+  if (error instanceof PayloadTooLargeError) return fail(413, error.message);
+  if (error instanceof UnsupportedMediaTypeError) return fail(415, error.message);
+  if (error instanceof SinkUnavailableError) {
+    return fail(503, 'Events could not be stored right now; retry later.', {
+      'retry-after': String(error.retryAfterSeconds),
+    });
+  }
+  if (error instanceof StoreUnavailableError) {
+    return fail(503, 'Token check is unavailable right now; retry later.', {
+      'retry-after': String(STORE_RETRY_AFTER_SECONDS),
+    });
+  }
+  return fail(500, 'Internal error.');
+}

@@ -1,0 +1,94 @@
+import fc from 'fast-check';
+import { decodeBody } from '../../lambdas/core/decode-body';
+import { MalformedBodyError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../lambdas/core/errors';
+
+const LIMIT = 1024 * 1024;
+const decode = (body: string | Buffer, contentType: string | undefined = 'application/json', limit = LIMIT) =>
+  decodeBody(Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'), contentType, limit);
+const values = (body: string, contentType?: string) => decode(body, contentType).map((record) => record.value);
+
+describe('decodeBody shapes', () => {
+  it('reads a JSON object as one record', () => {
+    expect(values('{"a":1}')).toEqual([{ a: 1 }]);
+  });
+  it('reads a JSON array as one record per element, scalars included', () => {
+    expect(values('[{"a":1},{"a":2},3]')).toEqual([{ a: 1 }, { a: 2 }, 3]);
+  });
+  it('reads an empty array as no records', () => {
+    expect(values('[]')).toEqual([]);
+  });
+  it('reads NDJSON one record per non-blank line, CRLF included, keeping each line text', () => {
+    const records = decode('{"a":1}\r\n\n  \n{"a":2}\n', 'application/x-ndjson');
+    expect(records).toEqual([
+      { value: { a: 1 }, text: '{"a":1}' },
+      { value: { a: 2 }, text: '{"a":2}' },
+    ]);
+  });
+  it('reads NDJSON sent as application/json or without a content type', () => {
+    expect(values('{"a":1}\n{"a":2}')).toEqual([{ a: 1 }, { a: 2 }]);
+    expect(values('{"a":1}\n{"a":2}', undefined)).toEqual([{ a: 1 }, { a: 2 }]);
+  });
+  it('strips a UTF-8 byte order mark', () => {
+    expect(values('\ufeff{"a":1}')).toEqual([{ a: 1 }]);
+  });
+  it('keeps __proto__ and constructor as plain data', () => {
+    const [record] = values('{"__proto__":{"polluted":true},"constructor":{"prototype":1}}') as Record<string, unknown>[];
+    expect(Object.keys(record)).toEqual(['__proto__', 'constructor']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(JSON.stringify(record)).toBe('{"__proto__":{"polluted":true},"constructor":{"prototype":1}}');
+  });
+  it('round-trips any JSON array of objects', () => {
+    fc.assert(
+      fc.property(fc.array(fc.dictionary(fc.string(), fc.jsonValue())), (objects) => {
+        expect(values(JSON.stringify(objects))).toEqual(JSON.parse(JSON.stringify(objects)));
+      }),
+    );
+  });
+});
+
+describe('decodeBody refusals', () => {
+  it.each([[''], ['   \n ']])('refuses the empty body %j', (body) => {
+    expect(() => decode(body)).toThrow(MalformedBodyError);
+    expect(() => decode(body)).toThrow(/empty/);
+  });
+  it.each([
+    ['{"a":}', /line 1, column 6: a value was expected/],
+    ['{"a":1', /line 1, column 7: a closing "}" was expected/],
+    ['{\n  "a": 1,\n}', /line 3, column 1/],
+    ['{"a":1} {"b":2}', /column 9: unexpected text after the JSON value/],
+    ['{"a":1} trailing', /column 9: an invalid symbol/],
+    ["{'a':1}", /line 1, column 2/],
+  ])('says what and where for malformed JSON %j', (body, message) => {
+    expect(() => decode(body)).toThrow(MalformedBodyError);
+    expect(() => decode(body)).toThrow(message);
+  });
+  it('names the NDJSON line that is malformed', () => {
+    expect(() => decode('{"a":1}\n{"a":2}\n{"a":', 'application/x-ndjson')).toThrow(/NDJSON on line 3, column 6/);
+    expect(() => decode('{"a":1}\n\n{"a" 2}')).toThrow(/line 3/);
+  });
+  it('gives the byte offset of invalid UTF-8', () => {
+    const body = Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
+    expect(() => decode(body)).toThrow(MalformedBodyError);
+    expect(() => decode(body)).toThrow(/not valid UTF-8: invalid byte at offset 6/);
+  });
+  it('refuses a body over the limit with 413 and the limit', () => {
+    expect(() => decode('[' + '1,'.repeat(600) + '1]', 'application/json', 1024)).toThrow(PayloadTooLargeError);
+    expect(() => decode('[' + '1,'.repeat(600) + '1]', 'application/json', 1024)).toThrow(/1 KiB limit/);
+  });
+  it.each(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml'])(
+    'refuses content type %s with 415 and the types to use',
+    (contentType) => {
+      expect(() => decode('{"a":1}', contentType)).toThrow(UnsupportedMediaTypeError);
+      expect(() => decode('{"a":1}', contentType)).toThrow(/application\/json/);
+    },
+  );
+  it('refuses a charset other than UTF-8', () => {
+    expect(() => decode('{"a":1}', 'application/json; charset=iso-8859-1')).toThrow(/UTF-8/);
+  });
+  it.each(['application/json; charset=UTF-8', 'application/vnd.api+json', 'application/cloudevents+json', 'text/json', 'application/jsonl'])(
+    'accepts %s',
+    (contentType) => {
+      expect(values('{"a":1}', contentType)).toEqual([{ a: 1 }]);
+    },
+  );
+});

@@ -1,0 +1,175 @@
+import { randomBytes } from 'node:crypto';
+import { SinkUnavailableError, StoreUnavailableError } from '../../lambdas/core/errors';
+import { newIntegration } from '../../lambdas/core/integration';
+import type { LakeBatch } from '../../lambdas/core/rows';
+import { sequenceGenerator } from '../../lambdas/core/sequence';
+import { issueToken } from '../../lambdas/core/tokens';
+import { createIngestHandler, type IngestDependencies } from '../../lambdas/ingest/ingest-handler';
+import type { RecordSink } from '../../lambdas/ports';
+import { lambdaContext, webhookEvent, type EventInput } from '../support/api-events';
+import { MemoryStore } from '../support/memory-store';
+import { RecordingLogger } from '../support/recording-logger';
+
+class CapturingSink implements RecordSink {
+  readonly batches: LakeBatch[] = [];
+  failWith?: Error;
+  async write(batch: LakeBatch): Promise<void> {
+    if (this.failWith) throw this.failWith;
+    this.batches.push(batch);
+  }
+}
+
+const now = new Date('2026-11-23T10:00:00.000Z');
+
+async function setUp(overrides: Partial<IngestDependencies> = {}) {
+  const store = new MemoryStore();
+  const sink = new CapturingSink();
+  const logger = new RecordingLogger();
+  await store.createIntegration(newIntegration({ name: 'Stitch Iterable', primaryKey: 'id' }, now));
+  const { token, record } = issueToken('stitch_iterable', randomBytes, now);
+  await store.addToken(record, 2);
+  const handler = createIngestHandler({
+    store,
+    sink,
+    logger,
+    clock: () => new Date('2026-11-23T10:00:01.000Z'),
+    nextSequence: sequenceGenerator(() => now.getTime()),
+    uuid: () => 'uuid',
+    maxBodyBytes: 64 * 1024,
+    maxRecordBytes: 1000 * 1024,
+    ...overrides,
+  });
+  const send = async (input: EventInput) => {
+    const response = await handler(webhookEvent(input), lambdaContext);
+    return { ...response, json: JSON.parse(response.body) as Record<string, unknown> };
+  };
+  return { store, sink, logger, token, record, send };
+}
+
+describe('ingest handler: the response table', () => {
+  it('200 with records and rejected counts once the rows are stored', async () => {
+    const { sink, token, send } = await setUp();
+    const response = await send({ token, body: '[{"id":1},{"id":2},{"name":"no id"}]' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers).toMatchObject({ 'content-type': 'application/json' });
+    expect(response.json).toEqual({ status: 'OK', records: 2, rejected: 1 });
+    expect(sink.batches).toHaveLength(1);
+    expect(sink.batches[0].schema).toBe('stitch_iterable');
+    expect(sink.batches[0].rows.map((row) => row.table)).toEqual(['data', 'data', '_sdc_rejected']);
+    expect(sink.batches[0].rows[0].record).toMatchObject({ id: 1, _sdc_received_at: '2026-11-23T10:00:00.000Z', _sdc_batched_at: '2026-11-23T10:00:01.000Z' });
+  });
+
+  it('accepts the token as Bearer and as the Basic auth password', async () => {
+    const { token, send } = await setUp();
+    const bearer = await send({ headers: { authorization: `Bearer ${token}` }, body: '{"id":1}' });
+    const basic = await send({ headers: { authorization: `Basic ${Buffer.from(`iterable:${token}`).toString('base64')}` }, body: '{"id":1}' });
+    expect([bearer.statusCode, basic.statusCode]).toEqual([200, 200]);
+  });
+
+  it('reads a base64-encoded body as API Gateway sends it', async () => {
+    const { token, send } = await setUp();
+    const response = await send({ token, body: Buffer.from('{"id":"é"}') });
+    expect(response.json).toEqual({ status: 'OK', records: 1, rejected: 0 });
+  });
+
+  it.each([
+    ['empty body', '', /empty/],
+    ['malformed JSON', '{"id":', /line 1, column 7/],
+  ])('400 for %s, with what and where', async (_case, body, message) => {
+    const { sink, token, send } = await setUp();
+    const response = await send({ token, body });
+    expect(response.statusCode).toBe(400);
+    expect(response.json).toEqual({ status: 'ERROR', message: expect.stringMatching(message) });
+    expect(sink.batches).toHaveLength(0);
+  });
+
+  it('400 for invalid UTF-8', async () => {
+    const { token, send } = await setUp();
+    const response = await send({ token, body: Buffer.from([0x7b, 0xff, 0x7d]) });
+    expect(response.statusCode).toBe(400);
+    expect(response.json.message).toMatch(/UTF-8/);
+  });
+
+  it('401 for a missing, malformed, unknown or revoked token', async () => {
+    const { store, record, token, send } = await setUp();
+    const unknown = issueToken('stitch_iterable', randomBytes, now).token;
+    const missing = await send({ body: '{"id":1}' });
+    const malformed = await send({ token: 'not-a-token', body: '{"id":1}' });
+    const stranger = await send({ token: unknown, body: '{"id":1}' });
+    await store.revokeToken('stitch_iterable', record.tokenId, now);
+    const revoked = await send({ token, body: '{"id":1}' });
+    for (const response of [missing, malformed, stranger, revoked]) {
+      expect(response.statusCode).toBe(401);
+      expect(response.json.status).toBe('ERROR');
+    }
+    expect(stranger.json.message).toMatch(/unknown or revoked/);
+  });
+
+  it('405 with Allow: POST for any other method', async () => {
+    const { token, send } = await setUp();
+    const response = await send({ method: 'GET', token });
+    expect(response.statusCode).toBe(405);
+    expect(response.headers).toMatchObject({ allow: 'POST' });
+  });
+
+  it('413 for a body over the limit', async () => {
+    const { token, send } = await setUp();
+    const response = await send({ token, body: JSON.stringify({ id: 1, pad: 'x'.repeat(70 * 1024) }) });
+    expect(response.statusCode).toBe(413);
+    expect(response.json.message).toMatch(/64 KiB limit/);
+  });
+
+  it('415 for a content type that is not JSON', async () => {
+    const { token, send } = await setUp();
+    const response = await send({ token, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1' });
+    expect(response.statusCode).toBe(415);
+    expect(response.json.message).toMatch(/application\/json/);
+  });
+
+  it('503 with Retry-After when the sink cannot store the rows, without the cause in the body', async () => {
+    const { sink, logger, token, send } = await setUp();
+    sink.failWith = new SinkUnavailableError('Firehose refused 3 of 3 rows', 7, { cause: new Error('ThrottlingException') });
+    const response = await send({ token, body: '{"id":1}' });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers).toMatchObject({ 'retry-after': '7' });
+    expect(response.body).not.toMatch(/Firehose|Throttling/);
+    expect(logger.lines.join('\n')).toMatch(/ThrottlingException/);
+  });
+
+  it('503 with Retry-After when the token store is unavailable', async () => {
+    const { store, token, send } = await setUp();
+    store.findTokenByHash = async () => {
+      throw new StoreUnavailableError('DynamoDB throttled');
+    };
+    const response = await send({ token, body: '{"id":1}' });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers).toMatchObject({ 'retry-after': '5' });
+  });
+
+  it('500 hides an unexpected error', async () => {
+    const { sink, token, send } = await setUp();
+    sink.failWith = new TypeError('secret internals');
+    const response = await send({ token, body: '{"id":1}' });
+    expect(response.statusCode).toBe(500);
+    expect(response.body).not.toContain('secret internals');
+  });
+
+  it('200 and nothing written for an empty array', async () => {
+    const { sink, token, send } = await setUp();
+    const response = await send({ token, body: '[]' });
+    expect(response.json).toEqual({ status: 'OK', records: 0, rejected: 0 });
+    expect(sink.batches).toHaveLength(0);
+  });
+
+  it('never logs the token, whatever the outcome', async () => {
+    const { logger, sink, token, send } = await setUp();
+    await send({ token, body: '{"id":1}' });
+    await send({ token, body: '{"id":' });
+    await send({ token: token.slice(0, -1) + 'A', body: '{"id":1}' });
+    await send({ headers: { authorization: `Bearer ${token}` }, method: 'PUT' });
+    sink.failWith = new SinkUnavailableError('down');
+    await send({ token, body: '{"id":1}' });
+    expect(logger.lines.length).toBeGreaterThanOrEqual(5);
+    for (const line of logger.lines) expect(line).not.toContain(token.slice(4, 20));
+  });
+});

@@ -1,0 +1,154 @@
+import fc from 'fast-check';
+import type { DecodedRecord } from '../../lambdas/core/decode-body';
+import type { Integration } from '../../lambdas/core/integration';
+import { sequenceGenerator } from '../../lambdas/core/sequence';
+import { stampRecords, type StampContext } from '../../lambdas/core/stamp';
+
+const integration = (primaryKey?: string): Integration => ({
+  name: 'Shop',
+  schema: 'shop',
+  type: 'webhooks',
+  tableVersion: 3,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  ...(primaryKey ? { primaryKey } : {}),
+});
+
+function context(overrides: Partial<StampContext> = {}): StampContext {
+  let sequence = 1_000_000;
+  let uuid = 0;
+  return {
+    integration: integration('id'),
+    receivedAt: new Date('2026-11-23T23:59:59.900Z'),
+    batchedAt: new Date('2026-11-24T00:00:00.100Z'),
+    nextSequence: () => ++sequence,
+    uuid: () => `uuid-${++uuid}`,
+    maxRecordBytes: 1000 * 1024,
+    ...overrides,
+  };
+}
+const records = (...values: unknown[]): DecodedRecord[] => values.map((value) => ({ value }));
+
+describe('stampRecords', () => {
+  it('stamps every _sdc column of the contract on rows of data', () => {
+    const result = stampRecords(records({ id: 1, email: 'a@b.c' }), context());
+    expect(result).toEqual({
+      records: 1,
+      rejected: 0,
+      rows: [
+        {
+          table: 'data',
+          dt: '2026-11-23',
+          record: {
+            id: 1,
+            email: 'a@b.c',
+            _sdc_received_at: '2026-11-23T23:59:59.900Z',
+            _sdc_batched_at: '2026-11-24T00:00:00.100Z',
+            _sdc_sequence: 1_000_001,
+            _sdc_table_version: 3,
+          },
+        },
+      ],
+    });
+  });
+
+  it('adds a __sdc_primary_key UUID only when the integration has no primary key', () => {
+    const withKey = stampRecords(records({ id: 1 }), context());
+    const withoutKey = stampRecords(records({ a: 1 }, { a: 1 }), context({ integration: integration() }));
+    expect(withKey.rows[0].record).not.toHaveProperty('__sdc_primary_key');
+    expect(withoutKey.rows.map((row) => row.record.__sdc_primary_key)).toEqual(['uuid-1', 'uuid-2']);
+  });
+
+  it('gives sequences in body order, rejected rows included', () => {
+    const result = stampRecords(records({ id: 1 }, 'oops', { id: 2 }), context());
+    expect(result.rows.map((row) => [row.table, row.record._sdc_sequence])).toEqual([
+      ['data', 1_000_001],
+      ['_sdc_rejected', 1_000_002],
+      ['data', 1_000_003],
+    ]);
+  });
+
+  it.each([
+    ['a string', 'oops', /record is a string, not a JSON object/],
+    ['an array', [1, 2], /record is an array, not a JSON object/],
+    ['null', null, /record is null, not a JSON object/],
+    ['missing primary key', { email: 'x' }, /primary key field "id" is missing or null/],
+    ['null primary key', { id: null }, /primary key field "id" is missing or null/],
+    ['object primary key', { id: { nested: 1 } }, /must be a string, number or boolean/],
+    ['reserved _sdc field', { id: 1, _sdc_sequence: 5 }, /field "_sdc_sequence" is reserved/],
+    ['reserved __sdc field', { id: 1, __SDC_primary_key: 'x' }, /field "__SDC_primary_key" is reserved/],
+    ['colliding names', { id: 1, Email: 'a', email: 'b' }, /fields "Email" and "email" collide/],
+  ])('routes %s to _sdc_rejected with the reason and the raw text', (_case, value, reason) => {
+    const result = stampRecords(records(value), context());
+    expect(result).toMatchObject({ records: 0, rejected: 1 });
+    expect(result.rows[0]).toEqual({
+      table: '_sdc_rejected',
+      dt: '2026-11-23',
+      record: {
+        _sdc_rejected_at: '2026-11-24T00:00:00.100Z',
+        reason: expect.stringMatching(reason),
+        record: JSON.stringify(value),
+        _sdc_received_at: '2026-11-23T23:59:59.900Z',
+        _sdc_sequence: 1_000_001,
+      },
+    });
+  });
+
+  it('keeps the original line text of an NDJSON record it rejects', () => {
+    const result = stampRecords([{ value: [1], text: '[1]   ' }], context());
+    expect(result.rows[0].record.record).toBe('[1]   ');
+  });
+
+  it('rejects a record over the size limit and cuts its text to fit, on a character boundary', () => {
+    const big = { id: 1, text: 'é'.repeat(6000) };
+    const result = stampRecords(records(big, { id: 2 }), context({ maxRecordBytes: 8 * 1024 }));
+    expect(result).toMatchObject({ records: 1, rejected: 1 });
+    const rejected = result.rows[0].record;
+    expect(rejected.reason).toMatch(/record is \d+ bytes once stamped; the most a record may be is 8 KiB/);
+    const text = rejected.record as string;
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(4 * 1024);
+    expect(JSON.stringify(big).startsWith(text)).toBe(true);
+    expect(text).not.toContain('\uFFFD');
+  });
+
+  it('keeps __proto__ as a plain field of the row', () => {
+    const value = JSON.parse('{"id":1,"__proto__":{"admin":true}}');
+    const row = stampRecords(records(value), context()).rows[0].record;
+    expect(Object.prototype.hasOwnProperty.call(row, '__proto__')).toBe(true);
+    expect(JSON.parse(JSON.stringify(row)).__proto__).toEqual({ admin: true });
+  });
+
+  it('counts every record once, as stored or rejected', () => {
+    fc.assert(
+      fc.property(fc.array(fc.jsonValue(), { maxLength: 30 }), (values) => {
+        const result = stampRecords(records(...values), context({ integration: integration() }));
+        expect(result.records + result.rejected).toBe(values.length);
+        expect(result.rows).toHaveLength(values.length);
+      }),
+    );
+  });
+});
+
+describe('sequenceGenerator', () => {
+  it('is epoch milliseconds x 1000 plus a counter', () => {
+    const next = sequenceGenerator(() => 1_700_000_000_000);
+    expect([next(), next(), next()]).toEqual([1_700_000_000_000_000, 1_700_000_000_000_001, 1_700_000_000_000_002]);
+  });
+  it('moves to the new millisecond when the clock does', () => {
+    let now = 1_000;
+    const next = sequenceGenerator(() => now);
+    next();
+    now = 1_001;
+    expect(next()).toBe(1_001_000);
+  });
+  it('stays strictly increasing when the clock stalls or steps back', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1_600_000_000_000, max: 1_900_000_000_000 }), { minLength: 2, maxLength: 200 }), (clock) => {
+        let i = 0;
+        const next = sequenceGenerator(() => clock[i++ % clock.length]);
+        const values = clock.map(() => next());
+        values.forEach((value, k) => k > 0 && expect(value).toBeGreaterThan(values[k - 1]));
+        values.forEach((value) => expect(Number.isSafeInteger(value)).toBe(true));
+      }),
+    );
+  });
+});
