@@ -6,7 +6,7 @@ import { isJsonObject, type JsonObject, type LakeRow } from './rows';
 
 /** Firehose's record limit; applied on every runtime so the same events load locally and on AWS. */
 export const DEFAULT_MAX_RECORD_BYTES = 1000 * 1024;
-/** Room left in a rejected row for its other columns when the raw record text is cut. */
+/** Room left in a rejected row for its other columns (and a sink's routing field) when the raw text is cut. */
 const REJECTED_OVERHEAD_BYTES = 4 * 1024;
 const RESERVED_FIELD = /^_?_sdc/i;
 
@@ -58,13 +58,10 @@ export function stampRecords(records: readonly DecodedRecord[], ctx: StampContex
     rows.push({
       table: REJECTED_TABLE,
       dt,
-      record: {
-        _sdc_rejected_at: batchedAt,
-        reason,
-        record: rawText(decoded, ctx.maxRecordBytes - REJECTED_OVERHEAD_BYTES),
-        _sdc_received_at: receivedAt,
-        _sdc_sequence: sequence,
-      },
+      record: rejectedRecord(
+        { rejectedAt: batchedAt, reason, text: decoded.text ?? JSON.stringify(decoded.value), receivedAt, sequence },
+        ctx.maxRecordBytes,
+      ),
     });
   }
   return { rows, records: rows.length - rejected, rejected };
@@ -96,9 +93,45 @@ function describe(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-function rawText(decoded: DecodedRecord, maxBytes: number): string {
-  const text = decoded.text ?? JSON.stringify(decoded.value);
-  if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
-  // Cut on a character boundary so the stored text stays valid UTF-8.
-  return new TextDecoder().decode(Buffer.from(text, 'utf8').subarray(0, maxBytes)).replace(/\uFFFD$/, '');
+export interface RejectedFields {
+  readonly rejectedAt: string;
+  readonly reason: string;
+  /** The raw record text, cut here if it is too long. */
+  readonly text: string;
+  readonly receivedAt: unknown;
+  readonly sequence: unknown;
+}
+
+/**
+ * A row of `_sdc_rejected`. Shared with the record sinks, which reject the rare record that their
+ * routing fields push over the limit. The text is cut so the whole row stays under `maxRecordBytes`.
+ */
+export function rejectedRecord(fields: RejectedFields, maxRecordBytes: number): JsonObject {
+  return {
+    _sdc_rejected_at: fields.rejectedAt,
+    reason: fields.reason,
+    record: cutToJsonBytes(fields.text, maxRecordBytes - REJECTED_OVERHEAD_BYTES),
+    _sdc_received_at: fields.receivedAt,
+    _sdc_sequence: fields.sequence,
+  };
+}
+
+/**
+ * Cuts text on a character boundary so that, serialised as a JSON string, it takes at most `maxBytes`.
+ * Escapes count: raw JSON text full of quotes or backslashes nearly doubles when serialised again.
+ */
+function cutToJsonBytes(text: string, maxBytes: number): string {
+  let cut = text;
+  let size = jsonBytes(cut);
+  while (size > maxBytes && cut !== '') {
+    const budget = Math.floor((Buffer.byteLength(cut, 'utf8') * maxBytes) / size);
+    // Decoding a cut buffer leaves one U+FFFD for a split character; drop it to stay valid UTF-8.
+    cut = new TextDecoder().decode(Buffer.from(cut, 'utf8').subarray(0, budget)).replace(/\uFFFD$/, '');
+    size = jsonBytes(cut);
+  }
+  return cut;
+}
+
+function jsonBytes(text: string): number {
+  return Buffer.byteLength(JSON.stringify(text), 'utf8');
 }

@@ -1,0 +1,41 @@
+import { resolve } from 'node:path';
+import type { IntegrationStore, QueryResult } from '../lambdas/ports';
+import { DuckDbQueryEngine } from '../local/duckdb-engine';
+import { openLocalStore } from '../local/local-store';
+import { findRunningServer } from '../local/runtime-file';
+
+/** What a command needs, wherever Hooklake runs: the store, the lake's SQL, the webhook base URL. */
+export interface Backend {
+  readonly store: IntegrationStore;
+  /** Base URL that webhook URLs are built on, and whether a server is known to answer there. */
+  readonly webhookBaseUrl: string;
+  readonly serverRunning: boolean;
+  query(sql: string): Promise<QueryResult>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_LOCAL_BASE_URL = 'http://127.0.0.1:8080';
+
+export async function openLocalBackend(dataDir: string): Promise<Backend> {
+  const directory = resolve(dataDir);
+  const running = await findRunningServer(directory);
+  const local = await openLocalStore(directory);
+  return {
+    store: local.store,
+    webhookBaseUrl: running?.url ?? DEFAULT_LOCAL_BASE_URL,
+    serverRunning: running !== undefined,
+    async query(sql) {
+      const engine = await DuckDbQueryEngine.open(directory, await local.store.listIntegrations());
+      try {
+        return await engine.query(sql);
+      } finally {
+        await engine.close();
+      }
+    },
+    close: () => local.close(),
+  };
+}
+
+export function webhookUrl(baseUrl: string, token: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/v1/hooks/${token}`;
+}

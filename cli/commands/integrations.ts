@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import type { Command } from 'commander';
+import { assertSchemaName, newIntegration, type Integration } from '../../lambdas/core/integration';
+import { NotFoundError } from '../../lambdas/core/errors';
+import { isActive, issueToken, MAX_ACTIVE_TOKENS } from '../../lambdas/core/tokens';
+import { webhookUrl, type Backend } from '../backend';
+import type { CliIo } from '../io';
+import { printJson, printTable } from '../output';
+import { withBackend, type OpenBackend } from '../with-backend';
+import { printNewToken } from './token-output';
+
+export function registerIntegrations(program: Command, io: CliIo, open: OpenBackend): void {
+  const integrations = program.command('integrations').description('create and inspect integrations (one schema each)');
+
+  integrations
+    .command('create')
+    .description('create an integration and its first webhook URL (the token in it is shown once)')
+    .argument('<name>', 'display name, e.g. "Stitch Iterable"; the schema is derived from it (stitch_iterable)')
+    .option('--primary-key <field>', 'top-level field that identifies an event; data_latest keeps its latest version')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExample:\n  $ hooklake integrations create "Stitch Iterable" --primary-key messageId')
+    .action(async (name: string, options: { primaryKey?: string; json?: boolean }, command: Command) =>
+      withBackend(command, open, async (backend) => {
+        const integration = newIntegration({ name, primaryKey: options.primaryKey }, new Date());
+        await backend.store.createIntegration(integration);
+        const issued = issueToken(integration.schema, randomBytes, new Date());
+        await backend.store.addToken(issued.record, MAX_ACTIVE_TOKENS);
+        const url = webhookUrl(backend.webhookBaseUrl, issued.token);
+        if (options.json) return printJson(io, { integration, tokenId: issued.record.tokenId, token: issued.token, webhookUrl: url });
+        io.out(`Created integration "${integration.name}"`);
+        io.out(`  schema:       ${integration.schema}`);
+        io.out(`  primary key:  ${integration.primaryKey ?? '(none: each row gets a __sdc_primary_key UUID)'}`);
+        printNewToken(io, backend, issued.record.tokenId, url);
+        io.out(`\nQuery it:\n  npx tsx bin/hooklake.ts query "SELECT * FROM ${integration.schema}.data"`);
+      }),
+    );
+
+  integrations
+    .command('list')
+    .description('list every integration')
+    .option('--json', 'print the result as JSON')
+    .action(async (options: { json?: boolean }, command: Command) =>
+      withBackend(command, open, async (backend) => {
+        const rows = await Promise.all((await backend.store.listIntegrations()).map((i) => summary(backend, i)));
+        if (options.json) return printJson(io, rows);
+        if (rows.length === 0) return io.err('No integrations yet. Create one: hooklake integrations create "My Webhooks"');
+        printTable(io, ['schema', 'name', 'type', 'primaryKey', 'activeTokens', 'createdAt'], rows, 'integration');
+      }),
+    );
+
+  integrations
+    .command('show')
+    .description('show one integration and its tokens')
+    .argument('<schema>', 'schema of the integration, as "integrations list" prints it')
+    .option('--json', 'print the result as JSON')
+    .action(async (schema: string, options: { json?: boolean }, command: Command) =>
+      withBackend(command, open, async (backend) => {
+        const integration = await backend.store.getIntegration(assertSchemaName(schema));
+        if (!integration) throw new NotFoundError(`No integration with schema "${schema}"; see "hooklake integrations list".`);
+        const tokens = await backend.store.listTokens(integration.schema);
+        const publicTokens = tokens.map(({ tokenId, createdAt, revokedAt }) => ({ tokenId, createdAt, revokedAt: revokedAt ?? null }));
+        if (options.json) return printJson(io, { ...integration, tokens: publicTokens });
+        io.out(`${integration.name}`);
+        io.out(`  schema:         ${integration.schema}`);
+        io.out(`  type:           ${integration.type}`);
+        io.out(`  primary key:    ${integration.primaryKey ?? '(none: __sdc_primary_key)'}`);
+        io.out(`  table version:  ${integration.tableVersion}`);
+        io.out(`  created:        ${integration.createdAt}`);
+        io.out(`  tables:         ${integration.schema}.data, ${integration.schema}.data_latest, ${integration.schema}._sdc_rejected`);
+        io.out(`  webhook URL:    ${webhookUrl(backend.webhookBaseUrl, '<token>')}`);
+        io.out('');
+        printTable(io, ['tokenId', 'createdAt', 'revokedAt'], publicTokens, 'token');
+      }),
+    );
+}
+
+async function summary(backend: Backend, integration: Integration) {
+  const tokens = await backend.store.listTokens(integration.schema);
+  return {
+    schema: integration.schema,
+    name: integration.name,
+    type: integration.type,
+    primaryKey: integration.primaryKey ?? null,
+    activeTokens: tokens.filter(isActive).length,
+    createdAt: integration.createdAt,
+  };
+}

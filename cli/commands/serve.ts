@@ -1,0 +1,77 @@
+import { resolve } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Option, type Command } from 'commander';
+import { positiveInteger } from '../../lambdas/core/config-values';
+import { DEFAULT_MAX_BODY_BYTES } from '../../lambdas/core/decode-body';
+import { ValidationError } from '../../lambdas/core/errors';
+import type { IntegrationStore } from '../../lambdas/ports';
+import { startLocalHooklake } from '../../local/start-local';
+import type { CliIo } from '../io';
+
+interface ServeOptions {
+  port: string;
+  host: string;
+  maxBodyBytes: string;
+}
+
+export function registerServe(program: Command, io: CliIo): void {
+  program
+    .command('serve')
+    .description('receive webhooks on this machine and land them in the local lake (npm start runs this)')
+    .addOption(new Option('--port <port>', 'TCP port to listen on').default('8080').env('HOOKLAKE_PORT'))
+    .addOption(new Option('--host <host>', 'address to listen on; 0.0.0.0 to accept other machines').default('127.0.0.1').env('HOOKLAKE_HOST'))
+    .addOption(
+      new Option('--max-body-bytes <bytes>', 'largest request body accepted (413 above it)')
+        .default(String(DEFAULT_MAX_BODY_BYTES))
+        .env('HOOKLAKE_MAX_BODY_BYTES'),
+    )
+    .action(async (options: ServeOptions, command: Command) => {
+      const { dataDir } = command.optsWithGlobals<{ dataDir: string }>();
+      const port = Number(options.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        throw new ValidationError(`--port must be a whole number from 0 to 65535, got "${options.port}".`);
+      }
+      const running = await startLocalHooklake({
+        dataDir: resolve(dataDir),
+        port,
+        host: options.host,
+        maxBodyBytes: positiveInteger('--max-body-bytes', options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES),
+        logger: new Logger({ serviceName: 'hooklake' }),
+      });
+      await printBanner(io, running.url, resolve(dataDir), running.store);
+      await untilStopped();
+      io.err('Stopping: finishing requests in flight...');
+      await running.close();
+      io.err('Stopped.');
+    });
+}
+
+async function printBanner(io: CliIo, url: string, dataDir: string, store: IntegrationStore): Promise<void> {
+  io.out(`Hooklake is receiving webhooks at ${url}/v1/hooks/<token>`);
+  io.out(`Data directory: ${dataDir} (lake files under lake/, query them with "npx tsx bin/hooklake.ts query")`);
+  const integrations = await store.listIntegrations();
+  if (integrations.length === 0) {
+    io.out('\nNo integrations yet. In another terminal, create one; it prints your webhook URL:');
+    io.out('  npx tsx bin/hooklake.ts integrations create "My Webhooks"');
+    io.out('Then send it an event (put the URL it printed in place of <webhook-url>):');
+    io.out(`  curl -X POST -H 'Content-Type: application/json' -d '[{"event":"signup","email":"a@example.com"}]' <webhook-url>`);
+    io.out('And read it back:');
+    io.out('  npx tsx bin/hooklake.ts query "SELECT * FROM my_webhooks.data"');
+  } else {
+    io.out(`\nIntegrations: ${integrations.map((i) => i.schema).join(', ')}`);
+    io.out('Tokens are shown only when made; for a new URL: npx tsx bin/hooklake.ts tokens create <schema>');
+  }
+  io.out('\nPress Ctrl+C to stop.\n');
+}
+
+function untilStopped(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

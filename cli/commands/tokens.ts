@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import type { Command } from 'commander';
+import { NotFoundError } from '../../lambdas/core/errors';
+import { assertSchemaName } from '../../lambdas/core/integration';
+import { issueToken, MAX_ACTIVE_TOKENS } from '../../lambdas/core/tokens';
+import { webhookUrl, type Backend } from '../backend';
+import type { CliIo } from '../io';
+import { printJson, printTable } from '../output';
+import { withBackend, type OpenBackend } from '../with-backend';
+import { printNewToken } from './token-output';
+
+export function registerTokens(program: Command, io: CliIo, open: OpenBackend): void {
+  const tokens = program
+    .command('tokens')
+    .description(`manage webhook tokens (at most ${MAX_ACTIVE_TOKENS} active per integration, so one can be rotated)`);
+
+  tokens
+    .command('create')
+    .description('make a new token and print its webhook URL (shown once)')
+    .argument('<schema>', 'schema of the integration')
+    .option('--json', 'print the result as JSON')
+    .action(async (schema: string, options: { json?: boolean }, command: Command) =>
+      withBackend(command, open, async (backend) => {
+        await requireIntegration(backend, schema);
+        const issued = issueToken(schema, randomBytes, new Date());
+        await backend.store.addToken(issued.record, MAX_ACTIVE_TOKENS);
+        const url = webhookUrl(backend.webhookBaseUrl, issued.token);
+        if (options.json) return printJson(io, { schema, tokenId: issued.record.tokenId, token: issued.token, webhookUrl: url });
+        io.out(`New token for ${schema}`);
+        printNewToken(io, backend, issued.record.tokenId, url);
+      }),
+    );
+
+  tokens
+    .command('list')
+    .description('list the tokens of an integration (ids only: tokens are never stored)')
+    .argument('<schema>', 'schema of the integration')
+    .option('--json', 'print the result as JSON')
+    .action(async (schema: string, options: { json?: boolean }, command: Command) =>
+      withBackend(command, open, async (backend) => {
+        await requireIntegration(backend, schema);
+        const rows = (await backend.store.listTokens(schema)).map(({ tokenId, createdAt, revokedAt }) => ({
+          tokenId,
+          status: revokedAt ? 'revoked' : 'active',
+          createdAt,
+          revokedAt: revokedAt ?? null,
+        }));
+        if (options.json) return printJson(io, rows);
+        printTable(io, ['tokenId', 'status', 'createdAt', 'revokedAt'], rows, 'token');
+      }),
+    );
+
+  tokens
+    .command('revoke')
+    .description('revoke a token: its webhook URL answers 401 from now on')
+    .argument('<schema>', 'schema of the integration')
+    .argument('<token-id>', 'id from "tokens list", e.g. tok_1a2b3c4d5e6f')
+    .option('--json', 'print the result as JSON')
+    .action(async (schema: string, tokenId: string, options: { json?: boolean }, command: Command) =>
+      withBackend(command, open, async (backend) => {
+        await requireIntegration(backend, schema);
+        const revoked = await backend.store.revokeToken(schema, tokenId, new Date());
+        if (options.json) return printJson(io, { schema, tokenId: revoked.tokenId, revokedAt: revoked.revokedAt });
+        io.out(`Revoked ${revoked.tokenId} of ${schema} at ${revoked.revokedAt}; its webhook URL now answers 401.`);
+      }),
+    );
+}
+
+async function requireIntegration(backend: Backend, schema: string): Promise<void> {
+  if (!(await backend.store.getIntegration(assertSchemaName(schema)))) {
+    throw new NotFoundError(`No integration with schema "${schema}"; see "hooklake integrations list".`);
+  }
+}

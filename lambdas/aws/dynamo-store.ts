@@ -1,0 +1,413 @@
+import {
+  DeleteItemCommand,
+  GetItemCommand,
+  PutItemCommand,
+  ScanCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { ConflictError, NotFoundError, StoreUnavailableError, TokenLimitError } from '../core/errors';
+import type { Integration, IntegrationType } from '../core/integration';
+import { tokenMatches, type TokenRecord } from '../core/tokens';
+import type { IntegrationStore } from '../ports';
+import { TOKEN_TABLE_KEYS } from './token-table-keys';
+
+type Item = Record<string, AttributeValue>;
+
+const PK = TOKEN_TABLE_KEYS.partitionKey.name;
+const SK = TOKEN_TABLE_KEYS.sortKey.name;
+const META = 'META';
+const TOKEN = 'TOKEN';
+
+/**
+ * IntegrationStore on one DynamoDB table (or dynalite locally). Per integration, a META item holds the
+ * integration, an `activeTokens` counter and a `tokens` map (tokenId -> summary) for listing; per token,
+ * a TOKEN item keyed by its hash is what authentication reads. There are no transactions (dynalite lacks
+ * them): the two items are written one after the other with conditions, in the order that fails safe.
+ */
+export class DynamoIntegrationStore implements IntegrationStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {}
+
+  async createIntegration(integration: Integration): Promise<void> {
+    const item: Item = {
+      ...integrationKey(integration.schema),
+      ...integrationToItem(integration),
+      activeTokens: { N: '0' },
+      tokens: { M: {} },
+    };
+    try {
+      await this.call(`create integration "${integration.schema}"`, () =>
+        this.client.send(
+          new PutItemCommand({
+            TableName: this.tableName,
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': PK },
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      throw new ConflictError(
+        `Schema "${integration.schema}" already exists; choose another integration name (see \`hooklake integrations list\`).`,
+        { cause: error },
+      );
+    }
+  }
+
+  async getIntegration(schema: string): Promise<Integration | undefined> {
+    const item = await this.getMeta(schema);
+    return item && integrationFromItem(item);
+  }
+
+  async listIntegrations(): Promise<Integration[]> {
+    // A filtered Scan: the table holds a few items per integration, so an index would cost more than it saves.
+    const integrations: Integration[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.call('list integrations', () =>
+        this.client.send(
+          new ScanCommand({
+            TableName: this.tableName,
+            ConsistentRead: true,
+            FilterExpression: '#sk = :meta',
+            ProjectionExpression: '#name, #schema, #type, #primaryKey, #tableVersion, #createdAt',
+            ExpressionAttributeNames: {
+              '#sk': SK,
+              '#name': 'name',
+              '#schema': 'schema',
+              '#type': 'type',
+              '#primaryKey': 'primaryKey',
+              '#tableVersion': 'tableVersion',
+              '#createdAt': 'createdAt',
+            },
+            ExpressionAttributeValues: { ':meta': { S: META } },
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      for (const item of page.Items ?? []) integrations.push(integrationFromItem(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return integrations.sort((a, b) => compareStrings(a.schema, b.schema));
+  }
+
+  async addToken(record: TokenRecord, maxActive: number): Promise<void> {
+    // META first: a crash before the TOKEN item is written leaves a listed token that cannot
+    // authenticate (harmless, revocable), never a working token that nobody can see or revoke.
+    try {
+      await this.call(`add token ${record.tokenId} to integration "${record.schema}"`, () =>
+        this.client.send(
+          new UpdateItemCommand({
+            TableName: this.tableName,
+            Key: integrationKey(record.schema),
+            UpdateExpression: 'SET #tokens.#id = :summary, #active = #active + :one',
+            ConditionExpression: 'attribute_exists(#pk) AND #active < :max AND attribute_not_exists(#tokens.#id)',
+            ExpressionAttributeNames: { '#pk': PK, '#tokens': 'tokens', '#id': record.tokenId, '#active': 'activeTokens' },
+            ExpressionAttributeValues: {
+              ':summary': { M: summaryToMap(record) },
+              ':one': { N: '1' },
+              ':max': { N: String(maxActive) },
+            },
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      throw await this.explainRefusedToken(record, maxActive, error);
+    }
+
+    try {
+      await this.call(`store token ${record.tokenId} of integration "${record.schema}"`, () =>
+        this.client.send(
+          new PutItemCommand({
+            TableName: this.tableName,
+            Item: { ...tokenKey(record.tokenHash), ...tokenToItem(record) },
+            ConditionExpression: 'attribute_not_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': PK },
+          }),
+        ),
+      );
+    } catch (error) {
+      const refused = isConditionFailure(error);
+      await this.undoAddToken(record, refused);
+      if (!refused) throw error;
+      throw new ConflictError(`A token with the same hash as ${record.tokenId} already exists; issue a new token.`, {
+        cause: error,
+      });
+    }
+  }
+
+  async listTokens(schema: string): Promise<TokenRecord[]> {
+    const item = await this.getMeta(schema);
+    if (!item) throw unknownSchema(schema);
+    return tokensFromMeta(schema, item).sort(
+      (a, b) => compareStrings(a.createdAt, b.createdAt) || compareStrings(a.tokenId, b.tokenId),
+    );
+  }
+
+  async revokeToken(schema: string, tokenId: string, at: Date): Promise<TokenRecord> {
+    const item = await this.getMeta(schema);
+    if (!item) throw unknownSchema(schema);
+    const listed = tokensFromMeta(schema, item).find((token) => token.tokenId === tokenId);
+    if (!listed) {
+      throw new NotFoundError(
+        `Integration "${schema}" has no token "${tokenId}"; see \`hooklake tokens list ${schema}\` for its token ids.`,
+      );
+    }
+
+    // The TOKEN item first: it is what authenticates, so a crash between the steps leaves a token
+    // that is listed as active but no longer works, never one listed as revoked that still works.
+    const tokenItem = await this.revokeTokenItem(listed, listed.revokedAt ?? at.toISOString());
+    const revokedAt = listed.revokedAt ?? tokenItem?.revokedAt?.S ?? at.toISOString();
+
+    try {
+      await this.call(`mark token ${tokenId} of integration "${schema}" revoked`, () =>
+        this.client.send(
+          new UpdateItemCommand({
+            TableName: this.tableName,
+            Key: integrationKey(schema),
+            UpdateExpression: 'SET #tokens.#id.#revokedAt = :at, #active = #active - :one',
+            ConditionExpression: 'attribute_exists(#tokens.#id) AND attribute_not_exists(#tokens.#id.#revokedAt)',
+            ExpressionAttributeNames: { '#tokens': 'tokens', '#id': tokenId, '#revokedAt': 'revokedAt', '#active': 'activeTokens' },
+            ExpressionAttributeValues: { ':at': { S: revokedAt }, ':one': { N: '1' } },
+          }),
+        ),
+      );
+    } catch (error) {
+      // Already revoked (by an earlier or concurrent call): revoking is idempotent.
+      if (!isConditionFailure(error)) throw error;
+    }
+    return { ...listed, revokedAt };
+  }
+
+  async findTokenByHash(tokenHash: string): Promise<TokenRecord | undefined> {
+    const result = await this.call('look up a webhook token', () =>
+      this.client.send(
+        new GetItemCommand({ TableName: this.tableName, Key: tokenKey(tokenHash), ConsistentRead: true }),
+      ),
+    );
+    const item = result.Item;
+    // The key lookup is not constant-time; the final comparison is, so a near-miss reveals nothing.
+    if (!item || !tokenMatches(tokenHash, readS(item, 'tokenHash'))) return undefined;
+    return tokenFromItem(item);
+  }
+
+  private async getMeta(schema: string): Promise<Item | undefined> {
+    const result = await this.call(`read integration "${schema}"`, () =>
+      this.client.send(
+        new GetItemCommand({ TableName: this.tableName, Key: integrationKey(schema), ConsistentRead: true }),
+      ),
+    );
+    return result.Item;
+  }
+
+  /** Tells apart why the META update was refused: no such schema, a duplicate id, or the token limit. */
+  private async explainRefusedToken(record: TokenRecord, maxActive: number, cause: unknown): Promise<Error> {
+    const item = await this.getMeta(record.schema);
+    if (!item) return unknownSchema(record.schema, cause);
+    if (item.tokens?.M?.[record.tokenId] !== undefined) {
+      return new ConflictError(`Token ${record.tokenId} is already registered for integration "${record.schema}".`, {
+        cause,
+      });
+    }
+    return new TokenLimitError(
+      `Integration "${record.schema}" already has ${maxActive} active tokens, the most allowed; ` +
+        `revoke one with \`hooklake tokens revoke ${record.schema} <token-id>\` (ids from \`hooklake tokens list ${record.schema}\`).`,
+      { cause },
+    );
+  }
+
+  /**
+   * Undoes the META step of addToken. A put that failed without being refused may still have landed
+   * (e.g. a timeout after the write), so the TOKEN item is deleted first; if even that fails, the token
+   * stays listed, where it can be seen and revoked. Best effort: the caller rethrows the original error.
+   */
+  private async undoAddToken(record: TokenRecord, putRefused: boolean): Promise<void> {
+    if (!putRefused) {
+      try {
+        await this.client.send(
+          new DeleteItemCommand({
+            TableName: this.tableName,
+            Key: tokenKey(record.tokenHash),
+            ConditionExpression: '#tokenId = :id AND #schema = :schema',
+            ExpressionAttributeNames: { '#tokenId': 'tokenId', '#schema': 'schema' },
+            ExpressionAttributeValues: { ':id': { S: record.tokenId }, ':schema': { S: record.schema } },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) return; // Condition failure: the put never landed.
+      }
+    }
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: integrationKey(record.schema),
+          UpdateExpression: 'REMOVE #tokens.#id SET #active = #active - :one',
+          ConditionExpression: 'attribute_exists(#tokens.#id) AND attribute_not_exists(#tokens.#id.#revokedAt)',
+          ExpressionAttributeNames: { '#tokens': 'tokens', '#id': record.tokenId, '#revokedAt': 'revokedAt', '#active': 'activeTokens' },
+          ExpressionAttributeValues: { ':one': { N: '1' } },
+        }),
+      );
+    } catch {
+      // Left listed but unable to authenticate: harmless, and `tokens revoke` frees the slot.
+    }
+  }
+
+  private async revokeTokenItem(token: TokenRecord, at: string): Promise<Item | undefined> {
+    try {
+      const result = await this.call(`revoke token ${token.tokenId} of integration "${token.schema}"`, () =>
+        this.client.send(
+          new UpdateItemCommand({
+            TableName: this.tableName,
+            Key: tokenKey(token.tokenHash),
+            UpdateExpression: 'SET #revokedAt = if_not_exists(#revokedAt, :at)',
+            ConditionExpression: 'attribute_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': PK, '#revokedAt': 'revokedAt' },
+            ExpressionAttributeValues: { ':at': { S: at } },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+      return result.Attributes;
+    } catch (error) {
+      // No TOKEN item (addToken stopped half-way): nothing can authenticate, so only META needs the mark.
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** Runs one SDK call; every failure but a refused condition becomes a StoreUnavailableError. */
+  private async call<T>(what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (isConditionFailure(error)) throw error;
+      const detail = `${describeError(error)}.${hintFor(error, this.tableName)}`;
+      throw new StoreUnavailableError(`Could not ${what} in DynamoDB table "${this.tableName}": ${detail}`, { cause: error });
+    }
+  }
+}
+
+function integrationKey(schema: string): Item {
+  return { [PK]: { S: `INTEGRATION#${schema}` }, [SK]: { S: META } };
+}
+
+function tokenKey(tokenHash: string): Item {
+  return { [PK]: { S: `TOKEN#${tokenHash}` }, [SK]: { S: TOKEN } };
+}
+
+function integrationToItem(integration: Integration): Item {
+  return {
+    name: { S: integration.name },
+    schema: { S: integration.schema },
+    type: { S: integration.type },
+    tableVersion: { N: String(integration.tableVersion) },
+    createdAt: { S: integration.createdAt },
+    ...(integration.primaryKey === undefined ? {} : { primaryKey: { S: integration.primaryKey } }),
+  };
+}
+
+function integrationFromItem(item: Item): Integration {
+  const primaryKey = item.primaryKey?.S;
+  return {
+    name: readS(item, 'name'),
+    schema: readS(item, 'schema'),
+    type: readS(item, 'type') as IntegrationType,
+    tableVersion: Number(readN(item, 'tableVersion')),
+    createdAt: readS(item, 'createdAt'),
+    ...(primaryKey === undefined ? {} : { primaryKey }),
+  };
+}
+
+/** What META keeps per token: enough to list it and to find its TOKEN item. */
+function summaryToMap(record: TokenRecord): Item {
+  return {
+    tokenHash: { S: record.tokenHash },
+    createdAt: { S: record.createdAt },
+    ...(record.revokedAt === undefined ? {} : { revokedAt: { S: record.revokedAt } }),
+  };
+}
+
+function tokensFromMeta(schema: string, meta: Item): TokenRecord[] {
+  return Object.entries(meta.tokens?.M ?? {}).map(([tokenId, value]) => {
+    const summary = value.M ?? {};
+    const revokedAt = summary.revokedAt?.S;
+    return {
+      tokenId,
+      tokenHash: readS(summary, 'tokenHash'),
+      schema,
+      createdAt: readS(summary, 'createdAt'),
+      ...(revokedAt === undefined ? {} : { revokedAt }),
+    };
+  });
+}
+
+function tokenToItem(record: TokenRecord): Item {
+  return {
+    tokenId: { S: record.tokenId },
+    tokenHash: { S: record.tokenHash },
+    schema: { S: record.schema },
+    createdAt: { S: record.createdAt },
+    ...(record.revokedAt === undefined ? {} : { revokedAt: { S: record.revokedAt } }),
+  };
+}
+
+function tokenFromItem(item: Item): TokenRecord {
+  const revokedAt = item.revokedAt?.S;
+  return {
+    tokenId: readS(item, 'tokenId'),
+    tokenHash: readS(item, 'tokenHash'),
+    schema: readS(item, 'schema'),
+    createdAt: readS(item, 'createdAt'),
+    ...(revokedAt === undefined ? {} : { revokedAt }),
+  };
+}
+
+function readS(item: Item, name: string): string {
+  const value = item[name]?.S;
+  if (value === undefined) throw unreadableItem('string', name);
+  return value;
+}
+
+function readN(item: Item, name: string): string {
+  const value = item[name]?.N;
+  if (value === undefined) throw unreadableItem('number', name);
+  return value;
+}
+
+function unreadableItem(kind: string, name: string): StoreUnavailableError {
+  return new StoreUnavailableError(
+    `A stored item has no ${kind} attribute "${name}"; the token table holds data this version cannot read.`,
+  );
+}
+
+function unknownSchema(schema: string, cause?: unknown): NotFoundError {
+  return new NotFoundError(`No integration with schema "${schema}"; see \`hooklake integrations list\`.`, { cause });
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+const THROTTLING = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
+
+function hintFor(error: unknown, tableName: string): string {
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'ResourceNotFoundException') return ` The table "${tableName}" does not exist in this account and region.`;
+  if (THROTTLING.has(name)) return ' DynamoDB is throttling requests; retry shortly.';
+  return '';
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,230 @@
+/**
+ * RecordSink on Amazon Data Firehose: one record per row, routed to `lake/<schema>/<table>/dt=.../`
+ * by dynamic partitioning, which reads the keys from the routing field.
+ *
+ * Retries are this sink's job, inside one time budget. Create the client with `maxAttempts: 1` and
+ * short HTTP timeouts: SDK retries inside each of these attempts would multiply the wait past the
+ * few seconds a provider waits for an answer.
+ */
+import { PutRecordBatchCommand, type FirehoseClient, type PutRecordBatchResponseEntry } from '@aws-sdk/client-firehose';
+import { formatBytes, SinkUnavailableError } from '../core/errors';
+import { REJECTED_TABLE } from '../core/lake-layout';
+import { PARTITION_FIELD, type PartitionKeys } from '../core/partition-field';
+import type { LakeBatch, LakeRow } from '../core/rows';
+import { DEFAULT_MAX_RECORD_BYTES, rejectedRecord } from '../core/stamp';
+import type { RecordSink } from '../ports';
+
+export interface FirehoseSinkOptions {
+  /**
+   * Longest one write may take, calls and waits included: the webhook must be answered within ~3 s
+   * (Customer.io gives up at 4 s and then holds back every later webhook).
+   * @default 2500
+   */
+  readonly timeBudgetMs: number;
+  /** Backoff cap of the first retry, doubled on each later one ("full jitter" draws below it). @default 50 */
+  readonly baseDelayMs: number;
+  /** Largest backoff cap. @default 1000 */
+  readonly maxDelayMs: number;
+  /** PutRecordBatch calls in flight at once, for requests that need several. @default 4 */
+  readonly maxConcurrentCalls: number;
+  /** Uniform in [0, 1), for the jitter. @default Math.random */
+  readonly random: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  /** Epoch milliseconds; the budget and `_sdc_rejected_at` are measured with it. @default Date.now */
+  readonly now: () => number;
+}
+
+const DEFAULT_OPTIONS: FirehoseSinkOptions = {
+  timeBudgetMs: 2500,
+  baseDelayMs: 50,
+  maxDelayMs: 1000,
+  maxConcurrentCalls: 4,
+  random: Math.random,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  now: Date.now,
+};
+
+/** Firehose's own per-record limit, before base64; stamp.ts's default mirrors it. */
+const MAX_RECORD_BYTES = DEFAULT_MAX_RECORD_BYTES;
+const MAX_CALL_RECORDS = 500;
+const MAX_CALL_BYTES = 4 * 1024 * 1024;
+const RETRY_AFTER_SECONDS = 5;
+
+/** Errors that the same request will meet again: fail at once, naming the problem. */
+const REFUSALS = new Map<string, (stream: string) => string>([
+  ['ResourceNotFoundException', (stream) => `Firehose delivery stream "${stream}" not found`],
+  ['AccessDeniedException', (stream) => `not allowed to write to Firehose delivery stream "${stream}"`],
+  ['UnrecognizedClientException', (stream) => `credentials not accepted by Firehose for delivery stream "${stream}"`],
+  ['InvalidKMSResourceException', (stream) => `Firehose delivery stream "${stream}" cannot use its KMS key`],
+  ['InvalidSourceException', (stream) => `Firehose delivery stream "${stream}" does not accept direct puts`],
+  ['InvalidArgumentException', (stream) => `Firehose delivery stream "${stream}" refused the records as invalid`],
+  ['ValidationException', (stream) => `Firehose delivery stream "${stream}" refused the request as invalid`],
+]);
+/** Throttling and transient faults, whatever status code they come with. */
+const RETRYABLE_ERRORS = new Set([
+  'ServiceUnavailableException',
+  'ThrottlingException',
+  'LimitExceededException',
+  'InternalFailure',
+  'InternalServerError',
+  'RequestTimeout',
+  'TimeoutError',
+]);
+
+interface Failure {
+  readonly code: string;
+  readonly cause: unknown;
+  readonly retryable: boolean;
+}
+
+interface CallResult {
+  /** Records to send again, in their original order. */
+  readonly failed: Uint8Array[];
+  readonly failure?: Failure;
+}
+
+export class FirehoseRecordSink implements RecordSink {
+  private readonly options: FirehoseSinkOptions;
+
+  constructor(
+    private readonly client: FirehoseClient,
+    private readonly deliveryStreamName: string,
+    options: Partial<FirehoseSinkOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_OPTIONS, ...options };
+  }
+
+  async write(batch: LakeBatch): Promise<void> {
+    const deadline = this.options.now() + this.options.timeBudgetMs;
+    const total = batch.rows.length;
+    let pending = batch.rows.map((row) => this.toRecordData(batch.schema, row));
+    for (let retry = 0; pending.length > 0; retry++) {
+      const chunks = chunkRecords(pending);
+      const results = await mapWithConcurrency(chunks, this.options.maxConcurrentCalls, (chunk) => this.put(chunk, deadline));
+      pending = results.flatMap((result) => result.failed);
+      const failures = results.flatMap((result) => (result.failure ? [result.failure] : []));
+      const fatal = failures.find((failure) => !failure.retryable);
+      if (fatal) throw this.refused(fatal, pending.length, total);
+      if (pending.length === 0) return;
+      const delay = this.backoff(retry);
+      if (this.options.now() + delay > deadline) throw this.gaveUp(failures[failures.length - 1], pending.length, total);
+      await this.options.sleep(delay);
+    }
+  }
+
+  /** One Firehose record: the row plus its routing field, or a rejected row when that is over the limit. */
+  private toRecordData(schema: string, row: LakeRow): Uint8Array {
+    const data = serialize(schema, row);
+    if (data.byteLength <= MAX_RECORD_BYTES) return data;
+    // Stamping already rejects records over the limit; only the routing field's few bytes land here.
+    const rejected = rejectedRecord(
+      {
+        rejectedAt: new Date(this.options.now()).toISOString(),
+        reason: `record is ${formatBytes(data.byteLength)} with its routing field; the most Firehose accepts is ${formatBytes(MAX_RECORD_BYTES)}`,
+        text: JSON.stringify(row.record),
+        receivedAt: row.record._sdc_received_at,
+        sequence: row.record._sdc_sequence,
+      },
+      MAX_RECORD_BYTES,
+    );
+    return serialize(schema, { table: REJECTED_TABLE, dt: row.dt, record: rejected });
+  }
+
+  /** One PutRecordBatch call; never throws, so one failed call does not hide the others' results. */
+  private async put(records: Uint8Array[], deadline: number): Promise<CallResult> {
+    try {
+      const response = await this.client.send(
+        new PutRecordBatchCommand({ DeliveryStreamName: this.deliveryStreamName, Records: records.map((Data) => ({ Data })) }),
+        // Backstop for a hung connection: no call outlives the budget.
+        { abortSignal: AbortSignal.timeout(Math.max(1, deadline - this.options.now())) },
+      );
+      if (!response.FailedPutCount) return { failed: [] };
+      // Entry i answers record i. A missing answer counts as failed: a resend may duplicate, never lose.
+      const answers: (PutRecordBatchResponseEntry | undefined)[] = response.RequestResponses ?? [];
+      const failedAt = records.map((_, i) => answers[i] === undefined || answers[i]?.ErrorCode !== undefined);
+      const lastError = answers.filter((answer) => answer?.ErrorCode !== undefined).pop();
+      const code = lastError?.ErrorCode ?? 'MissingRecordResponse';
+      return {
+        failed: records.filter((_, i) => failedAt[i]),
+        failure: { code, cause: Object.assign(new Error(lastError?.ErrorMessage ?? code), { name: code }), retryable: true },
+      };
+    } catch (error) {
+      return { failed: records, failure: { code: errorName(error), cause: error, retryable: isRetryable(error) } };
+    }
+  }
+
+  /** "Full jitter": a uniform draw below an exponentially growing cap. */
+  private backoff(retry: number): number {
+    const { baseDelayMs, maxDelayMs, random } = this.options;
+    return random() * Math.min(maxDelayMs, baseDelayMs * 2 ** retry);
+  }
+
+  private refused(failure: Failure, unstored: number, total: number): SinkUnavailableError {
+    const problem = REFUSALS.get(failure.code)?.(this.deliveryStreamName) ?? `Firehose delivery stream "${this.deliveryStreamName}" refused the records`;
+    const detail = failure.cause instanceof Error ? `${failure.code}: ${failure.cause.message}` : failure.code;
+    return new SinkUnavailableError(`${problem} (${detail}); ${unstored} of ${total} rows were not stored`, RETRY_AFTER_SECONDS, {
+      cause: failure.cause,
+    });
+  }
+
+  private gaveUp(failure: Failure, unstored: number, total: number): SinkUnavailableError {
+    return new SinkUnavailableError(
+      `${unstored} of ${total} rows could not be stored in Firehose delivery stream "${this.deliveryStreamName}" ` +
+        `within ${this.options.timeBudgetMs} ms; last error: ${failure.code}`,
+      RETRY_AFTER_SECONDS,
+      { cause: failure.cause },
+    );
+  }
+}
+
+function serialize(schema: string, row: LakeRow): Buffer {
+  const partition: PartitionKeys = { schema, table: row.table, dt: row.dt };
+  // A copy, so the caller's row is untouched. No trailing newline: the delivery stream's
+  // AppendDelimiterToRecord processor adds it, which keeps the files NDJSON.
+  return Buffer.from(JSON.stringify({ ...row.record, [PARTITION_FIELD]: partition }), 'utf8');
+}
+
+/** Consecutive runs of at most 500 records and 4 MiB, order kept. */
+function chunkRecords(records: readonly Uint8Array[]): Uint8Array[][] {
+  const chunks: Uint8Array[][] = [];
+  let chunk: Uint8Array[] = [];
+  let bytes = 0;
+  for (const record of records) {
+    if (chunk.length > 0 && (chunk.length === MAX_CALL_RECORDS || bytes + record.byteLength > MAX_CALL_BYTES)) {
+      chunks.push(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(record);
+    bytes += record.byteLength;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
+
+/** Results in input order; calls start in input order, at most `limit` at a time. */
+async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : 'UnknownError';
+}
+
+function isRetryable(error: unknown): boolean {
+  const name = errorName(error);
+  if (REFUSALS.has(name)) return false;
+  if (RETRYABLE_ERRORS.has(name)) return true;
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | null | undefined)?.$metadata?.httpStatusCode;
+  // No HTTP status: no answer came back (connection reset, DNS failure, timeout, abort).
+  return status === undefined || status >= 500 || status === 429;
+}

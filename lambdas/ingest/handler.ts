@@ -1,0 +1,28 @@
+/**
+ * Lambda entry: reads its configuration once, builds the AWS adapters, and hands every
+ * API Gateway event to the shared ingest handler.
+ */
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { FirehoseClient } from '@aws-sdk/client-firehose';
+import { DynamoIntegrationStore } from '../aws/dynamo-store';
+import { FirehoseRecordSink } from '../aws/firehose-sink';
+import { sequenceGenerator } from '../core/sequence';
+import { DEFAULT_MAX_RECORD_BYTES } from '../core/stamp';
+import { readIngestLambdaConfig } from './config';
+import { createIngestHandler } from './ingest-handler';
+
+const config = readIngestLambdaConfig(process.env);
+
+export const handler = createIngestHandler({
+  store: new DynamoIntegrationStore(new DynamoDBClient({}), config.tokenTableName),
+  // The sink retries failed entries itself within its time budget; SDK retries would multiply with it.
+  sink: new FirehoseRecordSink(new FirehoseClient({ maxAttempts: 1 }), config.deliveryStreamName),
+  logger: new Logger({ serviceName: 'hooklake-ingest' }),
+  clock: () => new Date(),
+  nextSequence: sequenceGenerator(Date.now),
+  uuid: randomUUID,
+  maxBodyBytes: config.maxBodyBytes,
+  maxRecordBytes: DEFAULT_MAX_RECORD_BYTES,
+});

@@ -1,0 +1,142 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** Properties of a {@link HooklakeFunction}. */
+export interface HooklakeFunctionProps {
+  /** Path of the TypeScript entry file, bundled with the local esbuild. */
+  readonly entry: string;
+
+  /**
+   * Exported name of the handler in `entry`.
+   * @default 'handler'
+   */
+  readonly handler?: string;
+
+  /** A short description shown in the Lambda console. @default - no description */
+  readonly description?: string;
+
+  /**
+   * Environment variables of the function. `NODE_OPTIONS` is always set to
+   * `--enable-source-maps` so stack traces point into the TypeScript sources.
+   * @default - only NODE_OPTIONS
+   */
+  readonly environment?: Record<string, string>;
+
+  /**
+   * Node.js runtime; must be Node 22 or newer.
+   * @default lambda.Runtime.NODEJS_24_X
+   */
+  readonly runtime?: lambda.Runtime;
+
+  /**
+   * Memory; CPU share scales with it, which matters for parsing multi-megabyte bodies.
+   * @default 1024
+   */
+  readonly memorySize?: number;
+
+  /**
+   * Function timeout. The ingest handler keeps its own budget of about 3 s; this is a backstop.
+   * @default Duration.seconds(10)
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * Retention of the function's log group.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * What happens to the log group when the stack is deleted.
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The one way Hooklake builds a Lambda function: a `NodejsFunction` bundled locally with
+ * esbuild (never Docker), arm64, Node 22 or newer, source maps on, X-Ray tracing active,
+ * and an explicit log group with retention that the function's own role may write to.
+ *
+ * The role is created here instead of by Lambda so that it carries no
+ * `AWSLambdaBasicExecutionRole` managed policy (whose log permissions are `Resource: *`):
+ * it may write to its own log group only. Grant it more with the usual `grantXxx(fn)`.
+ */
+export class HooklakeFunction extends Construct implements iam.IGrantable {
+  /** The underlying function. */
+  readonly function: NodejsFunction;
+  /** The function's log group. */
+  readonly logGroup: logs.LogGroup;
+  /** The execution role. */
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: HooklakeFunctionProps) {
+    super(scope, id);
+
+    const runtime = props.runtime ?? lambda.Runtime.NODEJS_24_X;
+    assertNode22OrNewer(this, runtime);
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
+    });
+
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${this.node.path}`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: props.handler ?? 'handler',
+      description: props.description,
+      runtime,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 1024,
+      timeout: props.timeout ?? Duration.seconds(10),
+      role: this.role,
+      logGroup: this.logGroup,
+      tracing: lambda.Tracing.ACTIVE,
+      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.CJS,
+        minify: true,
+        // Keep class and function names: error names appear in logs and in `error.name` checks.
+        keepNames: true,
+        sourceMap: true,
+        // Ship the SDK versions the adapters were tested with instead of whatever the runtime bundles.
+        bundleAwsSDK: true,
+        // Prefer packages' ESM builds: some UMD builds (jsonc-parser's) require() their own files
+        // dynamically, which esbuild cannot follow, and the bundle then fails at cold start.
+        mainFields: ['module', 'main'],
+      },
+    });
+
+    // Tracing.ACTIVE adds xray:PutTraceSegments/PutTelemetryRecords on "*" to this role.
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Only the X-Ray statement added by Tracing.ACTIVE uses Resource "*": xray:PutTraceSegments and ' +
+        'xray:PutTelemetryRecords support no resource-level permissions. Every other grant names its resource ' +
+        '(an infrastructure test asserts this).',
+    });
+  }
+
+  /** The principal to grant permissions to: the function's execution role. */
+  get grantPrincipal(): iam.IPrincipal {
+    return this.role;
+  }
+}
+
+function assertNode22OrNewer(scope: Construct, runtime: lambda.Runtime): void {
+  const match = /^nodejs(\d+)\./.exec(runtime.name);
+  if (!match || Number(match[1]) < 22) {
+    throw new Error(`${scope.node.path}: HooklakeFunction needs a Node.js 22 or newer runtime, got ${runtime.name}.`);
+  }
+}

@@ -1,0 +1,116 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as athena from 'aws-cdk-lib/aws-athena';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+
+/** Athena's smallest allowed per-query cutoff. */
+const MIN_BYTES_SCANNED_CUTOFF = 10 * 1024 * 1024;
+
+/** Properties of a {@link LakeCatalog}. */
+export interface LakeCatalogProps {
+  /** The lake bucket the catalog's tables point into (`lake/<schema>/<table>/`). */
+  readonly lakeBucket: s3.IBucket;
+
+  /** The prefix inside `lakeBucket` where the per-schema folders start, with a trailing slash. */
+  readonly lakePrefix: string;
+
+  /**
+   * Bucket that receives the S3 server access logs of the query-results bucket.
+   * @default - the results bucket is not access-logged
+   */
+  readonly serverAccessLogsBucket?: s3.IBucket;
+
+  /**
+   * Name of the Athena workgroup.
+   * @default - `<stack name>-lake`
+   */
+  readonly workGroupName?: string;
+
+  /**
+   * Queries that would scan more than this many bytes are cancelled (Athena bills per byte
+   * scanned). Athena's minimum is 10 MiB.
+   * @default 10 GiB
+   */
+  readonly bytesScannedCutoffPerQuery?: number;
+
+  /**
+   * Query results are deleted this long after they were written.
+   * @default Duration.days(7)
+   */
+  readonly resultsExpiration?: Duration;
+
+  /**
+   * What happens to the results bucket when the stack is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The query side of the lake: an Athena workgroup (engine v3) with its own encrypted results
+ * bucket, enforced configuration so clients cannot redirect or unencrypt results, and a
+ * bytes-scanned cutoff.
+ *
+ * The per-integration Glue databases and tables (`<schema>.data`, `<schema>._sdc_rejected`,
+ * date partition projection on `dt`) are created by the CLI with the user's credentials when
+ * an integration is created; what it needs from here is the bucket, the lake prefix
+ * ({@link lakeLocation}) and the workgroup name, all published as stack outputs. The Glue
+ * catalog id is the account id, so nothing is created for it.
+ */
+export class LakeCatalog extends Construct {
+  /** Holds Athena query results; nothing else writes here. */
+  readonly resultsBucket: s3.Bucket;
+  /** The Athena workgroup; L1 because aws-cdk-lib has no Athena L2. */
+  readonly workGroup: athena.CfnWorkGroup;
+  /** `s3://<bucket>/lake/`: root location of every schema's tables. */
+  readonly lakeLocation: string;
+
+  constructor(scope: Construct, id: string, props: LakeCatalogProps) {
+    super(scope, id);
+    const cutoff = props.bytesScannedCutoffPerQuery ?? 10 * 1024 ** 3;
+    if (!Number.isSafeInteger(cutoff) || cutoff < MIN_BYTES_SCANNED_CUTOFF) {
+      throw new Error(`${this.node.path}: bytesScannedCutoffPerQuery must be a whole number >= ${MIN_BYTES_SCANNED_CUTOFF}.`);
+    }
+    if (!props.lakePrefix.endsWith('/')) {
+      throw new Error(`${this.node.path}: lakePrefix must end with "/", got "${props.lakePrefix}".`);
+    }
+    this.lakeLocation = `s3://${props.lakeBucket.bucketName}/${props.lakePrefix}`;
+
+    this.resultsBucket = new s3.Bucket(this, 'ResultsBucket', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: props.serverAccessLogsBucket,
+      serverAccessLogsPrefix: props.serverAccessLogsBucket ? 'athena-results-bucket/' : undefined,
+      lifecycleRules: [
+        { id: 'expire-query-results', expiration: props.resultsExpiration ?? Duration.days(7) },
+        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+
+    this.workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
+      name: props.workGroupName ?? `${Stack.of(this).stackName}-lake`,
+      description: 'Hooklake: queries over the webhook lake',
+      state: 'ENABLED',
+      // Lets `cdk destroy` remove the workgroup even when it holds saved queries.
+      recursiveDeleteOption: true,
+      workGroupConfiguration: {
+        enforceWorkGroupConfiguration: true,
+        bytesScannedCutoffPerQuery: cutoff,
+        publishCloudWatchMetricsEnabled: true,
+        engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
+        resultConfiguration: {
+          outputLocation: `s3://${this.resultsBucket.bucketName}/results/`,
+          encryptionConfiguration: { encryptionOption: 'SSE_S3' },
+        },
+      },
+    });
+  }
+
+  /** The workgroup name, as queries and the CLI refer to it. */
+  get workGroupName(): string {
+    return this.workGroup.ref;
+  }
+}

@@ -1,0 +1,112 @@
+import * as path from 'node:path';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { AWS_MAX_BODY_BYTES } from '../lambdas/ingest/config';
+import { INGEST_ENV } from '../lambdas/ingest/env';
+import { EventLake } from './constructs/event-lake';
+import { HooklakeFunction } from './constructs/hooklake-function';
+import { LakeCatalog } from './constructs/lake-catalog';
+import { TokenTable } from './constructs/token-table';
+import { WebhookApi, type WebhookThrottle } from './constructs/webhook-api';
+
+/** The ingest Lambda's entry, shared with the local server. */
+export const INGEST_ENTRY = path.join(__dirname, '..', 'lambdas', 'ingest', 'handler.ts');
+
+/** Logical ids of the stack outputs the CLI reads; stable, and not exported. */
+export const STACK_OUTPUTS = {
+  webhookBaseUrl: 'WebhookBaseUrl',
+  lakeBucketName: 'LakeBucketName',
+  lakePrefix: 'LakePrefix',
+  athenaWorkGroup: 'AthenaWorkGroup',
+  tokenTableName: 'TokenTableName',
+  deliveryStreamName: 'DeliveryStreamName',
+} as const;
+
+/** Properties of a {@link HooklakeStack}. */
+export interface HooklakeStackProps extends StackProps {
+  /**
+   * What happens to the token table when the stack is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly tokenTableRemovalPolicy?: RemovalPolicy;
+
+  /**
+   * What happens to the lake, access-log and query-results buckets when the stack is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly lakeRemovalPolicy?: RemovalPolicy;
+
+  /**
+   * Webhook stage throttling.
+   * @default - see {@link WebhookApiProps.throttle}
+   */
+  readonly throttle?: WebhookThrottle;
+
+  /**
+   * Firehose buffering interval (at least 60 s).
+   * @default Duration.seconds(60)
+   */
+  readonly bufferingInterval?: Duration;
+
+  /**
+   * Athena per-query scan cutoff, in bytes.
+   * @default 10 GiB
+   */
+  readonly bytesScannedCutoffPerQuery?: number;
+}
+
+/**
+ * Hooklake on AWS: HTTP API -> ingest Lambda -> (token check in DynamoDB) -> Firehose ->
+ * S3 lake -> Glue/Athena. One construct per concern; this class only wires them.
+ */
+export class HooklakeStack extends Stack {
+  readonly tokens: TokenTable;
+  readonly lake: EventLake;
+  readonly catalog: LakeCatalog;
+  readonly ingest: HooklakeFunction;
+  readonly api: WebhookApi;
+
+  constructor(scope: Construct, id: string, props: HooklakeStackProps = {}) {
+    super(scope, id, props);
+
+    this.tokens = new TokenTable(this, 'TokenTable', { removalPolicy: props.tokenTableRemovalPolicy });
+    this.lake = new EventLake(this, 'EventLake', {
+      removalPolicy: props.lakeRemovalPolicy,
+      bufferingInterval: props.bufferingInterval,
+    });
+    this.catalog = new LakeCatalog(this, 'LakeCatalog', {
+      lakeBucket: this.lake.bucket,
+      lakePrefix: this.lake.lakePrefix,
+      serverAccessLogsBucket: this.lake.accessLogsBucket,
+      bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery,
+      removalPolicy: props.lakeRemovalPolicy,
+    });
+
+    this.ingest = new HooklakeFunction(this, 'IngestFunction', {
+      entry: INGEST_ENTRY,
+      handler: 'handler',
+      description: 'Hooklake webhook ingest: token check, decode, stamp, put to Firehose',
+      environment: {
+        [INGEST_ENV.tokenTableName]: this.tokens.tableName,
+        [INGEST_ENV.deliveryStreamName]: this.lake.deliveryStream.deliveryStreamName,
+        // Lambda's synchronous payload limit: nothing larger can reach the function anyway.
+        [INGEST_ENV.maxBodyBytes]: String(AWS_MAX_BODY_BYTES),
+      },
+    });
+    this.tokens.grantTokenLookup(this.ingest);
+    this.lake.grantPutRecords(this.ingest);
+
+    this.api = new WebhookApi(this, 'WebhookApi', { handler: this.ingest.function, throttle: props.throttle });
+
+    output(this, STACK_OUTPUTS.webhookBaseUrl, this.api.baseUrl, 'Webhook base URL; a provider posts to <url>/v1/hooks/<token>');
+    output(this, STACK_OUTPUTS.lakeBucketName, this.lake.bucket.bucketName, 'S3 bucket holding the lake');
+    output(this, STACK_OUTPUTS.lakePrefix, this.lake.lakePrefix, 'Prefix of the lake in the bucket: <prefix><schema>/<table>/dt=YYYY-MM-DD/');
+    output(this, STACK_OUTPUTS.athenaWorkGroup, this.catalog.workGroupName, 'Athena workgroup for lake queries');
+    output(this, STACK_OUTPUTS.tokenTableName, this.tokens.tableName, 'DynamoDB table of integrations and token hashes');
+    output(this, STACK_OUTPUTS.deliveryStreamName, this.lake.deliveryStream.deliveryStreamName, 'Firehose stream the ingest function writes to');
+  }
+}
+
+function output(stack: Stack, id: string, value: string, description: string): void {
+  new CfnOutput(stack, id, { value, description });
+}

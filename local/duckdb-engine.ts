@@ -1,0 +1,349 @@
+/**
+ * QueryEngine over the local lake: an in-memory DuckDB with, per integration, the views
+ * `<schema>.data`, `<schema>._sdc_rejected` and `<schema>.data_latest` over the gzip NDJSON files
+ * that FileLakeSink writes. The same SQL runs in Athena against the same layout on S3.
+ *
+ * How the files are read, and why (findings with @duckdb/node-api 1.5, checked by the tests):
+ * - `hive_partitioning=false`. DuckDB's default auto-detects `dt=YYYY-MM-DD` directories and adds a
+ *   `dt` column (typed DATE) that REPLACES an event's own `dt` field: `{"dt":"user-value"}` reads back
+ *   as the partition date. The event's field is the user's data, so the partition is not exposed
+ *   locally; filter on `_sdc_received_at` instead.
+ * - `union_by_name=true`. Each file gets its own schema, merged by column name; a key missing from a
+ *   file reads as NULL. A field that is a number in one file and a string in another becomes a JSON
+ *   column (returned here as the parsed value); nested objects of different shapes merge into one
+ *   STRUCT with the union of their keys.
+ * - `sample_size=-1`. By default only the first 20,480 rows of a file are sampled for its schema; a key
+ *   that first appears later in a file is silently dropped, and a type that changes later fails the
+ *   whole query ("Failed to cast value to numerical"). Files here hold a whole group commit, which can
+ *   exceed that. The price: schema detection reads whole files (when a view is made and on each
+ *   query); about 0.25 s for 200,000 rows, fine for a local lake.
+ * - `format='newline_delimited'`, `compression='gzip'`: what the sink writes. Detection is skipped,
+ *   and it would fail anyway for a data directory with "?" in its path (DuckDB then no longer sees
+ *   the ".gz" ending). Glob characters in the data directory are escaped as `[*]`, `[?]`, `[[]`.
+ * - Keys differing only in case ("Email", "email") in different rows become separate columns that
+ *   DuckDB renames (`email_1`); an empty key becomes a generated name such as `C3`. A key "__proto__"
+ *   is an ordinary column. The node-api builds nested STRUCT values in plain objects, so a nested
+ *   "__proto__" whose value is not an object reads back as null (a top-level one is kept intact).
+ * - `timestampformat`, `dateformat` narrowed to the stamps' format and ISO dates. By default DuckDB
+ *   also turns "2026-11-23T10:00:00+02:00" or "11-23-2026" into TIMESTAMP/DATE values, which come
+ *   back rewritten ("2026-11-23T08:00:00.000Z", "2026-11-23"); a user's strings should stay as sent.
+ *   ("10:00" still reads as a TIME; that detection has no option.)
+ * - A glob that matches no file is an error in DuckDB, so a table without files is a typed, empty
+ *   view; views are re-made when a table gets its first file (checked before every query).
+ */
+import { readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import {
+  DuckDBDecimalType,
+  DuckDBInstance,
+  DuckDBMapValue,
+  DuckDBStructType,
+  DuckDBStructValue,
+  DuckDBTypeId,
+  JsonDuckDBValueConverter,
+  doubleFromDecimalValue,
+  type DuckDBConnection,
+  type DuckDBResultReader,
+  type DuckDBValueConverter,
+  type Json,
+} from '@duckdb/node-api';
+import { ValidationError } from '../lambdas/core/errors';
+import type { Integration } from '../lambdas/core/integration';
+import { DATA_TABLE, LAKE_ROOT, LAKE_TABLES, REJECTED_TABLE, type LakeTable } from '../lambdas/core/lake-layout';
+import type { QueryEngine, QueryResult } from '../lambdas/ports';
+
+const LATEST_VIEW = 'data_latest';
+const UUID_KEY_COLUMN = '__sdc_primary_key';
+const FILE_SUFFIX = '.json.gz';
+const READ_OPTIONS = [
+  "format='newline_delimited'",
+  "compression='gzip'",
+  'union_by_name=true',
+  'hive_partitioning=false',
+  'sample_size=-1',
+  // Exactly what Date#toISOString (the _sdc stamps) writes, and ISO dates: both read back as the same text.
+  "timestampformat='%Y-%m-%dT%H:%M:%S.%gZ'",
+  "dateformat='%Y-%m-%d'",
+].join(', ');
+
+/** A column every view has, files or not; `type` undefined means "whatever the files say". */
+interface SystemColumn {
+  readonly name: string;
+  readonly type?: string;
+}
+
+const DATA_COLUMNS: readonly SystemColumn[] = [
+  { name: '_sdc_received_at', type: 'TIMESTAMP' },
+  { name: '_sdc_batched_at', type: 'TIMESTAMP' },
+  { name: '_sdc_sequence', type: 'BIGINT' },
+  { name: '_sdc_table_version', type: 'BIGINT' },
+];
+
+const REJECTED_COLUMNS: readonly SystemColumn[] = [
+  { name: '_sdc_rejected_at', type: 'TIMESTAMP' },
+  { name: '_sdc_received_at', type: 'TIMESTAMP' },
+  { name: '_sdc_sequence', type: 'BIGINT' },
+  { name: 'reason', type: 'VARCHAR' },
+  { name: 'record', type: 'VARCHAR' },
+];
+
+interface LakeTableView {
+  readonly integration: Integration;
+  readonly table: LakeTable;
+  readonly dir: string;
+}
+
+export class DuckDbQueryEngine implements QueryEngine {
+  /** Whether each view was last made over files (true) or empty (false); keyed by `schema/table`. */
+  private readonly madeWithFiles = new Map<string, boolean>();
+  /** Queries run one at a time: views may be re-made before each, on the one connection. */
+  private tail: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    private readonly views: readonly LakeTableView[],
+  ) {}
+
+  static async open(dataDir: string, integrations: readonly Integration[]): Promise<DuckDbQueryEngine> {
+    const root = resolve(dataDir);
+    const instance = await DuckDBInstance.create(':memory:');
+    try {
+      const connection = await instance.connect();
+      // Timestamps in the lake are UTC, as in Athena; keep date functions in UTC too.
+      await connection.run("SET TimeZone = 'UTC'");
+      const views = integrations.flatMap((integration) =>
+        LAKE_TABLES.map((table) => ({ integration, table, dir: join(root, LAKE_ROOT, integration.schema, table) })),
+      );
+      for (const integration of integrations) await connection.run(`CREATE SCHEMA IF NOT EXISTS ${identifier(integration.schema)}`);
+      const engine = new DuckDbQueryEngine(instance, connection, views);
+      await engine.refreshViews();
+      return engine;
+    } catch (error) {
+      instance.closeSync();
+      throw error;
+    }
+  }
+
+  /** Runs the user's SQL; a statement DuckDB refuses becomes a ValidationError with DuckDB's message. */
+  query(sql: string): Promise<QueryResult> {
+    return this.serialized(async () => {
+      if (this.closed) throw new Error('The query engine is closed.');
+      await this.refreshViews();
+      let reader: DuckDBResultReader;
+      try {
+        reader = await this.connection.runAndReadAll(sql);
+      } catch (error) {
+        throw new ValidationError(`Query failed: ${messageOf(error)}`, { cause: error });
+      }
+      return toQueryResult(reader);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.serialized(async () => {
+      if (this.closed) return;
+      this.closed = true;
+      this.connection.closeSync();
+      this.instance.closeSync();
+    });
+  }
+
+  private serialized<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(task);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Re-makes the views of tables that got their first file (or lost their last) since last time. */
+  private async refreshViews(): Promise<void> {
+    const states = await Promise.all(this.views.map(async (view) => ({ view, hasFiles: await hasLakeFiles(view.dir) })));
+    for (const { view, hasFiles } of states) {
+      const key = `${view.integration.schema}/${view.table}`;
+      if (this.madeWithFiles.get(key) === hasFiles) continue;
+      await this.connection.run(this.tableViewSql(view, hasFiles));
+      if (view.table === DATA_TABLE) await this.connection.run(latestViewSql(view.integration));
+      this.madeWithFiles.set(key, hasFiles);
+    }
+  }
+
+  private tableViewSql({ integration, table, dir }: LakeTableView, hasFiles: boolean): string {
+    const columns = table === REJECTED_TABLE ? REJECTED_COLUMNS : [...DATA_COLUMNS, keyColumn(integration, hasFiles)];
+    const typedEmpty = `SELECT ${columns.map(nullColumn).join(', ')} WHERE false`;
+    const name = `${identifier(integration.schema)}.${identifier(table)}`;
+    if (!hasFiles) return `CREATE OR REPLACE VIEW ${name} AS ${typedEmpty}`;
+    const glob = `${escapeGlob(dir)}/*/*${FILE_SUFFIX}`;
+    // UNION ALL BY NAME with the typed empty row set: the system columns always exist, with their
+    // types, even when some files lack one; the files' own columns keep their detected types.
+    return `CREATE OR REPLACE VIEW ${name} AS SELECT * FROM read_json_auto(${stringLiteral(glob)}, ${READ_OPTIONS}) UNION ALL BY NAME ${typedEmpty}`;
+  }
+}
+
+/**
+ * The column `data_latest` partitions by. A user primary key's type is the files' (untyped NULL
+ * when there are files); with no files yet it is VARCHAR so the empty view still has the column.
+ */
+function keyColumn(integration: Integration, hasFiles: boolean): SystemColumn {
+  if (integration.primaryKey === undefined) return { name: UUID_KEY_COLUMN, type: 'VARCHAR' };
+  return hasFiles ? { name: integration.primaryKey } : { name: integration.primaryKey, type: 'VARCHAR' };
+}
+
+function latestViewSql(integration: Integration): string {
+  const schema = identifier(integration.schema);
+  const key = identifier(integration.primaryKey ?? UUID_KEY_COLUMN);
+  return (
+    `CREATE OR REPLACE VIEW ${schema}.${identifier(LATEST_VIEW)} AS SELECT * FROM ${schema}.${identifier(DATA_TABLE)} ` +
+    `QUALIFY row_number() OVER (PARTITION BY ${key} ORDER BY _sdc_sequence DESC) = 1`
+  );
+}
+
+function nullColumn(column: SystemColumn): string {
+  return column.type === undefined ? `NULL AS ${identifier(column.name)}` : `CAST(NULL AS ${column.type}) AS ${identifier(column.name)}`;
+}
+
+/** Does any partition directory of the table hold a finished file (temporary names do not count)? */
+async function hasLakeFiles(tableDir: string): Promise<boolean> {
+  let partitions: string[];
+  try {
+    partitions = await readdir(tableDir);
+  } catch {
+    return false;
+  }
+  for (const partition of partitions) {
+    const names = await readdir(join(tableDir, partition)).catch((): string[] => []);
+    if (names.some((name) => name.endsWith(FILE_SUFFIX))) return true;
+  }
+  return false;
+}
+
+function identifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** The native addon's errors may come from another realm, where `instanceof Error` is false. */
+function messageOf(error: unknown): string {
+  const message = (error as { message?: unknown } | null | undefined)?.message;
+  return typeof message === 'string' ? message : String(error);
+}
+
+/** A literal path inside a DuckDB glob: each metacharacter as a one-character class. */
+function escapeGlob(path: string): string {
+  return path.replace(/[[*?]/g, '[$&]');
+}
+
+function stringLiteral(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+function toQueryResult(reader: DuckDBResultReader): QueryResult {
+  // DuckDB allows two result columns of the same name; keys of a row object must differ.
+  const columns = reader.deduplicatedColumnNames();
+  // The result's column types, not the vectors': only they carry the JSON alias of mixed-type fields.
+  const types = reader.columnTypes();
+  const rows = reader.getRows().map((values) => {
+    const row: Record<string, unknown> = {};
+    columns.forEach((column, i) => setOwn(row, column, toJsonSafe(values[i] ?? null, types[i], toJsonSafe)));
+    return row;
+  });
+  return { columns, rows };
+}
+
+/**
+ * DuckDB values to JSON: integers as numbers while exact, else strings; timestamps as ISO 8601 UTC
+ * with Z; JSON-typed columns parsed; structs and maps as plain objects; lists as arrays.
+ * Everything else as @duckdb/node-api's own JSON conversion does it.
+ */
+const toJsonSafe: DuckDBValueConverter<Json> = (value, type, converter) => {
+  if (value === null) return null;
+  switch (type.typeId) {
+    case DuckDBTypeId.BIGINT:
+    case DuckDBTypeId.UBIGINT:
+    case DuckDBTypeId.HUGEINT:
+    case DuckDBTypeId.UHUGEINT:
+      return typeof value === 'bigint' ? exactNumberOrString(value) : JsonDuckDBValueConverter(value, type, converter);
+    case DuckDBTypeId.DECIMAL:
+      // A double holds 15 significant digits exactly; wider decimals stay strings.
+      return type instanceof DuckDBDecimalType && type.width <= 15 ? doubleFromDecimalValue(value) : String(value);
+    case DuckDBTypeId.TIMESTAMP:
+    case DuckDBTypeId.TIMESTAMP_TZ:
+      return hasBigInt(value, 'micros') ? isoTimestamp(value.micros, 1000n, 3, String(value)) : String(value);
+    case DuckDBTypeId.TIMESTAMP_MS:
+      return hasBigInt(value, 'millis') ? isoTimestamp(value.millis, 1n, 0, String(value)) : String(value);
+    case DuckDBTypeId.TIMESTAMP_S:
+      return hasBigInt(value, 'seconds') ? isoTimestamp(value.seconds * 1000n, 1n, 0, String(value)) : String(value);
+    case DuckDBTypeId.TIMESTAMP_NS:
+      return hasBigInt(value, 'nanos') ? isoTimestamp(value.nanos, 1_000_000n, 6, String(value)) : String(value);
+    case DuckDBTypeId.VARCHAR:
+      return type.alias === 'JSON' ? parseJsonText(String(value)) : String(value);
+    case DuckDBTypeId.STRUCT:
+      return value instanceof DuckDBStructValue && type instanceof DuckDBStructType ? structToObject(value, type, converter) : null;
+    case DuckDBTypeId.MAP:
+      return value instanceof DuckDBMapValue ? mapToJson(value, type, converter) : null;
+    default:
+      return JsonDuckDBValueConverter(value, type, converter);
+  }
+};
+
+function exactNumberOrString(value: bigint): number | string {
+  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
+}
+
+function hasBigInt<K extends string>(value: unknown, key: K): value is Record<K, bigint> {
+  return typeof value === 'object' && value !== null && typeof (value as Record<K, unknown>)[key] === 'bigint';
+}
+
+/**
+ * `ticks` since the epoch, `ticksPerMs` of them per millisecond, printed with `digitsBelowMs` more
+ * fraction digits when the value has them. Infinity and dates beyond JS's range keep DuckDB's text.
+ */
+function isoTimestamp(ticks: bigint, ticksPerMs: bigint, digitsBelowMs: number, fallback: string): string {
+  let ms = ticks / ticksPerMs;
+  if (ms * ticksPerMs > ticks) ms -= 1n; // floor, for instants before 1970
+  const date = new Date(Number(ms));
+  if (Number.isNaN(date.getTime())) return fallback;
+  const iso = date.toISOString();
+  const below = ticks - ms * ticksPerMs;
+  return below === 0n ? iso : `${iso.slice(0, -1)}${below.toString().padStart(digitsBelowMs, '0')}Z`;
+}
+
+function parseJsonText(text: string): Json {
+  try {
+    return JSON.parse(text) as Json;
+  } catch {
+    return text;
+  }
+}
+
+function structToObject(value: DuckDBStructValue, type: DuckDBStructType, converter: DuckDBValueConverter<Json>): Json {
+  const result: Record<string, Json> = {};
+  for (const [i, name] of type.entryNames.entries()) {
+    setOwn(result, name, converter(structEntry(value, name), type.entryTypes[i], converter));
+  }
+  return result;
+}
+
+/**
+ * The node-api fills `entries` by assignment, so an entry named "__proto__" became the object's
+ * prototype (when it was an object or null) instead of a property. Recover it from there.
+ */
+function structEntry(value: DuckDBStructValue, name: string): DuckDBStructValue['entries'][string] {
+  if (name !== '__proto__') return Object.prototype.hasOwnProperty.call(value.entries, name) ? value.entries[name] : null;
+  const prototype: unknown = Object.getPrototypeOf(value.entries);
+  return prototype === Object.prototype ? null : (prototype as DuckDBStructValue['entries'][string]);
+}
+
+/** A map with text keys reads as the object it came from; other keys as [{key, value}] entries. */
+function mapToJson(value: DuckDBMapValue, type: Parameters<DuckDBValueConverter<Json>>[1], converter: DuckDBValueConverter<Json>): Json {
+  const entries = JsonDuckDBValueConverter(value, type, converter) as { key: Json; value: Json }[];
+  if (!entries.every((entry) => typeof entry.key === 'string')) return entries;
+  const result: Record<string, Json> = {};
+  for (const entry of entries) setOwn(result, entry.key as string, entry.value);
+  return result;
+}
+
+/** Assignment would turn a "__proto__" key into the object's prototype; define it as data instead. */
+function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}

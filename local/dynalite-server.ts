@@ -1,0 +1,130 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  type TableStatus,
+} from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { StoreUnavailableError } from '../lambdas/core/errors';
+import { tokenTableDefinition } from '../lambdas/aws/token-table-definition';
+
+export interface EmbeddedDynamo {
+  /** `http://127.0.0.1:<port>` */
+  readonly endpoint: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts dynalite on `<dataDir>/store` (LevelDB), listening on a free port of 127.0.0.1.
+ * LevelDB admits one process per directory; a second one gets a StoreUnavailableError.
+ */
+export async function startEmbeddedDynamo(dataDir: string): Promise<EmbeddedDynamo> {
+  const storePath = join(dataDir, 'store');
+  await mkdir(dataDir, { recursive: true });
+  // dynalite cannot report a failed open: its first request on an unopened store throws from a
+  // callback and kills the process. So take and release the lock ourselves first; the window
+  // before dynalite takes it again is a few milliseconds.
+  await probeStore(dataDir, storePath);
+  const server = dynalite({ path: storePath, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await listen(server);
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: () => closeServer(server),
+  };
+}
+
+/** A client for the embedded endpoint; dynalite ignores credentials but the SDK wants some. */
+export function localDynamoClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({
+    region: 'local',
+    endpoint,
+    credentials: { accessKeyId: 'hooklake-local', secretAccessKey: 'hooklake-local' },
+  });
+}
+
+/** Creates the token table when it is missing and waits until it is ACTIVE. */
+export async function ensureTokenTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  let status = await tableStatus(client, tableName);
+  if (status === undefined) {
+    try {
+      await client.send(new CreateTableCommand(tokenTableDefinition(tableName)));
+    } catch (error) {
+      // Another process created it first: fine.
+      if (!(error instanceof Error && error.name === 'ResourceInUseException')) {
+        throw new StoreUnavailableError(`Could not create the token table "${tableName}": ${String(error)}`, { cause: error });
+      }
+    }
+    status = await tableStatus(client, tableName);
+  }
+  const deadline = Date.now() + 10_000;
+  while (status !== 'ACTIVE') {
+    if (Date.now() > deadline) {
+      throw new StoreUnavailableError(`The token table "${tableName}" is still ${status ?? 'missing'} after 10 s.`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    status = await tableStatus(client, tableName);
+  }
+}
+
+async function tableStatus(client: DynamoDBClient, tableName: string): Promise<TableStatus | undefined> {
+  try {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return Table?.TableStatus;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ResourceNotFoundException') return undefined;
+    throw new StoreUnavailableError(`Could not describe the token table "${tableName}": ${String(error)}`, { cause: error });
+  }
+}
+
+interface LevelProbe {
+  open(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Opens and closes the LevelDB store with the `level` that dynalite itself uses. */
+async function probeStore(dataDir: string, storePath: string): Promise<void> {
+  const levelPath = require.resolve('level', { paths: [dirname(require.resolve('dynalite'))] });
+  const { Level } = require(levelPath) as { Level: new (path: string) => LevelProbe };
+  const probe = new Level(storePath);
+  try {
+    await probe.open();
+  } catch (error) {
+    if (isLocked(error)) {
+      throw new StoreUnavailableError(
+        `The data directory ${dataDir} is in use by another hooklake process; stop it, or use another --data-dir.`,
+        { cause: error },
+      );
+    }
+    throw new StoreUnavailableError(`Could not open the local store in ${storePath}: ${String(error)}`, { cause: error });
+  }
+  await probe.close();
+}
+
+function isLocked(error: unknown): boolean {
+  const codes = [error, (error as { cause?: unknown } | undefined)?.cause].map((e) => (e as { code?: unknown } | undefined)?.code);
+  return codes.includes('LEVEL_LOCKED');
+}
+
+function listen(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    // dynalite's close() also closes LevelDB, releasing the directory lock.
+    server.close((error) => (error ? reject(error) : resolve()));
+    // Clients keep connections alive; without this, close() waits for them to time out.
+    server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,160 @@
+/**
+ * RecordSink on the local disk, in the lake layout `lake/<schema>/<table>/dt=YYYY-MM-DD/<file>.json.gz`
+ * (gzip NDJSON), the same layout Firehose writes to S3.
+ *
+ * Durability: `write()` resolves only once its rows survive a `kill -9` or a power loss. Each file is
+ * written under a temporary name that readers' `*.json.gz` globs skip, fsynced, renamed into place,
+ * and the directory fsynced so the rename itself is on disk; readers never see a partial file.
+ * Concurrent writes share that cost through group commit: one file per partition and one round of
+ * fsyncs per flush, whatever number of requests the flush serves.
+ */
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { SinkUnavailableError } from '../lambdas/core/errors';
+import { partitionPrefix } from '../lambdas/core/lake-layout';
+import type { JsonObject, LakeBatch } from '../lambdas/core/rows';
+import type { RecordSink } from '../lambdas/ports';
+import { GroupCommit } from './group-commit';
+
+const gzipAsync = promisify(gzip);
+const RETRY_AFTER_SECONDS = 5;
+
+/** What an errno means for someone deciding what to fix. */
+const PROBLEMS: Readonly<Record<string, string>> = {
+  ENOSPC: 'disk full',
+  EDQUOT: 'disk quota exceeded',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  EIO: 'I/O error',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files',
+  ENOTDIR: 'a path component is not a directory',
+  ENOENT: 'directory vanished while writing',
+};
+
+export class FileLakeSink implements RecordSink {
+  private readonly dataDir: string;
+  private readonly commits = new GroupCommit<LakeBatch>((batches) => this.flush(batches));
+  /** Partition directories whose entries, and their parents' entries, this process has fsynced. */
+  private readonly durableDirs = new Set<string>();
+  private fileCounter = 0;
+
+  constructor(dataDir: string) {
+    this.dataDir = resolve(dataDir);
+  }
+
+  async write(batch: LakeBatch): Promise<void> {
+    if (batch.rows.length === 0) return;
+    await this.commits.submit(batch);
+  }
+
+  /** Waits for queued and in-flight flushes; their writers get their own answers. */
+  async close(): Promise<void> {
+    await this.commits.drain();
+  }
+
+  /** One file per partition for the whole group; fails as a whole, so every caller retries. */
+  private async flush(batches: readonly LakeBatch[]): Promise<void> {
+    const partitions = groupByPartition(batches);
+    // allSettled, not all: every file is finished or cleaned up before the callers hear back.
+    const results = await Promise.allSettled(
+      [...partitions].map(([prefix, records]) => this.writePartitionFile(join(this.dataDir, prefix), records)),
+    );
+    const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) {
+      const rows = batches.reduce((sum, batch) => sum + batch.rows.length, 0);
+      throw new SinkUnavailableError(
+        `Could not store ${rows} row${rows === 1 ? '' : 's'} in the local lake under ${this.dataDir}: ${describeFailure(failed.reason)}`,
+        RETRY_AFTER_SECONDS,
+        { cause: failed.reason },
+      );
+    }
+  }
+
+  private async writePartitionFile(dir: string, records: readonly JsonObject[]): Promise<void> {
+    const ndjson = records.map((record) => JSON.stringify(record)).join('\n') + '\n';
+    const body = await gzipAsync(Buffer.from(ndjson, 'utf8'));
+    await this.ensureDurableDir(dir);
+    const name = `${Date.now()}-${process.pid}-${++this.fileCounter}.json.gz`;
+    // Leading dot and trailing .tmp: no `*.json.gz` glob (DuckDB's, a user's) matches a file in progress.
+    const temp = join(dir, `.${name}.tmp`);
+    try {
+      const file = await open(temp, 'wx');
+      try {
+        await file.writeFile(body);
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+      await rename(temp, join(dir, name));
+    } catch (error) {
+      await unlink(temp).catch(() => undefined);
+      throw error;
+    }
+    await fsyncDirectory(dir);
+  }
+
+  /**
+   * Creates the partition directory and makes its entry durable: a new directory is lost on power
+   * failure until its parent is fsynced. The first write of this process to a partition fsyncs the
+   * whole chain up to the data directory, because an earlier process or a failed flush may have
+   * created a directory without getting that far.
+   */
+  private async ensureDurableDir(dir: string): Promise<void> {
+    const firstCreated = await mkdir(dir, { recursive: true });
+    if (firstCreated === undefined && this.durableDirs.has(dir)) return;
+    // Directories we created at or above the data directory need their parents fsynced too.
+    const top = firstCreated !== undefined && !isStrictlyInside(firstCreated, this.dataDir) ? dirname(firstCreated) : this.dataDir;
+    const parents: string[] = [];
+    for (let current = dirname(dir); ; current = dirname(current)) {
+      parents.push(current);
+      if (current === top || current === dirname(current)) break;
+    }
+    await Promise.all(parents.map(fsyncDirectory));
+    this.durableDirs.add(dir);
+  }
+}
+
+/** Rows of every batch by partition prefix, batches in submission order and rows in batch order. */
+function groupByPartition(batches: readonly LakeBatch[]): Map<string, JsonObject[]> {
+  const partitions = new Map<string, JsonObject[]>();
+  for (const batch of batches) {
+    for (const row of batch.rows) {
+      const prefix = partitionPrefix(batch.schema, row.table, row.dt);
+      let records = partitions.get(prefix);
+      if (records === undefined) {
+        records = [];
+        partitions.set(prefix, records);
+      }
+      records.push(row.record);
+    }
+  }
+  return partitions;
+}
+
+async function fsyncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** True when `path` is below `root`, not `root` itself. */
+function isStrictlyInside(path: string, root: string): boolean {
+  const rel = relative(root, path);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+}
+
+function describeFailure(error: unknown): string {
+  // Duck-typed, not `instanceof Error`: errors from another realm (a test sandbox) fail that check.
+  const errno = error as Partial<NodeJS.ErrnoException> | null | undefined;
+  const code = typeof errno?.code === 'string' ? errno.code : undefined;
+  const message = typeof errno?.message === 'string' ? errno.message : String(error);
+  const problem = code === undefined ? undefined : PROBLEMS[code];
+  return problem === undefined ? message : `${problem} (${message})`;
+}

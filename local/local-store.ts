@@ -1,0 +1,46 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoIntegrationStore } from '../lambdas/aws/dynamo-store';
+import { LOCAL_TOKEN_TABLE_NAME } from '../lambdas/aws/token-table-keys';
+import type { IntegrationStore } from '../lambdas/ports';
+import { ensureTokenTable, localDynamoClient, startEmbeddedDynamo } from './dynalite-server';
+import { findRunningServer } from './runtime-file';
+
+export interface LocalStore {
+  readonly store: IntegrationStore;
+  readonly endpoint: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The integration store of a data directory: the running server's embedded DynamoDB when there is
+ * one (LevelDB admits one process), else an embedded one of our own for as long as we need it.
+ */
+export async function openLocalStore(dataDir: string): Promise<LocalStore> {
+  const running = await findRunningServer(dataDir);
+  if (running) {
+    const client = localDynamoClient(running.dynamoEndpoint);
+    return storeOn(client, running.dynamoEndpoint, async () => client.destroy());
+  }
+  return startOwnStore(dataDir);
+}
+
+/** Starts the embedded DynamoDB on the data directory and makes sure the token table exists. */
+export async function startOwnStore(dataDir: string): Promise<LocalStore> {
+  const dynamo = await startEmbeddedDynamo(dataDir);
+  const client = localDynamoClient(dynamo.endpoint);
+  try {
+    await ensureTokenTable(client, LOCAL_TOKEN_TABLE_NAME);
+  } catch (error) {
+    client.destroy();
+    await dynamo.close();
+    throw error;
+  }
+  return storeOn(client, dynamo.endpoint, async () => {
+    client.destroy();
+    await dynamo.close();
+  });
+}
+
+function storeOn(client: DynamoDBClient, endpoint: string, close: () => Promise<void>): LocalStore {
+  return { store: new DynamoIntegrationStore(client, LOCAL_TOKEN_TABLE_NAME), endpoint, close };
+}

@@ -1,0 +1,52 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/**
+ * `<data-dir>/server.json`: written by a running `hooklake serve` so that CLI commands reach its
+ * embedded store (which only one process may open) instead of opening the data directory themselves.
+ */
+export interface RuntimeInfo {
+  readonly pid: number;
+  readonly url: string;
+  readonly dynamoEndpoint: string;
+  readonly startedAt: string;
+}
+
+export function runtimeFilePath(dataDir: string): string {
+  return join(dataDir, 'server.json');
+}
+
+export async function writeRuntimeInfo(dataDir: string, info: RuntimeInfo): Promise<void> {
+  await writeFile(runtimeFilePath(dataDir), JSON.stringify(info, null, 2) + '\n', { mode: 0o600 });
+}
+
+export async function removeRuntimeInfo(dataDir: string, pid: number): Promise<void> {
+  const current = await readRuntimeInfo(dataDir);
+  if (current?.pid === pid) await rm(runtimeFilePath(dataDir), { force: true });
+}
+
+/** The running server of this data directory, or undefined when none is (a stale file is ignored). */
+export async function findRunningServer(dataDir: string): Promise<RuntimeInfo | undefined> {
+  const info = await readRuntimeInfo(dataDir);
+  return info && isAlive(info.pid) ? info : undefined;
+}
+
+async function readRuntimeInfo(dataDir: string): Promise<RuntimeInfo | undefined> {
+  try {
+    const parsed = JSON.parse(await readFile(runtimeFilePath(dataDir), 'utf8')) as Partial<RuntimeInfo>;
+    if (typeof parsed.pid !== 'number' || typeof parsed.url !== 'string' || typeof parsed.dynamoEndpoint !== 'string') return undefined;
+    return parsed as RuntimeInfo;
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { StoreUnavailableError, ValidationError } from '../lambdas/core/errors';
+import { sequenceGenerator } from '../lambdas/core/sequence';
+import { DEFAULT_MAX_RECORD_BYTES } from '../lambdas/core/stamp';
+import { createIngestHandler } from '../lambdas/ingest/ingest-handler';
+import type { AppLogger, IntegrationStore } from '../lambdas/ports';
+import { FileLakeSink } from './file-lake-sink';
+import { startOwnStore, type LocalStore } from './local-store';
+import { findRunningServer, removeRuntimeInfo, writeRuntimeInfo } from './runtime-file';
+import { createLocalServer } from './server';
+
+export interface LocalHooklakeOptions {
+  readonly dataDir: string;
+  readonly port: number;
+  readonly host: string;
+  readonly maxBodyBytes: number;
+  readonly logger: AppLogger;
+}
+
+export interface RunningLocalHooklake {
+  readonly url: string;
+  readonly store: IntegrationStore;
+  close(): Promise<void>;
+}
+
+/** Boots the whole local runtime: embedded store, file lake, ingest handler behind node:http. */
+export async function startLocalHooklake(options: LocalHooklakeOptions): Promise<RunningLocalHooklake> {
+  await mkdir(options.dataDir, { recursive: true });
+  const running = await findRunningServer(options.dataDir);
+  if (running) {
+    throw new ValidationError(
+      `Hooklake is already running for ${options.dataDir} at ${running.url} (pid ${running.pid}); stop it first, or use another --data-dir.`,
+    );
+  }
+  const local = await openStoreWaiting(options.dataDir);
+  const sink = new FileLakeSink(options.dataDir);
+  const server = createLocalServer({
+    handler: createIngestHandler({
+      store: local.store,
+      sink,
+      logger: options.logger,
+      clock: () => new Date(),
+      nextSequence: sequenceGenerator(Date.now),
+      uuid: randomUUID,
+      maxBodyBytes: options.maxBodyBytes,
+      maxRecordBytes: DEFAULT_MAX_RECORD_BYTES,
+    }),
+    maxBodyBytes: options.maxBodyBytes,
+    logger: options.logger,
+  });
+  try {
+    await listen(server, options.port, options.host);
+  } catch (error) {
+    await local.close();
+    throw error;
+  }
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+  await writeRuntimeInfo(options.dataDir, { pid: process.pid, url, dynamoEndpoint: local.endpoint, startedAt: new Date().toISOString() });
+
+  return {
+    url,
+    store: local.store,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await sink.close();
+      await removeRuntimeInfo(options.dataDir, process.pid);
+      await local.close();
+    },
+  };
+}
+
+/** A CLI command may hold the data directory for a moment; wait a little before giving up. */
+async function openStoreWaiting(dataDir: string): Promise<LocalStore> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    try {
+      return await startOwnStore(dataDir);
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
+function listen(server: ReturnType<typeof createLocalServer>, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      if (error.code === 'EADDRINUSE') reject(new ValidationError(`Port ${port} on ${host} is already in use; choose another with --port.`, { cause: error }));
+      else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') reject(new ValidationError(`Cannot listen on host "${host}"; use an address of this machine, e.g. 127.0.0.1.`, { cause: error }));
+      else if (error.code === 'EACCES') reject(new ValidationError(`Not allowed to listen on port ${port}; use a port above 1023.`, { cause: error }));
+      else reject(error);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}

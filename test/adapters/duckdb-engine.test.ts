@@ -1,0 +1,254 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { ValidationError } from '../../lambdas/core/errors';
+import type { Integration } from '../../lambdas/core/integration';
+import type { JsonObject, LakeRow } from '../../lambdas/core/rows';
+import { DuckDbQueryEngine } from '../../local/duckdb-engine';
+import { FileLakeSink } from '../../local/file-lake-sink';
+
+const integration = (schema: string, primaryKey?: string): Integration => ({
+  name: schema,
+  schema,
+  type: 'webhooks',
+  tableVersion: 0,
+  createdAt: '2026-11-23T00:00:00.000Z',
+  ...(primaryKey === undefined ? {} : { primaryKey }),
+});
+
+const KEYED = integration('stitch_iterable', 'email');
+const UNKEYED = integration('my_webhooks');
+const DATA_SYSTEM_COLUMNS = ['_sdc_received_at', '_sdc_batched_at', '_sdc_sequence', '_sdc_table_version'];
+const REJECTED_COLUMNS = ['_sdc_rejected_at', '_sdc_received_at', '_sdc_sequence', 'reason', 'record'];
+
+let dataDir: string;
+let sink: FileLakeSink;
+let engine: DuckDbQueryEngine | undefined;
+let sequence = 1_795_000_000_000_000;
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'hooklake-duckdb-'));
+  sink = new FileLakeSink(dataDir);
+});
+
+afterEach(async () => {
+  await engine?.close();
+  engine = undefined;
+  await sink.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const open = async (...integrations: Integration[]) => (engine = await DuckDbQueryEngine.open(dataDir, integrations));
+
+/** A row of `data` stamped by hand, as the ingest handler would. */
+function dataRow(fields: JsonObject, receivedAt = '2026-11-23T10:00:00.123Z'): LakeRow {
+  return {
+    table: 'data',
+    dt: receivedAt.slice(0, 10),
+    record: {
+      ...fields,
+      _sdc_received_at: receivedAt,
+      _sdc_batched_at: receivedAt,
+      _sdc_sequence: sequence++,
+      _sdc_table_version: 0,
+    },
+  };
+}
+
+function rejectedRow(reason: string, text: string): LakeRow {
+  return {
+    table: '_sdc_rejected',
+    dt: '2026-11-23',
+    record: { _sdc_rejected_at: '2026-11-23T10:00:01.000Z', reason, record: text, _sdc_received_at: '2026-11-23T10:00:00.000Z', _sdc_sequence: sequence++ },
+  };
+}
+
+/** A lake file written directly, for content the sink would never produce on its own. */
+async function writeLakeFile(schema: string, dt: string, name: string, lines: readonly string[]): Promise<void> {
+  const dir = join(dataDir, 'lake', schema, 'data', `dt=${dt}`);
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, name), gzipSync(lines.join('\n') + '\n'));
+}
+
+describe('DuckDbQueryEngine', () => {
+  it('has typed, empty views before any data', async () => {
+    const db = await open(KEYED, UNKEYED);
+    for (const view of ['data', 'data_latest']) {
+      expect(await db.query(`SELECT * FROM stitch_iterable.${view}`)).toEqual({ columns: [...DATA_SYSTEM_COLUMNS, 'email'], rows: [] });
+      expect(await db.query(`SELECT * FROM my_webhooks.${view}`)).toEqual({ columns: [...DATA_SYSTEM_COLUMNS, '__sdc_primary_key'], rows: [] });
+    }
+    expect(await db.query('SELECT * FROM stitch_iterable._sdc_rejected')).toEqual({ columns: REJECTED_COLUMNS, rows: [] });
+    const types = await db.query('SELECT column_name, column_type FROM (DESCRIBE my_webhooks._sdc_rejected)');
+    expect(types.rows).toEqual([
+      { column_name: '_sdc_rejected_at', column_type: 'TIMESTAMP' },
+      { column_name: '_sdc_received_at', column_type: 'TIMESTAMP' },
+      { column_name: '_sdc_sequence', column_type: 'BIGINT' },
+      { column_name: 'reason', column_type: 'VARCHAR' },
+      { column_name: 'record', column_type: 'VARCHAR' },
+    ]);
+  });
+
+  it('queries <schema>.data with JSON-safe values', async () => {
+    await sink.write({
+      schema: 'stitch_iterable',
+      rows: [dataRow({ email: 'a@example.com', event: 'open', props: { campaign: 7, tags: ['x', 'y'] }, score: 1.5, ok: true })],
+    });
+    const db = await open(KEYED);
+    const result = await db.query('SELECT * FROM stitch_iterable.data');
+    expect(result.rows).toEqual([
+      {
+        email: 'a@example.com',
+        event: 'open',
+        props: { campaign: 7, tags: ['x', 'y'] },
+        score: 1.5,
+        ok: true,
+        _sdc_received_at: '2026-11-23T10:00:00.123Z',
+        _sdc_batched_at: '2026-11-23T10:00:00.123Z',
+        _sdc_sequence: sequence - 1,
+        _sdc_table_version: 0,
+      },
+    ]);
+    expect(JSON.parse(JSON.stringify(result.rows))).toEqual(result.rows);
+    const types = await db.query(
+      "SELECT typeof(any_value(_sdc_received_at)) AS received, typeof(any_value(_sdc_sequence)) AS seq, count(*) AS n, 9007199254740993::BIGINT AS big FROM stitch_iterable.data",
+    );
+    expect(types.rows).toEqual([{ received: 'TIMESTAMP', seq: 'BIGINT', n: 1, big: '9007199254740993' }]);
+  });
+
+  it('queries <schema>._sdc_rejected', async () => {
+    await sink.write({ schema: 'stitch_iterable', rows: [rejectedRow('record is a number, not a JSON object', '42')] });
+    const db = await open(KEYED);
+    const result = await db.query('SELECT reason, record, _sdc_rejected_at FROM stitch_iterable._sdc_rejected');
+    expect(result.rows).toEqual([{ reason: 'record is a number, not a JSON object', record: '42', _sdc_rejected_at: '2026-11-23T10:00:01.000Z' }]);
+  });
+
+  it('data_latest keeps the row with the highest _sdc_sequence per primary key', async () => {
+    await sink.write({ schema: 'stitch_iterable', rows: [dataRow({ email: 'a@example.com', plan: 'free' }), dataRow({ email: 'b@example.com', plan: 'free' })] });
+    await sink.write({ schema: 'stitch_iterable', rows: [dataRow({ email: 'a@example.com', plan: 'pro' }, '2026-11-24T08:00:00.000Z')] });
+    const db = await open(KEYED);
+    expect((await db.query('SELECT count(*) AS n FROM stitch_iterable.data')).rows).toEqual([{ n: 3 }]);
+    const latest = await db.query('SELECT email, plan FROM stitch_iterable.data_latest ORDER BY email');
+    expect(latest.rows).toEqual([
+      { email: 'a@example.com', plan: 'pro' },
+      { email: 'b@example.com', plan: 'free' },
+    ]);
+  });
+
+  it('data_latest equals data when the integration has no primary key', async () => {
+    await sink.write({
+      schema: 'my_webhooks',
+      rows: [dataRow({ n: 1, __sdc_primary_key: 'uuid-1' }), dataRow({ n: 1, __sdc_primary_key: 'uuid-2' })],
+    });
+    const db = await open(UNKEYED);
+    expect((await db.query('SELECT n FROM my_webhooks.data_latest')).rows).toEqual([{ n: 1 }, { n: 1 }]);
+  });
+
+  it('sees data written after it was opened', async () => {
+    const db = await open(KEYED);
+    expect((await db.query('SELECT count(*) AS n FROM stitch_iterable.data')).rows).toEqual([{ n: 0 }]);
+
+    await sink.write({ schema: 'stitch_iterable', rows: [dataRow({ email: 'a@example.com' }), rejectedRow('bad', '[]')] });
+    expect((await db.query('SELECT email FROM stitch_iterable.data_latest')).rows).toEqual([{ email: 'a@example.com' }]);
+    expect((await db.query('SELECT count(*) AS n FROM stitch_iterable._sdc_rejected')).rows).toEqual([{ n: 1 }]);
+
+    await sink.write({ schema: 'stitch_iterable', rows: [dataRow({ email: 'b@example.com', new_field: 'x' }, '2026-11-25T00:00:00.000Z')] });
+    const all = await db.query('SELECT email, new_field FROM stitch_iterable.data ORDER BY email');
+    expect(all.rows).toEqual([
+      { email: 'a@example.com', new_field: null },
+      { email: 'b@example.com', new_field: 'x' },
+    ]);
+  });
+
+  it('turns SQL errors into a ValidationError with DuckDB message', async () => {
+    const db = await open(KEYED);
+    await expect(db.query('SELEC 1')).rejects.toBeInstanceOf(ValidationError);
+    await expect(db.query('SELEC 1')).rejects.toThrow(/^Query failed: Parser Error: syntax error at or near "SELEC"/);
+    await expect(db.query('SELECT * FROM nope.data')).rejects.toThrow(/Query failed: Catalog Error: .*nope/);
+    await expect(db.query('SELECT no_such_column FROM stitch_iterable.data')).rejects.toThrow(/Binder Error/);
+    // The engine still answers after errors.
+    expect((await db.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+
+  it("keeps an event's own dt field instead of the dt= partition directory", async () => {
+    await sink.write({
+      schema: 'stitch_iterable',
+      rows: [dataRow({ email: 'a@example.com', dt: 'user-value' }), dataRow({ email: 'b@example.com', dt: 20_261_201 })],
+    });
+    const db = await open(KEYED);
+    const result = await db.query('SELECT email, dt FROM stitch_iterable.data ORDER BY email');
+    expect(result.rows).toEqual([
+      { email: 'a@example.com', dt: 'user-value' },
+      { email: 'b@example.com', dt: 20_261_201 },
+    ]);
+    // Events without the field have no dt column at all: the partition is not exposed.
+    await sink.write({ schema: 'my_webhooks', rows: [dataRow({ n: 1, __sdc_primary_key: 'u' })] });
+    const unkeyed = await DuckDbQueryEngine.open(dataDir, [UNKEYED]);
+    expect((await unkeyed.query('SELECT * FROM my_webhooks.data')).columns).not.toContain('dt');
+    await unkeyed.close();
+  });
+
+  it('reads fields whose types or shapes differ between files, and a "__proto__" key', async () => {
+    await sink.write({ schema: 'stitch_iterable', rows: [dataRow({ email: 'a', amount: 5, profile: { age: 30 } })] });
+    await sink.write({ schema: 'stitch_iterable', rows: [dataRow({ email: 'b', amount: 'five', profile: { city: 'Oslo', tags: ['x'] } })] });
+    await sink.write({ schema: 'stitch_iterable', rows: [dataRow(JSON.parse('{"email":"c","__proto__":{"polluted":true},"profile":{"__proto__":{"deep":1}}}') as JsonObject)] });
+    const db = await open(KEYED);
+    const result = await db.query('SELECT email, amount, profile, "__proto__" FROM stitch_iterable.data ORDER BY email');
+    // Written as JSON text: in an object literal, "__proto__" would set the prototype instead.
+    const expected: unknown = JSON.parse(`[
+      {"email":"a","amount":5,"profile":{"age":30,"city":null,"tags":null,"__proto__":null},"__proto__":null},
+      {"email":"b","amount":"five","profile":{"age":null,"city":"Oslo","tags":["x"],"__proto__":null},"__proto__":null},
+      {"email":"c","amount":null,"profile":{"age":null,"city":null,"tags":null,"__proto__":{"deep":1}},"__proto__":{"polluted":true}}
+    ]`);
+    expect(result.rows).toEqual(expected);
+    const row = result.rows[2];
+    expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
+    expect(Object.keys(row)).toContain('__proto__');
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+
+  it("returns a user's date-like strings as sent, and the _sdc stamps as timestamps", async () => {
+    const sent = { email: 'a', with_offset: '2026-11-23T10:00:00+02:00', us_date: '11-23-2026', spaced: '2026-11-23 10:00:00', iso_date: '2026-11-23' };
+    await sink.write({ schema: 'stitch_iterable', rows: [dataRow(sent)] });
+    const db = await open(KEYED);
+    const result = await db.query(
+      'SELECT email, with_offset, us_date, spaced, iso_date, _sdc_received_at, typeof(_sdc_received_at) AS received_type FROM stitch_iterable.data',
+    );
+    expect(result.rows).toEqual([{ ...sent, _sdc_received_at: '2026-11-23T10:00:00.123Z', received_type: 'TIMESTAMP' }]);
+  });
+
+  it('reads a key that first appears, with another type, deep inside a big file', async () => {
+    // Past DuckDB's default sample of 20,480 rows: without sample_size=-1 this column is dropped
+    // and the type change fails the query.
+    const lines = Array.from({ length: 25_000 }, (_, i) =>
+      JSON.stringify({ email: `u${i}`, value: i, _sdc_received_at: '2026-11-23T00:00:00.000Z', _sdc_sequence: i }),
+    );
+    lines.push(JSON.stringify({ email: 'late', value: 'text', late_key: true, _sdc_received_at: '2026-11-23T00:00:00.000Z', _sdc_sequence: 99_999 }));
+    await writeLakeFile('stitch_iterable', '2026-11-23', 'big.json.gz', lines);
+    const db = await open(KEYED);
+    const result = await db.query(
+      "SELECT count(*) AS n, count(late_key) AS late, max(_sdc_sequence) AS last FROM stitch_iterable.data",
+    );
+    expect(result.rows).toEqual([{ n: 25_001, late: 1, last: 99_999 }]);
+    expect((await db.query("SELECT value FROM stitch_iterable.data WHERE email = 'late'")).rows).toEqual([{ value: 'text' }]);
+  });
+
+  it('ignores temporary files and reads a data directory with glob characters and quotes in its path', async () => {
+    const oddDir = join(dataDir, "odd [dir] it's *?");
+    const oddSink = new FileLakeSink(oddDir);
+    await oddSink.write({ schema: 'stitch_iterable', rows: [dataRow({ email: 'a' })] });
+    await writeFile(join(oddDir, 'lake/stitch_iterable/data/dt=2026-11-23/.half-written.json.gz.tmp'), 'not gzip');
+    const db = await DuckDbQueryEngine.open(oddDir, [KEYED]);
+    try {
+      expect((await db.query('SELECT email FROM stitch_iterable.data')).rows).toEqual([{ email: 'a' }]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('refuses queries after close', async () => {
+    const db = await open(KEYED);
+    await db.close();
+    await expect(db.query('SELECT 1')).rejects.toThrow(/closed/);
+  });
+});

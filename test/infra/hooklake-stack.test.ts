@@ -1,0 +1,425 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { TOKEN_TABLE_KEYS } from '../../lambdas/aws/token-table-keys';
+import { PARTITION_KEY_QUERY } from '../../lambdas/core/partition-field';
+import { AWS_MAX_BODY_BYTES } from '../../lambdas/ingest/config';
+import { INGEST_ENV } from '../../lambdas/ingest/env';
+import { STACK_OUTPUTS, type HooklakeStack } from '../../lib/hooklake-stack';
+import { buildHooklakeApp } from './synth-hooklake';
+
+type Resource = { Type: string; Properties?: Record<string, any>; DependsOn?: string[]; DeletionPolicy?: string };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+
+let stack: HooklakeStack;
+let template: Template;
+let outdir: string;
+/** Logical ids of the main resources, resolved once. */
+const id = {} as Record<'fn' | 'fnRole' | 'fnLogGroup' | 'table' | 'stream' | 'lakeBucket' | 'accessLogsBucket' |
+  'resultsBucket' | 'deliveryRole' | 'accessLogGroup' | 'api' | 'workGroup', string>;
+
+beforeAll(() => {
+  const built = buildHooklakeApp();
+  stack = built.stack;
+  outdir = built.outdir;
+  template = Template.fromStack(stack); // synthesizes once (bundling included) for the whole file
+  const logicalId = (c: { node: { defaultChild?: unknown } }): string => stack.getLogicalId(c.node.defaultChild as never);
+  id.fn = logicalId(stack.ingest.function);
+  id.fnRole = logicalId(stack.ingest.role);
+  id.fnLogGroup = logicalId(stack.ingest.logGroup);
+  id.table = logicalId(stack.tokens.table);
+  id.stream = logicalId(stack.lake.deliveryStream);
+  id.lakeBucket = logicalId(stack.lake.bucket);
+  id.accessLogsBucket = logicalId(stack.lake.accessLogsBucket);
+  id.resultsBucket = logicalId(stack.catalog.resultsBucket);
+  id.deliveryRole = logicalId(stack.lake.deliveryRole);
+  id.accessLogGroup = logicalId(stack.api.accessLogGroup);
+  id.api = logicalId(stack.api.httpApi);
+  id.workGroup = stack.getLogicalId(stack.catalog.workGroup);
+});
+
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+const resourcesOf = (type: string): Record<string, Resource> => template.findResources(type) as Record<string, Resource>;
+const getAtt = (logicalId: string, attr = 'Arn') => ({ 'Fn::GetAtt': [logicalId, attr] });
+const asArray = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
+
+/** Statements of every inline policy attached to a role. */
+function statementsOfRole(roleId: string): Statement[] {
+  return Object.values(resourcesOf('AWS::IAM::Policy'))
+    .filter((p) => JSON.stringify(p.Properties?.Roles) === JSON.stringify([{ Ref: roleId }]))
+    .flatMap((p) => p.Properties?.PolicyDocument.Statement as Statement[]);
+}
+
+describe('HooklakeFunction (ingest)', () => {
+  test('runs Node.js 22 or newer on arm64 with the ingest handler, tracing active', () => {
+    const fn = resourcesOf('AWS::Lambda::Function')[id.fn];
+    const runtime = String(fn.Properties?.Runtime);
+    expect(runtime).toMatch(/^nodejs\d+\.x$/);
+    expect(Number(/^nodejs(\d+)/.exec(runtime)?.[1])).toBeGreaterThanOrEqual(22);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      TracingConfig: { Mode: 'Active' },
+      Role: getAtt(id.fnRole),
+    });
+  });
+
+  test('gets exactly the ingest environment, names taken from INGEST_ENV, plus source maps', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.exact({
+          [INGEST_ENV.tokenTableName]: { Ref: id.table },
+          [INGEST_ENV.deliveryStreamName]: { Ref: id.stream },
+          [INGEST_ENV.maxBodyBytes]: String(AWS_MAX_BODY_BYTES),
+          NODE_OPTIONS: '--enable-source-maps',
+        }),
+      },
+    });
+    expect(AWS_MAX_BODY_BYTES).toBe(6 * 1024 * 1024);
+  });
+
+  test('was bundled locally by esbuild with a source map next to the code', () => {
+    // The code asset is staged in the cloud assembly as asset.<hash>/, uploaded as <hash>.zip.
+    const s3Key = String(resourcesOf('AWS::Lambda::Function')[id.fn].Properties?.Code.S3Key);
+    const assetDir = path.join(outdir, `asset.${s3Key.replace(/\.zip$/, '')}`);
+    expect(existsSync(path.join(assetDir, 'index.js'))).toBe(true);
+    expect(existsSync(path.join(assetDir, 'index.js.map'))).toBe(true);
+  });
+
+  test('the bundle loads in Node and answers through the shared handler (cold start smoke test)', () => {
+    const s3Key = String(resourcesOf('AWS::Lambda::Function')[id.fn].Properties?.Code.S3Key);
+    const bundle = path.join(outdir, `asset.${s3Key.replace(/\.zip$/, '')}`, 'index.js');
+    // A GET needs no AWS call: the handler answers 405 before looking at the token.
+    const script = `
+      const { handler } = require(${JSON.stringify(bundle)});
+      const event = { version: '2.0', routeKey: 'ANY /v1/hooks', rawPath: '/v1/hooks', rawQueryString: '', headers: {},
+        requestContext: { http: { method: 'GET', path: '/v1/hooks', sourceIp: '192.0.2.1' }, requestId: 'r', timeEpoch: Date.now() },
+        isBase64Encoded: false };
+      handler(event, { awsRequestId: 'r', getRemainingTimeInMillis: () => 10000 })
+        .then((r) => process.stdout.write(JSON.stringify(r)), (e) => { console.error(e); process.exit(1); });`;
+    const stdout = execFileSync(process.execPath, ['-e', script], {
+      env: {
+        PATH: process.env.PATH,
+        AWS_REGION: 'us-east-1',
+        [INGEST_ENV.tokenTableName]: 'tokens',
+        [INGEST_ENV.deliveryStreamName]: 'stream',
+        POWERTOOLS_LOG_LEVEL: 'CRITICAL',
+      },
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+    const response = JSON.parse(stdout.slice(stdout.indexOf('{"statusCode"')));
+    expect(response).toMatchObject({ statusCode: 405, headers: { allow: 'POST' } });
+  });
+
+  test('logs to its own log group with a retention', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', { LoggingConfig: { LogGroup: { Ref: id.fnLogGroup } } });
+    const group = resourcesOf('AWS::Logs::LogGroup')[id.fnLogGroup];
+    expect(group.Properties?.RetentionInDays).toEqual(expect.any(Number));
+  });
+
+  test('role has no managed policies; it may write only to its own log group', () => {
+    const role = resourcesOf('AWS::IAM::Role')[id.fnRole];
+    expect(role.Properties?.ManagedPolicyArns).toBeUndefined();
+    expect(statementsOfRole(id.fnRole)).toContainEqual({
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: getAtt(id.fnLogGroup),
+    });
+  });
+
+  test('reads the token table with GetItem only, on that table only', () => {
+    const dynamo = statementsOfRole(id.fnRole).filter((s) => asArray(s.Action).some((a) => a.startsWith('dynamodb:')));
+    expect(dynamo).toEqual([{ Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: getAtt(id.table) }]);
+  });
+
+  test('puts records into the delivery stream only', () => {
+    const firehose = statementsOfRole(id.fnRole).filter((s) => asArray(s.Action).some((a) => a.startsWith('firehose:')));
+    expect(firehose).toEqual([
+      { Effect: 'Allow', Action: ['firehose:PutRecord', 'firehose:PutRecordBatch'], Resource: getAtt(id.stream) },
+    ]);
+  });
+});
+
+describe('IAM across the stack', () => {
+  test('no statement has a "*" resource except X-Ray, which has no resource-level permissions', () => {
+    const starStatements = Object.values(resourcesOf('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties?.PolicyDocument.Statement as Statement[])
+      .filter((s) => asArray(s.Resource).includes('*'));
+    expect(starStatements.length).toBeGreaterThan(0);
+    for (const s of starStatements) {
+      expect(asArray(s.Action).every((a) => a.startsWith('xray:'))).toBe(true);
+    }
+  });
+
+  test('Firehose may read and write only lake/* and errors/* of the lake bucket, never delete', () => {
+    const statements = statementsOfRole(id.deliveryRole);
+    const s3Resources = statements
+      .filter((s) => asArray(s.Action).some((a) => a.startsWith('s3:')))
+      .flatMap((s) => asArray(s.Resource));
+    const prefixArn = (prefix: string) => ({ 'Fn::Join': ['', [getAtt(id.lakeBucket), `/${prefix}`]] });
+    expect(s3Resources.length).toBeGreaterThan(0);
+    for (const r of s3Resources) {
+      expect([getAtt(id.lakeBucket), prefixArn('lake/*'), prefixArn('errors/*')]).toContainEqual(r);
+    }
+    const actions = statements.flatMap((s) => asArray(s.Action));
+    expect(actions).toEqual(expect.arrayContaining(['s3:PutObject', 's3:Abort*', 's3:GetObject*', 's3:List*', 's3:GetBucket*']));
+    expect(actions.filter((a) => a.startsWith('s3:Delete'))).toEqual([]);
+  });
+});
+
+describe('TokenTable', () => {
+  test('has the shared key schema, on-demand billing, PITR and SSE', () => {
+    const { partitionKey, sortKey } = TOKEN_TABLE_KEYS;
+    expect([partitionKey.name, sortKey.name]).toEqual(['pk', 'sk']);
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: partitionKey.name, KeyType: 'HASH' },
+        { AttributeName: sortKey.name, KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: Match.arrayWith([
+        { AttributeName: partitionKey.name, AttributeType: partitionKey.type },
+        { AttributeName: sortKey.name, AttributeType: sortKey.type },
+      ]),
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+  });
+
+  test('is retained when the stack is deleted, by default', () => {
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+});
+
+describe('EventLake', () => {
+  test('every bucket blocks public access, is encrypted and denies non-TLS requests', () => {
+    const buckets = resourcesOf('AWS::S3::Bucket');
+    expect(Object.keys(buckets).sort()).toEqual([id.accessLogsBucket, id.lakeBucket, id.resultsBucket].sort());
+    for (const bucket of Object.values(buckets)) {
+      expect(bucket.Properties?.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(bucket.Properties?.BucketEncryption).toEqual({
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      });
+    }
+    for (const bucketId of Object.keys(buckets)) {
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: bucketId },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: 's3:*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+    }
+  });
+
+  test('lake bucket logs server access and has lifecycle rules for uploads and error output', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: { DestinationBucketName: { Ref: id.accessLogsBucket }, LogFilePrefix: 'lake-bucket/' },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' }),
+          Match.objectLike({ Prefix: 'errors/', ExpirationInDays: 90, Status: 'Enabled' }),
+        ]),
+      },
+    });
+    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
+  });
+
+  test('delivery stream partitions dynamically on schema/table/dt from the routing field', () => {
+    template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+      DeliveryStreamType: 'DirectPut',
+      ExtendedS3DestinationConfiguration: Match.objectLike({
+        BucketARN: getAtt(id.lakeBucket),
+        RoleARN: getAtt(id.deliveryRole),
+        DynamicPartitioningConfiguration: { Enabled: true },
+        Prefix: 'lake/!{partitionKeyFromQuery:schema}/!{partitionKeyFromQuery:table}/dt=!{partitionKeyFromQuery:dt}/',
+        ErrorOutputPrefix: 'errors/!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/',
+        ProcessingConfiguration: {
+          Enabled: true,
+          Processors: [
+            {
+              Type: 'MetadataExtraction',
+              Parameters: [
+                { ParameterName: 'MetadataExtractionQuery', ParameterValue: PARTITION_KEY_QUERY },
+                { ParameterName: 'JsonParsingEngine', ParameterValue: 'JQ-1.6' },
+              ],
+            },
+            { Type: 'AppendDelimiterToRecord', Parameters: [] },
+          ],
+        },
+      }),
+    });
+    expect(PARTITION_KEY_QUERY).toBe(
+      '{schema: ._sdc_partition.schema, table: ._sdc_partition.table, dt: ._sdc_partition.dt}',
+    );
+  });
+
+  test('writes gzip NDJSON files named .json.gz, buffering 60 s and 64 MiB', () => {
+    template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+      ExtendedS3DestinationConfiguration: Match.objectLike({
+        CompressionFormat: 'GZIP',
+        FileExtension: '.json.gz',
+        BufferingHints: { IntervalInSeconds: 60, SizeInMBs: 64 },
+      }),
+    });
+  });
+
+  test('is encrypted at rest and logs delivery errors to a log group with retention', () => {
+    const stream = resourcesOf('AWS::KinesisFirehose::DeliveryStream')[id.stream];
+    expect(stream.Properties?.DeliveryStreamEncryptionConfigurationInput).toEqual({ KeyType: 'AWS_OWNED_CMK' });
+    const logging = stream.Properties?.ExtendedS3DestinationConfiguration.CloudWatchLoggingOptions;
+    expect(logging.Enabled).toBe(true);
+    const group = resourcesOf('AWS::Logs::LogGroup')[logging.LogGroupName.Ref];
+    expect(group.Properties?.RetentionInDays).toEqual(expect.any(Number));
+  });
+
+  test('only Firehose of this account may assume the delivery role', () => {
+    const role = resourcesOf('AWS::IAM::Role')[id.deliveryRole];
+    expect(role.Properties?.AssumeRolePolicyDocument.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Principal: { Service: 'firehose.amazonaws.com' },
+        Condition: { StringEquals: { 'sts:ExternalId': { Ref: 'AWS::AccountId' } } },
+      },
+    ]);
+  });
+
+  test('is created after the policy that lets Firehose reach the bucket', () => {
+    const stream = resourcesOf('AWS::KinesisFirehose::DeliveryStream')[id.stream];
+    const policy = stack.lake.deliveryRole.node.findChild('DefaultPolicy').node.defaultChild;
+    const policyId = stack.getLogicalId(policy as never);
+    expect(statementsOfRole(id.deliveryRole).length).toBeGreaterThan(0);
+    expect(stream.DependsOn).toEqual(expect.arrayContaining([policyId]));
+  });
+});
+
+describe('WebhookApi', () => {
+  test('routes POST /v1/hooks/{token} and POST /v1/hooks to the function, payload format 2.0', () => {
+    const integrations = resourcesOf('AWS::ApiGatewayV2::Integration');
+    expect(Object.keys(integrations)).toHaveLength(1);
+    const [integrationId, integration] = Object.entries(integrations)[0];
+    expect(integration.Properties).toMatchObject({
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+      IntegrationUri: getAtt(id.fn),
+    });
+    for (const routeKey of ['POST /v1/hooks/{token}', 'POST /v1/hooks']) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        ApiId: { Ref: id.api },
+        RouteKey: routeKey,
+        Target: { 'Fn::Join': ['', ['integrations/', { Ref: integrationId }]] },
+      });
+    }
+  });
+
+  test('other methods reach the function too, so it can answer 405 with Allow: POST', () => {
+    const keys = Object.values(resourcesOf('AWS::ApiGatewayV2::Route')).map((r) => r.Properties?.RouteKey);
+    expect(keys.sort()).toEqual(['ANY /v1/hooks', 'ANY /v1/hooks/{token}', 'POST /v1/hooks', 'POST /v1/hooks/{token}']);
+  });
+
+  test('the $default stage is auto-deployed and throttled', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      ApiId: { Ref: id.api },
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingBurstLimit: 1000, ThrottlingRateLimit: 500 },
+    });
+  });
+
+  test('access logs go to a log group with retention', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      AccessLogSettings: { DestinationArn: getAtt(id.accessLogGroup) },
+    });
+    const group = resourcesOf('AWS::Logs::LogGroup')[id.accessLogGroup];
+    expect(group.Properties?.RetentionInDays).toEqual(expect.any(Number));
+  });
+
+  test('access log format logs the route key, status, request id, ip, latency and integration error', () => {
+    const stage = Object.values(resourcesOf('AWS::ApiGatewayV2::Stage'))[0];
+    const format = JSON.parse(stage.Properties?.AccessLogSettings.Format) as Record<string, string>;
+    expect(Object.values(format)).toEqual(
+      expect.arrayContaining([
+        '$context.routeKey',
+        '$context.status',
+        '$context.requestId',
+        '$context.identity.sourceIp',
+        '$context.responseLatency',
+        '$context.integrationErrorMessage',
+      ]),
+    );
+  });
+
+  test('access log format never contains the path, path parameters or headers (the token)', () => {
+    const stages = Object.values(resourcesOf('AWS::ApiGatewayV2::Stage'));
+    expect(stages).toHaveLength(1);
+    const format = String(stages[0].Properties?.AccessLogSettings.Format);
+    expect(format).not.toContain('$context.path');
+    expect(format).not.toMatch(/requestPath|resourcePath|\$request\.|\$input\.|authoriz|header|token/i);
+  });
+
+  test('Lambda permissions are scoped to the API routes', () => {
+    const permissions = Object.values(resourcesOf('AWS::Lambda::Permission'));
+    expect(permissions).toHaveLength(4);
+    for (const p of permissions) {
+      expect(p.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' });
+      expect(JSON.stringify(p.Properties?.SourceArn)).toContain('/v1/hooks');
+    }
+  });
+});
+
+describe('LakeCatalog', () => {
+  test('Athena workgroup enforces its configuration, a scan cutoff and encrypted results in its own bucket', () => {
+    template.hasResourceProperties('AWS::Athena::WorkGroup', {
+      Name: `${stack.stackName}-lake`,
+      WorkGroupConfiguration: Match.objectLike({
+        EnforceWorkGroupConfiguration: true,
+        BytesScannedCutoffPerQuery: 10 * 1024 ** 3,
+        ResultConfiguration: {
+          OutputLocation: { 'Fn::Join': ['', ['s3://', { Ref: id.resultsBucket }, '/results/']] },
+          EncryptionConfiguration: { EncryptionOption: 'SSE_S3' },
+        },
+      }),
+    });
+  });
+
+  test('query results expire and the results bucket is access-logged', () => {
+    const bucket = resourcesOf('AWS::S3::Bucket')[id.resultsBucket];
+    expect(bucket.Properties?.LifecycleConfiguration.Rules).toContainEqual(
+      expect.objectContaining({ ExpirationInDays: 7, Status: 'Enabled' }),
+    );
+    expect(bucket.Properties?.LoggingConfiguration.DestinationBucketName).toEqual({ Ref: id.accessLogsBucket });
+  });
+});
+
+describe('stack outputs', () => {
+  test('publish what the CLI needs under stable ids, without exports', () => {
+    const outputs = template.findOutputs('*');
+    expect(Object.keys(outputs).sort()).toEqual(Object.values(STACK_OUTPUTS).sort());
+    for (const output of Object.values(outputs)) expect(output.Export).toBeUndefined();
+    template.hasOutput(STACK_OUTPUTS.webhookBaseUrl, { Value: getAtt(id.api, 'ApiEndpoint') });
+    template.hasOutput(STACK_OUTPUTS.lakeBucketName, { Value: { Ref: id.lakeBucket } });
+    template.hasOutput(STACK_OUTPUTS.lakePrefix, { Value: 'lake/' });
+    template.hasOutput(STACK_OUTPUTS.athenaWorkGroup, { Value: { Ref: id.workGroup } });
+    template.hasOutput(STACK_OUTPUTS.tokenTableName, { Value: { Ref: id.table } });
+    template.hasOutput(STACK_OUTPUTS.deliveryStreamName, { Value: { Ref: id.stream } });
+  });
+
+  test('the stack is environment-agnostic (synth needs no account or region)', () => {
+    expect(stack.environment).toBe('aws://unknown-account/unknown-region');
+  });
+});
