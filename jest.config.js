@@ -9,6 +9,7 @@ module.exports = {
   },
   // @middy/* ships ESM; let ts-jest turn it into CommonJS.
   transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  setupFiles: ['<rootDir>/test/support/jest-env.ts'],
   setupFilesAfterEnv: ['aws-sdk-client-mock-jest'],
   testTimeout: 30000,
 };

@@ -1,4 +1,5 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 
 /**
@@ -25,10 +26,28 @@ export async function removeRuntimeInfo(dataDir: string, pid: number): Promise<v
   if (current?.pid === pid) await rm(runtimeFilePath(dataDir), { force: true });
 }
 
-/** The running server of this data directory, or undefined when none is (a stale file is ignored). */
+/**
+ * The running server of this data directory, or undefined when none is. A file left by a killed
+ * server is ignored: its process is gone, or (a zombie not yet reaped) its store no longer answers.
+ */
 export async function findRunningServer(dataDir: string): Promise<RuntimeInfo | undefined> {
   const info = await readRuntimeInfo(dataDir);
-  return info && isAlive(info.pid) ? info : undefined;
+  if (!info || !isAlive(info.pid)) return undefined;
+  return (await accepts(info.dynamoEndpoint)) ? info : undefined;
+}
+
+function accepts(endpoint: string, timeoutMs = 1_000): Promise<boolean> {
+  const { hostname, port } = new URL(endpoint);
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port) });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
 }
 
 async function readRuntimeInfo(dataDir: string): Promise<RuntimeInfo | undefined> {
