@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import type { IntegrationStore, QueryResult } from '../lambdas/ports';
 import { DuckDbQueryEngine } from '../local/duckdb-engine';
 import { openLocalStore } from '../local/local-store';
-import { findRunningServer } from '../local/runtime-file';
 
 /** What a command needs, wherever Hooklake runs: the store, the lake's SQL, the webhook base URL. */
 export interface Backend {
@@ -18,12 +17,11 @@ export const DEFAULT_LOCAL_BASE_URL = 'http://127.0.0.1:8080';
 
 export async function openLocalBackend(dataDir: string): Promise<Backend> {
   const directory = resolve(dataDir);
-  const running = await findRunningServer(directory);
   const local = await openLocalStore(directory);
   return {
     store: local.store,
-    webhookBaseUrl: running?.url ?? DEFAULT_LOCAL_BASE_URL,
-    serverRunning: running !== undefined,
+    webhookBaseUrl: local.serverUrl ?? DEFAULT_LOCAL_BASE_URL,
+    serverRunning: local.serverUrl !== undefined,
     async query(sql) {
       const engine = await DuckDbQueryEngine.open(directory, await local.store.listIntegrations());
       try {

@@ -8,6 +8,8 @@ import { findRunningServer } from './runtime-file';
 export interface LocalStore {
   readonly store: IntegrationStore;
   readonly endpoint: string;
+  /** URL of the running server whose store this is, when one runs. */
+  readonly serverUrl?: string;
   close(): Promise<void>;
 }
 
@@ -19,7 +21,7 @@ export async function openLocalStore(dataDir: string): Promise<LocalStore> {
   const running = await findRunningServer(dataDir);
   if (running) {
     const client = localDynamoClient(running.dynamoEndpoint);
-    return storeOn(client, running.dynamoEndpoint, async () => client.destroy());
+    return { ...storeOn(client, running.dynamoEndpoint, async () => client.destroy()), serverUrl: running.url };
   }
   return startOwnStore(dataDir);
 }

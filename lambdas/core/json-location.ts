@@ -39,7 +39,7 @@ export function locateJsonError(text: string): JsonErrorLocation {
   return { ...lineAndColumn(text, offset), problem };
 }
 
-export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
   let line = 1;
   let lineStart = 0;
   for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {

@@ -10,13 +10,17 @@ export const DEFAULT_MAX_RECORD_BYTES = 1000 * 1024;
 const REJECTED_OVERHEAD_BYTES = 4 * 1024;
 const RESERVED_FIELD = /^_?_sdc/i;
 
-export interface StampContext {
-  readonly integration: Integration;
-  readonly receivedAt: Date;
-  readonly batchedAt: Date;
+/** What stamping needs from its runtime: id sources and the record limit. */
+export interface StampServices {
   readonly nextSequence: () => number;
   readonly uuid: () => string;
   readonly maxRecordBytes: number;
+}
+
+export interface StampContext extends StampServices {
+  readonly integration: Integration;
+  readonly receivedAt: Date;
+  readonly batchedAt: Date;
 }
 
 export interface StampResult {

@@ -2,20 +2,17 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { decodeBody } from '../core/decode-body';
 import { MethodNotAllowedError, UnauthorizedError } from '../core/errors';
-import { stampRecords } from '../core/stamp';
+import { stampRecords, type StampServices } from '../core/stamp';
 import { extractToken, hashToken, isActive } from '../core/tokens';
 import type { AppLogger, IntegrationStore, RecordSink } from '../ports';
 import { errorToResponse, jsonResponse, type HttpResponse } from './http-errors';
 
-export interface IngestDependencies {
+export interface IngestDependencies extends StampServices {
   readonly store: IntegrationStore;
   readonly sink: RecordSink;
   readonly logger: AppLogger;
   readonly clock: () => Date;
-  readonly nextSequence: () => number;
-  readonly uuid: () => string;
   readonly maxBodyBytes: number;
-  readonly maxRecordBytes: number;
 }
 
 export type IngestHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>;
