@@ -1,9 +1,8 @@
 import { App, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { DEFAULT_STACK_NAME } from '../lambdas/aws/stack-output-keys';
 import { HooklakeStack } from './hooklake-stack';
 
-/** Stack name used when the `stackName` context value is not given. */
-export const DEFAULT_STACK_NAME = 'Hooklake';
 
 /**
  * The CDK app as `cdk synth` builds it: one environment-agnostic Hooklake stack (named by the

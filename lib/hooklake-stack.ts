@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { STACK_OUTPUTS } from '../lambdas/aws/stack-output-keys';
 import { AWS_MAX_BODY_BYTES } from '../lambdas/ingest/config';
 import { INGEST_ENV } from '../lambdas/ingest/env';
 import { EventLake } from './constructs/event-lake';
@@ -13,15 +14,6 @@ import { WebhookApi, type WebhookThrottle } from './constructs/webhook-api';
 export const INGEST_ENTRY = path.join(__dirname, '..', 'lambdas', 'ingest', 'handler.ts');
 
 /** Logical ids of the stack outputs the CLI reads; stable, and not exported. */
-export const STACK_OUTPUTS = {
-  webhookBaseUrl: 'WebhookBaseUrl',
-  lakeBucketName: 'LakeBucketName',
-  lakePrefix: 'LakePrefix',
-  athenaWorkGroup: 'AthenaWorkGroup',
-  tokenTableName: 'TokenTableName',
-  deliveryStreamName: 'DeliveryStreamName',
-} as const;
-
 /** Properties of a {@link HooklakeStack}. */
 export interface HooklakeStackProps extends StackProps {
   /**
@@ -110,3 +102,5 @@ export class HooklakeStack extends Stack {
 function output(stack: Stack, id: string, value: string, description: string): void {
   new CfnOutput(stack, id, { value, description });
 }
+
+export { STACK_OUTPUTS };
