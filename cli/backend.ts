@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { Integration } from '../lambdas/core/integration';
 import type { IntegrationStore, QueryResult } from '../lambdas/ports';
 import { DuckDbQueryEngine } from '../local/duckdb-engine';
 import { openLocalStore } from '../local/local-store';
@@ -9,6 +10,8 @@ export interface Backend {
   /** Base URL that webhook URLs are built on, and whether a server is known to answer there. */
   readonly webhookBaseUrl: string;
   readonly serverRunning: boolean;
+  /** Readies the lake for a newly stored integration: its Glue tables on AWS; nothing locally. */
+  prepareIntegration(integration: Integration): Promise<void>;
   query(sql: string): Promise<QueryResult>;
   close(): Promise<void>;
 }
@@ -22,6 +25,8 @@ export async function openLocalBackend(dataDir: string): Promise<Backend> {
     store: local.store,
     webhookBaseUrl: local.serverUrl ?? DEFAULT_LOCAL_BASE_URL,
     serverRunning: local.serverUrl !== undefined,
+    // The local lake's views are made from the files at query time.
+    prepareIntegration: async () => undefined,
     async query(sql) {
       const engine = await DuckDbQueryEngine.open(directory, await local.store.listIntegrations());
       try {

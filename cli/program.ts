@@ -1,19 +1,25 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { DEFAULT_STACK_NAME } from '../lambdas/aws/stack-output-keys';
+import { openAwsBackend } from './aws-backend';
 import { openLocalBackend } from './backend';
 import { registerIntegrations } from './commands/integrations';
 import { registerQuery } from './commands/query';
 import { registerServe } from './commands/serve';
 import { registerTokens } from './commands/tokens';
 import { processIo, type CliIo } from './io';
+import { TARGETS, type TargetOptions } from './target';
 import type { OpenBackend } from './with-backend';
 
 export const DEFAULT_DATA_DIR = '.hooklake';
 
 /** The `hooklake` command tree; entry points only parse and run it. */
-export function buildProgram(io: CliIo = processIo, open: OpenBackend = openLocalBackend): Command {
+export function buildProgram(io: CliIo = processIo, open: OpenBackend = (options) => openBackend(options, io)): Command {
   const program = new Command('hooklake')
     .description('Webhook events into a data lake: receive them, store every one, query them with SQL.')
     .option('--data-dir <dir>', 'data directory of the local runtime (store and lake)', process.env.HOOKLAKE_DATA_DIR ?? DEFAULT_DATA_DIR)
+    .addOption(new Option('--target <target>', 'where Hooklake runs: this machine, or the deployed AWS stack').choices(TARGETS).default('local').env('HOOKLAKE_TARGET'))
+    .addOption(new Option('--stack <name>', 'CloudFormation stack of the AWS deployment (with --target aws)').default(DEFAULT_STACK_NAME).env('HOOKLAKE_STACK'))
+    .addOption(new Option('--region <region>', 'AWS region of the stack (default: AWS_REGION or your profile\'s)'))
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(
@@ -21,11 +27,18 @@ export function buildProgram(io: CliIo = processIo, open: OpenBackend = openLoca
       '\nQuick start:\n' +
         '  $ npm start                                                # serve on http://127.0.0.1:8080\n' +
         '  $ npx tsx bin/hooklake.ts integrations create "Stitch Iterable"\n' +
-        '  $ npx tsx bin/hooklake.ts query "SELECT * FROM stitch_iterable.data"',
+        '  $ npx tsx bin/hooklake.ts query "SELECT * FROM stitch_iterable.data"\n' +
+        '\nAgainst the deployed stack (after npm run deploy), add --target aws:\n' +
+        '  $ npx tsx bin/hooklake.ts --target aws integrations create "Stitch Iterable"',
     );
   registerServe(program, io);
   registerIntegrations(program, io, open);
   registerTokens(program, io, open);
   registerQuery(program, io, open);
   return program;
+}
+
+/** The backend the global options name. */
+export function openBackend(options: TargetOptions, io: CliIo): ReturnType<OpenBackend> {
+  return options.target === 'aws' ? openAwsBackend(options, io) : openLocalBackend(options.dataDir);
 }

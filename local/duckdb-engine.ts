@@ -4,10 +4,10 @@
  * that FileLakeSink writes. The same SQL runs in Athena against the same layout on S3.
  *
  * How the files are read, and why (findings with @duckdb/node-api 1.5, checked by the tests):
- * - `hive_partitioning=false`. DuckDB's default auto-detects `dt=YYYY-MM-DD` directories and adds a
- *   `dt` column (typed DATE) that REPLACES an event's own `dt` field: `{"dt":"user-value"}` reads back
- *   as the partition date. The event's field is the user's data, so the partition is not exposed
- *   locally; filter on `_sdc_received_at` instead.
+ * - `hive_partitioning=true` with `dt` typed VARCHAR: every row gets the `dt` partition column,
+ *   'YYYY-MM-DD' (UTC day of arrival), exactly as Athena's partition-projected `dt` column, so the
+ *   same `WHERE dt >= '2026-11-01'` works in both. The price is the same in both places too: an
+ *   event's own top-level `dt` field is shadowed by the partition value (the stored file keeps it).
  * - `union_by_name=true`. Each file gets its own schema, merged by column name; a key missing from a
  *   file reads as NULL. A field that is a number in one file and a string in another becomes a JSON
  *   column (returned here as the parsed value); nested objects of different shapes merge into one
@@ -49,17 +49,16 @@ import {
 } from '@duckdb/node-api';
 import { ValidationError } from '../lambdas/core/errors';
 import type { Integration } from '../lambdas/core/integration';
-import { DATA_TABLE, LAKE_ROOT, LAKE_TABLES, REJECTED_TABLE, type LakeTable } from '../lambdas/core/lake-layout';
+import { DATA_TABLE, LAKE_ROOT, LAKE_TABLES, LATEST_VIEW, PARTITION_COLUMN, REJECTED_TABLE, UUID_KEY_COLUMN, keyColumnOf, type LakeTable } from '../lambdas/core/lake-layout';
 import type { QueryEngine, QueryResult } from '../lambdas/ports';
 
-const LATEST_VIEW = 'data_latest';
-const UUID_KEY_COLUMN = '__sdc_primary_key';
 const FILE_SUFFIX = '.json.gz';
 const READ_OPTIONS = [
   "format='newline_delimited'",
   "compression='gzip'",
   'union_by_name=true',
-  'hive_partitioning=false',
+  'hive_partitioning=true',
+  "hive_types={'dt': 'VARCHAR'}",
   'sample_size=-1',
   // Exactly what Date#toISOString (the _sdc stamps) writes, and ISO dates: both read back as the same text.
   "timestampformat='%Y-%m-%dT%H:%M:%S.%gZ'",
@@ -71,6 +70,8 @@ interface SystemColumn {
   readonly name: string;
   readonly type?: string;
 }
+
+const PARTITION: SystemColumn = { name: PARTITION_COLUMN, type: 'VARCHAR' };
 
 const DATA_COLUMNS: readonly SystemColumn[] = [
   { name: '_sdc_received_at', type: 'TIMESTAMP' },
@@ -169,7 +170,8 @@ export class DuckDbQueryEngine implements QueryEngine {
   }
 
   private tableViewSql({ integration, table, dir }: LakeTableView, hasFiles: boolean): string {
-    const columns = table === REJECTED_TABLE ? REJECTED_COLUMNS : [...DATA_COLUMNS, keyColumn(integration, hasFiles)];
+    // The partition column comes last, where Athena puts it.
+    const columns = [...(table === REJECTED_TABLE ? REJECTED_COLUMNS : [...DATA_COLUMNS, keyColumn(integration, hasFiles)]), PARTITION];
     const typedEmpty = `SELECT ${columns.map(nullColumn).join(', ')} WHERE false`;
     const name = `${identifier(integration.schema)}.${identifier(table)}`;
     if (!hasFiles) return `CREATE OR REPLACE VIEW ${name} AS ${typedEmpty}`;
@@ -191,7 +193,7 @@ function keyColumn(integration: Integration, hasFiles: boolean): SystemColumn {
 
 function latestViewSql(integration: Integration): string {
   const schema = identifier(integration.schema);
-  const key = identifier(integration.primaryKey ?? UUID_KEY_COLUMN);
+  const key = identifier(keyColumnOf(integration));
   return (
     `CREATE OR REPLACE VIEW ${schema}.${identifier(LATEST_VIEW)} AS SELECT * FROM ${schema}.${identifier(DATA_TABLE)} ` +
     `QUALIFY row_number() OVER (PARTITION BY ${key} ORDER BY _sdc_sequence DESC) = 1`

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { assertSchemaName, newIntegration, type Integration } from '../../lambdas/core/integration';
-import { NotFoundError } from '../../lambdas/core/errors';
+import { HooklakeError, NotFoundError, ValidationError } from '../../lambdas/core/errors';
 import { isActive, issueToken, MAX_ACTIVE_TOKENS } from '../../lambdas/core/tokens';
 import { webhookUrl, type Backend } from '../backend';
 import type { CliIo } from '../io';
 import { printJson, printTable } from '../output';
+import type { TargetOptions } from '../target';
 import { withBackend, type OpenBackend } from '../with-backend';
 import { printNewToken } from './token-output';
 
@@ -26,12 +27,20 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
         const issued = issueToken(integration.schema, randomBytes, new Date());
         await backend.store.addToken(issued.record, MAX_ACTIVE_TOKENS);
         const url = webhookUrl(backend.webhookBaseUrl, issued.token);
-        if (options.json) return printJson(io, { integration, tokenId: issued.record.tokenId, token: issued.token, webhookUrl: url });
-        io.out(`Created integration "${integration.name}"`);
-        io.out(`  schema:       ${integration.schema}`);
-        io.out(`  primary key:  ${integration.primaryKey ?? '(none: each row gets a __sdc_primary_key UUID)'}`);
-        printNewToken(io, backend, issued.record.tokenId, url);
-        io.out(`\nQuery it:\n  npx tsx bin/hooklake.ts query "SELECT * FROM ${integration.schema}.data"`);
+        // The token is shown only now: print it even when the lake's tables cannot be made yet.
+        const prepared = await backend.prepareIntegration(integration).then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+        if (options.json) printJson(io, { integration, tokenId: issued.record.tokenId, token: issued.token, webhookUrl: url });
+        else {
+          io.out(`Created integration "${integration.name}"`);
+          io.out(`  schema:       ${integration.schema}`);
+          io.out(`  primary key:  ${integration.primaryKey ?? '(none: each row gets a __sdc_primary_key UUID)'}`);
+          printNewToken(io, backend, issued.record.tokenId, url);
+          io.out(`\nQuery it:\n  npx tsx bin/hooklake.ts${targetFlag(command)} query "SELECT * FROM ${integration.schema}.data"`);
+        }
+        if (prepared !== undefined) throw tablesNotReady(integration.schema, prepared);
       }),
     );
 
@@ -72,6 +81,20 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
         printTable(io, ['tokenId', 'createdAt', 'revokedAt'], publicTokens, 'token');
       }),
     );
+}
+
+function targetFlag(command: Command): string {
+  return command.optsWithGlobals<TargetOptions>().target === 'aws' ? ' --target aws' : '';
+}
+
+/** The integration and its token are stored and work; only the query side is missing, and the next query makes it. */
+function tablesNotReady(schema: string, cause: unknown): HooklakeError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new ValidationError(
+    `the integration "${schema}" and its webhook URL above work, but its tables could not be made yet: ${reason} ` +
+      `Once that is fixed, any query naming ${schema}. makes them.`,
+    { cause },
+  );
 }
 
 async function summary(backend: Backend, integration: Integration) {

@@ -7,6 +7,7 @@ import { ValidationError } from '../../lambdas/core/errors';
 import type { IntegrationStore } from '../../lambdas/ports';
 import { startLocalHooklake } from '../../local/start-local';
 import type { CliIo } from '../io';
+import { requireLocalTarget, type TargetOptions } from '../target';
 
 interface ServeOptions {
   port: string;
@@ -26,7 +27,9 @@ export function registerServe(program: Command, io: CliIo): void {
         .env('HOOKLAKE_MAX_BODY_BYTES'),
     )
     .action(async (options: ServeOptions, command: Command) => {
-      const { dataDir } = command.optsWithGlobals<{ dataDir: string }>();
+      const globals = command.optsWithGlobals<TargetOptions>();
+      requireLocalTarget(globals, 'serve');
+      const { dataDir } = globals;
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         throw new ValidationError(`--port must be a whole number from 0 to 65535, got "${options.port}".`);

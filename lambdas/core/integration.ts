@@ -1,4 +1,5 @@
 import { ValidationError } from './errors';
+import { PARTITION_COLUMN } from './lake-layout';
 
 export const INTEGRATION_TYPES = ['webhooks', 'iterable', 'customerio', 'sendgrid'] as const;
 export type IntegrationType = (typeof INTEGRATION_TYPES)[number];
@@ -96,6 +97,10 @@ export function validatePrimaryKey(field: string): string {
   }
   if (/^_?_sdc/i.test(field)) {
     throw new ValidationError(`Primary key "${field}" is a reserved _sdc field; name a field of your events.`);
+  }
+  if (field.toLowerCase() === PARTITION_COLUMN) {
+    // The tables' dt column is the arrival day, which shadows an event's own dt field.
+    throw new ValidationError(`Primary key "${field}" is the name of the tables' partition column (the day an event arrived); name another field.`);
   }
   return field;
 }

@@ -8,6 +8,15 @@ export const REJECTED_TABLE = '_sdc_rejected';
 export type LakeTable = typeof DATA_TABLE | typeof REJECTED_TABLE;
 export const LAKE_TABLES: readonly LakeTable[] = [DATA_TABLE, REJECTED_TABLE];
 export const PARTITION_COLUMN = 'dt';
+/** View of `data` with the latest row of each primary key, by `_sdc_sequence`. */
+export const LATEST_VIEW = 'data_latest';
+/** Key column of an integration without a primary key: a UUID per row. */
+export const UUID_KEY_COLUMN = '__sdc_primary_key';
+
+/** The column `data_latest` partitions by. */
+export function keyColumnOf(integration: { readonly primaryKey?: string }): string {
+  return integration.primaryKey ?? UUID_KEY_COLUMN;
+}
 
 /** UTC calendar day of an instant, as the `dt` partition value. */
 export function partitionDate(at: Date): string {

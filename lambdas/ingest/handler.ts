@@ -15,10 +15,14 @@ import { createIngestHandler } from './ingest-handler';
 
 const config = readIngestLambdaConfig(process.env);
 
+// A provider waits a few seconds for its answer: a stalled connection must fail fast and be retried,
+// not hold the request until the function times out.
+const requestHandler = { connectionTimeout: 300, requestTimeout: 1000 };
+
 export const handler = createIngestHandler({
-  store: new DynamoIntegrationStore(new DynamoDBClient({}), config.tokenTableName),
+  store: new DynamoIntegrationStore(new DynamoDBClient({ requestHandler }), config.tokenTableName),
   // The sink retries failed entries itself within its time budget; SDK retries would multiply with it.
-  sink: new FirehoseRecordSink(new FirehoseClient({ maxAttempts: 1 }), config.deliveryStreamName),
+  sink: new FirehoseRecordSink(new FirehoseClient({ maxAttempts: 1, requestHandler }), config.deliveryStreamName),
   logger: new Logger({ serviceName: 'hooklake-ingest' }),
   clock: () => new Date(),
   nextSequence: sequenceGenerator(Date.now),

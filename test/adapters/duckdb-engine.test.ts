@@ -20,7 +20,7 @@ const integration = (schema: string, primaryKey?: string): Integration => ({
 const KEYED = integration('stitch_iterable', 'email');
 const UNKEYED = integration('my_webhooks');
 const DATA_SYSTEM_COLUMNS = ['_sdc_received_at', '_sdc_batched_at', '_sdc_sequence', '_sdc_table_version'];
-const REJECTED_COLUMNS = ['_sdc_rejected_at', '_sdc_received_at', '_sdc_sequence', 'reason', 'record'];
+const REJECTED_COLUMNS = ['_sdc_rejected_at', '_sdc_received_at', '_sdc_sequence', 'reason', 'record', 'dt'];
 
 let dataDir: string;
 let sink: FileLakeSink;
@@ -75,8 +75,8 @@ describe('DuckDbQueryEngine', () => {
   it('has typed, empty views before any data', async () => {
     const db = await open(KEYED, UNKEYED);
     for (const view of ['data', 'data_latest']) {
-      expect(await db.query(`SELECT * FROM stitch_iterable.${view}`)).toEqual({ columns: [...DATA_SYSTEM_COLUMNS, 'email'], rows: [] });
-      expect(await db.query(`SELECT * FROM my_webhooks.${view}`)).toEqual({ columns: [...DATA_SYSTEM_COLUMNS, '__sdc_primary_key'], rows: [] });
+      expect(await db.query(`SELECT * FROM stitch_iterable.${view}`)).toEqual({ columns: [...DATA_SYSTEM_COLUMNS, 'email', 'dt'], rows: [] });
+      expect(await db.query(`SELECT * FROM my_webhooks.${view}`)).toEqual({ columns: [...DATA_SYSTEM_COLUMNS, '__sdc_primary_key', 'dt'], rows: [] });
     }
     expect(await db.query('SELECT * FROM stitch_iterable._sdc_rejected')).toEqual({ columns: REJECTED_COLUMNS, rows: [] });
     const types = await db.query('SELECT column_name, column_type FROM (DESCRIBE my_webhooks._sdc_rejected)');
@@ -86,6 +86,7 @@ describe('DuckDbQueryEngine', () => {
       { column_name: '_sdc_sequence', column_type: 'BIGINT' },
       { column_name: 'reason', column_type: 'VARCHAR' },
       { column_name: 'record', column_type: 'VARCHAR' },
+      { column_name: 'dt', column_type: 'VARCHAR' },
     ]);
   });
 
@@ -107,6 +108,7 @@ describe('DuckDbQueryEngine', () => {
         _sdc_batched_at: '2026-11-23T10:00:00.123Z',
         _sdc_sequence: sequence - 1,
         _sdc_table_version: 0,
+        dt: '2026-11-23',
       },
     ]);
     expect(JSON.parse(JSON.stringify(result.rows))).toEqual(result.rows);
@@ -170,22 +172,27 @@ describe('DuckDbQueryEngine', () => {
     expect((await db.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
   });
 
-  it("keeps an event's own dt field instead of the dt= partition directory", async () => {
+  it('has the dt partition column, as Athena does, shadowing an event\'s own dt field', async () => {
     await sink.write({
       schema: 'stitch_iterable',
-      rows: [dataRow({ email: 'a@example.com', dt: 'user-value' }), dataRow({ email: 'b@example.com', dt: 20_261_201 })],
+      rows: [
+        dataRow({ email: 'a@example.com', dt: 'user-value' }, '2026-11-22T23:59:59.999Z'),
+        dataRow({ email: 'b@example.com' }, '2026-11-23T00:00:00.000Z'),
+      ],
     });
     const db = await open(KEYED);
-    const result = await db.query('SELECT email, dt FROM stitch_iterable.data ORDER BY email');
+    const result = await db.query("SELECT email, dt, typeof(dt) AS type FROM stitch_iterable.data WHERE dt >= '2026-11-22' ORDER BY email");
     expect(result.rows).toEqual([
-      { email: 'a@example.com', dt: 'user-value' },
-      { email: 'b@example.com', dt: 20_261_201 },
+      { email: 'a@example.com', dt: '2026-11-22', type: 'VARCHAR' },
+      { email: 'b@example.com', dt: '2026-11-23', type: 'VARCHAR' },
     ]);
-    // Events without the field have no dt column at all: the partition is not exposed.
-    await sink.write({ schema: 'my_webhooks', rows: [dataRow({ n: 1, __sdc_primary_key: 'u' })] });
-    const unkeyed = await DuckDbQueryEngine.open(dataDir, [UNKEYED]);
-    expect((await unkeyed.query('SELECT * FROM my_webhooks.data')).columns).not.toContain('dt');
-    await unkeyed.close();
+    expect((await db.query("SELECT count(*) AS n FROM stitch_iterable.data WHERE dt = '2026-11-23'")).rows).toEqual([{ n: 1 }]);
+  });
+
+  it('has dt in empty tables too, so date filters work before the first event', async () => {
+    const db = await open(UNKEYED);
+    expect((await db.query('SELECT * FROM my_webhooks.data')).columns).toContain('dt');
+    expect((await db.query('SELECT * FROM my_webhooks._sdc_rejected')).columns).toContain('dt');
   });
 
   it('reads fields whose types or shapes differ between files, and a "__proto__" key', async () => {

@@ -45,6 +45,8 @@ describe('hooklake CLI without a running server', () => {
     [['tokens', 'revoke', 'stitch_customerio', 'tok_000000000000'], /no token "tok_000000000000"/],
     [['query', 'SELEC 1'], /Query failed: Parser Error/],
     [['serve', '--port', 'eighty'], /--port must be a whole number/],
+    [['--target', 'aws', 'serve'], /"serve" runs Hooklake on this machine.*Drop --target aws/],
+    [['--target', 'gcp', 'integrations', 'list'], /argument 'gcp' is invalid. Allowed choices are local, aws/],
   ])('refuses %j with exit code 1 and a message saying what to do', async (argv, message) => {
     const result = await run(...argv);
     expect(result.code).toBe(1);
@@ -53,6 +55,6 @@ describe('hooklake CLI without a running server', () => {
 
   it('runs as a real command with help that lists every command', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bin/hooklake.ts', '--help'], { cwd: ROOT });
-    for (const command of ['serve', 'integrations', 'tokens', 'query', '--data-dir', 'Quick start']) expect(stdout).toContain(command);
+    for (const command of ['serve', 'integrations', 'tokens', 'query', '--data-dir', '--target', '--stack', '--region', 'Quick start']) expect(stdout).toContain(command);
   });
 });

@@ -34,7 +34,7 @@ describe('primary key', () => {
     expect(validatePrimaryKey('email')).toBe('email');
     expect(validatePrimaryKey('k'.repeat(50))).toBe('k'.repeat(50));
   });
-  it.each([[''], ['k'.repeat(51)], ['user.id'], ['items[0]'], ['_sdc_sequence']])('refuses %j', (field) => {
+  it.each([[''], ['k'.repeat(51)], ['user.id'], ['items[0]'], ['_sdc_sequence'], ['dt'], ['DT']])('refuses %j', (field) => {
     expect(() => validatePrimaryKey(field)).toThrow(ValidationError);
   });
 });

@@ -1,0 +1,55 @@
+import type { CatalogColumn } from '../lambdas/core/column-types';
+import type { Integration } from '../lambdas/core/integration';
+import { DATA_TABLE, LATEST_VIEW, PARTITION_COLUMN, keyColumnOf, type LakeTable } from '../lambdas/core/lake-layout';
+import { athenaLatestViewSql } from '../lambdas/core/latest-view-sql';
+import type { QueryEngine } from '../lambdas/ports';
+
+/** What the sync needs of the Glue catalog (GlueLakeCatalog). */
+export interface LakeCatalogPort {
+  ensureIntegration(integration: Integration, createdAt?: Date): Promise<void>;
+  columns(schema: string, table: LakeTable): Promise<CatalogColumn[]>;
+  mergeColumns(schema: string, table: LakeTable, observed: readonly CatalogColumn[]): Promise<{ changed: boolean; columns: CatalogColumn[] }>;
+  hasTable(schema: string, name: string): Promise<boolean>;
+}
+
+/** What the sync needs of the lake's files (S3LakeSampler). */
+export interface LakeSamplerPort {
+  sampleColumns(schema: string, table: LakeTable): Promise<CatalogColumn[]>;
+}
+
+/**
+ * Keeps an integration's Glue tables and its `data_latest` view in step with the lake on S3:
+ * the tables exist, `data` has a column for every field seen in the newest files, and the view,
+ * whose columns Athena fixes when it is made, is re-made whenever `data` gains one.
+ */
+export class AwsLakeSync {
+  constructor(
+    private readonly catalog: LakeCatalogPort,
+    private readonly sampler: LakeSamplerPort,
+    private readonly athena: QueryEngine,
+  ) {}
+
+  /** For a new integration: its database, tables and view. */
+  async prepare(integration: Integration): Promise<void> {
+    await this.catalog.ensureIntegration(integration, new Date(integration.createdAt));
+    await this.makeLatestView(integration, await this.catalog.columns(integration.schema, DATA_TABLE));
+  }
+
+  /** Before a query: adds columns for fields that arrived since, and re-makes the view if needed. */
+  async refresh(integration: Integration): Promise<{ added: string[] }> {
+    const { schema } = integration;
+    await this.catalog.ensureIntegration(integration, new Date(integration.createdAt));
+    const before = await this.catalog.columns(schema, DATA_TABLE);
+    const observed = await this.sampler.sampleColumns(schema, DATA_TABLE);
+    const merged = await this.catalog.mergeColumns(schema, DATA_TABLE, observed);
+    if (merged.changed || !(await this.catalog.hasTable(schema, LATEST_VIEW))) await this.makeLatestView(integration, merged.columns);
+    const known = new Set(before.map((column) => column.name));
+    return { added: merged.columns.filter((column) => !known.has(column.name)).map((column) => column.name) };
+  }
+
+  private async makeLatestView(integration: Integration, columns: readonly CatalogColumn[]): Promise<void> {
+    // Glue keeps column names in lower case; the partition column comes last, as Athena lists it.
+    const names = [...columns.map((column) => column.name), PARTITION_COLUMN];
+    await this.athena.query(athenaLatestViewSql(integration.schema, names, keyColumnOf(integration).toLowerCase()));
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * QueryEngine on Athena: runs one statement in the stack's workgroup (which enforces its own result
+ * location and encryption), waits for it with exponential backoff, and pages the results into the
+ * same JSON-safe rows the local DuckDB engine returns, so the CLI prints both alike.
+ */
+import {
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  StartQueryExecutionCommand,
+  StopQueryExecutionCommand,
+  type AthenaClient,
+  type ColumnInfo,
+  type QueryExecution,
+  type Row,
+} from '@aws-sdk/client-athena';
+import { StoreUnavailableError, ValidationError } from '../core/errors';
+import type { QueryEngine, QueryResult } from '../ports';
+
+export interface AthenaQueryOptions {
+  readonly workGroup: string;
+  /** First wait between status checks, doubled after each. @default 200 */
+  readonly firstPollMs?: number;
+  /** Longest wait between status checks. @default 2000 */
+  readonly maxPollMs?: number;
+  /** A query still running after this long is stopped. @default 15 minutes */
+  readonly timeoutMs?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Epoch milliseconds. @default Date.now */
+  readonly now?: () => number;
+  /** Told the query's state after each status check, for progress output. */
+  readonly onProgress?: (state: string, elapsedMs: number) => void;
+}
+
+/** Athena's ErrorCategory for a failure on its side rather than the statement's. */
+const SYSTEM_ERROR_CATEGORY = 1;
+const PAGE_SIZE = 1000;
+
+export class AthenaQueryEngine implements QueryEngine {
+  private readonly firstPollMs: number;
+  private readonly maxPollMs: number;
+  private readonly timeoutMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly client: AthenaClient,
+    private readonly options: AthenaQueryOptions,
+  ) {
+    this.firstPollMs = options.firstPollMs ?? 200;
+    this.maxPollMs = options.maxPollMs ?? 2000;
+    this.timeoutMs = options.timeoutMs ?? 15 * 60 * 1000;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.now = options.now ?? Date.now;
+  }
+
+  async query(sql: string): Promise<QueryResult> {
+    const id = await this.start(sql);
+    const execution = await this.waitFor(id);
+    return this.results(id, execution.StatementType === 'DML');
+  }
+
+  private async start(sql: string): Promise<string> {
+    const response = await this.call('StartQueryExecution', () =>
+      this.client.send(new StartQueryExecutionCommand({ QueryString: sql, WorkGroup: this.options.workGroup })),
+    );
+    if (response.QueryExecutionId === undefined) throw new StoreUnavailableError('Athena started the query but returned no execution id.');
+    return response.QueryExecutionId;
+  }
+
+  private async waitFor(id: string): Promise<QueryExecution> {
+    const startedAt = this.now();
+    let delay = this.firstPollMs;
+    for (;;) {
+      const { QueryExecution: execution } = await this.call('GetQueryExecution', () =>
+        this.client.send(new GetQueryExecutionCommand({ QueryExecutionId: id })),
+      );
+      const state = execution?.Status?.State ?? 'UNKNOWN';
+      const elapsed = this.now() - startedAt;
+      this.options.onProgress?.(state, elapsed);
+      if (state === 'SUCCEEDED') return execution ?? {};
+      if (state === 'FAILED') throw failure(id, execution);
+      if (state === 'CANCELLED') throw cancelled(id, execution);
+      if (elapsed >= this.timeoutMs) {
+        await this.client.send(new StopQueryExecutionCommand({ QueryExecutionId: id })).catch(() => undefined);
+        throw new StoreUnavailableError(
+          `Athena query ${id} was still ${state.toLowerCase()} after ${Math.round(elapsed / 1000)} s and was stopped; narrow it (e.g. WHERE dt >= '...') and run it again.`,
+        );
+      }
+      await this.sleep(Math.min(delay, this.maxPollMs));
+      delay *= 2;
+    }
+  }
+
+  /** Every page of the results; a SELECT's first row is its header, which is not data. */
+  private async results(id: string, hasHeaderRow: boolean): Promise<QueryResult> {
+    let columns: ColumnInfo[] | undefined;
+    const rows: Record<string, unknown>[] = [];
+    let token: string | undefined;
+    let first = true;
+    do {
+      const page = await this.call('GetQueryResults', () =>
+        this.client.send(new GetQueryResultsCommand({ QueryExecutionId: id, NextToken: token, MaxResults: PAGE_SIZE })),
+      );
+      columns ??= page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? [];
+      const pageRows = page.ResultSet?.Rows ?? [];
+      for (const [i, row] of pageRows.entries()) {
+        if (first && i === 0 && hasHeaderRow) continue;
+        rows.push(toRow(row, columns));
+      }
+      first = false;
+      token = page.NextToken;
+    } while (token !== undefined);
+    return { columns: (columns ?? []).map(columnName), rows };
+  }
+
+  /** An SDK call, with failures that are not the statement's turned into errors that say what to do. */
+  private async call<T>(action: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw translate(error, action, this.options.workGroup);
+    }
+  }
+}
+
+function failure(id: string, execution: QueryExecution | undefined): Error {
+  const reason = execution?.Status?.StateChangeReason ?? execution?.Status?.AthenaError?.ErrorMessage ?? 'no reason given';
+  if (execution?.Status?.AthenaError?.ErrorCategory === SYSTEM_ERROR_CATEGORY) {
+    return new StoreUnavailableError(`Athena could not run query ${id} (a failure on its side; try again): ${reason}`);
+  }
+  return new ValidationError(`Query failed: ${reason}`);
+}
+
+function cancelled(id: string, execution: QueryExecution | undefined): Error {
+  const reason = execution?.Status?.StateChangeReason;
+  if (reason !== undefined && /bytes scanned|BytesScannedCutoff|cutoff/i.test(reason)) {
+    return new ValidationError(
+      `Query ${id} was cancelled: it would scan more than the workgroup's bytes-scanned cutoff. Filter on dt (WHERE dt >= '...') to read less. (${reason})`,
+    );
+  }
+  return new ValidationError(`Query ${id} was cancelled${reason === undefined ? '' : `: ${reason}`}.`);
+}
+
+function translate(error: unknown, action: string, workGroup: string): Error {
+  const { name, message } = error instanceof Error ? error : { name: '', message: String(error) };
+  if (name === 'InvalidRequestException') return new ValidationError(`Query failed: ${message}`, { cause: error });
+  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
+    return new ValidationError('No AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run "aws sso login".', {
+      cause: error,
+    });
+  }
+  if (name === 'AccessDeniedException' || /not authorized/i.test(message)) {
+    return new ValidationError(
+      `Not allowed to use Athena workgroup "${workGroup}" (athena:${action}): use credentials that may query it. ${message}`,
+      { cause: error },
+    );
+  }
+  return new StoreUnavailableError(`Athena ${action} failed: ${message}`, { cause: error });
+}
+
+function columnName(column: ColumnInfo): string {
+  return column.Label ?? column.Name ?? '';
+}
+
+function toRow(row: Row, columns: readonly ColumnInfo[]): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  columns.forEach((column, i) => {
+    // Object.defineProperty, so a column named "__proto__" is an ordinary key.
+    Object.defineProperty(result, columnName(column), {
+      value: toValue(row.Data?.[i]?.VarCharValue, column.Type ?? 'varchar'),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  });
+  return result;
+}
+
+/**
+ * Athena returns every value as text, and NULL as no text at all. Numbers become numbers while
+ * exact, JSON is parsed; arrays, maps and rows keep Athena's text, which is not JSON.
+ */
+export function toValue(text: string | undefined, type: string): unknown {
+  if (text === undefined) return null;
+  switch (type.toLowerCase().replace(/\(.*$/, '')) {
+    case 'boolean':
+      return text === 'true' ? true : text === 'false' ? false : text;
+    case 'tinyint':
+    case 'smallint':
+    case 'integer':
+    case 'int':
+    case 'bigint': {
+      const value = Number(text);
+      return Number.isSafeInteger(value) ? value : text;
+    }
+    case 'double':
+    case 'float':
+    case 'real':
+    case 'decimal': {
+      const value = Number(text);
+      return Number.isFinite(value) && text.trim() !== '' ? value : text;
+    }
+    case 'json':
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        return text;
+      }
+    default:
+      return text;
+  }
+}

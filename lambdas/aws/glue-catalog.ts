@@ -1,0 +1,299 @@
+/**
+ * The Glue Data Catalog side of the lake: one database per integration schema, with the tables
+ * `data` and `_sdc_rejected` over `s3://<bucket>/<lakePrefix><schema>/<table>/dt=YYYY-MM-DD/`.
+ *
+ * - Partitions are not registered: Athena projects `dt` from the table's `projection.*` parameters,
+ *   from the day before the integration was made up to today, and finds each day's files through
+ *   `storage.location.template`.
+ * - Rows are gzip NDJSON read by the Hive JSON SerDe. Athena's reader matches JSON keys to columns
+ *   (and nested keys to struct fields) case-insensitively, so "Email" fills the column `email`; keys
+ *   without a column are skipped. That is why the routing field `_sdc_partition`, which Firehose
+ *   leaves in every record, needs no column and gets none.
+ * - `dt` is the partition column, so it is never a data column: an event's own top-level `dt` field
+ *   is shadowed by the partition value in Athena (the stored file keeps it), as it is locally.
+ * - `timestamp.formats` is the Joda pattern of what Date#toISOString writes (`_sdc_*_at` stamps,
+ *   e.g. 2026-11-23T03:38:08.123Z), parsed as UTC. Without it the SerDe accepts only
+ *   `yyyy-MM-dd HH:mm:ss` and ISO text without the `Z`, and the query fails on our stamps.
+ */
+import {
+  CreateDatabaseCommand,
+  CreateTableCommand,
+  GetTableCommand,
+  UpdateTableCommand,
+  type Column,
+  type GlueClient,
+  type Table,
+  type TableInput,
+} from '@aws-sdk/client-glue';
+import { mergeColumns as mergeCatalogColumns, type CatalogColumn } from '../core/column-types';
+import { NotFoundError, StoreUnavailableError, ValidationError, type HooklakeError } from '../core/errors';
+import type { Integration } from '../core/integration';
+import { DATA_TABLE, LAKE_TABLES, PARTITION_COLUMN, REJECTED_TABLE, UUID_KEY_COLUMN, partitionDate, type LakeTable } from '../core/lake-layout';
+import { PARTITION_FIELD } from '../core/partition-field';
+
+export interface LakeLocation {
+  readonly bucket: string;
+  /** Key prefix of the lake in the bucket, e.g. `lake/`. */
+  readonly lakePrefix: string;
+}
+
+/** Joda-Time pattern matching Date#toISOString output exactly; Athena parses it in UTC. */
+export const ISO_TIMESTAMP_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'";
+export const JSON_SERDE = 'org.apache.hive.hcatalog.data.JsonSerDe';
+export const TEXT_INPUT_FORMAT = 'org.apache.hadoop.mapred.TextInputFormat';
+export const TEXT_OUTPUT_FORMAT = 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat';
+
+/** Updates that lose the optimistic-locking race are retried this many times in all. */
+const MAX_UPDATE_ATTEMPTS = 5;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Glue's limit on a description. */
+const MAX_DESCRIPTION_LENGTH = 2048;
+
+const SYSTEM_DATA_COLUMNS: readonly CatalogColumn[] = [
+  { name: '_sdc_received_at', type: 'timestamp' },
+  { name: '_sdc_batched_at', type: 'timestamp' },
+  { name: '_sdc_sequence', type: 'bigint' },
+  { name: '_sdc_table_version', type: 'bigint' },
+];
+
+const REJECTED_COLUMNS: readonly CatalogColumn[] = [
+  { name: '_sdc_rejected_at', type: 'timestamp' },
+  { name: '_sdc_received_at', type: 'timestamp' },
+  { name: '_sdc_sequence', type: 'bigint' },
+  { name: 'reason', type: 'string' },
+  { name: 'record', type: 'string' },
+];
+
+/** Names that are never data columns: the partition column and the routing-only field. */
+const NEVER_COLUMNS: ReadonlySet<string> = new Set([PARTITION_COLUMN, PARTITION_FIELD]);
+
+const CREDENTIAL_ERRORS = new Set([
+  'CredentialsProviderError',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'ExpiredTokenException',
+  'InvalidClientTokenId',
+]);
+
+export class GlueLakeCatalog {
+  private readonly lakePrefix: string;
+
+  constructor(
+    private readonly client: GlueClient,
+    private readonly location: LakeLocation,
+  ) {
+    this.lakePrefix = normalizePrefix(location.lakePrefix);
+  }
+
+  /**
+   * Makes the integration's database and tables when they are missing; leaves existing ones as
+   * they are. Safe to call before every query: when everything exists it only reads.
+   */
+  async ensureIntegration(integration: Integration, createdAt: Date = new Date(integration.createdAt)): Promise<void> {
+    if (Number.isNaN(createdAt.getTime())) {
+      throw new ValidationError(`Integration "${integration.schema}" has no valid creation time ("${integration.createdAt}").`);
+    }
+    const { schema } = integration;
+    const present = await Promise.all(LAKE_TABLES.map((table) => this.hasTable(schema, table)));
+    const missing = LAKE_TABLES.filter((_, i) => !present[i]);
+    if (missing.length === 0) return;
+    await this.ignoringAlreadyExists('CreateDatabase', schema, undefined, () =>
+      this.client.send(
+        new CreateDatabaseCommand({
+          DatabaseInput: {
+            Name: schema,
+            Description: clip(`Hooklake integration "${integration.name}" (${integration.type}): webhook events and rejected records.`),
+          },
+        }),
+      ),
+    );
+    for (const table of missing) {
+      await this.ignoringAlreadyExists('CreateTable', schema, table, () =>
+        this.client.send(new CreateTableCommand({ DatabaseName: schema, TableInput: this.tableInput(integration, table, createdAt) })),
+      );
+    }
+  }
+
+  /** The table's columns, partition column not included. */
+  async columns(schema: string, table: string): Promise<CatalogColumn[]> {
+    return columnsOfTable(await this.getTable(schema, table));
+  }
+
+  async hasTable(schema: string, name: string): Promise<boolean> {
+    try {
+      await this.client.send(new GetTableCommand({ DatabaseName: schema, Name: name }));
+      return true;
+    } catch (error) {
+      // Also what Glue answers when the database is missing.
+      if (errorName(error) === 'EntityNotFoundException') return false;
+      throw translate(error, 'GetTable', schema, name);
+    }
+  }
+
+  /**
+   * Adds observed columns and widens types (see column-types.ts). Glue's UpdateTable replaces the
+   * whole definition, so the new one is the fetched table with only its columns changed, sent with
+   * the fetched VersionId: a concurrent change makes it fail, and the merge is redone on a fresh read.
+   */
+  async mergeColumns(schema: string, table: string, observed: readonly CatalogColumn[]): Promise<{ changed: boolean; columns: CatalogColumn[] }> {
+    for (let attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt++) {
+      const current = await this.getTable(schema, table);
+      const merged = mergeCatalogColumns(
+        columnsOfTable(current),
+        observed.filter((column) => !NEVER_COLUMNS.has(column.name.toLowerCase())),
+      );
+      if (!merged.changed) return merged;
+      try {
+        await this.client.send(
+          new UpdateTableCommand({ DatabaseName: schema, TableInput: tableInputOf(current, merged.columns), VersionId: current.VersionId }),
+        );
+        return merged;
+      } catch (error) {
+        if (errorName(error) !== 'ConcurrentModificationException') throw translate(error, 'UpdateTable', schema, table);
+      }
+    }
+    throw new StoreUnavailableError(
+      `Could not update the columns of Glue table ${schema}.${table}: it was changed by someone else on each of ${MAX_UPDATE_ATTEMPTS} attempts; try again.`,
+    );
+  }
+
+  private tableInput(integration: Integration, table: LakeTable, createdAt: Date): TableInput {
+    const base = `s3://${this.location.bucket}/${this.lakePrefix}${integration.schema}/${table}/`;
+    const columns = table === REJECTED_TABLE ? REJECTED_COLUMNS : [...SYSTEM_DATA_COLUMNS, ...keyColumn(integration)];
+    return {
+      Name: table,
+      Description: clip(
+        table === DATA_TABLE
+          ? `Webhook events of Hooklake integration "${integration.name}", one row per event.`
+          : `Records of Hooklake integration "${integration.name}" that could not be loaded, with the reason.`,
+      ),
+      TableType: 'EXTERNAL_TABLE',
+      Parameters: {
+        // Hive and Spark read this, not TableType: without it they treat the table as managed,
+        // and dropping it there would delete the lake's files.
+        EXTERNAL: 'TRUE',
+        classification: 'json',
+        'projection.enabled': 'true',
+        [`projection.${PARTITION_COLUMN}.type`]: 'date',
+        [`projection.${PARTITION_COLUMN}.format`]: 'yyyy-MM-dd',
+        // From the day before creation: an integration made just after midnight UTC somewhere still
+        // gets its first events' day.
+        [`projection.${PARTITION_COLUMN}.range`]: `${partitionDate(new Date(createdAt.getTime() - DAY_MS))},NOW`,
+        [`projection.${PARTITION_COLUMN}.interval`]: '1',
+        [`projection.${PARTITION_COLUMN}.interval.unit`]: 'DAYS',
+        'storage.location.template': `${base}${PARTITION_COLUMN}=\${${PARTITION_COLUMN}}/`,
+      },
+      PartitionKeys: [{ Name: PARTITION_COLUMN, Type: 'string' }],
+      StorageDescriptor: {
+        Columns: columns.map(toGlueColumn),
+        Location: base,
+        InputFormat: TEXT_INPUT_FORMAT,
+        OutputFormat: TEXT_OUTPUT_FORMAT,
+        SerdeInfo: { SerializationLibrary: JSON_SERDE, Parameters: { 'timestamp.formats': ISO_TIMESTAMP_FORMAT } },
+      },
+    };
+  }
+
+  private async getTable(schema: string, table: string): Promise<Table> {
+    let response;
+    try {
+      response = await this.client.send(new GetTableCommand({ DatabaseName: schema, Name: table }));
+    } catch (error) {
+      throw translate(error, 'GetTable', schema, table);
+    }
+    if (response.Table === undefined) throw notFound(schema, table);
+    return response.Table;
+  }
+
+  /** Creation that someone else may have done first, which is as good. */
+  private async ignoringAlreadyExists(action: string, schema: string, table: string | undefined, run: () => Promise<unknown>): Promise<void> {
+    try {
+      await run();
+    } catch (error) {
+      if (errorName(error) !== 'AlreadyExistsException') throw translate(error, action, schema, table);
+    }
+  }
+}
+
+/** The key column of `data`: the UUID column, or the primary key (Glue names are lower case). */
+function keyColumn(integration: Integration): CatalogColumn[] {
+  const name = (integration.primaryKey ?? UUID_KEY_COLUMN).toLowerCase();
+  // A primary key named like the partition column would repeat it; Athena reads the partition there.
+  return NEVER_COLUMNS.has(name) ? [] : [{ name, type: 'string' }];
+}
+
+function columnsOfTable(table: Table): CatalogColumn[] {
+  return (table.StorageDescriptor?.Columns ?? []).map((column) => ({ name: column.Name ?? '', type: column.Type ?? 'string' }));
+}
+
+function toGlueColumn(column: CatalogColumn): Column {
+  return { Name: column.name, Type: column.type };
+}
+
+/**
+ * The TableInput that re-creates a fetched table with new columns. Only the fields TableInput
+ * accepts are copied; read-only ones (CreateTime, VersionId, DatabaseName, ...) are left out.
+ */
+function tableInputOf(table: Table, columns: readonly CatalogColumn[]): TableInput {
+  const previous = new Map((table.StorageDescriptor?.Columns ?? []).map((column) => [column.Name, column]));
+  return {
+    Name: table.Name,
+    Description: table.Description,
+    Owner: table.Owner,
+    LastAccessTime: table.LastAccessTime,
+    LastAnalyzedTime: table.LastAnalyzedTime,
+    Retention: table.Retention,
+    StorageDescriptor: {
+      ...table.StorageDescriptor,
+      // Comments and parameters of existing columns are kept.
+      Columns: columns.map((column) => ({ ...previous.get(column.name), ...toGlueColumn(column) })),
+    },
+    PartitionKeys: table.PartitionKeys,
+    ViewOriginalText: table.ViewOriginalText,
+    ViewExpandedText: table.ViewExpandedText,
+    TableType: table.TableType,
+    Parameters: table.Parameters,
+    TargetTable: table.TargetTable,
+  };
+}
+
+/** One of our errors for a failed Glue call, with the SDK error as its cause; messages are one line. */
+function translate(error: unknown, action: string, schema: string, table?: string): HooklakeError {
+  const name = errorName(error);
+  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  const target = table === undefined ? `database ${schema}` : `${schema}.${table}`;
+  if (name === 'EntityNotFoundException' && table !== undefined) return notFound(schema, table, error);
+  if (name === 'AccessDeniedException') {
+    return new StoreUnavailableError(
+      `Not allowed to call glue:${action} on ${target} (${message}); use AWS credentials whose IAM policy allows glue:${action} on the Hooklake databases.`,
+      { cause: error },
+    );
+  }
+  if (CREDENTIAL_ERRORS.has(name)) {
+    return new StoreUnavailableError(
+      `AWS credentials were not accepted for glue:${action} on ${target} (${name}); sign in again (e.g. "aws sso login") or set AWS_PROFILE.`,
+      { cause: error },
+    );
+  }
+  return new StoreUnavailableError(`Could not call glue:${action} on ${target}: ${name}: ${message}`, { cause: error });
+}
+
+function notFound(schema: string, table: string, cause?: unknown): NotFoundError {
+  return new NotFoundError(
+    `Glue table ${schema}.${table} does not exist; create the integration ("hooklake integrations create" with --target aws) or check the AWS region.`,
+    { cause },
+  );
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : '';
+}
+
+function normalizePrefix(prefix: string): string {
+  const trimmed = prefix.replace(/^\/+/, '');
+  return trimmed === '' || trimmed.endsWith('/') ? trimmed : `${trimmed}/`;
+}
+
+function clip(text: string): string {
+  return text.length <= MAX_DESCRIPTION_LENGTH ? text : `${text.slice(0, MAX_DESCRIPTION_LENGTH - 3)}...`;
+}

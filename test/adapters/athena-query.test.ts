@@ -1,0 +1,158 @@
+import {
+  AthenaClient,
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  InvalidRequestException,
+  StartQueryExecutionCommand,
+  StopQueryExecutionCommand,
+  type QueryExecutionState,
+} from '@aws-sdk/client-athena';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { AthenaQueryEngine, toValue } from '../../lambdas/aws/athena-query';
+import { StoreUnavailableError, ValidationError } from '../../lambdas/core/errors';
+
+const athena = mockClient(AthenaClient);
+let clock = 0;
+let sleeps: number[] = [];
+let progress: string[] = [];
+
+function engine(options: { timeoutMs?: number } = {}): AthenaQueryEngine {
+  return new AthenaQueryEngine(new AthenaClient({ region: 'eu-west-1' }), {
+    workGroup: 'Hooklake-lake',
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      clock += ms;
+    },
+    now: () => clock,
+    onProgress: (state, elapsed) => progress.push(`${state}@${elapsed}`),
+    ...options,
+  });
+}
+
+/** Status answers, one per GetQueryExecution call, the last one repeated. */
+function states(statementType: string, ...sequence: { state: QueryExecutionState; reason?: string; category?: number }[]): void {
+  let call = 0;
+  athena.on(GetQueryExecutionCommand).callsFake(() => {
+    const { state, reason, category } = sequence[Math.min(call++, sequence.length - 1)];
+    return {
+      QueryExecution: {
+        QueryExecutionId: 'q1',
+        StatementType: statementType,
+        Status: { State: state, StateChangeReason: reason, AthenaError: category === undefined ? undefined : { ErrorCategory: category } },
+      },
+    };
+  });
+}
+
+const columnInfo = (names: string[], types: string[]) => ({ ColumnInfo: names.map((Name, i) => ({ Name, Label: Name, Type: types[i] })) });
+const row = (...values: (string | undefined)[]) => ({ Data: values.map((VarCharValue) => (VarCharValue === undefined ? {} : { VarCharValue })) });
+
+beforeEach(() => {
+  athena.reset();
+  clock = 0;
+  sleeps = [];
+  progress = [];
+  athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q1' });
+});
+
+describe('AthenaQueryEngine', () => {
+  it('starts in the workgroup, polls with doubling capped backoff, and skips a SELECT\'s header row', async () => {
+    states('DML', { state: 'QUEUED' }, { state: 'RUNNING' }, { state: 'RUNNING' }, { state: 'RUNNING' }, { state: 'RUNNING' }, { state: 'SUCCEEDED' });
+    athena.on(GetQueryResultsCommand).resolves({
+      ResultSet: { ResultSetMetadata: columnInfo(['event', 'n'], ['varchar', 'bigint']), Rows: [row('event', 'n'), row('open', '2')] },
+    });
+    const result = await engine().query('SELECT event, count(*) AS n FROM s.data GROUP BY 1');
+    expect(result).toEqual({ columns: ['event', 'n'], rows: [{ event: 'open', n: 2 }] });
+    expect(athena).toHaveReceivedCommandWith(StartQueryExecutionCommand, {
+      QueryString: 'SELECT event, count(*) AS n FROM s.data GROUP BY 1',
+      WorkGroup: 'Hooklake-lake',
+    });
+    // The workgroup enforces its result location: none is sent.
+    expect(athena.commandCalls(StartQueryExecutionCommand)[0].args[0].input).not.toHaveProperty('ResultConfiguration');
+    expect(sleeps).toEqual([200, 400, 800, 1600, 2000]);
+    expect(progress).toEqual(['QUEUED@0', 'RUNNING@200', 'RUNNING@600', 'RUNNING@1400', 'RUNNING@3000', 'SUCCEEDED@5000']);
+  });
+
+  it('pages through every result page, the header only on the first', async () => {
+    states('DML', { state: 'SUCCEEDED' });
+    const metadata = columnInfo(['id'], ['integer']);
+    athena
+      .on(GetQueryResultsCommand)
+      .resolvesOnce({ ResultSet: { ResultSetMetadata: metadata, Rows: [row('id'), row('1'), row('2')] }, NextToken: 'p2' })
+      .resolvesOnce({ ResultSet: { ResultSetMetadata: metadata, Rows: [row('3')] }, NextToken: 'p3' })
+      .resolvesOnce({ ResultSet: { ResultSetMetadata: metadata, Rows: [row('4')] } });
+    const result = await engine().query('SELECT id FROM t');
+    expect(result.rows).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }, { id: 4 }]);
+    const tokens = athena.commandCalls(GetQueryResultsCommand).map((call) => call.args[0].input.NextToken);
+    expect(tokens).toEqual([undefined, 'p2', 'p3']);
+    expect(athena.commandCalls(GetQueryResultsCommand)[0].args[0].input.MaxResults).toBe(1000);
+  });
+
+  it('keeps every row of a DDL or utility statement, which has no header row', async () => {
+    states('UTILITY', { state: 'SUCCEEDED' });
+    athena.on(GetQueryResultsCommand).resolves({
+      ResultSet: { ResultSetMetadata: columnInfo(['tab_name'], ['string']), Rows: [row('_sdc_rejected'), row('data')] },
+    });
+    const result = await engine().query('SHOW TABLES IN s');
+    expect(result.rows).toEqual([{ tab_name: '_sdc_rejected' }, { tab_name: 'data' }]);
+  });
+
+  it('reports a statement Athena refuses as a ValidationError with Athena\'s reason', async () => {
+    states('DML', { state: 'FAILED', reason: "COLUMN_NOT_FOUND: line 1:8: Column 'x' cannot be resolved", category: 2 });
+    const failure = engine().query('SELECT x FROM s.data');
+    await expect(failure).rejects.toBeInstanceOf(ValidationError);
+    await expect(engine().query('SELECT x FROM s.data')).rejects.toThrow("Query failed: COLUMN_NOT_FOUND: line 1:8: Column 'x' cannot be resolved");
+  });
+
+  it('reports a failure on Athena\'s side as unavailable, not as the user\'s mistake', async () => {
+    states('DML', { state: 'FAILED', reason: 'Internal error', category: 1 });
+    await expect(engine().query('SELECT 1')).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+
+  it('explains a query cancelled by the bytes-scanned cutoff and how to read less', async () => {
+    states('DML', { state: 'CANCELLED', reason: 'Query cancelled: exceeded the BytesScannedCutoffPerQuery limit' });
+    await expect(engine().query('SELECT * FROM s.data')).rejects.toThrow(/bytes-scanned cutoff.*WHERE dt >=/);
+  });
+
+  it('stops a query that runs past the timeout and says which one', async () => {
+    states('DML', { state: 'RUNNING' });
+    athena.on(StopQueryExecutionCommand).resolves({});
+    await expect(engine({ timeoutMs: 3000 }).query('SELECT * FROM s.data')).rejects.toThrow(/Athena query q1 was still running after 3 s and was stopped/);
+    expect(athena).toHaveReceivedCommandWith(StopQueryExecutionCommand, { QueryExecutionId: 'q1' });
+  });
+
+  it('translates a refused start and missing permissions into errors that say what to do', async () => {
+    athena.on(StartQueryExecutionCommand).rejectsOnce(new InvalidRequestException({ $metadata: {}, message: 'WorkGroup Hooklake-lake is not found.' }));
+    await expect(engine().query('SELECT 1')).rejects.toThrow('Query failed: WorkGroup Hooklake-lake is not found.');
+    athena.reset();
+    athena
+      .on(StartQueryExecutionCommand)
+      .rejects(Object.assign(new Error('User: arn:aws:iam::1:user/x is not authorized to perform: athena:StartQueryExecution'), { name: 'AccessDeniedException' }));
+    await expect(engine().query('SELECT 1')).rejects.toThrow(/Not allowed to use Athena workgroup "Hooklake-lake" \(athena:StartQueryExecution\)/);
+  });
+});
+
+describe('toValue', () => {
+  it.each([
+    [undefined, 'varchar', null],
+    ['', 'varchar', ''],
+    ['true', 'boolean', true],
+    ['false', 'boolean', false],
+    ['42', 'integer', 42],
+    ['-7', 'tinyint', -7],
+    ['9007199254740991', 'bigint', 9007199254740991],
+    ['9007199254740993', 'bigint', '9007199254740993'],
+    ['1.5', 'double', 1.5],
+    ['NaN', 'double', 'NaN'],
+    ['Infinity', 'real', 'Infinity'],
+    ['12.30', 'decimal(10,2)', 12.3],
+    ['{"a":[1,2]}', 'json', { a: [1, 2] }],
+    ['[1, 2]', 'array', '[1, 2]'],
+    ['{a=1}', 'map', '{a=1}'],
+    ['2026-11-23 10:00:00.123', 'timestamp', '2026-11-23 10:00:00.123'],
+    ['2026-11-23', 'date', '2026-11-23'],
+  ])('reads %j of type %s as %j', (text, type, expected) => {
+    expect(toValue(text, type)).toEqual(expected);
+  });
+});

@@ -1,0 +1,260 @@
+/**
+ * `hooklake --target aws` end to end, as a user runs it after `npm run deploy`: the stack's outputs
+ * from CloudFormation, integrations and tokens in DynamoDB (dynalite, reached through the SDK's
+ * AWS_ENDPOINT_URL_DYNAMODB, so the real DynamoDB adapter runs), and Glue, S3 and Athena answered by
+ * small in-memory fakes on aws-sdk-client-mock that keep state the way the services do.
+ */
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  AthenaClient,
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  StartQueryExecutionCommand,
+  type GetQueryResultsOutput,
+} from '@aws-sdk/client-athena';
+import { CloudFormationClient, CloudFormationServiceException, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  AlreadyExistsException,
+  CreateDatabaseCommand,
+  CreateTableCommand,
+  EntityNotFoundException,
+  GetTableCommand,
+  GlueClient,
+  UpdateTableCommand,
+  type Table,
+} from '@aws-sdk/client-glue';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { sdkStreamMixin } from '@smithy/core/serde';
+import { mockClient } from 'aws-sdk-client-mock';
+import { LOCAL_TOKEN_TABLE_NAME } from '../../lambdas/aws/token-table-keys';
+import { STACK_OUTPUTS } from '../../lambdas/aws/stack-output-keys';
+import { ensureTokenTable, localDynamoClient, startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynalite-server';
+import { cli } from '../support/cli-capture';
+
+const BUCKET = 'hooklake-lake-123';
+const API = 'https://abc123.execute-api.eu-west-1.amazonaws.com';
+
+const cloudFormation = mockClient(CloudFormationClient);
+const glue = mockClient(GlueClient);
+const s3 = mockClient(S3Client);
+const athena = mockClient(AthenaClient);
+
+/** Glue's tables by `db.name`, with versions as UpdateTable checks them. */
+const tables = new Map<string, Table>();
+const databases = new Set<string>();
+/** Lake objects by key: gzip NDJSON. */
+const objects = new Map<string, { body: Buffer; modified: Date }>();
+const sqlRun: string[] = [];
+let selectResult: GetQueryResultsOutput['ResultSet'];
+
+let dynamo: EmbeddedDynamo;
+let dataDir: string;
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'hooklake-aws-cli-'));
+  dynamo = await startEmbeddedDynamo(dataDir);
+  const client = localDynamoClient(dynamo.endpoint);
+  await ensureTokenTable(client, LOCAL_TOKEN_TABLE_NAME);
+  client.destroy();
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+  });
+  delete process.env.AWS_PROFILE;
+});
+
+afterAll(async () => {
+  process.env = savedEnv;
+  await dynamo.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  fakeCloudFormation();
+  fakeGlue();
+  fakeS3();
+  fakeAthena();
+});
+
+const aws = (...argv: string[]) => cli('--target', 'aws', ...argv);
+
+describe('hooklake --target aws', () => {
+  it('creates an integration: token in DynamoDB, Glue database and tables, data_latest view, the API webhook URL', async () => {
+    const created = await aws('integrations', 'create', 'Stitch Iterable', '--primary-key', 'messageId', '--json');
+    expect(created.err).toBe('');
+    expect(created.code).toBe(0);
+    const result = JSON.parse(created.out) as { webhookUrl: string; integration: { schema: string } };
+    expect(result.integration.schema).toBe('stitch_iterable');
+    expect(result.webhookUrl).toMatch(new RegExp(`^${API}/v1/hooks/hlk_[A-Za-z0-9_-]{43}$`));
+
+    expect(databases).toEqual(new Set(['stitch_iterable']));
+    const data = tables.get('stitch_iterable.data');
+    expect(data?.StorageDescriptor?.Location).toBe(`s3://${BUCKET}/lake/stitch_iterable/data/`);
+    expect(data?.Parameters?.['storage.location.template']).toBe(`s3://${BUCKET}/lake/stitch_iterable/data/dt=\${dt}/`);
+    expect(data?.StorageDescriptor?.Columns?.map((c) => c.Name)).toEqual([
+      '_sdc_received_at',
+      '_sdc_batched_at',
+      '_sdc_sequence',
+      '_sdc_table_version',
+      'messageid',
+    ]);
+    expect(tables.has('stitch_iterable._sdc_rejected')).toBe(true);
+    expect(sqlRun).toEqual([expect.stringMatching(/^CREATE OR REPLACE VIEW "stitch_iterable"."data_latest" .*PARTITION BY "messageid"/)]);
+
+    // The integration is in the stack's table: the deployed function will find its token there.
+    const listed = await aws('integrations', 'list', '--json');
+    expect(JSON.parse(listed.out)).toEqual([expect.objectContaining({ schema: 'stitch_iterable', activeTokens: 1 })]);
+  });
+
+  it('queries through Athena after adding columns for fields that arrived, and re-makes the view', async () => {
+    putLakeFile('lake/stitch_iterable/data/dt=2026-11-23/a.json.gz', [
+      { messageId: 'm1', event: 'open', _sdc_sequence: 1, _sdc_partition: { schema: 'stitch_iterable', table: 'data', dt: '2026-11-23' } },
+    ]);
+    selectResult = resultSet(['event', 'n'], ['varchar', 'bigint'], [['open', '1']]);
+
+    const result = await aws('query', 'SELECT event, count(*) AS n FROM stitch_iterable.data GROUP BY 1');
+    expect(result.code).toBe(0);
+    expect(result.err).toMatch(/New columns in stitch_iterable.data: event/);
+    expect(result.out).toMatch(/^event +n\n-+ +-\nopen +1$/);
+
+    const columns = tables.get('stitch_iterable.data')?.StorageDescriptor?.Columns?.map((c) => c.Name);
+    expect(columns).toContain('event');
+    // Routing-only and partition fields are never columns.
+    expect(columns).not.toContain('_sdc_partition');
+    expect(columns).not.toContain('dt');
+    expect(sqlRun).toEqual([expect.stringMatching(/^CREATE OR REPLACE VIEW .*"event"/), 'SELECT event, count(*) AS n FROM stitch_iterable.data GROUP BY 1']);
+
+    // Nothing new the second time: no Glue update, no view, just the query.
+    glue.resetHistory();
+    sqlRun.length = 0;
+    const again = await aws('query', 'SELECT event, count(*) AS n FROM stitch_iterable.data GROUP BY 1', '--json');
+    expect(JSON.parse(again.out)).toEqual([{ event: 'open', n: 1 }]);
+    expect(glue.commandCalls(UpdateTableCommand)).toHaveLength(0);
+    expect(sqlRun).toEqual(['SELECT event, count(*) AS n FROM stitch_iterable.data GROUP BY 1']);
+  });
+
+  it('says how to deploy when the stack is not there', async () => {
+    cloudFormation.on(DescribeStacksCommand).rejects(
+      new CloudFormationServiceException({ name: 'ValidationError', $fault: 'client', $metadata: {}, message: 'Stack with id Nope does not exist' }),
+    );
+    const result = await aws('--stack', 'Nope', 'integrations', 'list');
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/Stack "Nope" not found in eu-west-1.*npm run deploy/);
+  });
+});
+
+function fakeCloudFormation(): void {
+  cloudFormation.reset();
+  const outputs = {
+    [STACK_OUTPUTS.webhookBaseUrl]: API,
+    [STACK_OUTPUTS.lakeBucketName]: BUCKET,
+    [STACK_OUTPUTS.lakePrefix]: 'lake/',
+    [STACK_OUTPUTS.athenaWorkGroup]: 'Hooklake-lake',
+    [STACK_OUTPUTS.tokenTableName]: LOCAL_TOKEN_TABLE_NAME,
+    [STACK_OUTPUTS.deliveryStreamName]: 'Hooklake-stream',
+  };
+  cloudFormation.on(DescribeStacksCommand, { StackName: 'Hooklake' }).resolves({
+    Stacks: [
+      {
+        StackName: 'Hooklake',
+        StackStatus: 'UPDATE_COMPLETE',
+        CreationTime: new Date(),
+        Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+      },
+    ],
+  });
+}
+
+function fakeGlue(): void {
+  glue.reset();
+  glue.on(CreateDatabaseCommand).callsFake(({ DatabaseInput }) => {
+    if (databases.has(DatabaseInput.Name)) throw new AlreadyExistsException({ $metadata: {}, message: 'exists' });
+    databases.add(DatabaseInput.Name);
+    return {};
+  });
+  glue.on(CreateTableCommand).callsFake(({ DatabaseName, TableInput }) => {
+    const key = `${DatabaseName}.${TableInput.Name}`;
+    if (!databases.has(DatabaseName)) throw new EntityNotFoundException({ $metadata: {}, message: 'no database' });
+    if (tables.has(key)) throw new AlreadyExistsException({ $metadata: {}, message: 'exists' });
+    tables.set(key, { ...TableInput, DatabaseName, VersionId: '1' });
+    return {};
+  });
+  glue.on(GetTableCommand).callsFake(({ DatabaseName, Name }) => {
+    const table = tables.get(`${DatabaseName}.${Name}`);
+    if (!table) throw new EntityNotFoundException({ $metadata: {}, message: `Table ${Name} not found.` });
+    return { Table: structuredClone(table) };
+  });
+  glue.on(UpdateTableCommand).callsFake(({ DatabaseName, TableInput, VersionId }) => {
+    const key = `${DatabaseName}.${TableInput.Name}`;
+    const current = tables.get(key);
+    if (!current) throw new EntityNotFoundException({ $metadata: {}, message: 'missing' });
+    if (VersionId !== current.VersionId) throw new Error('version mismatch');
+    tables.set(key, { ...TableInput, DatabaseName, VersionId: String(Number(current.VersionId) + 1) });
+    return {};
+  });
+}
+
+function fakeS3(): void {
+  s3.reset();
+  s3.on(ListObjectsV2Command).callsFake(({ Prefix = '', Delimiter }) => {
+    const keys = [...objects.keys()].filter((key) => key.startsWith(Prefix)).sort();
+    if (Delimiter) {
+      const prefixes = new Set(keys.map((key) => Prefix + key.slice(Prefix.length).split(Delimiter)[0] + Delimiter));
+      return { CommonPrefixes: [...prefixes].map((p) => ({ Prefix: p })), IsTruncated: false };
+    }
+    return {
+      Contents: keys.map((Key) => ({ Key, Size: objects.get(Key)?.body.length, LastModified: objects.get(Key)?.modified })),
+      IsTruncated: false,
+    };
+  });
+  s3.on(GetObjectCommand).callsFake(({ Key }) => {
+    const object = objects.get(Key);
+    if (!object) throw Object.assign(new Error('NoSuchKey'), { name: 'NoSuchKey' });
+    return { Body: sdkStreamMixin(Readable.from([object.body])), ContentLength: object.body.length };
+  });
+}
+
+/** Athena: a CREATE VIEW registers the view in Glue, as Athena does; a SELECT answers `selectResult`. */
+function fakeAthena(): void {
+  athena.reset();
+  sqlRun.length = 0;
+  const statements = new Map<string, string>();
+  athena.on(StartQueryExecutionCommand).callsFake(({ QueryString, WorkGroup }) => {
+    expect(WorkGroup).toBe('Hooklake-lake');
+    const id = `q${statements.size + 1}`;
+    statements.set(id, QueryString);
+    sqlRun.push(QueryString);
+    const view = /^CREATE OR REPLACE VIEW "(\w+)"\."(\w+)"/.exec(QueryString);
+    if (view) tables.set(`${view[1]}.${view[2]}`, { Name: view[2], DatabaseName: view[1], TableType: 'VIRTUAL_VIEW' });
+    return { QueryExecutionId: id };
+  });
+  athena.on(GetQueryExecutionCommand).callsFake(({ QueryExecutionId }) => ({
+    QueryExecution: {
+      QueryExecutionId,
+      StatementType: statements.get(QueryExecutionId)?.startsWith('CREATE') ? 'DDL' : 'DML',
+      Status: { State: 'SUCCEEDED' },
+    },
+  }));
+  athena.on(GetQueryResultsCommand).callsFake(({ QueryExecutionId }) =>
+    statements.get(QueryExecutionId)?.startsWith('CREATE') ? { ResultSet: { Rows: [], ResultSetMetadata: { ColumnInfo: [] } } } : { ResultSet: selectResult },
+  );
+}
+
+function putLakeFile(key: string, records: object[]): void {
+  objects.set(key, { body: gzipSync(records.map((r) => JSON.stringify(r)).join('\n') + '\n'), modified: new Date() });
+}
+
+/** Athena's result shape for a SELECT: the header row first, then the data rows, all as text. */
+function resultSet(names: string[], types: string[], rows: string[][]): GetQueryResultsOutput['ResultSet'] {
+  return {
+    ResultSetMetadata: { ColumnInfo: names.map((Name, i) => ({ Name, Label: Name, Type: types[i] })) },
+    Rows: [names, ...rows].map((row) => ({ Data: row.map((VarCharValue) => ({ VarCharValue })) })),
+  };
+}
