@@ -26,7 +26,12 @@ export interface RecordSink {
    * Stores every row durably before resolving. Throws SinkUnavailableError when that cannot be
    * done; some rows may then have been stored, and the provider's retry may write them again.
    */
-  write(batch: LakeBatch): Promise<void>;
+  write(batch: LakeBatch): Promise<SinkReport>;
+}
+
+export interface SinkReport {
+  /** Rows of `data` the sink could not store as they were and stored in `_sdc_rejected` instead. */
+  readonly rejected: number;
 }
 
 export interface QueryResult {

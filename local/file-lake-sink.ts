@@ -15,7 +15,7 @@ import { gzip } from 'node:zlib';
 import { SinkUnavailableError } from '../lambdas/core/errors';
 import { partitionPrefix } from '../lambdas/core/lake-layout';
 import type { JsonObject, LakeBatch } from '../lambdas/core/rows';
-import type { RecordSink } from '../lambdas/ports';
+import type { RecordSink, SinkReport } from '../lambdas/ports';
 import { GroupCommit } from './group-commit';
 
 const gzipAsync = promisify(gzip);
@@ -46,9 +46,10 @@ export class FileLakeSink implements RecordSink {
     this.dataDir = resolve(dataDir);
   }
 
-  async write(batch: LakeBatch): Promise<void> {
-    if (batch.rows.length === 0) return;
-    await this.commits.submit(batch);
+  /** A file holds any record, so this sink never turns a row into a rejected one. */
+  async write(batch: LakeBatch): Promise<SinkReport> {
+    if (batch.rows.length > 0) await this.commits.submit(batch);
+    return { rejected: 0 };
   }
 
   /** Waits for queued and in-flight flushes; their writers get their own answers. */

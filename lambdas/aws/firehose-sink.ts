@@ -12,7 +12,7 @@ import { REJECTED_TABLE } from '../core/lake-layout';
 import { PARTITION_FIELD, type PartitionKeys } from '../core/partition-field';
 import type { LakeBatch, LakeRow } from '../core/rows';
 import { DEFAULT_MAX_RECORD_BYTES, rejectedRecord } from '../core/stamp';
-import type { RecordSink } from '../ports';
+import type { RecordSink, SinkReport } from '../ports';
 
 export interface FirehoseSinkOptions {
   /**
@@ -94,10 +94,15 @@ export class FirehoseRecordSink implements RecordSink {
     this.options = { ...DEFAULT_OPTIONS, ...options };
   }
 
-  async write(batch: LakeBatch): Promise<void> {
+  async write(batch: LakeBatch): Promise<SinkReport> {
     const deadline = this.options.now() + this.options.timeBudgetMs;
     const total = batch.rows.length;
-    let pending = batch.rows.map((row) => this.toRecordData(batch.schema, row));
+    let rejected = 0;
+    let pending = batch.rows.map((row) => {
+      const record = this.toRecordData(batch.schema, row);
+      if (record.rejected) rejected += 1;
+      return record.data;
+    });
     for (let retry = 0; pending.length > 0; retry++) {
       const chunks = chunkRecords(pending);
       const results = await mapWithConcurrency(chunks, this.options.maxConcurrentCalls, (chunk) => this.put(chunk, deadline));
@@ -105,17 +110,18 @@ export class FirehoseRecordSink implements RecordSink {
       const failures = results.flatMap((result) => (result.failure ? [result.failure] : []));
       const fatal = failures.find((failure) => !failure.retryable);
       if (fatal) throw this.refused(fatal, pending.length, total);
-      if (pending.length === 0) return;
+      if (pending.length === 0) return { rejected };
       const delay = this.backoff(retry);
       if (this.options.now() + delay > deadline) throw this.gaveUp(failures[failures.length - 1], pending.length, total);
       await this.options.sleep(delay);
     }
+    return { rejected };
   }
 
   /** One Firehose record: the row plus its routing field, or a rejected row when that is over the limit. */
-  private toRecordData(schema: string, row: LakeRow): Uint8Array {
+  private toRecordData(schema: string, row: LakeRow): { data: Uint8Array; rejected: boolean } {
     const data = serialize(schema, row);
-    if (data.byteLength <= MAX_RECORD_BYTES) return data;
+    if (data.byteLength <= MAX_RECORD_BYTES) return { data, rejected: false };
     // Stamping already rejects records over the limit; only the routing field's few bytes land here.
     const rejected = rejectedRecord(
       {
@@ -127,7 +133,7 @@ export class FirehoseRecordSink implements RecordSink {
       },
       MAX_RECORD_BYTES,
     );
-    return serialize(schema, { table: REJECTED_TABLE, dt: row.dt, record: rejected });
+    return { data: serialize(schema, { table: REJECTED_TABLE, dt: row.dt, record: rejected }), rejected: row.table !== REJECTED_TABLE };
   }
 
   /** One PutRecordBatch call; never throws, so one failed call does not hide the others' results. */

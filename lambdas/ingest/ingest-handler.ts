@@ -42,9 +42,10 @@ export function createIngestHandler(deps: IngestDependencies): IngestHandler {
       uuid: deps.uuid,
       maxRecordBytes: deps.maxRecordBytes,
     });
-    if (stamped.rows.length > 0) await deps.sink.write({ schema: integration.schema, rows: stamped.rows });
-    deps.logger.info('Webhook stored', { schema: integration.schema, records: stamped.records, rejected: stamped.rejected });
-    return jsonResponse(200, { status: 'OK', records: stamped.records, rejected: stamped.rejected });
+    const sinkRejected = stamped.rows.length > 0 ? (await deps.sink.write({ schema: integration.schema, rows: stamped.rows })).rejected : 0;
+    const counts = { records: stamped.records - sinkRejected, rejected: stamped.rejected + sinkRejected };
+    deps.logger.info('Webhook stored', { schema: integration.schema, ...counts });
+    return jsonResponse(200, { status: 'OK', ...counts });
   };
 
   return middy<APIGatewayProxyEventV2, HttpResponse>()

@@ -214,8 +214,9 @@ describe('FirehoseRecordSink', () => {
     expect(Buffer.byteLength(JSON.stringify(big))).toBe(LIMIT);
     const time = fakeTime(Date.parse('2026-11-23T10:00:01.000Z'));
 
-    await new FirehoseRecordSink(new FirehoseClient({}), STREAM, time.options).write(batchOf([...rowsOf(1), row(big), ...rowsOf(1)]));
+    const report = await new FirehoseRecordSink(new FirehoseClient({}), STREAM, time.options).write(batchOf([...rowsOf(1), row(big), ...rowsOf(1)]));
 
+    expect(report).toEqual({ rejected: 1 });
     const input = calls()[0];
     expect(input.Records).toHaveLength(3);
     const rejected = sentIn(input)[1];

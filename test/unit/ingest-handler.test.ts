@@ -5,7 +5,7 @@ import type { LakeBatch } from '../../lambdas/core/rows';
 import { sequenceGenerator } from '../../lambdas/core/sequence';
 import { issueToken } from '../../lambdas/core/tokens';
 import { createIngestHandler, type IngestDependencies } from '../../lambdas/ingest/ingest-handler';
-import type { RecordSink } from '../../lambdas/ports';
+import type { SinkReport, RecordSink } from '../../lambdas/ports';
 import { lambdaContext, webhookEvent, type EventInput } from '../support/api-events';
 import { MemoryStore } from '../support/memory-store';
 import { RecordingLogger } from '../support/recording-logger';
@@ -13,9 +13,12 @@ import { RecordingLogger } from '../support/recording-logger';
 class CapturingSink implements RecordSink {
   readonly batches: LakeBatch[] = [];
   failWith?: Error;
-  async write(batch: LakeBatch): Promise<void> {
+  /** How many rows the next write reports as stored in _sdc_rejected instead, as Firehose's sink may. */
+  rejects = 0;
+  async write(batch: LakeBatch): Promise<SinkReport> {
     if (this.failWith) throw this.failWith;
     this.batches.push(batch);
+    return { rejected: this.rejects };
   }
 }
 
@@ -57,6 +60,13 @@ describe('ingest handler: the response table', () => {
     expect(sink.batches[0].schema).toBe('stitch_iterable');
     expect(sink.batches[0].rows.map((row) => row.table)).toEqual(['data', 'data', '_sdc_rejected']);
     expect(sink.batches[0].rows[0].record).toMatchObject({ id: 1, _sdc_received_at: '2026-11-23T10:00:00.000Z', _sdc_batched_at: '2026-11-23T10:00:01.000Z' });
+  });
+
+  it('counts rows the sink stored in _sdc_rejected instead as rejected, not as records', async () => {
+    const { sink, token, send } = await setUp();
+    sink.rejects = 1;
+    const response = await send({ token, body: '[{"id":1},{"id":2},{"name":"no id"}]' });
+    expect(response.json).toEqual({ status: 'OK', records: 1, rejected: 2 });
   });
 
   it('accepts the token as Bearer and as the Basic auth password', async () => {
