@@ -23,7 +23,7 @@ export interface S3LakeLocation {
 export interface S3LakeSamplerOptions {
   /** Most objects read per sample. @default 20 */
   readonly maxObjects?: number;
-  /** Most bytes (as stored, gzip) read per sample. @default 16 MiB */
+  /** Most bytes (as stored, gzip) read per sample; it runs before every query, so keep it quick. @default 4 MiB */
   readonly maxBytes?: number;
   /** Newest `dt` partitions looked at. @default 2 */
   readonly days?: number;
@@ -41,7 +41,7 @@ export interface LakeSample {
   readonly unreadableLines: number;
 }
 
-const DEFAULTS = { maxObjects: 20, maxBytes: 16 * 1024 * 1024, days: 2, maxTextBytes: 128 * 1024 * 1024 };
+const DEFAULTS = { maxObjects: 20, maxBytes: 4 * 1024 * 1024, days: 2, maxTextBytes: 128 * 1024 * 1024 };
 /** GetObject calls in flight at once. */
 const CONCURRENT_READS = 4;
 const EXCLUDED: ReadonlySet<string> = new Set([PARTITION_COLUMN, PARTITION_FIELD]);
