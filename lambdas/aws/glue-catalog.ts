@@ -28,14 +28,8 @@ import {
 import { mergeColumns as mergeCatalogColumns, type CatalogColumn } from '../core/column-types';
 import { NotFoundError, StoreUnavailableError, ValidationError, type HooklakeError } from '../core/errors';
 import type { Integration } from '../core/integration';
-import { DATA_TABLE, LAKE_TABLES, PARTITION_COLUMN, REJECTED_TABLE, UUID_KEY_COLUMN, partitionDate, type LakeTable } from '../core/lake-layout';
+import { DATA_TABLE, LAKE_TABLES, PARTITION_COLUMN, REJECTED_TABLE, UUID_KEY_COLUMN, partitionDate, type LakeLocation, type LakeTable } from '../core/lake-layout';
 import { PARTITION_FIELD } from '../core/partition-field';
-
-export interface LakeLocation {
-  readonly bucket: string;
-  /** Key prefix of the lake in the bucket, e.g. `lake/`. */
-  readonly lakePrefix: string;
-}
 
 /** Joda-Time pattern matching Date#toISOString output exactly; Athena parses it in UTC. */
 export const ISO_TIMESTAMP_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'";

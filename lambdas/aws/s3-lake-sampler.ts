@@ -10,15 +10,9 @@ import { createGunzip, constants as zlib } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, type _Object, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { columnsOf, type CatalogColumn } from '../core/column-types';
 import { NotFoundError, StoreUnavailableError, type HooklakeError } from '../core/errors';
-import { PARTITION_COLUMN, type LakeTable } from '../core/lake-layout';
+import { PARTITION_COLUMN, type LakeLocation, type LakeTable } from '../core/lake-layout';
 import { PARTITION_FIELD } from '../core/partition-field';
 import { isJsonObject, type JsonObject } from '../core/rows';
-
-export interface S3LakeLocation {
-  readonly bucket: string;
-  /** Key prefix of the lake in the bucket, e.g. `lake/`. */
-  readonly lakePrefix: string;
-}
 
 export interface S3LakeSamplerOptions {
   /** Most objects read per sample. @default 20 */
@@ -63,7 +57,7 @@ export class S3LakeSampler {
 
   constructor(
     private readonly client: S3Client,
-    private readonly location: S3LakeLocation,
+    private readonly location: LakeLocation,
     options: S3LakeSamplerOptions = {},
   ) {
     this.lakePrefix = normalizePrefix(location.lakePrefix);

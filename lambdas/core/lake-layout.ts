@@ -18,6 +18,12 @@ export function keyColumnOf(integration: { readonly primaryKey?: string }): stri
   return integration.primaryKey ?? UUID_KEY_COLUMN;
 }
 
+/** Where the lake is on S3: the bucket, and the key prefix of the layout in it (e.g. `lake/`). */
+export interface LakeLocation {
+  readonly bucket: string;
+  readonly lakePrefix: string;
+}
+
 /** UTC calendar day of an instant, as the `dt` partition value. */
 export function partitionDate(at: Date): string {
   return at.toISOString().slice(0, 10);
