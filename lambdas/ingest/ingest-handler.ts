@@ -6,6 +6,9 @@ import { stampRecords, type StampServices } from '../core/stamp';
 import { extractToken, hashToken, isActive } from '../core/tokens';
 import type { AppLogger, IntegrationStore, RecordSink } from '../ports';
 import { errorToResponse, jsonResponse, type HttpResponse } from './http-errors';
+import { IntegrationCache } from './integration-cache';
+
+const DEFAULT_INTEGRATION_CACHE_MS = 60_000;
 
 export interface IngestDependencies extends StampServices {
   readonly store: IntegrationStore;
@@ -13,6 +16,8 @@ export interface IngestDependencies extends StampServices {
   readonly logger: AppLogger;
   readonly clock: () => Date;
   readonly maxBodyBytes: number;
+  /** How long an integration read for a webhook is reused. @default 60000 */
+  readonly integrationCacheMs?: number;
 }
 
 export type IngestHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>;
@@ -22,6 +27,7 @@ export type IngestHandler = (event: APIGatewayProxyEventV2, context: Context) =>
  * A 200 is only sent once the sink says every row is durable.
  */
 export function createIngestHandler(deps: IngestDependencies): IngestHandler {
+  const integrations = new IntegrationCache(deps.store, deps.integrationCacheMs ?? DEFAULT_INTEGRATION_CACHE_MS);
   const ingest = async (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
     const arrivedAt = event.requestContext.timeEpoch ? new Date(event.requestContext.timeEpoch) : deps.clock();
     if (event.requestContext.http.method !== 'POST') {
@@ -29,7 +35,7 @@ export function createIngestHandler(deps: IngestDependencies): IngestHandler {
     }
     const token = extractToken({ pathToken: event.pathParameters?.token, authorization: header(event, 'authorization') });
     const tokenRecord = await deps.store.findTokenByHash(hashToken(token));
-    const integration = tokenRecord && isActive(tokenRecord) ? await deps.store.getIntegration(tokenRecord.schema) : undefined;
+    const integration = tokenRecord && isActive(tokenRecord) ? await integrations.get(tokenRecord.schema) : undefined;
     if (!integration) throw new UnauthorizedError('Webhook token is unknown or revoked.');
 
     const body = event.body === undefined ? Buffer.alloc(0) : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
