@@ -41,6 +41,7 @@ export async function openAwsBackend(options: TargetOptions, io: CliIo): Promise
     webhookBaseUrl: outputs.webhookBaseUrl,
     serverRunning: true,
     prepareIntegration: (integration) => sync.prepare(integration),
+    syncCatalog: (integration) => sync.refresh(integration),
     async query(sql) {
       for (const integration of referencedIntegrations(sql, await store.listIntegrations())) {
         const { added } = await sync.refresh(integration);

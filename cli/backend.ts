@@ -12,6 +12,11 @@ export interface Backend {
   readonly serverRunning: boolean;
   /** Readies the lake for a newly stored integration: its Glue tables on AWS; nothing locally. */
   prepareIntegration(integration: Integration): Promise<void>;
+  /**
+   * Brings the integration's tables up to date with the lake's newest files and returns the columns
+   * added; undefined where tables read the files directly and need no catalog (locally).
+   */
+  syncCatalog(integration: Integration): Promise<{ added: string[] } | undefined>;
   query(sql: string): Promise<QueryResult>;
   close(): Promise<void>;
 }
@@ -27,6 +32,7 @@ export async function openLocalBackend(dataDir: string): Promise<Backend> {
     serverRunning: local.serverUrl !== undefined,
     // The local lake's views are made from the files at query time.
     prepareIntegration: async () => undefined,
+    syncCatalog: async () => undefined,
     async query(sql) {
       const engine = await DuckDbQueryEngine.open(directory, await local.store.listIntegrations());
       try {

@@ -81,6 +81,38 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
         printTable(io, ['tokenId', 'createdAt', 'revokedAt'], publicTokens, 'token');
       }),
     );
+
+  registerSync(integrations, io, open);
+}
+
+function registerSync(integrations: Command, io: CliIo, open: OpenBackend): void {
+  integrations
+    .command('sync')
+    .description('on AWS: add Glue columns for fields in the newest lake files and re-make data_latest (queries do this for you)')
+    .argument('[schemas...]', 'schemas to bring up to date (default: every integration)')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nRun it before querying from the Athena console or a BI tool after events gained new fields:\n  $ hooklake --target aws integrations sync stitch_iterable')
+    .action(async (schemas: string[], options: { json?: boolean }, command: Command) =>
+      withBackend(command, open, async (backend) => {
+        const all = await backend.store.listIntegrations();
+        const unknown = schemas.filter((schema) => !all.some((integration) => integration.schema === schema));
+        if (unknown.length > 0) throw new NotFoundError(`No integration with schema ${unknown.map((s) => `"${s}"`).join(', ')}; see "hooklake integrations list".`);
+        const chosen = schemas.length === 0 ? all : all.filter((integration) => schemas.includes(integration.schema));
+        const results: { schema: string; added: string[] }[] = [];
+        for (const integration of chosen) {
+          const synced = await backend.syncCatalog(integration);
+          if (synced === undefined) {
+            return io.err('Nothing to sync locally: the local tables read the lake files directly. Use --target aws for the deployed stack.');
+          }
+          results.push({ schema: integration.schema, added: synced.added });
+        }
+        if (options.json) return printJson(io, results);
+        if (results.length === 0) return io.err('No integrations yet.');
+        for (const { schema, added } of results) {
+          io.out(`${schema}: ${added.length === 0 ? 'up to date' : `added ${added.join(', ')}`}`);
+        }
+      }),
+    );
 }
 
 function targetFlag(command: Command): string {

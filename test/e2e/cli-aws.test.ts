@@ -140,6 +140,21 @@ describe('hooklake --target aws', () => {
     expect(sqlRun).toEqual(['SELECT event, count(*) AS n FROM stitch_iterable.data GROUP BY 1']);
   });
 
+  it('integrations sync adds columns for new fields, for the Athena console and BI tools', async () => {
+    putLakeFile('lake/stitch_iterable/data/dt=2026-11-24/b.json.gz', [{ messageId: 'm2', event: 'click', campaignId: 42 }]);
+    const synced = await aws('integrations', 'sync', 'stitch_iterable');
+    expect(synced.code).toBe(0);
+    expect(synced.out).toBe('stitch_iterable: added campaignid');
+    expect(tables.get('stitch_iterable.data')?.StorageDescriptor?.Columns).toContainEqual({ Name: 'campaignid', Type: 'bigint' });
+    expect(sqlRun).toEqual([expect.stringMatching(/^CREATE OR REPLACE VIEW .*"campaignid"/)]);
+
+    const again = await aws('integrations', 'sync', '--json');
+    expect(JSON.parse(again.out)).toEqual([{ schema: 'stitch_iterable', added: [] }]);
+    const unknown = await aws('integrations', 'sync', 'nope');
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toMatch(/No integration with schema "nope"/);
+  });
+
   it('says how to deploy when the stack is not there', async () => {
     cloudFormation.on(DescribeStacksCommand).rejects(
       new CloudFormationServiceException({ name: 'ValidationError', $fault: 'client', $metadata: {}, message: 'Stack with id Nope does not exist' }),

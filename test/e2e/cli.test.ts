@@ -31,6 +31,12 @@ describe('hooklake CLI without a running server', () => {
     expect(shown.tokens).toHaveLength(1);
   });
 
+  it('has nothing to sync locally, and says so', async () => {
+    const result = await run('integrations', 'sync');
+    expect(result.code).toBe(0);
+    expect(result.err).toMatch(/Nothing to sync locally: the local tables read the lake files directly/);
+  });
+
   it('queries a new integration before any event arrives: empty tables, not errors', async () => {
     const rows = await cliJson<unknown[]>('--data-dir', dataDir, 'query', 'SELECT * FROM stitch_customerio.data_latest');
     expect(rows).toEqual([]);
