@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-athena';
 import { StoreUnavailableError, ValidationError } from '../core/errors';
 import type { QueryEngine, QueryResult } from '../ports';
+import { errorName, firstLine, setupProblem } from './aws-errors';
 
 export interface AthenaQueryOptions {
   readonly workGroup: string;
@@ -142,13 +143,11 @@ function cancelled(id: string, execution: QueryExecution | undefined): Error {
 }
 
 function translate(error: unknown, action: string, workGroup: string): Error {
-  const { name, message } = error instanceof Error ? error : { name: '', message: String(error) };
+  const name = errorName(error);
+  const message = firstLine(error);
   if (name === 'InvalidRequestException') return new ValidationError(`Query failed: ${message}`, { cause: error });
-  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
-    return new ValidationError('No AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run "aws sso login".', {
-      cause: error,
-    });
-  }
+  const setup = setupProblem(error, `athena:${action}`);
+  if (setup) return setup;
   if (name === 'AccessDeniedException' || /not authorized/i.test(message)) {
     return new ValidationError(
       `Not allowed to use Athena workgroup "${workGroup}" (athena:${action}): use credentials that may query it. ${message}`,

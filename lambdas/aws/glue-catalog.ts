@@ -30,6 +30,7 @@ import { NotFoundError, StoreUnavailableError, ValidationError, type HooklakeErr
 import type { Integration } from '../core/integration';
 import { DATA_TABLE, LAKE_TABLES, PARTITION_COLUMN, REJECTED_TABLE, UUID_KEY_COLUMN, partitionDate, type LakeLocation, type LakeTable } from '../core/lake-layout';
 import { PARTITION_FIELD } from '../core/partition-field';
+import { errorName, firstLine, normalizePrefix, setupProblem } from './aws-errors';
 
 /** Joda-Time pattern matching Date#toISOString output exactly; Athena parses it in UTC. */
 export const ISO_TIMESTAMP_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'";
@@ -60,14 +61,6 @@ const REJECTED_COLUMNS: readonly CatalogColumn[] = [
 
 /** Names that are never data columns: the partition column and the routing-only field. */
 const NEVER_COLUMNS: ReadonlySet<string> = new Set([PARTITION_COLUMN, PARTITION_FIELD]);
-
-const CREDENTIAL_ERRORS = new Set([
-  'CredentialsProviderError',
-  'UnrecognizedClientException',
-  'InvalidSignatureException',
-  'ExpiredTokenException',
-  'InvalidClientTokenId',
-]);
 
 export class GlueLakeCatalog {
   private readonly lakePrefix: string;
@@ -254,7 +247,7 @@ function tableInputOf(table: Table, columns: readonly CatalogColumn[]): TableInp
 /** One of our errors for a failed Glue call, with the SDK error as its cause; messages are one line. */
 function translate(error: unknown, action: string, schema: string, table?: string): HooklakeError {
   const name = errorName(error);
-  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  const message = firstLine(error);
   const target = table === undefined ? `database ${schema}` : `${schema}.${table}`;
   if (name === 'EntityNotFoundException' && table !== undefined) return notFound(schema, table, error);
   if (name === 'AccessDeniedException') {
@@ -263,12 +256,8 @@ function translate(error: unknown, action: string, schema: string, table?: strin
       { cause: error },
     );
   }
-  if (CREDENTIAL_ERRORS.has(name)) {
-    return new StoreUnavailableError(
-      `AWS credentials were not accepted for glue:${action} on ${target} (${name}); sign in again (e.g. "aws sso login") or set AWS_PROFILE.`,
-      { cause: error },
-    );
-  }
+  const setup = setupProblem(error, `glue:${action}`);
+  if (setup) return setup;
   return new StoreUnavailableError(`Could not call glue:${action} on ${target}: ${name}: ${message}`, { cause: error });
 }
 
@@ -277,15 +266,6 @@ function notFound(schema: string, table: string, cause?: unknown): NotFoundError
     `Glue table ${schema}.${table} does not exist; create the integration ("hooklake integrations create" with --target aws) or check the AWS region.`,
     { cause },
   );
-}
-
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : '';
-}
-
-function normalizePrefix(prefix: string): string {
-  const trimmed = prefix.replace(/^\/+/, '');
-  return trimmed === '' || trimmed.endsWith('/') ? trimmed : `${trimmed}/`;
 }
 
 function clip(text: string): string {

@@ -13,6 +13,7 @@ import { NotFoundError, StoreUnavailableError, type HooklakeError } from '../cor
 import { PARTITION_COLUMN, type LakeLocation, type LakeTable } from '../core/lake-layout';
 import { PARTITION_FIELD } from '../core/partition-field';
 import { isJsonObject, type JsonObject } from '../core/rows';
+import { errorName, firstLine, normalizePrefix, setupProblem } from './aws-errors';
 
 export interface S3LakeSamplerOptions {
   /** Most objects read per sample. @default 20 */
@@ -41,7 +42,6 @@ const CONCURRENT_READS = 4;
 const EXCLUDED: ReadonlySet<string> = new Set([PARTITION_COLUMN, PARTITION_FIELD]);
 const PARTITION_DIR = new RegExp(`^${PARTITION_COLUMN}=(\\d{4}-\\d{2}-\\d{2})/$`);
 
-const CREDENTIAL_ERRORS = new Set(['CredentialsProviderError', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'TokenRefreshRequired']);
 const WRONG_REGION_ERRORS = new Set(['PermanentRedirect', 'AuthorizationHeaderMalformed']);
 
 interface ChosenObject {
@@ -220,7 +220,7 @@ function parseRecord(line: string): JsonObject | undefined {
 /** One line naming the S3 action and what to do. */
 function translate(error: unknown, action: string, bucket: string, key: string): HooklakeError {
   const name = errorName(error);
-  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  const message = firstLine(error);
   const where = `s3://${bucket}/${key}`;
   if (name === 'NoSuchBucket') {
     return new NotFoundError(`S3 bucket "${bucket}" of the lake does not exist; check the stack's outputs and the AWS region.`, { cause: error });
@@ -231,27 +231,14 @@ function translate(error: unknown, action: string, bucket: string, key: string):
       { cause: error },
     );
   }
-  if (CREDENTIAL_ERRORS.has(name)) {
-    return new StoreUnavailableError(
-      `AWS credentials were not accepted for s3:${action} on ${where} (${name}); sign in again (e.g. "aws sso login") or set AWS_PROFILE.`,
-      { cause: error },
-    );
-  }
+  const setup = setupProblem(error, `s3:${action}`);
+  if (setup) return setup;
   if (WRONG_REGION_ERRORS.has(name)) {
     return new StoreUnavailableError(`S3 bucket "${bucket}" is in another AWS region (${name}); set --region or AWS_REGION to the stack's region.`, {
       cause: error,
     });
   }
   return new StoreUnavailableError(`Could not call s3:${action} on ${where}: ${name}: ${message}`, { cause: error });
-}
-
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : '';
-}
-
-function normalizePrefix(prefix: string): string {
-  const trimmed = prefix.replace(/^\/+/, '');
-  return trimmed === '' || trimmed.endsWith('/') ? trimmed : `${trimmed}/`;
 }
 
 function compare(a: string, b: string): number {

@@ -5,6 +5,7 @@
  */
 import { DescribeStacksCommand, type CloudFormationClient, type Stack } from '@aws-sdk/client-cloudformation';
 import { NotFoundError, ValidationError } from '../core/errors';
+import { errorName, firstLine, setupProblem } from './aws-errors';
 import { STACK_OUTPUTS, type StackOutputName } from './stack-output-keys';
 
 export type HooklakeStackOutputs = Record<StackOutputName, string>;
@@ -49,20 +50,11 @@ async function describeStack(client: CloudFormationClient, stackName: string): P
 }
 
 async function translate(error: unknown, client: CloudFormationClient, stackName: string): Promise<Error> {
-  const { name, message } = error instanceof Error ? error : { name: '', message: String(error) };
+  const name = errorName(error);
+  const message = firstLine(error);
   if (name === 'ValidationError' && /does not exist/.test(message)) return notFound(client, stackName);
-  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
-    return new ValidationError(
-      'No AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run "aws sso login".',
-      { cause: error },
-    );
-  }
-  if (/ExpiredToken|TokenRefreshRequired/.test(name) || /token.*expired/i.test(message)) {
-    return new ValidationError('Your AWS credentials have expired: refresh them (e.g. "aws sso login") and try again.', { cause: error });
-  }
-  if (/Region is missing/i.test(message)) {
-    return new ValidationError('No AWS region set: pass --region, or set AWS_REGION (or a region in your AWS profile).', { cause: error });
-  }
+  const setup = setupProblem(error, 'cloudformation:DescribeStacks');
+  if (setup) return setup;
   if (name === 'AccessDenied' || name === 'AccessDeniedException' || /not authorized/i.test(message)) {
     return new ValidationError(
       `Not allowed to read stack "${stackName}" (cloudformation:DescribeStacks): use credentials that may, e.g. those that deployed it. ${message}`,

@@ -205,7 +205,7 @@ describe('GlueLakeCatalog.ensureIntegration', () => {
 
   it('says to sign in again when the credentials are not accepted', async () => {
     glue.on(GetTableCommand).rejects(Object.assign(new Error('The security token included in the request is expired'), { name: 'ExpiredTokenException' }));
-    await expect(catalog().ensureIntegration(integration('Email'))).rejects.toThrow(/credentials were not accepted for glue:GetTable.*sign in again/);
+    await expect(catalog().ensureIntegration(integration('Email'))).rejects.toThrow(/credentials have expired \(glue:GetTable\).*aws sso login/);
   });
 });
 
