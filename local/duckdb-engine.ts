@@ -47,9 +47,11 @@ import {
   type DuckDBValueConverter,
   type Json,
 } from '@duckdb/node-api';
+import type { CatalogColumn } from '../lambdas/core/column-types';
 import { ValidationError } from '../lambdas/core/errors';
 import type { Integration } from '../lambdas/core/integration';
 import { DATA_TABLE, LAKE_ROOT, LAKE_TABLES, LATEST_VIEW, PARTITION_COLUMN, REJECTED_TABLE, UUID_KEY_COLUMN, keyColumnOf, type LakeTable } from '../lambdas/core/lake-layout';
+import { DATA_SYSTEM_COLUMNS, REJECTED_SYSTEM_COLUMNS } from '../lambdas/core/system-columns';
 import type { QueryEngine, QueryResult } from '../lambdas/ports';
 
 const FILE_SUFFIX = '.json.gz';
@@ -73,20 +75,11 @@ interface SystemColumn {
 
 const PARTITION: SystemColumn = { name: PARTITION_COLUMN, type: 'VARCHAR' };
 
-const DATA_COLUMNS: readonly SystemColumn[] = [
-  { name: '_sdc_received_at', type: 'TIMESTAMP' },
-  { name: '_sdc_batched_at', type: 'TIMESTAMP' },
-  { name: '_sdc_sequence', type: 'BIGINT' },
-  { name: '_sdc_table_version', type: 'BIGINT' },
-];
-
-const REJECTED_COLUMNS: readonly SystemColumn[] = [
-  { name: '_sdc_rejected_at', type: 'TIMESTAMP' },
-  { name: '_sdc_received_at', type: 'TIMESTAMP' },
-  { name: '_sdc_sequence', type: 'BIGINT' },
-  { name: 'reason', type: 'VARCHAR' },
-  { name: 'record', type: 'VARCHAR' },
-];
+/** Hive type names of the system columns, as DuckDB spells them. */
+const DUCKDB_TYPES: Readonly<Record<string, string>> = { timestamp: 'TIMESTAMP', bigint: 'BIGINT', string: 'VARCHAR' };
+const inDuckDb = (columns: readonly CatalogColumn[]): SystemColumn[] => columns.map(({ name, type }) => ({ name, type: DUCKDB_TYPES[type] }));
+const DATA_COLUMNS = inDuckDb(DATA_SYSTEM_COLUMNS);
+const REJECTED_COLUMNS = inDuckDb(REJECTED_SYSTEM_COLUMNS);
 
 interface LakeTableView {
   readonly integration: Integration;

@@ -30,6 +30,7 @@ import { NotFoundError, StoreUnavailableError, ValidationError, type HooklakeErr
 import type { Integration } from '../core/integration';
 import { DATA_TABLE, LAKE_TABLES, PARTITION_COLUMN, REJECTED_TABLE, UUID_KEY_COLUMN, partitionDate, type LakeLocation, type LakeTable } from '../core/lake-layout';
 import { PARTITION_FIELD } from '../core/partition-field';
+import { DATA_SYSTEM_COLUMNS, REJECTED_SYSTEM_COLUMNS } from '../core/system-columns';
 import { errorName, firstLine, normalizePrefix, setupProblem } from './aws-errors';
 
 /** Joda-Time pattern matching Date#toISOString output exactly; Athena parses it in UTC. */
@@ -43,21 +44,6 @@ const MAX_UPDATE_ATTEMPTS = 5;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Glue's limit on a description. */
 const MAX_DESCRIPTION_LENGTH = 2048;
-
-const SYSTEM_DATA_COLUMNS: readonly CatalogColumn[] = [
-  { name: '_sdc_received_at', type: 'timestamp' },
-  { name: '_sdc_batched_at', type: 'timestamp' },
-  { name: '_sdc_sequence', type: 'bigint' },
-  { name: '_sdc_table_version', type: 'bigint' },
-];
-
-const REJECTED_COLUMNS: readonly CatalogColumn[] = [
-  { name: '_sdc_rejected_at', type: 'timestamp' },
-  { name: '_sdc_received_at', type: 'timestamp' },
-  { name: '_sdc_sequence', type: 'bigint' },
-  { name: 'reason', type: 'string' },
-  { name: 'record', type: 'string' },
-];
 
 /** Names that are never data columns: the partition column and the routing-only field. */
 const NEVER_COLUMNS: ReadonlySet<string> = new Set([PARTITION_COLUMN, PARTITION_FIELD]);
@@ -146,7 +132,7 @@ export class GlueLakeCatalog {
 
   private tableInput(integration: Integration, table: LakeTable, createdAt: Date): TableInput {
     const base = `s3://${this.location.bucket}/${this.lakePrefix}${integration.schema}/${table}/`;
-    const columns = table === REJECTED_TABLE ? REJECTED_COLUMNS : [...SYSTEM_DATA_COLUMNS, ...keyColumn(integration)];
+    const columns = table === REJECTED_TABLE ? REJECTED_SYSTEM_COLUMNS : [...DATA_SYSTEM_COLUMNS, ...keyColumn(integration)];
     return {
       Name: table,
       Description: clip(
