@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import {
   GetObjectCommand,
@@ -12,7 +11,7 @@ import {
   type _Object,
 } from '@aws-sdk/client-s3';
 // @smithy/util-stream is not installed on its own; the SDK's @smithy/core ships the same mixin.
-import { sdkStreamMixin } from '@smithy/core/serde';
+import { s3Body } from '../support/s3-body';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { S3LakeSampler, type S3LakeSamplerOptions } from '../../lambdas/aws/s3-lake-sampler';
@@ -27,7 +26,7 @@ const meta = { $metadata: {} };
 const sampler = (options?: S3LakeSamplerOptions) => new S3LakeSampler(new S3Client({}), LOCATION, options);
 const ndjson = (...records: unknown[]) => records.map((record) => JSON.stringify(record)).join('\n') + '\n';
 const gz = (text: string) => gzipSync(Buffer.from(text, 'utf8'));
-const body = (bytes: Uint8Array) => sdkStreamMixin(Readable.from([Buffer.from(bytes)]));
+const body = s3Body;
 
 /** A fake bucket: objects by key; listings answer by prefix and delimiter, `pageSize` entries a page. */
 function fakeBucket(objects: Record<string, { data: Uint8Array; modified: string }>, pageSize = 2) {

@@ -4,7 +4,6 @@
  * AWS_ENDPOINT_URL_DYNAMODB, so the real DynamoDB adapter runs), and Glue, S3 and Athena answered by
  * small in-memory fakes on aws-sdk-client-mock that keep state the way the services do.
  */
-import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,12 +27,12 @@ import {
   type Table,
 } from '@aws-sdk/client-glue';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { sdkStreamMixin } from '@smithy/core/serde';
 import { mockClient } from 'aws-sdk-client-mock';
 import { LOCAL_TOKEN_TABLE_NAME } from '../../lambdas/aws/token-table-keys';
 import { STACK_OUTPUTS } from '../../lambdas/aws/stack-output-keys';
 import { ensureTokenTable, localDynamoClient, startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynalite-server';
 import { cli } from '../support/cli-capture';
+import { s3Body } from '../support/s3-body';
 
 const BUCKET = 'hooklake-lake-123';
 const API = 'https://abc123.execute-api.eu-west-1.amazonaws.com';
@@ -232,7 +231,7 @@ function fakeS3(): void {
   s3.on(GetObjectCommand).callsFake(({ Key }) => {
     const object = objects.get(Key);
     if (!object) throw Object.assign(new Error('NoSuchKey'), { name: 'NoSuchKey' });
-    return { Body: sdkStreamMixin(Readable.from([object.body])), ContentLength: object.body.length };
+    return { Body: s3Body(object.body), ContentLength: object.body.length };
   });
 }
 
