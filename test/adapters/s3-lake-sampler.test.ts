@@ -10,7 +10,6 @@ import {
   type ListObjectsV2CommandInput,
   type _Object,
 } from '@aws-sdk/client-s3';
-// @smithy/util-stream is not installed on its own; the SDK's @smithy/core ships the same mixin.
 import { s3Body } from '../support/s3-body';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
