@@ -1,95 +1,92 @@
 /**
- * Webhooks per second over real HTTP: the local Hooklake server (token check in the embedded
- * DynamoDB, stamping, group-committed fsync'd files) against the simplest receiver that is just
- * as durable: no token, each body written to its own file and fsync'd before the 200. The ratio
- * is what Hooklake's checks and bookkeeping cost net of group commit's savings.
+ * Webhooks per second over real HTTP: the local Hooklake server as `npm start` runs it (embedded
+ * DynamoDB for tokens, fsync'd group-committed lake files) against two receivers on the same
+ * machine: a bare node:http server that only parses the body (what any JSON endpoint must do), and
+ * one that fsyncs a file per body (what any durable endpoint must do).
  */
-import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import { mkdtemp, open, rename, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
-import { newIntegration } from '../lambdas/core/integration';
-import { issueToken, MAX_ACTIVE_TOKENS } from '../lambdas/core/tokens';
-import type { AppLogger } from '../lambdas/ports';
 import { startLocalHooklake } from '../local/start-local';
+import { startBareServer } from './bare-server';
+import { addIntegrationWithToken, arrayBody, quietLogger } from './fixtures';
+import { startFsyncServer } from './fsync-server';
+import { runLoad, type LoadResult } from './load';
 import type { RatioTarget } from './ratio';
+import { median } from './stats';
 
-const BODY = JSON.stringify([{ messageId: 'm1', event: 'email_open', email: 'a@example.com', campaignId: 42 }]);
+const BODY = arrayBody(1);
 const CONNECTIONS = 10;
-const SECONDS = 5;
-const quiet: AppLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const WARMUP_SECONDS = 1;
+const ROUND_SECONDS = 4;
+const ROUNDS = 2;
+const SIDES = ['bare', 'fsync', 'hooklake'] as const;
+type Side = (typeof SIDES)[number];
 
-interface Load {
+interface Summary {
   readonly requestsPerSecond: number;
   readonly p99Ms: number;
-  readonly non2xx: number;
 }
 
-export async function benchHttpIngest(progress: (line: string) => void): Promise<RatioTarget> {
+export async function benchHttpIngest(progress: (line: string) => void): Promise<RatioTarget[]> {
   const dataDir = await mkdtemp(join(tmpdir(), 'hooklake-bench-'));
+  await mkdir(join(dataDir, 'fsync'));
+  const bare = await startBareServer();
+  const fsync = await startFsyncServer(join(dataDir, 'fsync'));
+  const hooklake = await startLocalHooklake({ dataDir: join(dataDir, 'hooklake'), port: 0, host: '127.0.0.1', maxBodyBytes: 1024 * 1024, logger: quietLogger });
   try {
-    progress(`http: baseline, a file and an fsync per request, ${CONNECTIONS} connections, ${SECONDS} s`);
-    const bare = await startFsyncServer(dataDir);
-    const baseline = await load(bare.url);
-    await bare.close();
-
-    const hooklake = await startLocalHooklake({ dataDir, port: 0, host: '127.0.0.1', maxBodyBytes: 1024 * 1024, logger: quiet });
-    const integration = newIntegration({ name: 'Bench', primaryKey: 'messageId' }, new Date());
-    await hooklake.store.createIntegration(integration);
-    const issued = issueToken(integration.schema, randomBytes, new Date());
-    await hooklake.store.addToken(issued.record, MAX_ACTIVE_TOKENS);
-    progress(`http: hooklake serve, same load`);
-    const measured = await load(`${hooklake.url}/v1/hooks/${issued.token}`);
-    await hooklake.close();
-    if (measured.non2xx > 0 || baseline.non2xx > 0) throw new Error(`non-2xx answers: hooklake ${measured.non2xx}, baseline ${baseline.non2xx}`);
-    return {
-      name: 'HTTP ingest throughput',
-      meaning: 'hooklake req/s ÷ fsync-per-request receiver req/s, 1-event JSON bodies',
-      ratio: measured.requestsPerSecond / baseline.requestsPerSecond,
-      // Measured 0.12-0.16 on a 2-core VM (about 750 vs 4,700-6,200 req/s). The lake is not the
-      // cost: with an in-memory store the same handler and file sink do ~5,600 req/s. The token
-      // check is, an HTTP round trip into the embedded dynalite and LevelDB per request (tokens are
-      // never cached, so revocation is immediate). 0.05 catches a regression that halves
-      // throughput without failing on noise.
-      min: 0.05,
-      figures: `hooklake ${measured.requestsPerSecond.toFixed(0)} req/s (p99 ${measured.p99Ms} ms); baseline ${baseline.requestsPerSecond.toFixed(0)} req/s (p99 ${baseline.p99Ms} ms)`,
-    };
+    const token = await addIntegrationWithToken(hooklake.store);
+    const urls: Record<Side, string> = { bare: bare.url, fsync: fsync.url, hooklake: `${hooklake.url}/v1/hooks/${token}` };
+    const runs: Record<Side, LoadResult[]> = { bare: [], fsync: [], hooklake: [] };
+    progress(`http: warm-up, ${WARMUP_SECONDS} s each`);
+    for (const side of SIDES) await load(side, urls[side], WARMUP_SECONDS);
+    // Alternating rounds, so a burst of load from a neighbour hits every side alike.
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const side of SIDES) {
+        progress(`http: round ${round}/${ROUNDS}, ${side}, ${CONNECTIONS} connections, ${ROUND_SECONDS} s`);
+        runs[side].push(await load(side, urls[side], ROUND_SECONDS));
+      }
+    }
+    const [bareSummary, fsyncSummary, measured] = SIDES.map((side) => summarize(runs[side]));
+    const hooklakeFigures = `hooklake ${measured.requestsPerSecond.toFixed(0)} req/s, p99 ${measured.p99Ms} ms`;
+    return [
+      {
+        name: 'HTTP ingest throughput vs bare node:http',
+        meaning: 'hooklake req/s ÷ read + JSON.parse receiver req/s, 1-event JSON bodies',
+        ratio: measured.requestsPerSecond / bareSummary.requestsPerSecond,
+        // Measured 0.016-0.017 (about 900 vs 55,000 req/s) on a 2-core VM. Far below 1 by design:
+        // each request waits for an fsync'd lake file and looks its token up over HTTP in the
+        // embedded DynamoDB (not cached, so a revoked token stops at once); this baseline does
+        // neither. Half the measured ratio: fails when throughput halves, not on a noisy neighbour.
+        min: 0.008,
+        figures: `${hooklakeFigures}; bare ${bareSummary.requestsPerSecond.toFixed(0)} req/s, p99 ${bareSummary.p99Ms} ms (autocannon rounds to whole ms)`,
+      },
+      {
+        name: 'HTTP ingest throughput vs fsync-per-request receiver',
+        meaning: 'hooklake req/s ÷ file + fsync per body receiver req/s, 1-event JSON bodies',
+        ratio: measured.requestsPerSecond / fsyncSummary.requestsPerSecond,
+        // The first target of these benchmarks, kept as it was (see fsync-server.ts). Group commit
+        // shares fsyncs across requests, the per-request token lookup is what is left; 0.05
+        // catches a regression that halves throughput without failing on noise.
+        min: 0.05,
+        figures: `${hooklakeFigures}; fsync receiver ${fsyncSummary.requestsPerSecond.toFixed(0)} req/s, p99 ${fsyncSummary.p99Ms} ms`,
+      },
+    ];
   } finally {
+    await bare.close();
+    await fsync.close();
+    await hooklake.close();
     await rm(dataDir, { recursive: true, force: true });
   }
 }
 
-async function load(url: string): Promise<Load> {
-  const options = { url, method: 'POST' as const, body: BODY, headers: { 'content-type': 'application/json' }, connections: CONNECTIONS };
-  await autocannon({ ...options, duration: 1 }); // warm-up: JIT, connection pools, the store's first reads
-  const result = await autocannon({ ...options, duration: SECONDS });
-  return { requestsPerSecond: result.requests.average, p99Ms: result.latency.p99, non2xx: result.non2xx + result.errors };
+async function load(side: Side, url: string, seconds: number): Promise<LoadResult> {
+  const result = await runLoad({ url, body: BODY, connections: CONNECTIONS, seconds });
+  if (result.failed > 0) throw new Error(`${result.failed} of ${result.total} requests to the ${side} server failed`);
+  return result;
 }
 
-/** A receiver as durable as Hooklake and as simple as possible: one fsync'd file per body. */
-async function startFsyncServer(dataDir: string): Promise<{ url: string; close: () => Promise<void> }> {
-  let next = 0;
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const records = JSON.parse(body.toString('utf8')) as unknown[];
-      const path = join(dataDir, `baseline-${next++}.json`);
-      void (async () => {
-        const file = await open(`${path}.tmp`, 'w');
-        await file.writeFile(body);
-        await file.sync();
-        await file.close();
-        await rename(`${path}.tmp`, path);
-        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'OK', records: records.length }));
-      })();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+/** Throughput and p99 as the median over rounds. */
+function summarize(runs: readonly LoadResult[]): Summary {
+  return { requestsPerSecond: median(runs.map((run) => run.requestsPerSecond)), p99Ms: median(runs.map((run) => run.p99Ms)) };
 }

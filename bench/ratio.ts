@@ -20,5 +20,7 @@ export function passes(target: RatioTarget): boolean {
 
 export function describe(target: RatioTarget): string {
   const bound = target.min !== undefined ? `>= ${target.min}` : `<= ${target.max}`;
-  return `${passes(target) ? 'PASS' : 'FAIL'}  ${target.name}: ${target.ratio.toFixed(2)} (target ${bound}; ${target.meaning})\n      ${target.figures}`;
+  // Two significant digits even for small ratios, so 0.016 does not print as 0.02.
+  const ratio = target.ratio < 0.1 ? target.ratio.toPrecision(2) : target.ratio.toFixed(2);
+  return `${passes(target) ? 'PASS' : 'FAIL'}  ${target.name}: ${ratio} (target ${bound}; ${target.meaning})\n      ${target.figures}`;
 }
