@@ -2,7 +2,7 @@
  * The baseline receiver: node:http that reads the body, JSON.parses it and answers 200. The least
  * any JSON webhook endpoint must do, with no auth and no storage.
  */
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface BareServer {
@@ -11,7 +11,7 @@ export interface BareServer {
 }
 
 export async function startBareServer(): Promise<BareServer> {
-  const server = createServer((request, response) => {
+  return listenOnLoopback(createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -23,7 +23,11 @@ export async function startBareServer(): Promise<BareServer> {
         response.writeHead(400).end();
       }
     });
-  });
+  }));
+}
+
+/** Listens on a free port of 127.0.0.1; closing also drops idle keep-alive connections. */
+export async function listenOnLoopback(server: Server): Promise<BareServer> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

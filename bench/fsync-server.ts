@@ -1,18 +1,16 @@
 /**
- * The durable baseline (kept from the first version of these benchmarks, which the top-level README
- * cites): node:http that writes each body to its own file and fsyncs it before the 200. As durable
+ * The durable baseline: node:http that writes each body to its own file and fsyncs it before the 200. As durable
  * as Hooklake and as simple as possible, so the ratio is Hooklake's checks and bookkeeping net of
  * group commit's savings.
  */
 import { createServer } from 'node:http';
 import { open, rename } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { BareServer } from './bare-server';
+import { listenOnLoopback, type BareServer } from './bare-server';
 
 export async function startFsyncServer(dataDir: string): Promise<BareServer> {
   let next = 0;
-  const server = createServer((request, response) => {
+  return listenOnLoopback(createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -31,15 +29,5 @@ export async function startFsyncServer(dataDir: string): Promise<BareServer> {
         response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'OK', records: records.length }));
       })().catch(() => response.writeHead(500).end());
     });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      }),
-  };
+  }));
 }
