@@ -154,6 +154,15 @@ describe('hooklake --target aws', () => {
     expect(unknown.err).toMatch(/No integration with schema "nope"/);
   });
 
+  it('prints the webhook URL and the next commands with --target aws in them', async () => {
+    const created = await aws('integrations', 'create', 'SendGrid Events');
+    expect(created.code).toBe(0);
+    expect(created.out).toContain(`${API}/v1/hooks/hlk_`);
+    expect(created.out).toContain('npx tsx bin/hooklake.ts --target aws query "SELECT * FROM sendgrid_events.data"');
+    // The deployed API is always there: no hint about starting a local server.
+    expect(created.err).not.toMatch(/not running/);
+  });
+
   it('says how to deploy when the stack is not there', async () => {
     cloudFormation.on(DescribeStacksCommand).rejects(
       new CloudFormationServiceException({ name: 'ValidationError', $fault: 'client', $metadata: {}, message: 'Stack with id Nope does not exist' }),
