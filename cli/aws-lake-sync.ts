@@ -1,4 +1,5 @@
 import type { CatalogColumn } from '../lambdas/core/column-types';
+import { NotFoundError } from '../lambdas/core/errors';
 import type { Integration } from '../lambdas/core/integration';
 import { DATA_TABLE, LATEST_VIEW, PARTITION_COLUMN, keyColumnOf, type LakeTable } from '../lambdas/core/lake-layout';
 import { athenaLatestViewSql } from '../lambdas/core/latest-view-sql';
@@ -8,7 +9,8 @@ import type { QueryEngine } from '../lambdas/ports';
 export interface LakeCatalogPort {
   ensureIntegration(integration: Integration, createdAt?: Date): Promise<void>;
   columns(schema: string, table: LakeTable): Promise<CatalogColumn[]>;
-  mergeColumns(schema: string, table: LakeTable, observed: readonly CatalogColumn[]): Promise<{ changed: boolean; columns: CatalogColumn[] }>;
+  /** Throws NotFoundError when the table does not exist. */
+  mergeColumns(schema: string, table: LakeTable, observed: readonly CatalogColumn[]): Promise<{ changed: boolean; columns: CatalogColumn[]; added: string[] }>;
   hasTable(schema: string, name: string): Promise<boolean>;
 }
 
@@ -35,16 +37,24 @@ export class AwsLakeSync {
     await this.makeLatestView(integration, await this.catalog.columns(integration.schema, DATA_TABLE));
   }
 
-  /** Before a query: adds columns for fields that arrived since, and re-makes the view if needed. */
+  /**
+   * Before a query: adds columns for fields that arrived since, and re-makes the view if needed.
+   * Runs before every query, so it reads as little as it can: the tables are only made here when
+   * they turn out to be missing (their creation failed when the integration was made).
+   */
   async refresh(integration: Integration): Promise<{ added: string[] }> {
     const { schema } = integration;
-    await this.catalog.ensureIntegration(integration, new Date(integration.createdAt));
-    const before = await this.catalog.columns(schema, DATA_TABLE);
     const observed = await this.sampler.sampleColumns(schema, DATA_TABLE);
-    const merged = await this.catalog.mergeColumns(schema, DATA_TABLE, observed);
+    let merged;
+    try {
+      merged = await this.catalog.mergeColumns(schema, DATA_TABLE, observed);
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      await this.catalog.ensureIntegration(integration, new Date(integration.createdAt));
+      merged = await this.catalog.mergeColumns(schema, DATA_TABLE, observed);
+    }
     if (merged.changed || !(await this.catalog.hasTable(schema, LATEST_VIEW))) await this.makeLatestView(integration, merged.columns);
-    const known = new Set(before.map((column) => column.name));
-    return { added: merged.columns.filter((column) => !known.has(column.name)).map((column) => column.name) };
+    return { added: merged.added };
   }
 
   private async makeLatestView(integration: Integration, columns: readonly CatalogColumn[]): Promise<void> {

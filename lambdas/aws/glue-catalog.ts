@@ -48,6 +48,13 @@ const MAX_DESCRIPTION_LENGTH = 2048;
 /** Names that are never data columns: the partition column and the routing-only field. */
 const NEVER_COLUMNS: ReadonlySet<string> = new Set([PARTITION_COLUMN, PARTITION_FIELD]);
 
+/** The table's columns after a merge, whether they changed, and the names of those that are new. */
+export interface MergedColumns {
+  readonly changed: boolean;
+  readonly columns: CatalogColumn[];
+  readonly added: string[];
+}
+
 export class GlueLakeCatalog {
   private readonly lakePrefix: string;
 
@@ -108,19 +115,22 @@ export class GlueLakeCatalog {
    * whole definition, so the new one is the fetched table with only its columns changed, sent with
    * the fetched VersionId: a concurrent change makes it fail, and the merge is redone on a fresh read.
    */
-  async mergeColumns(schema: string, table: string, observed: readonly CatalogColumn[]): Promise<{ changed: boolean; columns: CatalogColumn[] }> {
+  async mergeColumns(schema: string, table: string, observed: readonly CatalogColumn[]): Promise<MergedColumns> {
     for (let attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt++) {
       const current = await this.getTable(schema, table);
+      const before = columnsOfTable(current);
       const merged = mergeCatalogColumns(
-        columnsOfTable(current),
+        before,
         observed.filter((column) => !NEVER_COLUMNS.has(column.name.toLowerCase())),
       );
-      if (!merged.changed) return merged;
+      const known = new Set(before.map((column) => column.name));
+      const result = { ...merged, added: merged.columns.filter((column) => !known.has(column.name)).map((column) => column.name) };
+      if (!merged.changed) return result;
       try {
         await this.client.send(
           new UpdateTableCommand({ DatabaseName: schema, TableInput: tableInputOf(current, merged.columns), VersionId: current.VersionId }),
         );
-        return merged;
+        return result;
       } catch (error) {
         if (errorName(error) !== 'ConcurrentModificationException') throw translate(error, 'UpdateTable', schema, table);
       }

@@ -244,7 +244,7 @@ describe('GlueLakeCatalog.mergeColumns', () => {
     ]);
 
     const expectedColumns = [...SYSTEM, { Name: 'campaign_id', Type: 'bigint' }];
-    expect(result).toEqual({ changed: true, columns: expectedColumns.map((c) => ({ name: c.Name, type: c.Type })) });
+    expect(result).toEqual({ changed: true, columns: expectedColumns.map((c) => ({ name: c.Name, type: c.Type })), added: ['campaign_id'] });
     expect(glue).toHaveReceivedCommandTimes(UpdateTableCommand, 1);
     const input = glue.commandCalls(UpdateTableCommand)[0].args[0].input;
     const stored = storedTable(SYSTEM);

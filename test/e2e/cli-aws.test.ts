@@ -136,6 +136,8 @@ describe('hooklake --target aws', () => {
     const again = await aws('query', 'SELECT event, count(*) AS n FROM stitch_iterable.data GROUP BY 1', '--json');
     expect(JSON.parse(again.out)).toEqual([{ event: 'open', n: 1 }]);
     expect(glue.commandCalls(UpdateTableCommand)).toHaveLength(0);
+    // It runs before every query: one read of the table and one of the view, nothing more.
+    expect(glue.commandCalls(GetTableCommand)).toHaveLength(2);
     expect(sqlRun).toEqual(['SELECT event, count(*) AS n FROM stitch_iterable.data GROUP BY 1']);
   });
 
@@ -161,6 +163,20 @@ describe('hooklake --target aws', () => {
     expect(created.out).toContain('npx tsx bin/hooklake.ts --target aws query "SELECT * FROM sendgrid_events.data"');
     // The deployed API is always there: no hint about starting a local server.
     expect(created.err).not.toMatch(/not running/);
+  });
+
+  it('makes tables that are missing (their creation failed) when a query names them', async () => {
+    for (const key of [...tables.keys()]) if (key.startsWith('stitch_iterable.')) tables.delete(key);
+    databases.delete('stitch_iterable');
+    selectResult = resultSet(['n'], ['bigint'], [['2']]);
+    const result = await aws('query', 'SELECT count(*) AS n FROM stitch_iterable.data', '--json');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.out)).toEqual([{ n: 2 }]);
+    expect(tables.get('stitch_iterable.data')?.StorageDescriptor?.Columns?.map((c) => c.Name)).toEqual(
+      expect.arrayContaining(['_sdc_sequence', 'messageid', 'event', 'campaignid']),
+    );
+    expect(tables.has('stitch_iterable._sdc_rejected')).toBe(true);
+    expect(tables.has('stitch_iterable.data_latest')).toBe(true);
   });
 
   it('says how to deploy when the stack is not there', async () => {
