@@ -8,7 +8,7 @@ import { sequenceGenerator } from '../lambdas/core/sequence';
 import { DEFAULT_MAX_RECORD_BYTES } from '../lambdas/core/stamp';
 import { issueToken, MAX_ACTIVE_TOKENS } from '../lambdas/core/tokens';
 import { createIngestHandler, type IngestHandler } from '../lambdas/ingest/ingest-handler';
-import type { AppLogger, IntegrationStore, RecordSink } from '../lambdas/ports';
+import type { AppLogger, IntegrationStore, RecordSink } from '../lambdas/app/ports';
 import { MemoryStore } from '../test/support/memory-store';
 
 export const PRIMARY_KEY = 'messageId';

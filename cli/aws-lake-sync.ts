@@ -1,23 +1,9 @@
 import type { CatalogColumn } from '../lambdas/core/column-types';
 import { NotFoundError } from '../lambdas/core/errors';
 import type { Integration } from '../lambdas/core/integration';
-import { DATA_TABLE, LATEST_VIEW, PARTITION_COLUMN, keyColumnOf, type LakeTable } from '../lambdas/core/lake-layout';
+import { DATA_TABLE, LATEST_VIEW, PARTITION_COLUMN, keyColumnOf } from '../lambdas/core/lake-layout';
 import { athenaLatestViewSql } from '../lambdas/core/latest-view-sql';
-import type { QueryEngine } from '../lambdas/ports';
-
-/** What the sync needs of the Glue catalog (GlueLakeCatalog). */
-export interface LakeCatalogPort {
-  ensureIntegration(integration: Integration, createdAt?: Date): Promise<void>;
-  columns(schema: string, table: LakeTable): Promise<CatalogColumn[]>;
-  /** Throws NotFoundError when the table does not exist. */
-  mergeColumns(schema: string, table: LakeTable, observed: readonly CatalogColumn[]): Promise<{ changed: boolean; columns: CatalogColumn[]; added: string[] }>;
-  hasTable(schema: string, name: string): Promise<boolean>;
-}
-
-/** What the sync needs of the lake's files (S3LakeSampler). */
-export interface LakeSamplerPort {
-  sampleColumns(schema: string, table: LakeTable): Promise<CatalogColumn[]>;
-}
+import type { LakeSampler, QueryEngine, TableCatalog } from '../lambdas/app/ports';
 
 /**
  * Keeps an integration's Glue tables and its `data_latest` view in step with the lake on S3:
@@ -26,8 +12,8 @@ export interface LakeSamplerPort {
  */
 export class AwsLakeSync {
   constructor(
-    private readonly catalog: LakeCatalogPort,
-    private readonly sampler: LakeSamplerPort,
+    private readonly catalog: TableCatalog,
+    private readonly sampler: LakeSampler,
     private readonly athena: QueryEngine,
   ) {}
 

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Integration } from '../lambdas/core/integration';
-import type { IntegrationStore, QueryResult } from '../lambdas/ports';
+import type { IntegrationStore, QueryResult } from '../lambdas/app/ports';
 import { DuckDbQueryEngine } from '../local/duckdb-engine';
 import { openLocalStore } from '../local/local-store';
 

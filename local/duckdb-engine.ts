@@ -52,7 +52,7 @@ import { ValidationError } from '../lambdas/core/errors';
 import type { Integration } from '../lambdas/core/integration';
 import { DATA_TABLE, LAKE_ROOT, LAKE_TABLES, LATEST_VIEW, PARTITION_COLUMN, REJECTED_TABLE, UUID_KEY_COLUMN, keyColumnOf, type LakeTable } from '../lambdas/core/lake-layout';
 import { DATA_SYSTEM_COLUMNS, REJECTED_SYSTEM_COLUMNS } from '../lambdas/core/system-columns';
-import type { QueryEngine, QueryResult } from '../lambdas/ports';
+import type { QueryEngine, QueryResult } from '../lambdas/app/ports';
 
 const FILE_SUFFIX = '.json.gz';
 const READ_OPTIONS = [

@@ -15,7 +15,7 @@ import { gzip } from 'node:zlib';
 import { SinkUnavailableError } from '../lambdas/core/errors';
 import { partitionPrefix } from '../lambdas/core/lake-layout';
 import type { JsonObject, LakeBatch } from '../lambdas/core/rows';
-import type { RecordSink, SinkReport } from '../lambdas/ports';
+import type { RecordSink, SinkReport } from '../lambdas/app/ports';
 import { GroupCommit } from './group-commit';
 
 const gzipAsync = promisify(gzip);

@@ -3,7 +3,7 @@ import { errorToResponse, jsonResponse, type HttpResponse } from '../lambdas/ing
 import type { IngestHandler } from '../lambdas/ingest/ingest-handler';
 import type { Context } from 'aws-lambda';
 import { PayloadTooLargeError } from '../lambdas/core/errors';
-import type { AppLogger } from '../lambdas/ports';
+import type { AppLogger } from '../lambdas/app/ports';
 import { matchWebhookRoute, toApiGatewayEvent } from './api-gateway-event';
 import { readBodyWithin } from './read-body';
 

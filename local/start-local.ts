@@ -5,7 +5,7 @@ import { StoreUnavailableError, ValidationError } from '../lambdas/core/errors';
 import { sequenceGenerator } from '../lambdas/core/sequence';
 import { DEFAULT_MAX_RECORD_BYTES } from '../lambdas/core/stamp';
 import { createIngestHandler } from '../lambdas/ingest/ingest-handler';
-import type { AppLogger, IntegrationStore } from '../lambdas/ports';
+import type { AppLogger, IntegrationStore } from '../lambdas/app/ports';
 import { FileLakeSink } from './file-lake-sink';
 import { startOwnStore, type LocalStore } from './local-store';
 import { findRunningServer, removeRuntimeInfo, writeRuntimeInfo } from './runtime-file';

@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import { positiveInteger } from '../../lambdas/core/config-values';
 import { DEFAULT_MAX_BODY_BYTES } from '../../lambdas/core/decode-body';
 import { ValidationError } from '../../lambdas/core/errors';
-import type { IntegrationStore } from '../../lambdas/ports';
+import type { IntegrationStore } from '../../lambdas/app/ports';
 import { startLocalHooklake } from '../../local/start-local';
 import type { CliIo } from '../io';
 import { requireLocalTarget, type TargetOptions } from '../target';

@@ -14,7 +14,7 @@ import {
   type Row,
 } from '@aws-sdk/client-athena';
 import { StoreUnavailableError, ValidationError } from '../core/errors';
-import type { QueryEngine, QueryResult } from '../ports';
+import type { QueryEngine, QueryResult } from '../app/ports';
 import { errorName, firstLine, setupProblem } from './aws-errors';
 
 export interface AthenaQueryOptions {

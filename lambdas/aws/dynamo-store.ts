@@ -10,7 +10,7 @@ import {
 import { ConflictError, NotFoundError, StoreUnavailableError, TokenLimitError } from '../core/errors';
 import type { Integration, IntegrationType } from '../core/integration';
 import { tokenMatches, type TokenRecord } from '../core/tokens';
-import type { IntegrationStore } from '../ports';
+import type { IntegrationStore } from '../app/ports';
 import { TOKEN_TABLE_KEYS } from './token-table-keys';
 
 type Item = Record<string, AttributeValue>;

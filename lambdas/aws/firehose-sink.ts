@@ -12,7 +12,7 @@ import { REJECTED_TABLE } from '../core/lake-layout';
 import { PARTITION_FIELD, type PartitionKeys } from '../core/partition-field';
 import type { LakeBatch, LakeRow } from '../core/rows';
 import { DEFAULT_MAX_RECORD_BYTES, rejectedRecord } from '../core/stamp';
-import type { RecordSink, SinkReport } from '../ports';
+import type { RecordSink, SinkReport } from '../app/ports';
 
 export interface FirehoseSinkOptions {
   /**

@@ -31,6 +31,7 @@ import type { Integration } from '../core/integration';
 import { DATA_TABLE, LAKE_TABLES, PARTITION_COLUMN, REJECTED_TABLE, UUID_KEY_COLUMN, partitionDate, type LakeLocation, type LakeTable } from '../core/lake-layout';
 import { PARTITION_FIELD } from '../core/partition-field';
 import { DATA_SYSTEM_COLUMNS, REJECTED_SYSTEM_COLUMNS } from '../core/system-columns';
+import type { MergedColumns, TableCatalog } from '../app/ports';
 import { errorName, firstLine, normalizePrefix, setupProblem } from './aws-errors';
 
 /** Joda-Time pattern matching Date#toISOString output exactly; Athena parses it in UTC. */
@@ -48,14 +49,7 @@ const MAX_DESCRIPTION_LENGTH = 2048;
 /** Names that are never data columns: the partition column and the routing-only field. */
 const NEVER_COLUMNS: ReadonlySet<string> = new Set([PARTITION_COLUMN, PARTITION_FIELD]);
 
-/** The table's columns after a merge, whether they changed, and the names of those that are new. */
-export interface MergedColumns {
-  readonly changed: boolean;
-  readonly columns: CatalogColumn[];
-  readonly added: string[];
-}
-
-export class GlueLakeCatalog {
+export class GlueLakeCatalog implements TableCatalog {
   private readonly lakePrefix: string;
 
   constructor(

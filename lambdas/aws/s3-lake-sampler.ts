@@ -13,6 +13,7 @@ import { NotFoundError, StoreUnavailableError, type HooklakeError } from '../cor
 import { PARTITION_COLUMN, type LakeLocation, type LakeTable } from '../core/lake-layout';
 import { PARTITION_FIELD } from '../core/partition-field';
 import { isJsonObject, type JsonObject } from '../core/rows';
+import type { LakeSampler } from '../app/ports';
 import { errorName, firstLine, normalizePrefix, setupProblem } from './aws-errors';
 
 export interface S3LakeSamplerOptions {
@@ -51,7 +52,7 @@ interface ChosenObject {
   readonly size: number;
 }
 
-export class S3LakeSampler {
+export class S3LakeSampler implements LakeSampler {
   private readonly lakePrefix: string;
   private readonly options: Required<S3LakeSamplerOptions>;
 

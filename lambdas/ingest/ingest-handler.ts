@@ -4,7 +4,7 @@ import { decodeBody } from '../core/decode-body';
 import { MethodNotAllowedError, UnauthorizedError } from '../core/errors';
 import { stampRecords, type StampServices } from '../core/stamp';
 import { extractToken, hashToken, isActive } from '../core/tokens';
-import type { AppLogger, IntegrationStore, RecordSink } from '../ports';
+import type { AppLogger, IntegrationStore, RecordSink } from '../app/ports';
 import { errorToResponse, jsonResponse, type HttpResponse } from './http-errors';
 import { IntegrationCache } from './integration-cache';
 

@@ -1,5 +1,5 @@
 import type { Integration } from '../core/integration';
-import type { IntegrationStore } from '../ports';
+import type { IntegrationStore } from '../app/ports';
 
 /**
  * Integrations as the ingest path reads them, kept for a short while. What a webhook needs of its

@@ -1,7 +1,7 @@
 import { ConflictError, NotFoundError, TokenLimitError } from '../../lambdas/core/errors';
 import type { Integration } from '../../lambdas/core/integration';
 import { isActive, type TokenRecord } from '../../lambdas/core/tokens';
-import type { IntegrationStore } from '../../lambdas/ports';
+import type { IntegrationStore } from '../../lambdas/app/ports';
 
 /** A plain in-memory IntegrationStore for tests of code that uses the port (not of the adapters). */
 export class MemoryStore implements IntegrationStore {

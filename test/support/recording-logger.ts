@@ -1,4 +1,4 @@
-import type { AppLogger } from '../../lambdas/ports';
+import type { AppLogger } from '../../lambdas/app/ports';
 
 /** Keeps every log line as the JSON it would print, so tests can look for leaks. */
 export class RecordingLogger implements AppLogger {

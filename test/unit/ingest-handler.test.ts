@@ -5,7 +5,7 @@ import type { LakeBatch } from '../../lambdas/core/rows';
 import { sequenceGenerator } from '../../lambdas/core/sequence';
 import { issueToken } from '../../lambdas/core/tokens';
 import { createIngestHandler, type IngestDependencies } from '../../lambdas/ingest/ingest-handler';
-import type { SinkReport, RecordSink } from '../../lambdas/ports';
+import type { SinkReport, RecordSink } from '../../lambdas/app/ports';
 import { lambdaContext, webhookEvent, type EventInput } from '../support/api-events';
 import { MemoryStore } from '../support/memory-store';
 import { RecordingLogger } from '../support/recording-logger';

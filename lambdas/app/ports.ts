@@ -1,10 +1,13 @@
 /**
- * The seams between domain code and the world. AWS adapters live in `lambdas/aws/`,
- * local ones in `local/`; the handler and the CLI see only these interfaces.
+ * The seams between the use cases and the world. AWS adapters live in `lambdas/aws/`, local ones
+ * in `local/`; the use cases (and through them the Lambdas, the local server and the CLI) see only
+ * these interfaces.
  */
-import type { Integration } from './core/integration';
-import type { LakeBatch } from './core/rows';
-import type { TokenRecord } from './core/tokens';
+import type { CatalogColumn } from '../core/column-types';
+import type { Integration } from '../core/integration';
+import type { LakeTable } from '../core/lake-layout';
+import type { LakeBatch } from '../core/rows';
+import type { TokenRecord } from '../core/tokens';
 
 export interface IntegrationStore {
   /** Throws ConflictError when the schema is taken. */
@@ -42,6 +45,28 @@ export interface QueryResult {
 
 export interface QueryEngine {
   query(sql: string): Promise<QueryResult>;
+}
+
+/** A table catalog that must be told the lake's columns (Glue); local tables read the files directly. */
+export interface TableCatalog {
+  /** Makes the integration's database and tables when missing; leaves existing ones as they are. */
+  ensureIntegration(integration: Integration, createdAt?: Date): Promise<void>;
+  columns(schema: string, table: LakeTable): Promise<CatalogColumn[]>;
+  /** Adds observed columns and widens types; throws NotFoundError when the table does not exist. */
+  mergeColumns(schema: string, table: LakeTable, observed: readonly CatalogColumn[]): Promise<MergedColumns>;
+  hasTable(schema: string, name: string): Promise<boolean>;
+}
+
+/** The table's columns after a merge, whether they changed, and the names of those that are new. */
+export interface MergedColumns {
+  readonly changed: boolean;
+  readonly columns: CatalogColumn[];
+  readonly added: string[];
+}
+
+/** Reads the newest lake files of a table and infers their columns. */
+export interface LakeSampler {
+  sampleColumns(schema: string, table: LakeTable): Promise<CatalogColumn[]>;
 }
 
 /** Structured logging, as Powertools' Logger offers it; fields never include a token. */
