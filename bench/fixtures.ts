@@ -7,7 +7,7 @@ import { newIntegration } from '../lambdas/core/integration';
 import { sequenceGenerator } from '../lambdas/core/sequence';
 import { DEFAULT_MAX_RECORD_BYTES } from '../lambdas/core/stamp';
 import { issueToken, MAX_ACTIVE_TOKENS } from '../lambdas/core/tokens';
-import { createIngestHandler, type IngestHandler } from '../lambdas/ingest/ingest-handler';
+import { createIngestWebhook, type IngestWebhook } from '../lambdas/app/ingest-webhook';
 import type { AppLogger, IntegrationStore, RecordSink } from '../lambdas/app/ports';
 import { MemoryStore } from '../test/support/memory-store';
 
@@ -45,11 +45,11 @@ export async function addIntegrationWithToken(store: IntegrationStore): Promise<
   return issued.token;
 }
 
-/** The production handler, as start-local wires it, but on an in-memory store and the given sink. */
-export async function benchHandler(sink: RecordSink): Promise<{ handler: IngestHandler; token: string }> {
+/** The production ingest use case, as start-local wires it, but on an in-memory store and the given sink. */
+export async function benchHandler(sink: RecordSink): Promise<{ handler: IngestWebhook; token: string }> {
   const store = new MemoryStore();
   const token = await addIntegrationWithToken(store);
-  const handler = createIngestHandler({
+  const handler = createIngestWebhook({
     store,
     sink,
     logger: quietLogger,

@@ -4,7 +4,7 @@
  * JSON.parse it and JSON.stringify it back. The ratio is the handler's cost in "JSON passes".
  */
 import { performance } from 'node:perf_hooks';
-import { webhookEvent, lambdaContext } from '../test/support/api-events';
+import { webhookRequest } from '../test/support/webhook-requests';
 import { arrayBody, benchHandler, discardSink, ndjsonBody } from './fixtures';
 import type { RatioTarget } from './ratio';
 import { median } from './stats';
@@ -28,7 +28,7 @@ async function measureFormat(format: Format): Promise<RatioTarget> {
   const { handler, token } = await benchHandler(discardSink);
   const body = format === 'array' ? arrayBody(EVENTS_PER_REQUEST) : ndjsonBody(EVENTS_PER_REQUEST);
   const contentType = format === 'array' ? 'application/json' : 'application/x-ndjson';
-  const event = webhookEvent({ token, body, headers: { 'content-type': contentType } });
+  const request = webhookRequest({ token, body, headers: { 'content-type': contentType } });
 
   let sink = 0; // keeps the baseline's results alive so the JIT cannot drop the work
   const baseline = async () => {
@@ -36,7 +36,7 @@ async function measureFormat(format: Format): Promise<RatioTarget> {
     else for (const line of body.split('\n')) sink += JSON.stringify(JSON.parse(line)).length;
   };
   const measured = async () => {
-    const response = await handler(event, lambdaContext);
+    const response = await handler(request);
     if (response.statusCode !== 200) throw new Error(`handler answered ${response.statusCode}: ${response.body}`);
   };
 

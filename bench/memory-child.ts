@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileLakeSink } from '../local/file-lake-sink';
-import { lambdaContext, webhookEvent } from '../test/support/api-events';
+import { webhookRequest } from '../test/support/webhook-requests';
 import { arrayBody, benchHandler, sampleEvent } from './fixtures';
 
 export interface MemoryReport {
@@ -30,14 +30,14 @@ async function main(mode: string, targetBytes: number): Promise<MemoryReport> {
     const body = Buffer.from(arrayBody(Math.ceil(targetBytes / one)), 'utf8');
     // Warm-up on a small body: loads modules, creates the lake directories, compiles hot code.
     const small = Buffer.from(arrayBody(10), 'utf8');
-    if (mode === 'hooklake') await handler(webhookEvent({ token, body: small }), lambdaContext);
+    if (mode === 'hooklake') await handler(webhookRequest({ token, body: small }));
     else JSON.stringify(JSON.parse(small.toString('utf8')));
 
     gc!();
     const rssBefore = process.memoryUsage.rss();
     if (mode === 'hooklake') {
       // As the local server does: the body Buffer travels base64-encoded in the API Gateway event.
-      const response = await handler(webhookEvent({ token, body }), lambdaContext);
+      const response = await handler(webhookRequest({ token, body }));
       if (response.statusCode !== 200) throw new Error(`handler answered ${response.statusCode}: ${response.body}`);
     } else {
       JSON.stringify(JSON.parse(body.toString('utf8')));

@@ -44,7 +44,3 @@ export async function openLocalBackend(dataDir: string): Promise<Backend> {
     close: () => local.close(),
   };
 }
-
-export function webhookUrl(baseUrl: string, token: string): string {
-  return `${baseUrl.replace(/\/+$/, '')}/v1/hooks/${token}`;
-}

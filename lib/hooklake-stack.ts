@@ -11,7 +11,7 @@ import { TokenTable } from './constructs/token-table';
 import { WebhookApi, type WebhookThrottle } from './constructs/webhook-api';
 
 /** The ingest Lambda's entry, shared with the local server. */
-export const INGEST_ENTRY = path.join(__dirname, '..', 'lambdas', 'ingest', 'handler.ts');
+export const INGEST_ENTRY = path.join(__dirname, '..', 'lambdas', 'ingest', 'lambda.ts');
 
 /** Logical ids of the stack outputs the CLI reads; stable, and not exported. */
 /** Properties of a {@link HooklakeStack}. */

@@ -1,25 +1,25 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { errorToResponse, jsonResponse, type HttpResponse } from '../lambdas/ingest/http-errors';
-import type { IngestHandler } from '../lambdas/ingest/ingest-handler';
-import type { Context } from 'aws-lambda';
-import { PayloadTooLargeError } from '../lambdas/core/errors';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { errorToResponse, jsonResponse, type HttpResponse } from '../lambdas/app/http-responses';
+import type { IngestWebhook } from '../lambdas/app/ingest-webhook';
 import type { AppLogger } from '../lambdas/app/ports';
-import { matchWebhookRoute, toApiGatewayEvent } from './api-gateway-event';
+import { PayloadTooLargeError } from '../lambdas/core/errors';
+import { matchWebhookPath, WEBHOOK_TOKEN_PATH } from '../lambdas/core/webhook-routes';
 import { readBodyWithin } from './read-body';
 
 export interface LocalServerOptions {
-  readonly handler: IngestHandler;
+  readonly ingest: IngestWebhook;
   readonly maxBodyBytes: number;
   readonly logger: AppLogger;
   /** A request that has not arrived whole by then is dropped (API Gateway's limit is 30 s). */
   readonly requestTimeoutMs?: number;
 }
 
-const LOCAL_CONTEXT = { functionName: 'hooklake-local', awsRequestId: 'local' } as Context;
+const HEALTH_PATH = '/healthz';
+const NOT_FOUND = jsonResponse(404, { status: 'ERROR', message: `Not found: webhooks are POSTed to ${WEBHOOK_TOKEN_PATH}.` });
 
 /**
- * node:http in front of the shared ingest handler: each request becomes an API Gateway event.
- * Only transport concerns live here: routing, body size while reading, timeouts.
+ * node:http in front of the ingest use case: each request becomes a plain WebhookRequest. Only
+ * transport concerns live here: routing, body size while reading, timeouts.
  */
 export function createLocalServer(options: LocalServerOptions): Server {
   const server = createServer((request, response) => {
@@ -44,19 +44,20 @@ export function createLocalServer(options: LocalServerOptions): Server {
 }
 
 async function handle(request: IncomingMessage, response: ServerResponse, options: LocalServerOptions): Promise<void> {
-  const arrivedAt = Date.now();
-  const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
-  const route = matchWebhookRoute(pathname);
+  const receivedAt = new Date();
+  const pathname = pathOf(request.url);
+  const match = matchWebhookPath(pathname);
+  const method = request.method ?? 'GET';
   let result: HttpResponse;
   let closeAfter = false;
-  if (pathname === '/healthz') {
+  if (pathname === HEALTH_PATH) {
     result = jsonResponse(200, { status: 'OK' });
-  } else if (route === undefined) {
-    result = jsonResponse(404, { status: 'ERROR', message: 'Not found: webhooks are POSTed to /v1/hooks/{token}.' });
+  } else if (match === undefined) {
+    result = NOT_FOUND;
   } else {
     try {
-      const body = request.method === 'POST' ? await readBodyWithin(request, options.maxBodyBytes) : Buffer.alloc(0);
-      result = await options.handler(toApiGatewayEvent(request, route, body, arrivedAt), LOCAL_CONTEXT);
+      const body = method === 'POST' ? await readBodyWithin(request, options.maxBodyBytes) : Buffer.alloc(0);
+      result = await options.ingest({ method, route: match.route, pathToken: match.token, headers: plainHeaders(request.headers), body, receivedAt });
     } catch (error) {
       if (request.destroyed && !(error instanceof PayloadTooLargeError)) return;
       // The rest of an oversized body is not read: close the connection instead.
@@ -65,18 +66,34 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
     }
   }
   send(response, result, closeAfter);
-  // The route key, never the path: the path may hold the token.
+  // The route template, never the path: the path may hold the token.
   options.logger.info('HTTP request', {
-    method: request.method,
-    route: pathname === '/healthz' ? '/healthz' : route === undefined ? 'unmatched' : route.token === undefined ? '/v1/hooks' : '/v1/hooks/{token}',
+    method,
+    route: pathname === HEALTH_PATH ? HEALTH_PATH : (match?.route ?? 'unmatched'),
     status: result.statusCode,
-    ms: Date.now() - arrivedAt,
+    ms: Date.now() - receivedAt.getTime(),
   });
+}
+
+/** The path of the request target, dot segments resolved, query left out; parsed once per request. */
+function pathOf(target: string | undefined): string {
+  try {
+    return new URL(target ?? '/', 'http://localhost').pathname;
+  } catch {
+    return '';
+  }
+}
+
+/** Repeated headers joined as API Gateway joins them; node already lower-cases the names. */
+function plainHeaders(headers: IncomingHttpHeaders): Record<string, string | undefined> {
+  const plain: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(headers)) plain[name] = Array.isArray(value) ? value.join(',') : value;
+  return plain;
 }
 
 function send(response: ServerResponse, result: HttpResponse, closeConnection: boolean): void {
   if (response.headersSent) return;
-  const headers: Record<string, string | number> = { ...(result.headers as Record<string, string>) };
+  const headers: Record<string, string> = { ...result.headers };
   if (closeConnection) headers.connection = 'close';
   response.writeHead(result.statusCode, headers);
   response.end(result.body);

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { StoreUnavailableError, ValidationError } from '../lambdas/core/errors';
 import { sequenceGenerator } from '../lambdas/core/sequence';
 import { DEFAULT_MAX_RECORD_BYTES } from '../lambdas/core/stamp';
-import { createIngestHandler } from '../lambdas/ingest/ingest-handler';
+import { createIngestWebhook } from '../lambdas/app/ingest-webhook';
 import type { AppLogger, IntegrationStore } from '../lambdas/app/ports';
 import { FileLakeSink } from './file-lake-sink';
 import { startOwnStore, type LocalStore } from './local-store';
@@ -37,7 +37,7 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
   const local = await openStoreWaiting(options.dataDir);
   const sink = new FileLakeSink(options.dataDir);
   const server = createLocalServer({
-    handler: createIngestHandler({
+    ingest: createIngestWebhook({
       store: local.store,
       sink,
       logger: options.logger,

@@ -1,6 +1,6 @@
 /**
  * Named errors of the domain. Adapters translate SDK and I/O failures into these;
- * `lambdas/ingest/http-errors.ts` is the one place that maps them to HTTP responses.
+ * `lambdas/app/http-responses.ts` is the one place that maps them to HTTP responses.
  */
 export class HooklakeError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -5,9 +5,8 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { WEBHOOK_ROUTE_PATHS } from '../../lambdas/core/webhook-routes';
 
-/** The webhook paths: the token in the path, or in an Authorization header on the bare path. */
-export const HOOK_PATHS = ['/v1/hooks/{token}', '/v1/hooks'] as const;
 
 /**
  * One JSON access-log line per request. It names the route *template* (`$context.routeKey`,
@@ -115,7 +114,7 @@ export class WebhookApi extends Construct {
     });
     const methods = [apigwv2.HttpMethod.POST, ...(props.routeOtherMethods === false ? [] : [apigwv2.HttpMethod.ANY])];
     this.routes = methods.flatMap((method) =>
-      HOOK_PATHS.map(
+      WEBHOOK_ROUTE_PATHS.map(
         (path) =>
           new apigwv2.HttpRoute(this, routeId(method, path), {
             httpApi: this.httpApi,

@@ -103,7 +103,7 @@ describe('WebhookApi props', () => {
 describe('HooklakeFunction props', () => {
   test('refuses runtimes older than Node.js 22', () => {
     expect(
-      () => new HooklakeFunction(newStack(), 'Fn', { entry: 'lambdas/ingest/handler.ts', runtime: lambda.Runtime.NODEJS_20_X }),
+      () => new HooklakeFunction(newStack(), 'Fn', { entry: 'lambdas/ingest/lambda.ts', runtime: lambda.Runtime.NODEJS_20_X }),
     ).toThrow(/Node\.js 22 or newer/);
   });
 });

@@ -1,5 +1,5 @@
 import { newIntegration } from '../../lambdas/core/integration';
-import { IntegrationCache } from '../../lambdas/ingest/integration-cache';
+import { IntegrationCache } from '../../lambdas/app/integration-cache';
 import { MemoryStore } from '../support/memory-store';
 
 describe('IntegrationCache', () => {

@@ -1,32 +1,36 @@
 /**
- * Lambda entry: reads its configuration once, builds the AWS adapters, and hands every
- * API Gateway event to the shared ingest handler.
+ * Lambda entry: reads its configuration once, builds the AWS adapters, and hands every API Gateway
+ * event to the ingest use case.
  */
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
+import { createIngestWebhook } from '../app/ingest-webhook';
 import { DynamoIntegrationStore } from '../aws/dynamo-store';
 import { FirehoseRecordSink } from '../aws/firehose-sink';
 import { sequenceGenerator } from '../core/sequence';
 import { DEFAULT_MAX_RECORD_BYTES } from '../core/stamp';
+import { createApiGatewayHandler } from './api-gateway';
 import { readIngestLambdaConfig } from './config';
-import { createIngestHandler } from './ingest-handler';
 
 const config = readIngestLambdaConfig(process.env);
+const logger = new Logger({ serviceName: 'hooklake-ingest' });
 
 // A provider waits a few seconds for its answer: a stalled connection must fail fast and be retried,
 // not hold the request until the function times out.
 const requestHandler = { connectionTimeout: 300, requestTimeout: 1000 };
 
-export const handler = createIngestHandler({
+const ingest = createIngestWebhook({
   store: new DynamoIntegrationStore(new DynamoDBClient({ requestHandler }), config.tokenTableName),
   // The sink retries failed entries itself within its time budget; SDK retries would multiply with it.
   sink: new FirehoseRecordSink(new FirehoseClient({ maxAttempts: 1, requestHandler }), config.deliveryStreamName),
-  logger: new Logger({ serviceName: 'hooklake-ingest' }),
+  logger,
   clock: () => new Date(),
   nextSequence: sequenceGenerator(Date.now),
   uuid: randomUUID,
   maxBodyBytes: config.maxBodyBytes,
   maxRecordBytes: DEFAULT_MAX_RECORD_BYTES,
 });
+
+export const handler = createApiGatewayHandler(ingest, logger);

@@ -1,4 +1,3 @@
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import {
   MalformedBodyError,
   MethodNotAllowedError,
@@ -8,8 +7,14 @@ import {
   UnauthorizedError,
   UnsupportedMediaTypeError,
 } from '../core/errors';
+import type { AppLogger } from './ports';
 
-export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string };
+/** What every runtime sends back: the Lambda adapter and the local server write it out as it is. */
+export interface HttpResponse {
+  readonly statusCode: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
 
 const STORE_RETRY_AFTER_SECONDS = 5;
 
@@ -44,4 +49,24 @@ export function errorToResponse(error: unknown): HttpResponse {
     });
   }
   return fail(500, 'Internal error.');
+}
+
+/**
+ * The response for a failed request, logged on the way: 4xx as a warning with the reason, 5xx as
+ * an error with the cause (which the response hides). Never the path or headers: they may carry
+ * the token.
+ */
+export function failureResponse(error: unknown, logger: AppLogger, fields: Record<string, unknown> = {}): HttpResponse {
+  const response = errorToResponse(error);
+  const name = error instanceof Error ? error.name : typeof error;
+  const reason = error instanceof Error ? error.message : String(error);
+  const logged = { ...fields, status: response.statusCode, error: name, reason };
+  if (response.statusCode >= 500) logger.error('Webhook failed', { ...logged, cause: describeCause(error) });
+  else logger.warn('Webhook refused', logged);
+  return response;
+}
+
+function describeCause(error: unknown): string | undefined {
+  const cause = error instanceof Error ? error.cause : undefined;
+  return cause instanceof Error ? `${cause.name}: ${cause.message}` : undefined;
 }

@@ -1,0 +1,71 @@
+import { decodeBody } from '../core/decode-body';
+import { MethodNotAllowedError, UnauthorizedError } from '../core/errors';
+import { stampRecords, type StampServices } from '../core/stamp';
+import { extractToken, hashToken, isActive } from '../core/tokens';
+import type { WebhookRoutePath } from '../core/webhook-routes';
+import { failureResponse, jsonResponse, type HttpResponse } from './http-responses';
+import { IntegrationCache } from './integration-cache';
+import type { AppLogger, IntegrationStore, RecordSink } from './ports';
+
+const DEFAULT_INTEGRATION_CACHE_MS = 60_000;
+
+/** One webhook request as every runtime hands it over: no API Gateway or node:http types. */
+export interface WebhookRequest {
+  readonly method: string;
+  /** The route template it came in on, for logs. */
+  readonly route: WebhookRoutePath;
+  /** `{token}` of `/v1/hooks/{token}`, decoded; undefined on `/v1/hooks`. */
+  readonly pathToken?: string;
+  /** Header names in lower case; repeated headers joined with ", ". */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  /** The body bytes exactly as received. */
+  readonly body: Buffer;
+  readonly receivedAt: Date;
+}
+
+export interface IngestDependencies extends StampServices {
+  readonly store: IntegrationStore;
+  readonly sink: RecordSink;
+  readonly logger: AppLogger;
+  readonly clock: () => Date;
+  readonly maxBodyBytes: number;
+  /** How long an integration read for a webhook is reused. @default 60000 */
+  readonly integrationCacheMs?: number;
+}
+
+export type IngestWebhook = (request: WebhookRequest) => Promise<HttpResponse>;
+
+/**
+ * The ingest use case, the same in Lambda and behind the local server: authenticate, decode,
+ * stamp, store. A 200 is only sent once the sink says every row is durable; every failure becomes
+ * the response the contract names (http-responses.ts), so this never throws.
+ */
+export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
+  const integrations = new IntegrationCache(deps.store, deps.integrationCacheMs ?? DEFAULT_INTEGRATION_CACHE_MS);
+
+  const ingest = async (request: WebhookRequest): Promise<HttpResponse> => {
+    if (request.method !== 'POST') {
+      throw new MethodNotAllowedError(`Method ${request.method} is not allowed; webhooks are sent with POST.`);
+    }
+    const token = extractToken({ pathToken: request.pathToken, authorization: request.headers.authorization });
+    const tokenRecord = await deps.store.findTokenByHash(hashToken(token));
+    const integration = tokenRecord && isActive(tokenRecord) ? await integrations.get(tokenRecord.schema) : undefined;
+    if (!integration) throw new UnauthorizedError('Webhook token is unknown or revoked.');
+
+    const records = decodeBody(request.body, request.headers['content-type'], deps.maxBodyBytes);
+    const stamped = stampRecords(records, {
+      integration,
+      receivedAt: request.receivedAt,
+      batchedAt: deps.clock(),
+      nextSequence: deps.nextSequence,
+      uuid: deps.uuid,
+      maxRecordBytes: deps.maxRecordBytes,
+    });
+    const sinkRejected = stamped.rows.length > 0 ? (await deps.sink.write({ schema: integration.schema, rows: stamped.rows })).rejected : 0;
+    const counts = { records: stamped.records - sinkRejected, rejected: stamped.rejected + sinkRejected };
+    deps.logger.info('Webhook stored', { route: request.route, schema: integration.schema, ...counts });
+    return jsonResponse(200, { status: 'OK', ...counts });
+  };
+
+  return (request) => ingest(request).catch((error: unknown) => failureResponse(error, deps.logger, { route: request.route }));
+}
