@@ -8,10 +8,9 @@ import { DynamoIntegrationStore } from '../lambdas/aws/dynamo-store';
 import { GlueLakeCatalog } from '../lambdas/aws/glue-catalog';
 import { S3LakeSampler } from '../lambdas/aws/s3-lake-sampler';
 import { readStackOutputs } from '../lambdas/aws/stack-outputs';
-import { AwsLakeSync } from './aws-lake-sync';
+import { CatalogSync } from '../lambdas/app/catalog-sync';
 import type { Backend } from './backend';
 import type { CliIo } from './io';
-import { referencedIntegrations } from './referenced-schemas';
 import type { TargetOptions } from './target';
 
 /** How often a running Athena query is reported on stderr. */
@@ -34,21 +33,13 @@ export async function openAwsBackend(options: TargetOptions, io: CliIo): Promise
   const location = { bucket: outputs.lakeBucketName, lakePrefix: outputs.lakePrefix };
   const store = new DynamoIntegrationStore(dynamo, outputs.tokenTableName);
   const athena = new AthenaQueryEngine(athenaClient, { workGroup: outputs.athenaWorkGroup, onProgress: progressReporter(io) });
-  const sync = new AwsLakeSync(new GlueLakeCatalog(glue, location), new S3LakeSampler(s3, location), athena);
 
   return {
     store,
+    engine: athena,
+    catalog: new CatalogSync(new GlueLakeCatalog(glue, location), new S3LakeSampler(s3, location), athena),
     webhookBaseUrl: outputs.webhookBaseUrl,
     serverRunning: true,
-    prepareIntegration: (integration) => sync.prepare(integration),
-    syncCatalog: (integration) => sync.refresh(integration),
-    async query(sql) {
-      for (const integration of referencedIntegrations(sql, await store.listIntegrations())) {
-        const { added } = await sync.refresh(integration);
-        if (added.length > 0) io.err(`New columns in ${integration.schema}.data: ${added.join(', ')}`);
-      }
-      return athena.query(sql);
-    },
     close: async () => {
       for (const client of [dynamo, glue, s3, athenaClient]) client.destroy();
     },

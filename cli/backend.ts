@@ -1,23 +1,20 @@
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import type { Integration } from '../lambdas/core/integration';
-import type { IntegrationStore, QueryResult } from '../lambdas/app/ports';
-import { DuckDbQueryEngine } from '../local/duckdb-engine';
+import type { CatalogSync } from '../lambdas/app/catalog-sync';
+import type { IntegrationServices } from '../lambdas/app/integrations';
+import type { IntegrationStore, QueryEngine } from '../lambdas/app/ports';
+import { lakeQueryEngine } from '../local/lake-query-engine';
 import { openLocalStore } from '../local/local-store';
 
-/** What a command needs, wherever Hooklake runs: the store, the lake's SQL, the webhook base URL. */
+/** The adapters a command's use cases run on, wherever Hooklake runs, and the webhook base URL. */
 export interface Backend {
   readonly store: IntegrationStore;
+  readonly engine: QueryEngine;
+  /** Where tables live in a catalog (AWS); undefined locally, where they read the lake files. */
+  readonly catalog?: CatalogSync;
   /** Base URL that webhook URLs are built on, and whether a server is known to answer there. */
   readonly webhookBaseUrl: string;
   readonly serverRunning: boolean;
-  /** Readies the lake for a newly stored integration: its Glue tables on AWS; nothing locally. */
-  prepareIntegration(integration: Integration): Promise<void>;
-  /**
-   * Brings the integration's tables up to date with the lake's newest files and returns the columns
-   * added; undefined where tables read the files directly and need no catalog (locally).
-   */
-  syncCatalog(integration: Integration): Promise<{ added: string[] } | undefined>;
-  query(sql: string): Promise<QueryResult>;
   close(): Promise<void>;
 }
 
@@ -28,19 +25,14 @@ export async function openLocalBackend(dataDir: string): Promise<Backend> {
   const local = await openLocalStore(directory);
   return {
     store: local.store,
+    engine: lakeQueryEngine(directory, local.store),
     webhookBaseUrl: local.serverUrl ?? DEFAULT_LOCAL_BASE_URL,
     serverRunning: local.serverUrl !== undefined,
-    // The local lake's views are made from the files at query time.
-    prepareIntegration: async () => undefined,
-    syncCatalog: async () => undefined,
-    async query(sql) {
-      const engine = await DuckDbQueryEngine.open(directory, await local.store.listIntegrations());
-      try {
-        return await engine.query(sql);
-      } finally {
-        await engine.close();
-      }
-    },
     close: () => local.close(),
   };
+}
+
+/** What the integration and token use cases need of a command's backend: its adapters, the clock, randomness. */
+export function services(backend: Backend): IntegrationServices {
+  return { store: backend.store, catalog: backend.catalog, clock: () => new Date(), randomBytes };
 }

@@ -50,11 +50,11 @@ import {
 import type { CatalogColumn } from '../lambdas/core/column-types';
 import { ValidationError } from '../lambdas/core/errors';
 import type { Integration } from '../lambdas/core/integration';
-import { DATA_TABLE, LAKE_ROOT, LAKE_TABLES, LATEST_VIEW, PARTITION_COLUMN, REJECTED_TABLE, UUID_KEY_COLUMN, keyColumnOf, type LakeTable } from '../lambdas/core/lake-layout';
+import { DATA_TABLE, LAKE_TABLES, PARTITION_COLUMN, REJECTED_TABLE, UUID_KEY_COLUMN, isLakeFile, keyColumnOf, tableFilesGlob, tablePath, type LakeTable } from '../lambdas/core/lake-layout';
 import { DATA_SYSTEM_COLUMNS, REJECTED_SYSTEM_COLUMNS } from '../lambdas/core/system-columns';
+import { duckDbTableViewSql, latestViewSql, quoteIdentifier, type ViewColumn } from '../lambdas/core/view-sql';
 import type { QueryEngine, QueryResult } from '../lambdas/app/ports';
 
-const FILE_SUFFIX = '.json.gz';
 const READ_OPTIONS = [
   "format='newline_delimited'",
   "compression='gzip'",
@@ -67,24 +67,21 @@ const READ_OPTIONS = [
   "dateformat='%Y-%m-%d'",
 ].join(', ');
 
-/** A column every view has, files or not; `type` undefined means "whatever the files say". */
-interface SystemColumn {
-  readonly name: string;
-  readonly type?: string;
-}
-
-const PARTITION: SystemColumn = { name: PARTITION_COLUMN, type: 'VARCHAR' };
+const PARTITION: ViewColumn = { name: PARTITION_COLUMN, type: 'VARCHAR' };
 
 /** Hive type names of the system columns, as DuckDB spells them. */
 const DUCKDB_TYPES: Readonly<Record<string, string>> = { timestamp: 'TIMESTAMP', bigint: 'BIGINT', string: 'VARCHAR' };
-const inDuckDb = (columns: readonly CatalogColumn[]): SystemColumn[] => columns.map(({ name, type }) => ({ name, type: DUCKDB_TYPES[type] }));
+const inDuckDb = (columns: readonly CatalogColumn[]): ViewColumn[] => columns.map(({ name, type }) => ({ name, type: DUCKDB_TYPES[type] }));
 const DATA_COLUMNS = inDuckDb(DATA_SYSTEM_COLUMNS);
 const REJECTED_COLUMNS = inDuckDb(REJECTED_SYSTEM_COLUMNS);
 
 interface LakeTableView {
   readonly integration: Integration;
   readonly table: LakeTable;
+  /** The table's folder on disk. */
   readonly dir: string;
+  /** Glob of its finished files, escaped for DuckDB. */
+  readonly glob: string;
 }
 
 export class DuckDbQueryEngine implements QueryEngine {
@@ -108,9 +105,14 @@ export class DuckDbQueryEngine implements QueryEngine {
       // Timestamps in the lake are UTC, as in Athena; keep date functions in UTC too.
       await connection.run("SET TimeZone = 'UTC'");
       const views = integrations.flatMap((integration) =>
-        LAKE_TABLES.map((table) => ({ integration, table, dir: join(root, LAKE_ROOT, integration.schema, table) })),
+        LAKE_TABLES.map((table) => ({
+          integration,
+          table,
+          dir: join(root, tablePath(integration.schema, table)),
+          glob: `${escapeGlob(root)}/${tableFilesGlob(integration.schema, table)}`,
+        })),
       );
-      for (const integration of integrations) await connection.run(`CREATE SCHEMA IF NOT EXISTS ${identifier(integration.schema)}`);
+      for (const integration of integrations) await connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(integration.schema)}`);
       const engine = new DuckDbQueryEngine(instance, connection, views);
       await engine.refreshViews();
       return engine;
@@ -156,45 +158,28 @@ export class DuckDbQueryEngine implements QueryEngine {
     for (const { view, hasFiles } of states) {
       const key = `${view.integration.schema}/${view.table}`;
       if (this.madeWithFiles.get(key) === hasFiles) continue;
-      await this.connection.run(this.tableViewSql(view, hasFiles));
-      if (view.table === DATA_TABLE) await this.connection.run(latestViewSql(view.integration));
+      await this.connection.run(tableViewSql(view, hasFiles));
+      if (view.table === DATA_TABLE) {
+        await this.connection.run(latestViewSql('duckdb', { schema: view.integration.schema, keyColumn: keyColumnOf(view.integration) }));
+      }
       this.madeWithFiles.set(key, hasFiles);
     }
   }
+}
 
-  private tableViewSql({ integration, table, dir }: LakeTableView, hasFiles: boolean): string {
-    // The partition column comes last, where Athena puts it.
-    const columns = [...(table === REJECTED_TABLE ? REJECTED_COLUMNS : [...DATA_COLUMNS, keyColumn(integration, hasFiles)]), PARTITION];
-    const typedEmpty = `SELECT ${columns.map(nullColumn).join(', ')} WHERE false`;
-    const name = `${identifier(integration.schema)}.${identifier(table)}`;
-    if (!hasFiles) return `CREATE OR REPLACE VIEW ${name} AS ${typedEmpty}`;
-    const glob = `${escapeGlob(dir)}/*/*${FILE_SUFFIX}`;
-    // UNION ALL BY NAME with the typed empty row set: the system columns always exist, with their
-    // types, even when some files lack one; the files' own columns keep their detected types.
-    return `CREATE OR REPLACE VIEW ${name} AS SELECT * FROM read_json_auto(${stringLiteral(glob)}, ${READ_OPTIONS}) UNION ALL BY NAME ${typedEmpty}`;
-  }
+/** The table's view over its files; the partition column comes last, where Athena puts it. */
+function tableViewSql({ integration, table, glob }: LakeTableView, hasFiles: boolean): string {
+  const columns = [...(table === REJECTED_TABLE ? REJECTED_COLUMNS : [...DATA_COLUMNS, keyColumn(integration, hasFiles)]), PARTITION];
+  return duckDbTableViewSql(integration.schema, table, columns, hasFiles ? glob : undefined, READ_OPTIONS);
 }
 
 /**
  * The column `data_latest` partitions by. A user primary key's type is the files' (untyped NULL
  * when there are files); with no files yet it is VARCHAR so the empty view still has the column.
  */
-function keyColumn(integration: Integration, hasFiles: boolean): SystemColumn {
+function keyColumn(integration: Integration, hasFiles: boolean): ViewColumn {
   if (integration.primaryKey === undefined) return { name: UUID_KEY_COLUMN, type: 'VARCHAR' };
   return hasFiles ? { name: integration.primaryKey } : { name: integration.primaryKey, type: 'VARCHAR' };
-}
-
-function latestViewSql(integration: Integration): string {
-  const schema = identifier(integration.schema);
-  const key = identifier(keyColumnOf(integration));
-  return (
-    `CREATE OR REPLACE VIEW ${schema}.${identifier(LATEST_VIEW)} AS SELECT * FROM ${schema}.${identifier(DATA_TABLE)} ` +
-    `QUALIFY row_number() OVER (PARTITION BY ${key} ORDER BY _sdc_sequence DESC) = 1`
-  );
-}
-
-function nullColumn(column: SystemColumn): string {
-  return column.type === undefined ? `NULL AS ${identifier(column.name)}` : `CAST(NULL AS ${column.type}) AS ${identifier(column.name)}`;
 }
 
 /** Does any partition directory of the table hold a finished file (temporary names do not count)? */
@@ -207,13 +192,9 @@ async function hasLakeFiles(tableDir: string): Promise<boolean> {
   }
   for (const partition of partitions) {
     const names = await readdir(join(tableDir, partition)).catch((): string[] => []);
-    if (names.some((name) => name.endsWith(FILE_SUFFIX))) return true;
+    if (names.some(isLakeFile)) return true;
   }
   return false;
-}
-
-function identifier(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }
 
 /** The native addon's errors may come from another realm, where `instanceof Error` is false. */
@@ -225,10 +206,6 @@ function messageOf(error: unknown): string {
 /** A literal path inside a DuckDB glob: each metacharacter as a one-character class. */
 function escapeGlob(path: string): string {
   return path.replace(/[[*?]/g, '[$&]');
-}
-
-function stringLiteral(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
 }
 
 function toQueryResult(reader: DuckDBResultReader): QueryResult {

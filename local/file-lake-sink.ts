@@ -1,6 +1,6 @@
 /**
- * RecordSink on the local disk, in the lake layout `lake/<schema>/<table>/dt=YYYY-MM-DD/<file>.json.gz`
- * (gzip NDJSON), the same layout Firehose writes to S3.
+ * RecordSink on the local disk, in the lake layout (lake-layout.ts: gzip NDJSON under
+ * `lake/<schema>/<table>/dt=YYYY-MM-DD/`), the same layout Firehose writes to S3.
  *
  * Durability: `write()` resolves only once its rows survive a `kill -9` or a power loss. Each file is
  * written under a temporary name that readers' `*.json.gz` globs skip, fsynced, renamed into place,
@@ -13,7 +13,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { SinkUnavailableError } from '../lambdas/core/errors';
-import { partitionPrefix } from '../lambdas/core/lake-layout';
+import { LAKE_FILE_SUFFIX, partitionPath } from '../lambdas/core/lake-layout';
 import type { JsonObject, LakeBatch } from '../lambdas/core/rows';
 import type { RecordSink, SinkReport } from '../lambdas/app/ports';
 import { GroupCommit } from './group-commit';
@@ -79,7 +79,7 @@ export class FileLakeSink implements RecordSink {
     const ndjson = records.map((record) => JSON.stringify(record)).join('\n') + '\n';
     const body = await gzipAsync(Buffer.from(ndjson, 'utf8'));
     await this.ensureDurableDir(dir);
-    const name = `${Date.now()}-${process.pid}-${++this.fileCounter}.json.gz`;
+    const name = `${Date.now()}-${process.pid}-${++this.fileCounter}${LAKE_FILE_SUFFIX}`;
     // Leading dot and trailing .tmp: no `*.json.gz` glob (DuckDB's, a user's) matches a file in progress.
     const temp = join(dir, `.${name}.tmp`);
     try {
@@ -124,7 +124,7 @@ function groupByPartition(batches: readonly LakeBatch[]): Map<string, JsonObject
   const partitions = new Map<string, JsonObject[]>();
   for (const batch of batches) {
     for (const row of batch.rows) {
-      const prefix = partitionPrefix(batch.schema, row.table, row.dt);
+      const prefix = partitionPath(batch.schema, row.table, row.dt);
       let records = partitions.get(prefix);
       if (records === undefined) {
         records = [];

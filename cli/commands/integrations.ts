@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
-import { assertSchemaName, newIntegration, type Integration } from '../../lambdas/core/integration';
-import { HooklakeError, NotFoundError, ValidationError } from '../../lambdas/core/errors';
-import { isActive, issueToken, MAX_ACTIVE_TOKENS } from '../../lambdas/core/tokens';
+import { createIntegration, summarizeIntegrations, syncCatalogs } from '../../lambdas/app/integrations';
+import { listWebhookTokens, requireIntegration } from '../../lambdas/app/tokens';
+import { HooklakeError, ValidationError } from '../../lambdas/core/errors';
 import { webhookUrl } from '../../lambdas/core/webhook-routes';
-import type { Backend } from '../backend';
+import { services } from '../backend';
 import type { CliIo } from '../io';
 import { printJson, printTable } from '../output';
 import type { TargetOptions } from '../target';
@@ -23,16 +22,9 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
     .addHelpText('after', '\nExample:\n  $ hooklake integrations create "Stitch Iterable" --primary-key messageId')
     .action(async (name: string, options: { primaryKey?: string; json?: boolean }, command: Command) =>
       withBackend(command, open, async (backend) => {
-        const integration = newIntegration({ name, primaryKey: options.primaryKey }, new Date());
-        await backend.store.createIntegration(integration);
-        const issued = issueToken(integration.schema, randomBytes, new Date());
-        await backend.store.addToken(issued.record, MAX_ACTIVE_TOKENS);
+        const { integration, issued, tablesError } = await createIntegration(services(backend), { name, primaryKey: options.primaryKey });
         const url = webhookUrl(backend.webhookBaseUrl, issued.token);
         // The token is shown only now: print it even when the lake's tables cannot be made yet.
-        const prepared = await backend.prepareIntegration(integration).then(
-          () => undefined,
-          (error: unknown) => error,
-        );
         if (options.json) printJson(io, { integration, tokenId: issued.record.tokenId, token: issued.token, webhookUrl: url });
         else {
           io.out(`Created integration "${integration.name}"`);
@@ -41,7 +33,7 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
           printNewToken(io, backend, issued.record.tokenId, url);
           io.out(`\nQuery it:\n  npx tsx bin/hooklake.ts${targetFlag(command)} query "SELECT * FROM ${integration.schema}.data"`);
         }
-        if (prepared !== undefined) throw tablesNotReady(integration.schema, prepared);
+        if (tablesError !== undefined) throw tablesNotReady(integration.schema, tablesError);
       }),
     );
 
@@ -51,7 +43,7 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
     .option('--json', 'print the result as JSON')
     .action(async (options: { json?: boolean }, command: Command) =>
       withBackend(command, open, async (backend) => {
-        const rows = await Promise.all((await backend.store.listIntegrations()).map((i) => summary(backend, i)));
+        const rows = await summarizeIntegrations(backend.store);
         if (options.json) return printJson(io, rows);
         if (rows.length === 0) return io.err('No integrations yet. Create one: hooklake integrations create "My Webhooks"');
         printTable(io, ['schema', 'name', 'type', 'primaryKey', 'activeTokens', 'createdAt'], rows, 'integration');
@@ -65,9 +57,8 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
     .option('--json', 'print the result as JSON')
     .action(async (schema: string, options: { json?: boolean }, command: Command) =>
       withBackend(command, open, async (backend) => {
-        const integration = await backend.store.getIntegration(assertSchemaName(schema));
-        if (!integration) throw new NotFoundError(`No integration with schema "${schema}"; see "hooklake integrations list".`);
-        const tokens = await backend.store.listTokens(integration.schema);
+        const integration = await requireIntegration(backend.store, schema);
+        const tokens = await listWebhookTokens(backend.store, integration.schema);
         const publicTokens = tokens.map(({ tokenId, createdAt, revokedAt }) => ({ tokenId, createdAt, revokedAt: revokedAt ?? null }));
         if (options.json) return printJson(io, { ...integration, tokens: publicTokens });
         io.out(`${integration.name}`);
@@ -95,17 +86,9 @@ function registerSync(integrations: Command, io: CliIo, open: OpenBackend): void
     .addHelpText('after', '\nRun it before querying from the Athena console or a BI tool after events gained new fields:\n  $ hooklake --target aws integrations sync stitch_iterable')
     .action(async (schemas: string[], options: { json?: boolean }, command: Command) =>
       withBackend(command, open, async (backend) => {
-        const all = await backend.store.listIntegrations();
-        const unknown = schemas.filter((schema) => !all.some((integration) => integration.schema === schema));
-        if (unknown.length > 0) throw new NotFoundError(`No integration with schema ${unknown.map((s) => `"${s}"`).join(', ')}; see "hooklake integrations list".`);
-        const chosen = schemas.length === 0 ? all : all.filter((integration) => schemas.includes(integration.schema));
-        const results: { schema: string; added: string[] }[] = [];
-        for (const integration of chosen) {
-          const synced = await backend.syncCatalog(integration);
-          if (synced === undefined) {
-            return io.err('Nothing to sync locally: the local tables read the lake files directly. Use --target aws for the deployed stack.');
-          }
-          results.push({ schema: integration.schema, added: synced.added });
+        const results = await syncCatalogs(backend, schemas);
+        if (results === undefined) {
+          return io.err('Nothing to sync locally: the local tables read the lake files directly. Use --target aws for the deployed stack.');
         }
         if (options.json) return printJson(io, results);
         if (results.length === 0) return io.err('No integrations yet.');
@@ -128,16 +111,4 @@ function tablesNotReady(schema: string, cause: unknown): HooklakeError {
       `Once that is fixed, any query naming ${schema}. makes them.`,
     { cause },
   );
-}
-
-async function summary(backend: Backend, integration: Integration) {
-  const tokens = await backend.store.listTokens(integration.schema);
-  return {
-    schema: integration.schema,
-    name: integration.name,
-    type: integration.type,
-    primaryKey: integration.primaryKey ?? null,
-    activeTokens: tokens.filter(isActive).length,
-    createdAt: integration.createdAt,
-  };
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { runQuery } from '../../lambdas/app/queries';
 import type { CliIo } from '../io';
 import { printJson, printTable } from '../output';
 import { withBackend, type OpenBackend } from '../with-backend';
@@ -12,7 +13,10 @@ export function registerQuery(program: Command, io: CliIo, open: OpenBackend): v
     .addHelpText('after', '\nExample:\n  $ hooklake query "SELECT event, count(*) FROM stitch_iterable.data GROUP BY 1"')
     .action(async (sql: string, options: { json?: boolean }, command: Command) =>
       withBackend(command, open, async (backend) => {
-        const result = await backend.query(sql);
+        const result = await runQuery(
+          { ...backend, onNewColumns: (schema, added) => io.err(`New columns in ${schema}.data: ${added.join(', ')}`) },
+          sql,
+        );
         if (options.json) return printJson(io, result.rows);
         printTable(io, result.columns, result.rows);
       }),

@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
-import { NotFoundError } from '../../lambdas/core/errors';
-import { assertSchemaName } from '../../lambdas/core/integration';
-import { issueToken, MAX_ACTIVE_TOKENS } from '../../lambdas/core/tokens';
+import { issueWebhookToken, listWebhookTokens, revokeWebhookToken } from '../../lambdas/app/tokens';
+import { MAX_ACTIVE_TOKENS } from '../../lambdas/core/tokens';
 import { webhookUrl } from '../../lambdas/core/webhook-routes';
-import type { Backend } from '../backend';
+import { services } from '../backend';
 import type { CliIo } from '../io';
 import { printJson, printTable } from '../output';
 import { withBackend, type OpenBackend } from '../with-backend';
@@ -22,9 +20,7 @@ export function registerTokens(program: Command, io: CliIo, open: OpenBackend): 
     .option('--json', 'print the result as JSON')
     .action(async (schema: string, options: { json?: boolean }, command: Command) =>
       withBackend(command, open, async (backend) => {
-        await requireIntegration(backend, schema);
-        const issued = issueToken(schema, randomBytes, new Date());
-        await backend.store.addToken(issued.record, MAX_ACTIVE_TOKENS);
+        const issued = await issueWebhookToken(services(backend), schema);
         const url = webhookUrl(backend.webhookBaseUrl, issued.token);
         if (options.json) return printJson(io, { schema, tokenId: issued.record.tokenId, token: issued.token, webhookUrl: url });
         io.out(`New token for ${schema}`);
@@ -39,8 +35,7 @@ export function registerTokens(program: Command, io: CliIo, open: OpenBackend): 
     .option('--json', 'print the result as JSON')
     .action(async (schema: string, options: { json?: boolean }, command: Command) =>
       withBackend(command, open, async (backend) => {
-        await requireIntegration(backend, schema);
-        const rows = (await backend.store.listTokens(schema)).map(({ tokenId, createdAt, revokedAt }) => ({
+        const rows = (await listWebhookTokens(backend.store, schema)).map(({ tokenId, createdAt, revokedAt }) => ({
           tokenId,
           status: revokedAt ? 'revoked' : 'active',
           createdAt,
@@ -59,16 +54,9 @@ export function registerTokens(program: Command, io: CliIo, open: OpenBackend): 
     .option('--json', 'print the result as JSON')
     .action(async (schema: string, tokenId: string, options: { json?: boolean }, command: Command) =>
       withBackend(command, open, async (backend) => {
-        await requireIntegration(backend, schema);
-        const revoked = await backend.store.revokeToken(schema, tokenId, new Date());
+        const revoked = await revokeWebhookToken(backend.store, schema, tokenId, new Date());
         if (options.json) return printJson(io, { schema, tokenId: revoked.tokenId, revokedAt: revoked.revokedAt });
         io.out(`Revoked ${revoked.tokenId} of ${schema} at ${revoked.revokedAt}; its webhook URL now answers 401.`);
       }),
     );
-}
-
-async function requireIntegration(backend: Backend, schema: string): Promise<void> {
-  if (!(await backend.store.getIntegration(assertSchemaName(schema)))) {
-    throw new NotFoundError(`No integration with schema "${schema}"; see "hooklake integrations list".`);
-  }
 }

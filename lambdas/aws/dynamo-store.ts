@@ -8,7 +8,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { ConflictError, NotFoundError, StoreUnavailableError, TokenLimitError } from '../core/errors';
-import type { Integration, IntegrationType } from '../core/integration';
+import { unknownIntegration, type Integration, type IntegrationType } from '../core/integration';
 import { tokenMatches, type TokenRecord } from '../core/tokens';
 import type { IntegrationStore } from '../app/ports';
 import { TOKEN_TABLE_KEYS } from './token-table-keys';
@@ -144,7 +144,7 @@ export class DynamoIntegrationStore implements IntegrationStore {
 
   async listTokens(schema: string): Promise<TokenRecord[]> {
     const item = await this.getMeta(schema);
-    if (!item) throw unknownSchema(schema);
+    if (!item) throw unknownIntegration(schema);
     return tokensFromMeta(schema, item).sort(
       (a, b) => compareStrings(a.createdAt, b.createdAt) || compareStrings(a.tokenId, b.tokenId),
     );
@@ -152,7 +152,7 @@ export class DynamoIntegrationStore implements IntegrationStore {
 
   async revokeToken(schema: string, tokenId: string, at: Date): Promise<TokenRecord> {
     const item = await this.getMeta(schema);
-    if (!item) throw unknownSchema(schema);
+    if (!item) throw unknownIntegration(schema);
     const listed = tokensFromMeta(schema, item).find((token) => token.tokenId === tokenId);
     if (!listed) {
       throw new NotFoundError(
@@ -209,7 +209,7 @@ export class DynamoIntegrationStore implements IntegrationStore {
   /** Tells apart why the META update was refused: no such schema, a duplicate id, or the token limit. */
   private async explainRefusedToken(record: TokenRecord, maxActive: number, cause: unknown): Promise<Error> {
     const item = await this.getMeta(record.schema);
-    if (!item) return unknownSchema(record.schema, cause);
+    if (!item) return unknownIntegration(record.schema, cause);
     if (item.tokens?.M?.[record.tokenId] !== undefined) {
       return new ConflictError(`Token ${record.tokenId} is already registered for integration "${record.schema}".`, {
         cause,
@@ -387,9 +387,6 @@ function unreadableItem(kind: string, name: string): StoreUnavailableError {
   );
 }
 
-function unknownSchema(schema: string, cause?: unknown): NotFoundError {
-  return new NotFoundError(`No integration with schema "${schema}"; see \`hooklake integrations list\`.`, { cause });
-}
 
 function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';

@@ -28,11 +28,23 @@ import {
 import { mergeColumns as mergeCatalogColumns, type CatalogColumn } from '../core/column-types';
 import { NotFoundError, StoreUnavailableError, ValidationError, type HooklakeError } from '../core/errors';
 import type { Integration } from '../core/integration';
-import { DATA_TABLE, LAKE_TABLES, PARTITION_COLUMN, REJECTED_TABLE, UUID_KEY_COLUMN, partitionDate, type LakeLocation, type LakeTable } from '../core/lake-layout';
-import { PARTITION_FIELD } from '../core/partition-field';
+import {
+  DATA_TABLE,
+  LAKE_TABLES,
+  NON_DATA_FIELDS,
+  PARTITION_COLUMN,
+  REJECTED_TABLE,
+  UUID_KEY_COLUMN,
+  normalizePrefix,
+  partitionDate,
+  partitionPath,
+  tablePath,
+  type LakeLocation,
+  type LakeTable,
+} from '../core/lake-layout';
 import { DATA_SYSTEM_COLUMNS, REJECTED_SYSTEM_COLUMNS } from '../core/system-columns';
 import type { MergedColumns, TableCatalog } from '../app/ports';
-import { errorName, firstLine, normalizePrefix, setupProblem } from './aws-errors';
+import { errorName, firstLine, setupProblem } from './aws-errors';
 
 /** Joda-Time pattern matching Date#toISOString output exactly; Athena parses it in UTC. */
 export const ISO_TIMESTAMP_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'";
@@ -45,9 +57,6 @@ const MAX_UPDATE_ATTEMPTS = 5;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Glue's limit on a description. */
 const MAX_DESCRIPTION_LENGTH = 2048;
-
-/** Names that are never data columns: the partition column and the routing-only field. */
-const NEVER_COLUMNS: ReadonlySet<string> = new Set([PARTITION_COLUMN, PARTITION_FIELD]);
 
 export class GlueLakeCatalog implements TableCatalog {
   private readonly lakePrefix: string;
@@ -115,7 +124,7 @@ export class GlueLakeCatalog implements TableCatalog {
       const before = columnsOfTable(current);
       const merged = mergeCatalogColumns(
         before,
-        observed.filter((column) => !NEVER_COLUMNS.has(column.name.toLowerCase())),
+        observed.filter((column) => !NON_DATA_FIELDS.has(column.name.toLowerCase())),
       );
       const known = new Set(before.map((column) => column.name));
       const result = { ...merged, added: merged.columns.filter((column) => !known.has(column.name)).map((column) => column.name) };
@@ -135,7 +144,7 @@ export class GlueLakeCatalog implements TableCatalog {
   }
 
   private tableInput(integration: Integration, table: LakeTable, createdAt: Date): TableInput {
-    const base = `s3://${this.location.bucket}/${this.lakePrefix}${integration.schema}/${table}/`;
+    const base = `s3://${this.location.bucket}/${tablePath(integration.schema, table, this.lakePrefix)}`;
     const columns = table === REJECTED_TABLE ? REJECTED_SYSTEM_COLUMNS : [...DATA_SYSTEM_COLUMNS, ...keyColumn(integration)];
     return {
       Name: table,
@@ -158,7 +167,7 @@ export class GlueLakeCatalog implements TableCatalog {
         [`projection.${PARTITION_COLUMN}.range`]: `${partitionDate(new Date(createdAt.getTime() - DAY_MS))},NOW`,
         [`projection.${PARTITION_COLUMN}.interval`]: '1',
         [`projection.${PARTITION_COLUMN}.interval.unit`]: 'DAYS',
-        'storage.location.template': `${base}${PARTITION_COLUMN}=\${${PARTITION_COLUMN}}/`,
+        'storage.location.template': `s3://${this.location.bucket}/${partitionPath(integration.schema, table, `\${${PARTITION_COLUMN}}`, this.lakePrefix)}`,
       },
       PartitionKeys: [{ Name: PARTITION_COLUMN, Type: 'string' }],
       StorageDescriptor: {
@@ -196,7 +205,7 @@ export class GlueLakeCatalog implements TableCatalog {
 function keyColumn(integration: Integration): CatalogColumn[] {
   const name = (integration.primaryKey ?? UUID_KEY_COLUMN).toLowerCase();
   // A primary key named like the partition column would repeat it; Athena reads the partition there.
-  return NEVER_COLUMNS.has(name) ? [] : [{ name, type: 'string' }];
+  return NON_DATA_FIELDS.has(name) ? [] : [{ name, type: 'string' }];
 }
 
 function columnsOfTable(table: Table): CatalogColumn[] {

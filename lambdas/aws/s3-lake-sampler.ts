@@ -10,11 +10,10 @@ import { createGunzip, constants as zlib } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, type _Object, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { columnsOf, type CatalogColumn } from '../core/column-types';
 import { NotFoundError, StoreUnavailableError, type HooklakeError } from '../core/errors';
-import { PARTITION_COLUMN, type LakeLocation, type LakeTable } from '../core/lake-layout';
-import { PARTITION_FIELD } from '../core/partition-field';
+import { NON_DATA_FIELDS, normalizePrefix, partitionDateOf, partitionPath, tablePath, type LakeLocation, type LakeTable } from '../core/lake-layout';
 import { isJsonObject, type JsonObject } from '../core/rows';
 import type { LakeSampler } from '../app/ports';
-import { errorName, firstLine, normalizePrefix, setupProblem } from './aws-errors';
+import { errorName, firstLine, setupProblem } from './aws-errors';
 
 export interface S3LakeSamplerOptions {
   /** Most objects read per sample. @default 20 */
@@ -40,8 +39,6 @@ export interface LakeSample {
 const DEFAULTS = { maxObjects: 20, maxBytes: 4 * 1024 * 1024, days: 2, maxTextBytes: 128 * 1024 * 1024 };
 /** GetObject calls in flight at once. */
 const CONCURRENT_READS = 4;
-const EXCLUDED: ReadonlySet<string> = new Set([PARTITION_COLUMN, PARTITION_FIELD]);
-const PARTITION_DIR = new RegExp(`^${PARTITION_COLUMN}=(\\d{4}-\\d{2}-\\d{2})/$`);
 
 const WRONG_REGION_ERRORS = new Set(['PermanentRedirect', 'AuthorizationHeaderMalformed']);
 
@@ -71,8 +68,7 @@ export class S3LakeSampler implements LakeSampler {
   }
 
   async sample(schema: string, table: LakeTable): Promise<LakeSample> {
-    const tablePrefix = `${this.lakePrefix}${schema}/${table}/`;
-    const partitions = await this.newestPartitions(tablePrefix);
+    const partitions = await this.newestPartitions(schema, table);
     const listed = (await Promise.all(partitions.map((prefix) => this.listObjects(prefix)))).flat();
     const chosen = this.choose(listed);
     const textCap = Math.floor(this.options.maxTextBytes / Math.max(1, chosen.length));
@@ -80,7 +76,7 @@ export class S3LakeSampler implements LakeSampler {
     const texts = await mapLimit([...chosen].reverse(), CONCURRENT_READS, (object) => this.read(object, textCap));
     const counts = { records: 0, unreadableLines: 0 };
     // Records are parsed as columnsOf walks them, so they need not all be held at once.
-    const columns = columnsOf(recordsOf(texts, counts), EXCLUDED);
+    const columns = columnsOf(recordsOf(texts, counts), NON_DATA_FIELDS);
     return {
       columns,
       objects: texts.filter((text) => text !== undefined).length,
@@ -90,11 +86,12 @@ export class S3LakeSampler implements LakeSampler {
   }
 
   /** Prefixes of the newest `dt=YYYY-MM-DD/` partitions, newest first. */
-  private async newestPartitions(tablePrefix: string): Promise<string[]> {
+  private async newestPartitions(schema: string, table: LakeTable): Promise<string[]> {
+    const tablePrefix = tablePath(schema, table, this.lakePrefix);
     const days: string[] = [];
     await this.listPages(tablePrefix, '/', (page) => {
       for (const common of page.CommonPrefixes ?? []) {
-        const day = PARTITION_DIR.exec((common.Prefix ?? '').slice(tablePrefix.length))?.[1];
+        const day = partitionDateOf((common.Prefix ?? '').slice(tablePrefix.length));
         if (day !== undefined) days.push(day);
       }
     });
@@ -102,7 +99,7 @@ export class S3LakeSampler implements LakeSampler {
       .sort()
       .reverse()
       .slice(0, this.options.days)
-      .map((day) => `${tablePrefix}${PARTITION_COLUMN}=${day}/`);
+      .map((day) => partitionPath(schema, table, day, this.lakePrefix));
   }
 
   private async listObjects(prefix: string): Promise<_Object[]> {

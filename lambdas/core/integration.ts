@@ -1,4 +1,4 @@
-import { ValidationError } from './errors';
+import { NotFoundError, ValidationError } from './errors';
 import { PARTITION_COLUMN } from './lake-layout';
 
 export const INTEGRATION_TYPES = ['webhooks', 'iterable', 'customerio', 'sendgrid'] as const;
@@ -126,4 +126,10 @@ export function newIntegration(input: NewIntegrationInput, now: Date): Integrati
     ...(input.primaryKey === undefined ? {} : { primaryKey: validatePrimaryKey(input.primaryKey) }),
   };
   return integration;
+}
+
+/** The one answer to a schema that names no integration, wherever it is asked. */
+export function unknownIntegration(schemas: string | readonly string[], cause?: unknown): NotFoundError {
+  const names = (typeof schemas === 'string' ? [schemas] : schemas).map((schema) => `"${schema}"`).join(', ');
+  return new NotFoundError(`No integration with schema ${names}; see "hooklake integrations list".`, { cause });
 }

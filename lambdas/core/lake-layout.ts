@@ -1,17 +1,29 @@
 /**
- * The lake layout shared by the local file sink, the Firehose prefix and the catalogs:
- * `lake/<schema>/<table>/dt=YYYY-MM-DD/<file>.json.gz`.
+ * The lake layout, the one place it is written down: `lake/<schema>/<table>/dt=YYYY-MM-DD/<file>.json.gz`,
+ * gzip NDJSON, the same on disk and on S3. The file sink, the Firehose prefix in the stack, the Glue
+ * locations, the S3 sampler and the DuckDB views all build their paths here.
  */
-export const LAKE_ROOT = 'lake';
+import { PARTITION_FIELD } from './partition-field';
+
+/** Where the lake starts: on disk below the data directory, on S3 below the bucket root. */
+export const LAKE_PREFIX = 'lake/';
 export const DATA_TABLE = 'data';
 export const REJECTED_TABLE = '_sdc_rejected';
 export type LakeTable = typeof DATA_TABLE | typeof REJECTED_TABLE;
 export const LAKE_TABLES: readonly LakeTable[] = [DATA_TABLE, REJECTED_TABLE];
 export const PARTITION_COLUMN = 'dt';
+/** Finished lake files end so; files in progress do not, so no reader's glob sees them. */
+export const LAKE_FILE_SUFFIX = '.json.gz';
 /** View of `data` with the latest row of each primary key, by `_sdc_sequence`. */
 export const LATEST_VIEW = 'data_latest';
 /** Key column of an integration without a primary key: a UUID per row. */
 export const UUID_KEY_COLUMN = '__sdc_primary_key';
+
+/**
+ * Names that are never data columns of a table or view: the partition column (its value comes from
+ * the directory) and the routing-only field the Firehose sink adds to each record.
+ */
+export const NON_DATA_FIELDS: ReadonlySet<string> = new Set([PARTITION_COLUMN, PARTITION_FIELD]);
 
 /** The column `data_latest` partitions by. */
 export function keyColumnOf(integration: { readonly primaryKey?: string }): string {
@@ -29,7 +41,36 @@ export function partitionDate(at: Date): string {
   return at.toISOString().slice(0, 10);
 }
 
-/** Relative prefix of one partition, with a trailing slash. */
-export function partitionPrefix(schema: string, table: LakeTable, dt: string): string {
-  return `${LAKE_ROOT}/${schema}/${table}/${PARTITION_COLUMN}=${dt}/`;
+/**
+ * Folder of one table, trailing slash: `lake/<schema>/<table>/`. Parts may be placeholders
+ * (Firehose's `!{partitionKeyFromQuery:schema}`), which is why they are plain strings.
+ */
+export function tablePath(schema: string, table: string, lakePrefix: string = LAKE_PREFIX): string {
+  return `${normalizePrefix(lakePrefix)}${schema}/${table}/`;
+}
+
+/** Folder of one day of a table, trailing slash: `lake/<schema>/<table>/dt=<dt>/`; `dt` may be a placeholder. */
+export function partitionPath(schema: string, table: string, dt: string, lakePrefix: string = LAKE_PREFIX): string {
+  return `${tablePath(schema, table, lakePrefix)}${PARTITION_COLUMN}=${dt}/`;
+}
+
+/** Glob of every finished file of a table, relative to where the lake prefix starts. */
+export function tableFilesGlob(schema: string, table: string, lakePrefix: string = LAKE_PREFIX): string {
+  return `${tablePath(schema, table, lakePrefix)}${PARTITION_COLUMN}=*/*${LAKE_FILE_SUFFIX}`;
+}
+
+/** The `dt` of a partition folder name (`dt=2026-11-23`, trailing slash allowed), or undefined. */
+export function partitionDateOf(folder: string): string | undefined {
+  return new RegExp(`^${PARTITION_COLUMN}=(\\d{4}-\\d{2}-\\d{2})/?$`).exec(folder)?.[1];
+}
+
+/** Is this file name a finished lake file? */
+export function isLakeFile(name: string): boolean {
+  return name.endsWith(LAKE_FILE_SUFFIX) && !name.startsWith('.');
+}
+
+/** A key prefix as the layout uses it: no leading slash, one trailing slash (or empty for the bucket root). */
+export function normalizePrefix(prefix: string): string {
+  const trimmed = prefix.replace(/^\/+/, '');
+  return trimmed === '' || trimmed.endsWith('/') ? trimmed : `${trimmed}/`;
 }

@@ -4,7 +4,7 @@ import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { LAKE_ROOT, PARTITION_COLUMN } from '../../lambdas/core/lake-layout';
+import { LAKE_FILE_SUFFIX, LAKE_PREFIX, partitionPath } from '../../lambdas/core/lake-layout';
 import { PARTITION_KEY_QUERY, type PartitionKeys } from '../../lambdas/core/partition-field';
 
 /** Partition keys the JQ query extracts, in prefix order; checked against `PartitionKeys`. */
@@ -12,12 +12,8 @@ const PARTITION_KEYS = ['schema', 'table', 'dt'] as const satisfies readonly (ke
 
 const fromQuery = (key: (typeof PARTITION_KEYS)[number]): string => `!{partitionKeyFromQuery:${key}}`;
 
-/** Where the lake starts in the bucket: `lake/`. */
-export const LAKE_PREFIX = `${LAKE_ROOT}/`;
-
 /** Firehose prefix that writes the lake layout: `lake/<schema>/<table>/dt=YYYY-MM-DD/`. */
-export const LAKE_OUTPUT_PREFIX =
-  `${LAKE_PREFIX}${fromQuery('schema')}/${fromQuery('table')}/${PARTITION_COLUMN}=${fromQuery('dt')}/`;
+export const LAKE_OUTPUT_PREFIX = partitionPath(fromQuery('schema'), fromQuery('table'), fromQuery('dt'));
 
 /** Top folder of records Firehose could not partition or deliver. */
 export const ERROR_ROOT = 'errors/';
@@ -174,7 +170,7 @@ export class EventLake extends Construct {
         dataOutputPrefix: LAKE_OUTPUT_PREFIX,
         errorOutputPrefix: ERROR_OUTPUT_PREFIX,
         compression: firehose.Compression.GZIP,
-        fileExtension: '.json.gz',
+        fileExtension: LAKE_FILE_SUFFIX,
         bufferingInterval,
         bufferingSize: props.bufferingSize ?? Size.mebibytes(64),
       }),

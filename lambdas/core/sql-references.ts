@@ -1,4 +1,4 @@
-import type { Integration } from '../lambdas/core/integration';
+import type { Integration } from './integration';
 
 /**
  * The integrations a SQL statement names as `<schema>.` (quoted or not, any case). Only their

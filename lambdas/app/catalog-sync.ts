@@ -1,20 +1,21 @@
-import type { CatalogColumn } from '../lambdas/core/column-types';
-import { NotFoundError } from '../lambdas/core/errors';
-import type { Integration } from '../lambdas/core/integration';
-import { DATA_TABLE, LATEST_VIEW, PARTITION_COLUMN, keyColumnOf } from '../lambdas/core/lake-layout';
-import { athenaLatestViewSql } from '../lambdas/core/latest-view-sql';
-import type { LakeSampler, QueryEngine, TableCatalog } from '../lambdas/app/ports';
+import type { CatalogColumn } from '../core/column-types';
+import { NotFoundError } from '../core/errors';
+import type { Integration } from '../core/integration';
+import { DATA_TABLE, LATEST_VIEW, PARTITION_COLUMN, keyColumnOf } from '../core/lake-layout';
+import { latestViewSql } from '../core/view-sql';
+import type { LakeSampler, QueryEngine, TableCatalog } from './ports';
 
 /**
- * Keeps an integration's Glue tables and its `data_latest` view in step with the lake on S3:
+ * Keeps an integration's catalog tables (Glue) and its `data_latest` view in step with the lake:
  * the tables exist, `data` has a column for every field seen in the newest files, and the view,
- * whose columns Athena fixes when it is made, is re-made whenever `data` gains one.
+ * whose columns Athena fixes when it is made, is re-made whenever `data` gains one. Only where
+ * tables live in a catalog; local tables read the files directly and need none of this.
  */
-export class AwsLakeSync {
+export class CatalogSync {
   constructor(
     private readonly catalog: TableCatalog,
     private readonly sampler: LakeSampler,
-    private readonly athena: QueryEngine,
+    private readonly engine: QueryEngine,
   ) {}
 
   /** For a new integration: its database, tables and view. */
@@ -24,9 +25,9 @@ export class AwsLakeSync {
   }
 
   /**
-   * Before a query: adds columns for fields that arrived since, and re-makes the view if needed.
-   * Runs before every query, so it reads as little as it can: the tables are only made here when
-   * they turn out to be missing (their creation failed when the integration was made).
+   * Adds columns for fields that arrived since, and re-makes the view if needed. Runs before every
+   * query, so it reads as little as it can: the tables are only made here when they turn out to be
+   * missing (their creation failed when the integration was made).
    */
   async refresh(integration: Integration): Promise<{ added: string[] }> {
     const { schema } = integration;
@@ -46,6 +47,6 @@ export class AwsLakeSync {
   private async makeLatestView(integration: Integration, columns: readonly CatalogColumn[]): Promise<void> {
     // Glue keeps column names in lower case; the partition column comes last, as Athena lists it.
     const names = [...columns.map((column) => column.name), PARTITION_COLUMN];
-    await this.athena.query(athenaLatestViewSql(integration.schema, names, keyColumnOf(integration).toLowerCase()));
+    await this.engine.query(latestViewSql('athena', { schema: integration.schema, columns: names, keyColumn: keyColumnOf(integration).toLowerCase() }));
   }
 }

@@ -1,5 +1,5 @@
 import { newIntegration } from '../../lambdas/core/integration';
-import { referencedIntegrations } from '../../cli/referenced-schemas';
+import { referencedIntegrations } from '../../lambdas/core/sql-references';
 
 const at = new Date('2026-11-23T00:00:00Z');
 const iterable = newIntegration({ name: 'Stitch Iterable' }, at);

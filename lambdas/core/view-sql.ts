@@ -1,0 +1,76 @@
+/**
+ * The SQL of every view Hooklake makes, for both engines: Athena (engine 3, Trino SQL) and DuckDB.
+ * Only text is made here; the adapters run it.
+ */
+import { DATA_TABLE, LATEST_VIEW } from './lake-layout';
+
+export type SqlDialect = 'athena' | 'duckdb';
+
+/** A double-quoted identifier, as both engines read it. */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** A single-quoted string literal, as both engines read it. */
+export function stringLiteral(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+export interface LatestViewSpec {
+  readonly schema: string;
+  /** The column the latest row is picked per: the primary key, or the UUID key column. */
+  readonly keyColumn: string;
+  /**
+   * Columns of `data` in table order, partition column included. Athena needs them: it fixes a
+   * view's columns when it is made (re-make the view whenever the table's columns change), and Trino
+   * has no QUALIFY or `* EXCLUDE`. DuckDB reads `*` afresh, so it ignores them.
+   */
+  readonly columns?: readonly string[];
+}
+
+/** `CREATE OR REPLACE VIEW <schema>.data_latest`: the latest row of each key by `_sdc_sequence`. */
+export function latestViewSql(dialect: SqlDialect, spec: LatestViewSpec): string {
+  const view = `${quoteIdentifier(spec.schema)}.${quoteIdentifier(LATEST_VIEW)}`;
+  const table = `${quoteIdentifier(spec.schema)}.${quoteIdentifier(DATA_TABLE)}`;
+  const key = quoteIdentifier(spec.keyColumn);
+  const latestFirst = `row_number() OVER (PARTITION BY ${key} ORDER BY "_sdc_sequence" DESC)`;
+  if (dialect === 'duckdb') return `CREATE OR REPLACE VIEW ${view} AS SELECT * FROM ${table} QUALIFY ${latestFirst} = 1`;
+
+  const columns = spec.columns ?? [];
+  if (!columns.includes(spec.keyColumn)) throw new Error(`The key column "${spec.keyColumn}" is not a column of ${spec.schema}.${DATA_TABLE}.`);
+  const rank = quoteIdentifier(unusedName('_sdc_rank', columns));
+  return (
+    `CREATE OR REPLACE VIEW ${view} AS SELECT ${columns.map(quoteIdentifier).join(', ')} FROM (` +
+    `SELECT *, ${latestFirst} AS ${rank} FROM ${table}) WHERE ${rank} = 1`
+  );
+}
+
+/** A column to be made on the fly: its name, and its type in DuckDB, or none for "whatever the files say". */
+export interface ViewColumn {
+  readonly name: string;
+  readonly type?: string;
+}
+
+/**
+ * `CREATE OR REPLACE VIEW <schema>.<table>` in DuckDB over the table's lake files (`fileGlob`, already
+ * escaped for DuckDB), or, with no glob, a typed empty view: a glob that matches nothing is an error.
+ * `columns` always exist, with their types, even when some files lack one; the files' own columns keep
+ * the types DuckDB detects with `readOptions`.
+ */
+export function duckDbTableViewSql(schema: string, table: string, columns: readonly ViewColumn[], fileGlob: string | undefined, readOptions: string): string {
+  const name = `${quoteIdentifier(schema)}.${quoteIdentifier(table)}`;
+  const typedEmpty = `SELECT ${columns.map(nullColumn).join(', ')} WHERE false`;
+  if (fileGlob === undefined) return `CREATE OR REPLACE VIEW ${name} AS ${typedEmpty}`;
+  return `CREATE OR REPLACE VIEW ${name} AS SELECT * FROM read_json_auto(${stringLiteral(fileGlob)}, ${readOptions}) UNION ALL BY NAME ${typedEmpty}`;
+}
+
+function nullColumn(column: ViewColumn): string {
+  const name = quoteIdentifier(column.name);
+  return column.type === undefined ? `NULL AS ${name}` : `CAST(NULL AS ${column.type}) AS ${name}`;
+}
+
+function unusedName(base: string, taken: readonly string[]): string {
+  let name = base;
+  for (let i = 2; taken.includes(name); i += 1) name = `${base}_${i}`;
+  return name;
+}

@@ -1,0 +1,19 @@
+import type { IntegrationStore, QueryEngine } from '../lambdas/app/ports';
+import { DuckDbQueryEngine } from './duckdb-engine';
+
+/**
+ * The local lake's QueryEngine for one-off commands: each query opens DuckDB over the integrations
+ * the store holds at that moment, so one made since the last query has its tables.
+ */
+export function lakeQueryEngine(dataDir: string, store: IntegrationStore): QueryEngine {
+  return {
+    async query(sql) {
+      const engine = await DuckDbQueryEngine.open(dataDir, await store.listIntegrations());
+      try {
+        return await engine.query(sql);
+      } finally {
+        await engine.close();
+      }
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { duckDbTableViewSql, latestViewSql, quoteIdentifier, stringLiteral } from '../../lambdas/core/view-sql';
+
+describe('latestViewSql, Athena', () => {
+  it('ranks by _sdc_sequence per key in a subquery and lists the columns, so the rank is not one of them', () => {
+    const sql = latestViewSql('athena', { schema: 'stitch_iterable', columns: ['_sdc_sequence', 'email', 'dt'], keyColumn: 'email' });
+    expect(sql).toBe(
+      'CREATE OR REPLACE VIEW "stitch_iterable"."data_latest" AS SELECT "_sdc_sequence", "email", "dt" FROM (' +
+        'SELECT *, row_number() OVER (PARTITION BY "email" ORDER BY "_sdc_sequence" DESC) AS "_sdc_rank" ' +
+        'FROM "stitch_iterable"."data") WHERE "_sdc_rank" = 1',
+    );
+  });
+
+  it('quotes identifiers with double quotes doubled, and avoids a rank name the table already uses', () => {
+    const sql = latestViewSql('athena', { schema: 's', columns: ['_sdc_sequence', 'we"ird', '_sdc_rank'], keyColumn: 'we"ird' });
+    expect(sql).toContain('PARTITION BY "we""ird"');
+    expect(sql).toContain('AS "_sdc_rank_2"');
+    expect(sql).toContain('WHERE "_sdc_rank_2" = 1');
+  });
+
+  it('refuses a key that is not a column', () => {
+    expect(() => latestViewSql('athena', { schema: 's', columns: ['_sdc_sequence'], keyColumn: 'email' })).toThrow(/"email" is not a column of s.data/);
+  });
+});
+
+describe('latestViewSql, DuckDB', () => {
+  it('keeps every column of data with QUALIFY, the same rank as Athena', () => {
+    expect(latestViewSql('duckdb', { schema: 'stitch_iterable', keyColumn: 'messageId' })).toBe(
+      'CREATE OR REPLACE VIEW "stitch_iterable"."data_latest" AS SELECT * FROM "stitch_iterable"."data" ' +
+        'QUALIFY row_number() OVER (PARTITION BY "messageId" ORDER BY "_sdc_sequence" DESC) = 1',
+    );
+  });
+});
+
+describe('duckDbTableViewSql', () => {
+  const columns = [{ name: '_sdc_sequence', type: 'BIGINT' }, { name: 'id' }];
+
+  it('is a typed empty view when the table has no files', () => {
+    expect(duckDbTableViewSql('s', 'data', columns, undefined, "format='x'")).toBe(
+      'CREATE OR REPLACE VIEW "s"."data" AS SELECT CAST(NULL AS BIGINT) AS "_sdc_sequence", NULL AS "id" WHERE false',
+    );
+  });
+
+  it('reads the files with the given options, united by name with the typed columns', () => {
+    const sql = duckDbTableViewSql('s', 'data', columns, "/tmp/it's/*.json.gz", "format='newline_delimited'");
+    expect(sql).toBe(
+      `CREATE OR REPLACE VIEW "s"."data" AS SELECT * FROM read_json_auto('/tmp/it''s/*.json.gz', format='newline_delimited') ` +
+        'UNION ALL BY NAME SELECT CAST(NULL AS BIGINT) AS "_sdc_sequence", NULL AS "id" WHERE false',
+    );
+  });
+});
+
+describe('quoting', () => {
+  it('doubles the quote character inside', () => {
+    expect(quoteIdentifier('a"b')).toBe('"a""b"');
+    expect(stringLiteral("it's")).toBe("'it''s'");
+  });
+});
