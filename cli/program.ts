@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { DEFAULT_STACK_NAME } from '../lambdas/aws/stack-output-keys';
+import { DEFAULT_STACK_NAME } from '../lambdas/core/deployment-names';
 import { openAwsBackend } from './aws-backend';
 import { openLocalBackend } from './backend';
 import { registerIntegrations } from './commands/integrations';

@@ -1,6 +1,6 @@
 import { App, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { DEFAULT_STACK_NAME } from '../lambdas/aws/stack-output-keys';
+import { DEFAULT_STACK_NAME } from '../lambdas/core/deployment-names';
 import { HooklakeStack } from './hooklake-stack';
 
 

@@ -1,19 +1,18 @@
 import * as path from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { STACK_OUTPUTS } from '../lambdas/aws/stack-output-keys';
+import { STACK_OUTPUTS } from '../lambdas/core/deployment-names';
 import { AWS_MAX_BODY_BYTES } from '../lambdas/ingest/config';
 import { INGEST_ENV } from '../lambdas/ingest/env';
 import { EventLake } from './constructs/event-lake';
 import { HooklakeFunction } from './constructs/hooklake-function';
-import { LakeCatalog } from './constructs/lake-catalog';
+import { QueryWorkGroup } from './constructs/query-workgroup';
 import { TokenTable } from './constructs/token-table';
 import { WebhookApi, type WebhookThrottle } from './constructs/webhook-api';
 
 /** The ingest Lambda's entry, shared with the local server. */
 export const INGEST_ENTRY = path.join(__dirname, '..', 'lambdas', 'ingest', 'lambda.ts');
 
-/** Logical ids of the stack outputs the CLI reads; stable, and not exported. */
 /** Properties of a {@link HooklakeStack}. */
 export interface HooklakeStackProps extends StackProps {
   /**
@@ -54,7 +53,7 @@ export interface HooklakeStackProps extends StackProps {
 export class HooklakeStack extends Stack {
   readonly tokens: TokenTable;
   readonly lake: EventLake;
-  readonly catalog: LakeCatalog;
+  readonly queries: QueryWorkGroup;
   readonly ingest: HooklakeFunction;
   readonly api: WebhookApi;
 
@@ -66,9 +65,8 @@ export class HooklakeStack extends Stack {
       removalPolicy: props.lakeRemovalPolicy,
       bufferingInterval: props.bufferingInterval,
     });
-    this.catalog = new LakeCatalog(this, 'LakeCatalog', {
-      lakeBucket: this.lake.bucket,
-      lakePrefix: this.lake.lakePrefix,
+    // The id predates the construct's name; kept, since a new id would replace the named workgroup.
+    this.queries = new QueryWorkGroup(this, 'LakeCatalog', {
       serverAccessLogsBucket: this.lake.accessLogsBucket,
       bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery,
       removalPolicy: props.lakeRemovalPolicy,
@@ -93,7 +91,7 @@ export class HooklakeStack extends Stack {
     output(this, STACK_OUTPUTS.webhookBaseUrl, this.api.baseUrl, 'Webhook base URL; a provider posts to <url>/v1/hooks/<token>');
     output(this, STACK_OUTPUTS.lakeBucketName, this.lake.bucket.bucketName, 'S3 bucket holding the lake');
     output(this, STACK_OUTPUTS.lakePrefix, this.lake.lakePrefix, 'Prefix of the lake in the bucket: <prefix><schema>/<table>/dt=YYYY-MM-DD/');
-    output(this, STACK_OUTPUTS.athenaWorkGroup, this.catalog.workGroupName, 'Athena workgroup for lake queries');
+    output(this, STACK_OUTPUTS.athenaWorkGroup, this.queries.workGroupName, 'Athena workgroup for lake queries');
     output(this, STACK_OUTPUTS.tokenTableName, this.tokens.tableName, 'DynamoDB table of integrations and token hashes');
     output(this, STACK_OUTPUTS.deliveryStreamName, this.lake.deliveryStream.deliveryStreamName, 'Firehose stream the ingest function writes to');
   }

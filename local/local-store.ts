@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoIntegrationStore } from '../lambdas/aws/dynamo-store';
-import { LOCAL_TOKEN_TABLE_NAME } from '../lambdas/aws/token-table-keys';
+import { LOCAL_TOKEN_TABLE_NAME } from '../lambdas/core/deployment-names';
 import type { IntegrationStore } from '../lambdas/app/ports';
 import { ensureTokenTable, localDynamoClient, startEmbeddedDynamo } from './dynalite-server';
 import { findRunningServer } from './runtime-file';

@@ -11,7 +11,7 @@ import { ConflictError, NotFoundError, StoreUnavailableError, TokenLimitError } 
 import { unknownIntegration, type Integration, type IntegrationType } from '../core/integration';
 import { tokenMatches, type TokenRecord } from '../core/tokens';
 import type { IntegrationStore } from '../app/ports';
-import { TOKEN_TABLE_KEYS } from './token-table-keys';
+import { TOKEN_TABLE_KEYS } from '../core/deployment-names';
 
 type Item = Record<string, AttributeValue>;
 

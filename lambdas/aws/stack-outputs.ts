@@ -6,7 +6,7 @@
 import { DescribeStacksCommand, type CloudFormationClient, type Stack } from '@aws-sdk/client-cloudformation';
 import { NotFoundError, ValidationError } from '../core/errors';
 import { errorName, firstLine, setupProblem } from './aws-errors';
-import { STACK_OUTPUTS, type StackOutputName } from './stack-output-keys';
+import { STACK_OUTPUTS, type StackOutputName } from '../core/deployment-names';
 
 export type HooklakeStackOutputs = Record<StackOutputName, string>;
 

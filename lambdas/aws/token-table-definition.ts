@@ -1,5 +1,5 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { TOKEN_TABLE_KEYS } from './token-table-keys';
+import { TOKEN_TABLE_KEYS } from '../core/deployment-names';
 
 /** The token table as CreateTable wants it; the local boot creates it, on AWS the CDK construct does. */
 export function tokenTableDefinition(tableName: string): CreateTableCommandInput {

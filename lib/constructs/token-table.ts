@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { TOKEN_TABLE_KEYS } from '../../lambdas/aws/token-table-keys';
+import { TOKEN_TABLE_KEYS } from '../../lambdas/core/deployment-names';
 
 /** Properties of a {@link TokenTable}. */
 export interface TokenTableProps {

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoIntegrationStore } from '../../lambdas/aws/dynamo-store';
-import { LOCAL_TOKEN_TABLE_NAME } from '../../lambdas/aws/token-table-keys';
+import { LOCAL_TOKEN_TABLE_NAME } from '../../lambdas/core/deployment-names';
 import { ConflictError, NotFoundError, StoreUnavailableError, TokenLimitError } from '../../lambdas/core/errors';
 import { newIntegration } from '../../lambdas/core/integration';
 import { hashToken, issueToken, MAX_ACTIVE_TOKENS } from '../../lambdas/core/tokens';

@@ -2,7 +2,7 @@ import { CloudFormationClient, CloudFormationServiceException, DescribeStacksCom
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { NotFoundError, ValidationError } from '../../lambdas/core/errors';
-import { STACK_OUTPUTS } from '../../lambdas/aws/stack-output-keys';
+import { STACK_OUTPUTS } from '../../lambdas/core/deployment-names';
 import { readStackOutputs } from '../../lambdas/aws/stack-outputs';
 
 const cloudFormation = mockClient(CloudFormationClient);

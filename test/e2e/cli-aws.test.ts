@@ -28,8 +28,8 @@ import {
 } from '@aws-sdk/client-glue';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { LOCAL_TOKEN_TABLE_NAME } from '../../lambdas/aws/token-table-keys';
-import { STACK_OUTPUTS } from '../../lambdas/aws/stack-output-keys';
+import { LOCAL_TOKEN_TABLE_NAME } from '../../lambdas/core/deployment-names';
+import { STACK_OUTPUTS } from '../../lambdas/core/deployment-names';
 import { ensureTokenTable, localDynamoClient, startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynalite-server';
 import { cli } from '../support/cli-capture';
 import { s3Body } from '../support/s3-body';

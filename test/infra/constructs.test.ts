@@ -1,10 +1,9 @@
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import { EventLake } from '../../lib/constructs/event-lake';
 import { HooklakeFunction } from '../../lib/constructs/hooklake-function';
-import { LakeCatalog } from '../../lib/constructs/lake-catalog';
+import { QueryWorkGroup } from '../../lib/constructs/query-workgroup';
 import { TokenTable } from '../../lib/constructs/token-table';
 import { WebhookApi } from '../../lib/constructs/webhook-api';
 import { createHooklakeApp } from '../../lib/hooklake-app';
@@ -51,14 +50,10 @@ describe('EventLake props', () => {
   });
 });
 
-describe('LakeCatalog props', () => {
-  const lakeBucket = (stack: Stack) => s3.Bucket.fromBucketName(stack, 'Lake', 'lake-bucket');
-
+describe('QueryWorkGroup props', () => {
   test('workgroup name and scan cutoff come from props', () => {
     const stack = newStack();
-    new LakeCatalog(stack, 'Catalog', {
-      lakeBucket: lakeBucket(stack),
-      lakePrefix: 'lake/',
+    new QueryWorkGroup(stack, 'Queries', {
       workGroupName: 'analytics',
       bytesScannedCutoffPerQuery: 1024 ** 3,
     });
@@ -71,7 +66,7 @@ describe('LakeCatalog props', () => {
   test('refuses a cutoff below Athena minimum of 10 MiB', () => {
     const stack = newStack();
     expect(
-      () => new LakeCatalog(stack, 'Catalog', { lakeBucket: lakeBucket(stack), lakePrefix: 'lake/', bytesScannedCutoffPerQuery: 1000 }),
+      () => new QueryWorkGroup(stack, 'Queries', { bytesScannedCutoffPerQuery: 1000 }),
     ).toThrow(/bytesScannedCutoffPerQuery/);
   });
 });

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { TOKEN_TABLE_KEYS } from '../../lambdas/aws/token-table-keys';
+import { TOKEN_TABLE_KEYS } from '../../lambdas/core/deployment-names';
 import { PARTITION_KEY_QUERY } from '../../lambdas/core/partition-field';
 import { AWS_MAX_BODY_BYTES } from '../../lambdas/ingest/config';
 import { INGEST_ENV } from '../../lambdas/ingest/env';
@@ -32,11 +32,11 @@ beforeAll(() => {
   id.stream = logicalId(stack.lake.deliveryStream);
   id.lakeBucket = logicalId(stack.lake.bucket);
   id.accessLogsBucket = logicalId(stack.lake.accessLogsBucket);
-  id.resultsBucket = logicalId(stack.catalog.resultsBucket);
+  id.resultsBucket = logicalId(stack.queries.resultsBucket);
   id.deliveryRole = logicalId(stack.lake.deliveryRole);
   id.accessLogGroup = logicalId(stack.api.accessLogGroup);
   id.api = logicalId(stack.api.httpApi);
-  id.workGroup = stack.getLogicalId(stack.catalog.workGroup);
+  id.workGroup = stack.getLogicalId(stack.queries.workGroup);
 });
 
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
@@ -382,7 +382,7 @@ describe('WebhookApi', () => {
   });
 });
 
-describe('LakeCatalog', () => {
+describe('QueryWorkGroup', () => {
   test('Athena workgroup enforces its configuration, a scan cutoff and encrypted results in its own bucket', () => {
     template.hasResourceProperties('AWS::Athena::WorkGroup', {
       Name: `${stack.stackName}-lake`,

@@ -6,14 +6,8 @@ import { Construct } from 'constructs';
 /** Athena's smallest allowed per-query cutoff. */
 const MIN_BYTES_SCANNED_CUTOFF = 10 * 1024 * 1024;
 
-/** Properties of a {@link LakeCatalog}. */
-export interface LakeCatalogProps {
-  /** The lake bucket the catalog's tables point into (`lake/<schema>/<table>/`). */
-  readonly lakeBucket: s3.IBucket;
-
-  /** The prefix inside `lakeBucket` where the per-schema folders start, with a trailing slash. */
-  readonly lakePrefix: string;
-
+/** Properties of a {@link QueryWorkGroup}. */
+export interface QueryWorkGroupProps {
   /**
    * Bucket that receives the S3 server access logs of the query-results bucket.
    * @default - the results bucket is not access-logged
@@ -47,34 +41,25 @@ export interface LakeCatalogProps {
 }
 
 /**
- * The query side of the lake: an Athena workgroup (engine v3) with its own encrypted results
- * bucket, enforced configuration so clients cannot redirect or unencrypt results, and a
- * bytes-scanned cutoff.
+ * Where lake queries run: an Athena workgroup (engine v3) with its own encrypted results bucket,
+ * enforced configuration so clients cannot redirect or unencrypt results, and a bytes-scanned cutoff.
  *
- * The per-integration Glue databases and tables (`<schema>.data`, `<schema>._sdc_rejected`,
- * date partition projection on `dt`) are created by the CLI with the user's credentials when
- * an integration is created; what it needs from here is the bucket, the lake prefix
- * ({@link lakeLocation}) and the workgroup name, all published as stack outputs. The Glue
- * catalog id is the account id, so nothing is created for it.
+ * The Glue databases and tables the queries read (`<schema>.data`, `<schema>._sdc_rejected`, date
+ * partition projection on `dt`) are not made here: the CLI makes them with the user's credentials
+ * when an integration is created, from the lake bucket and prefix the stack publishes.
  */
-export class LakeCatalog extends Construct {
+export class QueryWorkGroup extends Construct {
   /** Holds Athena query results; nothing else writes here. */
   readonly resultsBucket: s3.Bucket;
   /** The Athena workgroup; L1 because aws-cdk-lib has no Athena L2. */
   readonly workGroup: athena.CfnWorkGroup;
-  /** `s3://<bucket>/lake/`: root location of every schema's tables. */
-  readonly lakeLocation: string;
 
-  constructor(scope: Construct, id: string, props: LakeCatalogProps) {
+  constructor(scope: Construct, id: string, props: QueryWorkGroupProps = {}) {
     super(scope, id);
     const cutoff = props.bytesScannedCutoffPerQuery ?? 10 * 1024 ** 3;
     if (!Number.isSafeInteger(cutoff) || cutoff < MIN_BYTES_SCANNED_CUTOFF) {
       throw new Error(`${this.node.path}: bytesScannedCutoffPerQuery must be a whole number >= ${MIN_BYTES_SCANNED_CUTOFF}.`);
     }
-    if (!props.lakePrefix.endsWith('/')) {
-      throw new Error(`${this.node.path}: lakePrefix must end with "/", got "${props.lakePrefix}".`);
-    }
-    this.lakeLocation = `s3://${props.lakeBucket.bucketName}/${props.lakePrefix}`;
 
     this.resultsBucket = new s3.Bucket(this, 'ResultsBucket', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,

@@ -1,0 +1,27 @@
+/**
+ * Names both sides of a deployment must agree on: what the CDK stack publishes and the CLI reads
+ * back, and the token table's key schema, which the CDK construct, the DynamoDB adapter and the local
+ * boot all use. Here, with no aws-cdk-lib or SDK import, so every side can load it cheaply.
+ */
+export const DEFAULT_STACK_NAME = 'Hooklake';
+
+/** Stack output keys; their logical ids are stable, as the CLI finds the deployment by them. */
+export const STACK_OUTPUTS = {
+  webhookBaseUrl: 'WebhookBaseUrl',
+  lakeBucketName: 'LakeBucketName',
+  lakePrefix: 'LakePrefix',
+  athenaWorkGroup: 'AthenaWorkGroup',
+  tokenTableName: 'TokenTableName',
+  deliveryStreamName: 'DeliveryStreamName',
+} as const;
+
+export type StackOutputName = keyof typeof STACK_OUTPUTS;
+
+/** Key schema of the token table (integrations and token hashes). */
+export const TOKEN_TABLE_KEYS = {
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+} as const;
+
+/** Table name of the local runtime's embedded store (on AWS the stack names it). */
+export const LOCAL_TOKEN_TABLE_NAME = 'hooklake-tokens';
