@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+import { CatalogSync } from '../../lambdas/app/catalog-sync';
+import { createIntegration, summarizeIntegrations, syncCatalogs } from '../../lambdas/app/integrations';
+import type { LakeSampler, MergedColumns, QueryEngine, QueryResult, TableCatalog } from '../../lambdas/app/ports';
+import { runQuery } from '../../lambdas/app/queries';
+import { issueWebhookToken, listWebhookTokens, requireIntegration, revokeWebhookToken } from '../../lambdas/app/tokens';
+import type { CatalogColumn } from '../../lambdas/core/column-types';
+import { NotFoundError, TokenLimitError, ValidationError } from '../../lambdas/core/errors';
+import type { Integration } from '../../lambdas/core/integration';
+import { keyColumnOf } from '../../lambdas/core/lake-layout';
+import { hashToken, isActive } from '../../lambdas/core/tokens';
+import { MemoryStore } from '../support/memory-store';
+
+const at = new Date('2026-11-24T08:00:00.000Z');
+
+/** A catalog that keeps its tables in memory, as Glue would; `failWith` makes every call fail. */
+class MemoryCatalog implements TableCatalog {
+  readonly tables = new Map<string, CatalogColumn[]>();
+  failWith?: Error;
+  async ensureIntegration(integration: Integration): Promise<void> {
+    if (this.failWith) throw this.failWith;
+    for (const table of ['data', '_sdc_rejected']) {
+      const key = `${integration.schema}.${table}`;
+      if (!this.tables.has(key)) this.tables.set(key, [{ name: '_sdc_sequence', type: 'bigint' }, { name: keyColumnOf(integration), type: 'string' }]);
+    }
+  }
+  async columns(schema: string, table: string): Promise<CatalogColumn[]> {
+    return this.tables.get(`${schema}.${table}`) ?? [];
+  }
+  async mergeColumns(schema: string, table: string, observed: readonly CatalogColumn[]): Promise<MergedColumns> {
+    const current = this.tables.get(`${schema}.${table}`);
+    if (current === undefined) throw new NotFoundError(`no table ${schema}.${table}`);
+    const added = observed.filter((column) => !current.some((known) => known.name === column.name));
+    const columns = [...current, ...added];
+    this.tables.set(`${schema}.${table}`, columns);
+    return { changed: added.length > 0, columns, added: added.map((column) => column.name) };
+  }
+  async hasTable(schema: string, name: string): Promise<boolean> {
+    return this.tables.has(`${schema}.${name}`);
+  }
+}
+
+class RecordingEngine implements QueryEngine {
+  readonly statements: string[] = [];
+  async query(sql: string): Promise<QueryResult> {
+    this.statements.push(sql);
+    return { columns: ['n'], rows: [{ n: 1 }] };
+  }
+}
+
+function setUp(sampled: CatalogColumn[] = []) {
+  const store = new MemoryStore();
+  const catalogTables = new MemoryCatalog();
+  const engine = new RecordingEngine();
+  const sampler: LakeSampler = { sampleColumns: async () => sampled };
+  const catalog = new CatalogSync(catalogTables, sampler, engine);
+  const services = { store, clock: () => at, randomBytes };
+  return { store, catalogTables, engine, catalog, services };
+}
+
+describe('create integration', () => {
+  it('stores the integration with a first token that authenticates', async () => {
+    const { store, services } = setUp();
+    const created = await createIntegration(services, { name: 'Stitch Customer.io', primaryKey: 'event_id' });
+    expect(created.integration).toMatchObject({ schema: 'stitch_customerio', primaryKey: 'event_id', createdAt: at.toISOString() });
+    expect(await store.getIntegration('stitch_customerio')).toEqual(created.integration);
+    expect(await store.findTokenByHash(hashToken(created.issued.token))).toMatchObject({ schema: 'stitch_customerio' });
+    expect(created.tablesError).toBeUndefined();
+  });
+
+  it('makes the catalog tables and the latest view where there is a catalog', async () => {
+    const { catalogTables, engine, catalog, services } = setUp();
+    expect((await createIntegration({ ...services, catalog }, { name: 'Stitch Iterable' })).tablesError).toBeUndefined();
+    expect(await catalogTables.hasTable('stitch_iterable', 'data')).toBe(true);
+    expect(engine.statements).toEqual([expect.stringContaining('CREATE OR REPLACE VIEW "stitch_iterable"."data_latest"')]);
+  });
+
+  it('keeps the integration and its token when the tables cannot be made, and says why', async () => {
+    const { store, catalogTables, catalog, services } = setUp();
+    catalogTables.failWith = new Error('glue is down');
+    const created = await createIntegration({ ...services, catalog }, { name: 'Stitch Iterable' });
+    expect((created.tablesError as Error).message).toBe('glue is down');
+    expect(await store.findTokenByHash(hashToken(created.issued.token))).toBeDefined();
+  });
+
+  it('summarizes integrations with their active tokens', async () => {
+    const { services } = setUp();
+    const created = await createIntegration(services, { name: 'A' });
+    await issueWebhookToken(services, 'a');
+    await revokeWebhookToken(services.store, 'a', created.issued.record.tokenId, at);
+    expect(await summarizeIntegrations(services.store)).toEqual([
+      { schema: 'a', name: 'A', type: 'webhooks', primaryKey: null, activeTokens: 1, createdAt: at.toISOString() },
+    ]);
+  });
+});
+
+describe('tokens', () => {
+  it('issues up to the limit of active tokens, and another once one is revoked', async () => {
+    const { services } = setUp();
+    const { issued } = await createIntegration(services, { name: 'A' });
+    await issueWebhookToken(services, 'a');
+    await expect(issueWebhookToken(services, 'a')).rejects.toBeInstanceOf(TokenLimitError);
+    await revokeWebhookToken(services.store, 'a', issued.record.tokenId, at);
+    await issueWebhookToken(services, 'a');
+    expect((await listWebhookTokens(services.store, 'a')).filter(isActive)).toHaveLength(2);
+  });
+
+  it('answers an unknown schema the same way for every token command', async () => {
+    const { services } = setUp();
+    const unknown = /No integration with schema "nope"; see "hooklake integrations list"/;
+    await expect(issueWebhookToken(services, 'nope')).rejects.toThrow(unknown);
+    await expect(listWebhookTokens(services.store, 'nope')).rejects.toThrow(unknown);
+    await expect(revokeWebhookToken(services.store, 'nope', 'tok_x', at)).rejects.toThrow(unknown);
+    await expect(requireIntegration(services.store, 'nope')).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('refuses a schema that cannot be one before asking the store', async () => {
+    const { services } = setUp();
+    await expect(requireIntegration(services.store, 'Not A Schema!')).rejects.toBeInstanceOf(ValidationError);
+  });
+});
+
+describe('catalog sync and queries', () => {
+  it('syncs only where there is a catalog', async () => {
+    const { services } = setUp();
+    await createIntegration(services, { name: 'A' });
+    expect(await syncCatalogs(services, [])).toBeUndefined();
+  });
+
+  it('adds the sampled columns and re-makes the latest view with them', async () => {
+    const { catalogTables, engine, catalog, services } = setUp([{ name: 'email', type: 'string' }]);
+    await createIntegration({ ...services, catalog }, { name: 'A' });
+    expect(await syncCatalogs({ ...services, catalog }, ['a'])).toEqual([{ schema: 'a', added: ['email'] }]);
+    expect((await catalogTables.columns('a', 'data')).map((column) => column.name)).toEqual(['_sdc_sequence', '__sdc_primary_key', 'email']);
+    expect(engine.statements.at(-1)).toContain('SELECT "_sdc_sequence", "__sdc_primary_key", "email", "dt" FROM');
+  });
+
+  it('names every unknown schema in one error', async () => {
+    const { catalog, services } = setUp();
+    await expect(syncCatalogs({ ...services, catalog }, ['x', 'y'])).rejects.toThrow(/schema "x", "y"/);
+  });
+
+  it('brings only the tables a query names up to date, and says which columns are new', async () => {
+    const { catalogTables, engine, catalog, services } = setUp([{ name: 'email', type: 'string' }]);
+    await createIntegration({ ...services, catalog }, { name: 'A' });
+    await createIntegration({ ...services, catalog }, { name: 'B' });
+    const told: string[] = [];
+    const result = await runQuery(
+      { store: services.store, engine, catalog, onNewColumns: (schema, added) => told.push(`${schema}: ${added.join(',')}`) },
+      'SELECT count(*) FROM b.data',
+    );
+    expect(result.rows).toEqual([{ n: 1 }]);
+    expect(told).toEqual(['b: email']);
+    expect((await catalogTables.columns('a', 'data')).map((column) => column.name)).toEqual(['_sdc_sequence', '__sdc_primary_key']);
+    expect(engine.statements.at(-1)).toBe('SELECT count(*) FROM b.data');
+  });
+
+  it('re-makes missing tables before a query instead of failing it', async () => {
+    const { catalogTables, engine, catalog, services } = setUp();
+    await createIntegration(services, { name: 'A' });
+    await runQuery({ store: services.store, engine, catalog }, 'SELECT * FROM a.data');
+    expect(await catalogTables.hasTable('a', 'data')).toBe(true);
+  });
+});
