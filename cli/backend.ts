@@ -20,9 +20,10 @@ export interface Backend {
 
 export const DEFAULT_LOCAL_BASE_URL = 'http://127.0.0.1:8080';
 
-export async function openLocalBackend(dataDir: string): Promise<Backend> {
+/** The local runtime's data directory; one that holds no Hooklake data is only started when `mayCreate`. */
+export async function openLocalBackend(dataDir: string, mayCreate = false): Promise<Backend> {
   const directory = resolve(dataDir);
-  const local = await openLocalStore(directory);
+  const local = await openLocalStore(directory, { mayCreate });
   return {
     store: local.store,
     engine: lakeQueryEngine(directory, local.store),

@@ -1,27 +1,49 @@
 import type { CliIo } from './io';
 
+/** Widest a table cell gets before it is cut; `--wide` and `--vertical` show every value whole. */
 const MAX_CELL = 80;
+
+export type RowLayout = 'table' | 'wide' | 'vertical';
 
 export function printJson(io: CliIo, value: unknown): void {
   io.out(JSON.stringify(value, null, 2));
 }
 
-/** A plain aligned text table; long cells are cut (use --json for every byte). */
-export function formatTable(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
-  const cells = rows.map((row) => columns.map((column) => cellText(row[column])));
+/** A plain aligned text table; cells longer than `maxCell` are cut with an ellipsis. */
+export function formatTable(columns: readonly string[], rows: readonly Record<string, unknown>[], maxCell = MAX_CELL): string {
+  const cells = rows.map((row) => columns.map((column) => cut(cellText(row[column]), maxCell)));
   const widths = columns.map((column, i) => Math.max(column.length, ...cells.map((line) => line[i].length)));
   const render = (line: readonly string[]) => line.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd();
   const lines = [render(columns), render(widths.map((width) => '-'.repeat(width))), ...cells.map(render)];
   return lines.join('\n');
 }
 
+/** One block per row and one line per column, every value whole (psql's \x, DuckDB's .mode line). */
+export function formatVertical(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
+  const width = Math.max(0, ...columns.map((column) => column.length));
+  return rows
+    .map((row, i) => [`-[ row ${i + 1} ]-`, ...columns.map((column) => `${column.padEnd(width)} | ${cellText(row[column])}`)].join('\n'))
+    .join('\n');
+}
+
 export function printTable(io: CliIo, columns: readonly string[], rows: readonly Record<string, unknown>[], noun = 'row'): void {
-  io.out(formatTable(columns, rows));
+  printRows(io, columns, rows, 'table', noun);
+}
+
+/** Rows in the layout asked for; the count and, when values were cut, how to see them whole go to stderr. */
+export function printRows(io: CliIo, columns: readonly string[], rows: readonly Record<string, unknown>[], layout: RowLayout, noun = 'row'): void {
+  if (layout === 'vertical') io.out(formatVertical(columns, rows));
+  else io.out(formatTable(columns, rows, layout === 'wide' ? Infinity : MAX_CELL));
   io.err(`(${rows.length} ${noun}${rows.length === 1 ? '' : 's'})`);
+  const wasCut = layout === 'table' && rows.some((row) => columns.some((column) => cellText(row[column]).length > MAX_CELL));
+  if (wasCut) io.err(`(values over ${MAX_CELL} characters were cut: add --wide or --vertical to see them whole, or --json)`);
 }
 
 function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const text = (typeof value === 'object' ? JSON.stringify(value) : String(value)).replace(/\s+/g, ' ');
-  return text.length > MAX_CELL ? `${text.slice(0, MAX_CELL - 1)}…` : text;
+  return (typeof value === 'object' ? JSON.stringify(value) : String(value)).replace(/\s+/g, ' ');
+}
+
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

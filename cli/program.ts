@@ -6,9 +6,10 @@ import { registerIntegrations } from './commands/integrations';
 import { registerQuery } from './commands/query';
 import { registerServe } from './commands/serve';
 import { registerTokens } from './commands/tokens';
+import { HOOKLAKE_COMMAND } from './invocation';
 import { processIo, type CliIo } from './io';
-import { TARGETS, type TargetOptions } from './target';
-import type { OpenBackend } from './with-backend';
+import { TARGETS } from './target';
+import type { OpenBackend, OpenOptions } from './with-backend';
 
 export const DEFAULT_DATA_DIR = '.hooklake';
 
@@ -21,15 +22,18 @@ export function buildProgram(io: CliIo = processIo, open: OpenBackend = (options
     .addOption(new Option('--stack <name>', 'CloudFormation stack of the AWS deployment (with --target aws)').default(DEFAULT_STACK_NAME).env('HOOKLAKE_STACK'))
     .addOption(new Option('--region <region>', 'AWS region of the stack (default: AWS_REGION or your profile\'s)'))
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })
+    // Every subcommand's --help lists these too: they go before or after the subcommand alike.
+    .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(
       'after',
       '\nQuick start:\n' +
         '  $ npm start                                                # serve on http://127.0.0.1:8080\n' +
-        '  $ npx tsx bin/hooklake.ts integrations create "Stitch Iterable"\n' +
-        '  $ npx tsx bin/hooklake.ts query "SELECT * FROM stitch_iterable.data"\n' +
+        `  $ ${HOOKLAKE_COMMAND} integrations create "Stitch Iterable"\n` +
+        `  $ ${HOOKLAKE_COMMAND} query "SELECT * FROM stitch_iterable.data"\n` +
         '\nAgainst the deployed stack (after npm run deploy), add --target aws:\n' +
-        '  $ npx tsx bin/hooklake.ts --target aws integrations create "Stitch Iterable"',
+        `  $ ${HOOKLAKE_COMMAND} --target aws integrations create "Stitch Iterable"\n` +
+        `\nEach command has its own help: ${HOOKLAKE_COMMAND} query --help`,
     );
   registerServe(program, io);
   registerIntegrations(program, io, open);
@@ -39,6 +43,6 @@ export function buildProgram(io: CliIo = processIo, open: OpenBackend = (options
 }
 
 /** The backend the global options name. */
-export function openBackend(options: TargetOptions, io: CliIo): ReturnType<OpenBackend> {
-  return options.target === 'aws' ? openAwsBackend(options, io) : openLocalBackend(options.dataDir);
+export function openBackend(options: OpenOptions, io: CliIo): ReturnType<OpenBackend> {
+  return options.target === 'aws' ? openAwsBackend(options, io) : openLocalBackend(options.dataDir, options.mayCreate ?? false);
 }

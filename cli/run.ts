@@ -6,6 +6,11 @@ import { buildProgram } from './program';
 /** Runs the CLI; our own errors print as one line with exit code 1, anything else with its stack. */
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   const program = buildProgram(io).exitOverride();
+  // No command: the help, and success, as git and npm do.
+  if (argv.length === 0) {
+    program.outputHelp();
+    return 0;
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

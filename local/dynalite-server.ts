@@ -23,19 +23,24 @@ export interface EmbeddedDynamo {
  * LevelDB admits one process per directory; a second one gets a StoreUnavailableError.
  */
 export async function startEmbeddedDynamo(dataDir: string): Promise<EmbeddedDynamo> {
-  const storePath = join(dataDir, 'store');
+  const store = storePath(dataDir);
   await mkdir(dataDir, { recursive: true });
   // dynalite cannot report a failed open: its first request on an unopened store throws from a
   // callback and kills the process. So take and release the lock ourselves first; the window
   // before dynalite takes it again is a few milliseconds.
-  await probeStore(dataDir, storePath);
-  const server = dynalite({ path: storePath, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await probeStore(dataDir, store);
+  const server = dynalite({ path: store, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await listen(server);
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
     close: () => closeServer(server),
   };
+}
+
+/** Where a data directory keeps its integrations and token hashes. */
+export function storePath(dataDir: string): string {
+  return join(dataDir, 'store');
 }
 
 /** A client for the embedded endpoint; dynalite ignores credentials but the SDK wants some. */

@@ -1,8 +1,10 @@
+import { stat } from 'node:fs/promises';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { NotFoundError } from '../lambdas/core/errors';
 import { DynamoIntegrationStore } from '../lambdas/aws/dynamo-store';
 import { LOCAL_TOKEN_TABLE_NAME } from '../lambdas/core/deployment-names';
 import type { IntegrationStore } from '../lambdas/app/ports';
-import { ensureTokenTable, localDynamoClient, startEmbeddedDynamo } from './dynalite-server';
+import { ensureTokenTable, localDynamoClient, startEmbeddedDynamo, storePath } from './dynalite-server';
 import { findRunningServer } from './runtime-file';
 
 export interface LocalStore {
@@ -17,11 +19,17 @@ export interface LocalStore {
  * The integration store of a data directory: the running server's embedded DynamoDB when there is
  * one (LevelDB admits one process), else an embedded one of our own for as long as we need it.
  */
-export async function openLocalStore(dataDir: string): Promise<LocalStore> {
+export async function openLocalStore(dataDir: string, options: { readonly mayCreate?: boolean } = {}): Promise<LocalStore> {
   const running = await findRunningServer(dataDir);
   if (running) {
     const client = localDynamoClient(running.dynamoEndpoint);
     return { ...storeOn(client, running.dynamoEndpoint, async () => client.destroy()), serverUrl: running.url };
+  }
+  if (!options.mayCreate && !(await holdsStore(dataDir))) {
+    // A mistyped --data-dir would otherwise become a new, empty Hooklake.
+    throw new NotFoundError(
+      `No Hooklake data in ${dataDir}: pass the --data-dir that "npm start" or "hooklake serve" used (default .hooklake in the folder you ran it from), or create an integration there first.`,
+    );
   }
   return startOwnStore(dataDir);
 }
@@ -41,6 +49,13 @@ export async function startOwnStore(dataDir: string): Promise<LocalStore> {
     client.destroy();
     await dynamo.close();
   });
+}
+
+async function holdsStore(dataDir: string): Promise<boolean> {
+  return stat(storePath(dataDir)).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
 }
 
 function storeOn(client: DynamoDBClient, endpoint: string, close: () => Promise<void>): LocalStore {

@@ -4,6 +4,7 @@ import { listWebhookTokens, requireIntegration } from '../../lambdas/app/tokens'
 import { HooklakeError, ValidationError } from '../../lambdas/core/errors';
 import { webhookUrl } from '../../lambdas/core/webhook-routes';
 import { services } from '../backend';
+import { HOOKLAKE_COMMAND } from '../invocation';
 import type { CliIo } from '../io';
 import { printJson, printTable } from '../output';
 import type { TargetOptions } from '../target';
@@ -19,7 +20,7 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
     .argument('<name>', 'display name, e.g. "Stitch Iterable"; the schema is derived from it (stitch_iterable)')
     .option('--primary-key <field>', 'top-level field that identifies an event; data_latest keeps its latest version')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExample:\n  $ hooklake integrations create "Stitch Iterable" --primary-key messageId')
+    .addHelpText('after', `\nExample:\n  $ ${HOOKLAKE_COMMAND} integrations create "Stitch Customer.io" --primary-key event_id`)
     .action(async (name: string, options: { primaryKey?: string; json?: boolean }, command: Command) =>
       withBackend(command, open, async (backend) => {
         const { integration, issued, tablesError } = await createIntegration(services(backend), { name, primaryKey: options.primaryKey });
@@ -30,11 +31,11 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
           io.out(`Created integration "${integration.name}"`);
           io.out(`  schema:       ${integration.schema}`);
           io.out(`  primary key:  ${integration.primaryKey ?? '(none: each row gets a __sdc_primary_key UUID)'}`);
-          printNewToken(io, backend, issued.record.tokenId, url);
-          io.out(`\nQuery it:\n  npx tsx bin/hooklake.ts${targetFlag(command)} query "SELECT * FROM ${integration.schema}.data"`);
+          printNewToken(io, backend, integration, issued.record.tokenId, url);
+          io.out(`\nQuery it:\n  ${HOOKLAKE_COMMAND}${targetFlag(command)} query "SELECT * FROM ${integration.schema}.data"`);
         }
         if (tablesError !== undefined) throw tablesNotReady(integration.schema, tablesError);
-      }),
+      }, { mayCreate: true }),
     );
 
   integrations
@@ -45,7 +46,7 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
       withBackend(command, open, async (backend) => {
         const rows = await summarizeIntegrations(backend.store);
         if (options.json) return printJson(io, rows);
-        if (rows.length === 0) return io.err('No integrations yet. Create one: hooklake integrations create "My Webhooks"');
+        if (rows.length === 0) return io.err(`No integrations yet. Create one: ${HOOKLAKE_COMMAND} integrations create "My Webhooks"`);
         printTable(io, ['schema', 'name', 'type', 'primaryKey', 'activeTokens', 'createdAt'], rows, 'integration');
       }),
     );
@@ -83,7 +84,7 @@ function registerSync(integrations: Command, io: CliIo, open: OpenBackend): void
     .description('on AWS: add Glue columns for fields in the newest lake files and re-make data_latest (queries do this for you)')
     .argument('[schemas...]', 'schemas to bring up to date (default: every integration)')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nRun it before querying from the Athena console or a BI tool after events gained new fields:\n  $ hooklake --target aws integrations sync stitch_iterable')
+    .addHelpText('after', `\nRun it before querying from the Athena console or a BI tool after events gained new fields:\n  $ ${HOOKLAKE_COMMAND} --target aws integrations sync stitch_iterable`)
     .action(async (schemas: string[], options: { json?: boolean }, command: Command) =>
       withBackend(command, open, async (backend) => {
         const results = await syncCatalogs(backend, schemas);

@@ -6,6 +6,7 @@ import { DEFAULT_MAX_BODY_BYTES } from '../../lambdas/core/decode-body';
 import { ValidationError } from '../../lambdas/core/errors';
 import type { IntegrationStore } from '../../lambdas/app/ports';
 import { startLocalHooklake } from '../../local/start-local';
+import { HOOKLAKE_COMMAND } from '../invocation';
 import type { CliIo } from '../io';
 import { requireLocalTarget, type TargetOptions } from '../target';
 
@@ -51,18 +52,18 @@ export function registerServe(program: Command, io: CliIo): void {
 
 async function printBanner(io: CliIo, url: string, dataDir: string, store: IntegrationStore): Promise<void> {
   io.out(`Hooklake is receiving webhooks at ${url}/v1/hooks/<token>`);
-  io.out(`Data directory: ${dataDir} (lake files under lake/, query them with "npx tsx bin/hooklake.ts query")`);
+  io.out(`Data directory: ${dataDir} (lake files under lake/, query them with "${HOOKLAKE_COMMAND} query")`);
   const integrations = await store.listIntegrations();
   if (integrations.length === 0) {
     io.out('\nNo integrations yet. In another terminal, create one; it prints your webhook URL:');
-    io.out('  npx tsx bin/hooklake.ts integrations create "My Webhooks"');
+    io.out(`  ${HOOKLAKE_COMMAND} integrations create "My Webhooks"`);
     io.out('Then send it an event (put the URL it printed in place of <webhook-url>):');
     io.out(`  curl -X POST -H 'Content-Type: application/json' -d '[{"event":"signup","email":"a@example.com"}]' <webhook-url>`);
     io.out('And read it back:');
-    io.out('  npx tsx bin/hooklake.ts query "SELECT * FROM my_webhooks.data"');
+    io.out(`  ${HOOKLAKE_COMMAND} query "SELECT * FROM my_webhooks.data"`);
   } else {
     io.out(`\nIntegrations: ${integrations.map((i) => i.schema).join(', ')}`);
-    io.out('Tokens are shown only when made; for a new URL: npx tsx bin/hooklake.ts tokens create <schema>');
+    io.out(`Tokens are shown only when made; for a new URL: ${HOOKLAKE_COMMAND} tokens create <schema>`);
   }
   io.out('\nPress Ctrl+C to stop.\n');
 }

@@ -1,11 +1,22 @@
+import type { Integration } from '../../lambdas/core/integration';
 import type { Backend } from '../backend';
 import type { CliIo } from '../io';
 
 /** The one place a token is ever shown: inside its webhook URL, right after it is made. */
-export function printNewToken(io: CliIo, backend: Backend, tokenId: string, url: string): void {
+export function printNewToken(io: CliIo, backend: Backend, integration: Integration, tokenId: string, url: string): void {
   io.out(`  token id:     ${tokenId}`);
   io.out('\nWebhook URL (it holds the token, shown only now; keep it secret):');
   io.out(`  ${url}`);
   if (!backend.serverRunning) io.err(`\nThe local server is not running; start it with "npm start" to receive at ${backend.webhookBaseUrl}.`);
-  io.out(`\nTry it:\n  curl -X POST -H 'Content-Type: application/json' -d '[{"event":"test"}]' ${url}`);
+  io.out(`\nTry it:\n  curl -X POST -H 'Content-Type: application/json' -d ${shellQuote(JSON.stringify(sampleEvent(integration)))} ${url}`);
+}
+
+/** An event that lands in `data`: it carries the primary key when the integration has one. */
+export function sampleEvent(integration: Pick<Integration, 'primaryKey'>): Record<string, string> {
+  return integration.primaryKey === undefined ? { event: 'test' } : { [integration.primaryKey]: 'test-1', event: 'test' };
+}
+
+/** One shell word in single quotes; a quote inside becomes '\''. */
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, "'\\''")}'`;
 }

@@ -20,11 +20,11 @@ export function registerTokens(program: Command, io: CliIo, open: OpenBackend): 
     .option('--json', 'print the result as JSON')
     .action(async (schema: string, options: { json?: boolean }, command: Command) =>
       withBackend(command, open, async (backend) => {
-        const issued = await issueWebhookToken(services(backend), schema);
+        const { integration, issued } = await issueWebhookToken(services(backend), schema);
         const url = webhookUrl(backend.webhookBaseUrl, issued.token);
         if (options.json) return printJson(io, { schema, tokenId: issued.record.tokenId, token: issued.token, webhookUrl: url });
         io.out(`New token for ${schema}`);
-        printNewToken(io, backend, issued.record.tokenId, url);
+        printNewToken(io, backend, integration, issued.record.tokenId, url);
       }),
     );
 

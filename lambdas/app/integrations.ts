@@ -24,7 +24,7 @@ export interface CreatedIntegration {
 export async function createIntegration(services: IntegrationServices, input: NewIntegrationInput): Promise<CreatedIntegration> {
   const integration = newIntegration(input, services.clock());
   await services.store.createIntegration(integration);
-  const issued = await issueWebhookToken(services, integration.schema);
+  const { issued } = await issueWebhookToken(services, integration.schema);
   const tablesError = await services.catalog?.prepare(integration).then(
     () => undefined,
     (error: unknown) => error,

@@ -17,11 +17,11 @@ export async function requireIntegration(store: IntegrationStore, schema: string
 }
 
 /** A new webhook token for the integration; the token itself is in the result only, never stored. */
-export async function issueWebhookToken(services: TokenServices, schema: string): Promise<IssuedToken> {
+export async function issueWebhookToken(services: TokenServices, schema: string): Promise<{ integration: Integration; issued: IssuedToken }> {
   const integration = await requireIntegration(services.store, schema);
   const issued = issueToken(integration.schema, services.randomBytes, services.clock());
   await services.store.addToken(issued.record, MAX_ACTIVE_TOKENS);
-  return issued;
+  return { integration, issued };
 }
 
 /** Every token of the integration, revoked ones included, oldest first. */

@@ -160,7 +160,7 @@ describe('hooklake --target aws', () => {
     const created = await aws('integrations', 'create', 'SendGrid Events');
     expect(created.code).toBe(0);
     expect(created.out).toContain(`${API}/v1/hooks/hlk_`);
-    expect(created.out).toContain('npx tsx bin/hooklake.ts --target aws query "SELECT * FROM sendgrid_events.data"');
+    expect(created.out).toContain('npx hooklake --target aws query "SELECT * FROM sendgrid_events.data"');
     // The deployed API is always there: no hint about starting a local server.
     expect(created.err).not.toMatch(/not running/);
   });

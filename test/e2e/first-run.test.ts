@@ -1,0 +1,91 @@
+/**
+ * What a newcomer types first, through the real `hooklake` command (bin/hooklake.js, what
+ * `npx hooklake` runs): help, the printed "try it" line, piping --json, a mistyped data directory.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { startLocalHooklake, type RunningLocalHooklake } from '../../local/start-local';
+import { RecordingLogger } from '../support/recording-logger';
+
+const ROOT = join(__dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'hooklake.js');
+
+async function hooklake(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...argv], { cwd: ROOT });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('hooklake for a newcomer', () => {
+  let dataDir: string;
+  let server: RunningLocalHooklake;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'hooklake-first-run-'));
+    server = await startLocalHooklake({ dataDir, port: 0, host: '127.0.0.1', maxBodyBytes: 1024 * 1024, logger: new RecordingLogger() });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('prints the help and succeeds when run with no command', async () => {
+    const result = await hooklake();
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: hooklake');
+    expect(result.stdout).toContain('npx hooklake integrations create');
+  });
+
+  it.each([['query'], ['integrations', 'create'], ['tokens', 'revoke']])('lists the global options in "%s --help"', async (...command) => {
+    const result = await hooklake(...command, '--help');
+    expect(result.code).toBe(0);
+    for (const option of ['Global Options:', '--data-dir', '--target', '--stack', '--region']) expect(result.stdout).toContain(option);
+  });
+
+  it('prints a "try it" line whose event lands in data, even with a primary key', async () => {
+    const created = await hooklake('--data-dir', dataDir, 'integrations', 'create', 'Stitch Customer.io', '--primary-key', 'event_id');
+    expect(created.code).toBe(0);
+    const tryIt = /curl -X POST -H 'Content-Type: application\/json' -d '([^']*)' (\S+)/.exec(created.stdout);
+    expect(tryIt).not.toBeNull();
+    const [, body, url] = tryIt as RegExpExecArray;
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(await response.json()).toEqual({ status: 'OK', records: 1, rejected: 0 });
+    expect(created.stdout).toContain('npx hooklake query "SELECT * FROM stitch_customerio.data"');
+  });
+
+  it('pipes --json cleanly: stdout is only the JSON', async () => {
+    const result = await hooklake('--data-dir', dataDir, 'query', '--json', 'SELECT event_id, event FROM stitch_customerio.data');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual([{ event_id: 'test-1', event: 'test' }]);
+  });
+
+  it('shows long values whole with --wide and --vertical, and says how when the table cuts them', async () => {
+    const sql = "SELECT repeat('x', 120) AS long, 1 AS n";
+    const cut = await hooklake('--data-dir', dataDir, 'query', sql);
+    expect(cut.stdout).toContain('…');
+    expect(cut.stderr).toMatch(/--wide or --vertical/);
+    const wide = await hooklake('--data-dir', dataDir, 'query', '--wide', sql);
+    expect(wide.stdout).toContain('x'.repeat(120));
+    const vertical = await hooklake('--data-dir', dataDir, 'query', '-x', sql);
+    expect(vertical.stdout.split('\n')).toEqual(['-[ row 1 ]-', `long | ${'x'.repeat(120)}`, 'n    | 1', '']);
+  });
+
+  it('says there is no Hooklake data in a mistyped data directory, and creates nothing there', async () => {
+    const mistyped = join(dataDir, 'nope');
+    for (const command of [['query', 'SELECT 1'], ['integrations', 'list'], ['tokens', 'list', 'x']]) {
+      const result = await hooklake('--data-dir', mistyped, ...command);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/No Hooklake data in .*nope: pass the --data-dir/);
+    }
+    expect(existsSync(mistyped)).toBe(false);
+  });
+});
