@@ -4,7 +4,7 @@ import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { LAKE_FILE_SUFFIX, LAKE_PREFIX, partitionPath } from '../../lambdas/core/lake-layout';
+import { LAKE_FILE_SUFFIX, LAKE_PREFIX, PARTITION_COLUMN, partitionPath } from '../../lambdas/core/lake-layout';
 import { PARTITION_KEY_QUERY, type PartitionKeys } from '../../lambdas/core/partition-field';
 
 /** Partition keys the JQ query extracts, in prefix order; checked against `PartitionKeys`. */
@@ -19,7 +19,7 @@ export const LAKE_OUTPUT_PREFIX = partitionPath(fromQuery('schema'), fromQuery('
 export const ERROR_ROOT = 'errors/';
 
 /** Firehose error prefix: by error type and delivery day, outside `lake/` so no table reads it. */
-export const ERROR_OUTPUT_PREFIX = `${ERROR_ROOT}!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/`;
+export const ERROR_OUTPUT_PREFIX = `${ERROR_ROOT}!{firehose:error-output-type}/${PARTITION_COLUMN}=!{timestamp:yyyy-MM-dd}/`;
 
 /** Properties of an {@link EventLake}. */
 export interface EventLakeProps {
