@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoIntegrationStore } from '../../lambdas/aws/dynamo-store';
 import { ensureTokenTable, localDynamoClient, startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynalite-server';
+import { MemoryStore } from '../support/memory-store';
 import { describeIntegrationStoreContract } from './integration-store.contract';
 
 /** One dynalite for the file; each store gets a table of its own, so every test starts empty. */
@@ -34,3 +35,5 @@ describeIntegrationStoreContract('DynamoIntegrationStore on dynalite', async () 
     },
   };
 });
+
+describeIntegrationStoreContract('MemoryStore', async () => ({ store: new MemoryStore(), close: async () => undefined }));
