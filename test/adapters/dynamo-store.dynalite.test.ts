@@ -7,7 +7,7 @@ import { DynamoIntegrationStore } from '../../lambdas/aws/dynamo-store';
 import { LOCAL_TOKEN_TABLE_NAME } from '../../lambdas/core/deployment-names';
 import { ConflictError, NotFoundError, StoreUnavailableError, TokenLimitError } from '../../lambdas/core/errors';
 import { newIntegration } from '../../lambdas/core/integration';
-import { hashToken, issueToken, MAX_ACTIVE_TOKENS } from '../../lambdas/core/tokens';
+import { issueToken, MAX_ACTIVE_TOKENS } from '../../lambdas/core/tokens';
 import { ensureTokenTable, localDynamoClient, startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynalite-server';
 
 const t0 = new Date('2026-11-23T10:00:00.000Z');
@@ -54,34 +54,11 @@ afterAll(async () => {
 });
 
 describe('integrations', () => {
-  it('stores an integration and reads it back, strongly consistent', async () => {
-    const integration = await createIntegration('Stitch Iterable', 'email');
-    expect(await store.getIntegration('stitch_iterable')).toEqual(integration);
-    const plain = await createIntegration('Plain Hooks');
-    expect(await store.getIntegration('plain_hooks')).toEqual(plain);
-    expect(plain).not.toHaveProperty('primaryKey');
-  });
-
-  it('refuses a schema that is taken with a ConflictError', async () => {
+  it('refuses a schema that is taken with a ConflictError naming it', async () => {
     await createIntegration('Taken Name');
     const again = store.createIntegration(newIntegration({ name: 'taken  name' }, at(5)));
     await expect(again).rejects.toThrow(ConflictError);
     await expect(again).rejects.toThrow('Schema "taken_name" already exists');
-  });
-
-  it('returns undefined for an unknown schema', async () => {
-    expect(await store.getIntegration('no_such_schema')).toBeUndefined();
-  });
-
-  it('lists integrations sorted by schema, without token items', async () => {
-    await createIntegration('Zeta Hooks');
-    await createIntegration('Alpha Hooks');
-    await addToken('alpha_hooks', 0);
-    const schemas = (await store.listIntegrations()).map((i) => i.schema);
-    expect(schemas).toEqual([...schemas].sort());
-    expect(schemas).toEqual(expect.arrayContaining(['alpha_hooks', 'zeta_hooks']));
-    expect(schemas.filter((s) => s === 'alpha_hooks')).toHaveLength(1);
-    expect(await store.listIntegrations()).toContainEqual(await store.getIntegration('zeta_hooks'));
   });
 });
 
@@ -98,48 +75,6 @@ describe('tokens', () => {
     expect(await store.findTokenByHash(third.record.tokenHash)).toBeUndefined();
   });
 
-  it('lists tokens oldest first', async () => {
-    await createIntegration('Order Hooks');
-    const later = await addToken('order_hooks', 9);
-    const earlier = await addToken('order_hooks', 1);
-    expect(await store.listTokens('order_hooks')).toEqual([earlier.record, later.record]);
-  });
-
-  it('finds a token by the hash of the token, and not by another hash', async () => {
-    await createIntegration('Find Hooks');
-    const { token, record } = await addToken('find_hooks', 0);
-    expect(await store.findTokenByHash(hashToken(token))).toEqual(record);
-    expect(await store.findTokenByHash(hashToken(`${token}x`))).toBeUndefined();
-  });
-
-  it('revoking frees a slot, and the revoked token is found with revokedAt', async () => {
-    await createIntegration('Revoke Hooks');
-    const first = await addToken('revoke_hooks', 1);
-    await addToken('revoke_hooks', 2);
-    const revoked = await store.revokeToken('revoke_hooks', first.record.tokenId, at(10));
-    expect(revoked).toEqual({ ...first.record, revokedAt: at(10).toISOString() });
-    expect(await store.findTokenByHash(first.record.tokenHash)).toEqual(revoked);
-    const third = await addToken('revoke_hooks', 11);
-    const listed = await store.listTokens('revoke_hooks');
-    expect(listed).toHaveLength(3);
-    expect(listed[0]).toEqual(revoked);
-    expect(listed[2]).toEqual(third.record);
-  });
-
-  it('revokes idempotently: the first time stands and the slot is freed once', async () => {
-    await createIntegration('Twice Hooks');
-    const first = await addToken('twice_hooks', 1);
-    await addToken('twice_hooks', 2);
-    await store.revokeToken('twice_hooks', first.record.tokenId, at(10));
-    const again = await store.revokeToken('twice_hooks', first.record.tokenId, at(20));
-    expect(again.revokedAt).toBe(at(10).toISOString());
-    expect((await store.findTokenByHash(first.record.tokenHash))?.revokedAt).toBe(at(10).toISOString());
-    await addToken('twice_hooks', 21);
-    await expect(store.addToken(issueToken('twice_hooks', randomBytes, at(22)).record, MAX_ACTIVE_TOKENS)).rejects.toThrow(
-      TokenLimitError,
-    );
-  });
-
   it('throws NotFoundError naming the schema and the token id for an unknown token', async () => {
     await createIntegration('Unknown Token Hooks');
     const revoke = store.revokeToken('unknown_token_hooks', 'tok_000000000000', at(1));
@@ -147,7 +82,7 @@ describe('tokens', () => {
     await expect(revoke).rejects.toThrow(/"unknown_token_hooks".*"tok_000000000000"/);
   });
 
-  it('throws NotFoundError for an unknown schema', async () => {
+  it('throws NotFoundError naming an unknown schema', async () => {
     const record = issueToken('ghost_schema', randomBytes, t0).record;
     await expect(store.addToken(record, MAX_ACTIVE_TOKENS)).rejects.toThrow(NotFoundError);
     await expect(store.listTokens('ghost_schema')).rejects.toThrow(NotFoundError);

@@ -80,13 +80,6 @@ describe('FirehoseRecordSink', () => {
     });
   });
 
-  it('routes rejected rows to the _sdc_rejected table', async () => {
-    succeedAll();
-    const rejected = row({ _sdc_rejected_at: '2026-11-23T10:00:00.000Z', reason: 'not an object', record: '[1]' }, '_sdc_rejected');
-    await new FirehoseRecordSink(new FirehoseClient({}), STREAM, fakeTime().options).write(batchOf([rejected]));
-    expect(sentIn(calls()[0])[0][PARTITION_FIELD]).toEqual({ schema: 'shop', table: '_sdc_rejected', dt: '2026-11-23' });
-  });
-
   it('sends at most 500 records per call, in order', async () => {
     succeedAll();
     await new FirehoseRecordSink(new FirehoseClient({}), STREAM, fakeTime().options).write(batchOf(rowsOf(1201)));

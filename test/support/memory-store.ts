@@ -3,38 +3,69 @@ import type { Integration } from '../../lambdas/core/integration';
 import { isActive, type TokenRecord } from '../../lambdas/core/tokens';
 import type { IntegrationStore } from '../../lambdas/app/ports';
 
-/** A plain in-memory IntegrationStore for tests of code that uses the port (not of the adapters). */
+/**
+ * A plain in-memory IntegrationStore for tests of code that uses the port (not of the adapters).
+ * It keeps the same contract as the DynamoDB store (test/contracts/integration-store.contract.ts):
+ * same error classes, same order, same idempotency. Each method checks and writes without an
+ * `await` in between, so concurrent calls cannot both pass a check that only one of them may.
+ */
 export class MemoryStore implements IntegrationStore {
-  readonly integrations = new Map<string, Integration>();
-  readonly tokens = new Map<string, TokenRecord>();
+  private readonly integrations = new Map<string, Integration>();
+  /** By token hash, as authentication looks tokens up. */
+  private readonly tokens = new Map<string, TokenRecord>();
 
   async createIntegration(integration: Integration): Promise<void> {
     if (this.integrations.has(integration.schema)) throw new ConflictError(`Schema "${integration.schema}" already exists.`);
     this.integrations.set(integration.schema, integration);
   }
+
   async getIntegration(schema: string): Promise<Integration | undefined> {
     return this.integrations.get(schema);
   }
+
   async listIntegrations(): Promise<Integration[]> {
-    return [...this.integrations.values()];
+    return [...this.integrations.values()].sort((a, b) => compareStrings(a.schema, b.schema));
   }
+
   async addToken(record: TokenRecord, maxActive: number): Promise<void> {
-    if (!this.integrations.has(record.schema)) throw new NotFoundError(`No integration "${record.schema}".`);
-    const active = (await this.listTokens(record.schema)).filter(isActive).length;
-    if (active >= maxActive) throw new TokenLimitError(`At most ${maxActive} active tokens.`);
+    const tokens = this.tokensOf(record.schema);
+    if (tokens.some((token) => token.tokenId === record.tokenId)) {
+      throw new ConflictError(`Token ${record.tokenId} is already registered for integration "${record.schema}".`);
+    }
+    if (tokens.filter(isActive).length >= maxActive) {
+      throw new TokenLimitError(`Integration "${record.schema}" already has ${maxActive} active tokens, the most allowed.`);
+    }
+    if (this.tokens.has(record.tokenHash)) {
+      throw new ConflictError(`A token with the same hash as ${record.tokenId} already exists; issue a new token.`);
+    }
     this.tokens.set(record.tokenHash, record);
   }
+
   async listTokens(schema: string): Promise<TokenRecord[]> {
-    return [...this.tokens.values()].filter((token) => token.schema === schema);
+    return this.tokensOf(schema).sort((a, b) => compareStrings(a.createdAt, b.createdAt) || compareStrings(a.tokenId, b.tokenId));
   }
+
   async revokeToken(schema: string, tokenId: string, at: Date): Promise<TokenRecord> {
-    const token = [...this.tokens.values()].find((t) => t.schema === schema && t.tokenId === tokenId);
-    if (!token) throw new NotFoundError(`No token ${tokenId}.`);
-    const revoked = { ...token, revokedAt: token.revokedAt ?? at.toISOString() };
+    const token = this.tokensOf(schema).find((t) => t.tokenId === tokenId);
+    if (!token) throw new NotFoundError(`Integration "${schema}" has no token "${tokenId}".`);
+    if (token.revokedAt !== undefined) return token;
+    const revoked = { ...token, revokedAt: at.toISOString() };
     this.tokens.set(token.tokenHash, revoked);
     return revoked;
   }
+
   async findTokenByHash(tokenHash: string): Promise<TokenRecord | undefined> {
     return this.tokens.get(tokenHash);
   }
+
+  /** The integration's tokens, in no particular order; NotFoundError when there is no such integration. */
+  private tokensOf(schema: string): TokenRecord[] {
+    if (!this.integrations.has(schema)) throw new NotFoundError(`No integration with schema "${schema}".`);
+    return [...this.tokens.values()].filter((token) => token.schema === schema);
+  }
+}
+
+/** By UTF-16 code unit, as DynamoDB's adapter sorts: the same order whatever the locale. */
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
