@@ -14,6 +14,7 @@ import { PARTITION_COLUMN, type LakeLocation, type LakeTable } from '../core/lak
 import { PARTITION_FIELD } from '../core/partition-field';
 import { isJsonObject, type JsonObject } from '../core/rows';
 import type { LakeSampler } from '../app/ports';
+import { mapWithConcurrency } from '../shared/concurrency';
 import { errorName, firstLine, normalizePrefix, setupProblem } from './aws-errors';
 
 export interface S3LakeSamplerOptions {
@@ -77,7 +78,7 @@ export class S3LakeSampler implements LakeSampler {
     const chosen = this.choose(listed);
     const textCap = Math.floor(this.options.maxTextBytes / Math.max(1, chosen.length));
     // Oldest first, so columns come in the order their fields arrived.
-    const texts = await mapLimit([...chosen].reverse(), CONCURRENT_READS, (object) => this.read(object, textCap));
+    const texts = await mapWithConcurrency([...chosen].reverse(), CONCURRENT_READS, (object) => this.read(object, textCap));
     const counts = { records: 0, unreadableLines: 0 };
     // Records are parsed as columnsOf walks them, so they need not all be held at once.
     const columns = columnsOf(recordsOf(texts, counts), EXCLUDED);
@@ -248,18 +249,4 @@ function compare(a: string, b: string): number {
 
 function definedOnly<T extends object>(options: T): Partial<T> {
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
-}
-
-/** Results in input order, at most `limit` calls at a time. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
