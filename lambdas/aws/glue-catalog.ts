@@ -32,6 +32,7 @@ import { DATA_TABLE, LAKE_TABLES, PARTITION_COLUMN, REJECTED_TABLE, UUID_KEY_COL
 import { PARTITION_FIELD } from '../core/partition-field';
 import { DATA_SYSTEM_COLUMNS, REJECTED_SYSTEM_COLUMNS } from '../core/system-columns';
 import type { MergedColumns, TableCatalog } from '../app/ports';
+import { retry } from '../shared/retry';
 import { errorName, firstLine, normalizePrefix, setupProblem } from './aws-errors';
 
 /** Joda-Time pattern matching Date#toISOString output exactly; Athena parses it in UTC. */
@@ -42,6 +43,9 @@ export const TEXT_OUTPUT_FORMAT = 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTex
 
 /** Updates that lose the optimistic-locking race are retried this many times in all. */
 const MAX_UPDATE_ATTEMPTS = 5;
+/** Jittered waits between lost races, so two writers that collided do not collide again at once. */
+const RACE_BASE_DELAY_MS = 25;
+const RACE_MAX_DELAY_MS = 200;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Glue's limit on a description. */
 const MAX_DESCRIPTION_LENGTH = 2048;
@@ -110,28 +114,41 @@ export class GlueLakeCatalog implements TableCatalog {
    * the fetched VersionId: a concurrent change makes it fail, and the merge is redone on a fresh read.
    */
   async mergeColumns(schema: string, table: string, observed: readonly CatalogColumn[]): Promise<MergedColumns> {
-    for (let attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt++) {
-      const current = await this.getTable(schema, table);
-      const before = columnsOfTable(current);
-      const merged = mergeCatalogColumns(
-        before,
-        observed.filter((column) => !NEVER_COLUMNS.has(column.name.toLowerCase())),
+    try {
+      return await retry(() => this.mergeOnce(schema, table, observed), {
+        isRetryable: lostRace,
+        maxAttempts: MAX_UPDATE_ATTEMPTS,
+        baseDelayMs: RACE_BASE_DELAY_MS,
+        maxDelayMs: RACE_MAX_DELAY_MS,
+      });
+    } catch (error) {
+      if (!lostRace(error)) throw error;
+      throw new StoreUnavailableError(
+        `Could not update the columns of Glue table ${schema}.${table}: it was changed by someone else on each of ${MAX_UPDATE_ATTEMPTS} attempts; try again.`,
+        { cause: error },
       );
-      const known = new Set(before.map((column) => column.name));
-      const result = { ...merged, added: merged.columns.filter((column) => !known.has(column.name)).map((column) => column.name) };
-      if (!merged.changed) return result;
-      try {
-        await this.client.send(
-          new UpdateTableCommand({ DatabaseName: schema, TableInput: tableInputOf(current, merged.columns), VersionId: current.VersionId }),
-        );
-        return result;
-      } catch (error) {
-        if (errorName(error) !== 'ConcurrentModificationException') throw translate(error, 'UpdateTable', schema, table);
-      }
     }
-    throw new StoreUnavailableError(
-      `Could not update the columns of Glue table ${schema}.${table}: it was changed by someone else on each of ${MAX_UPDATE_ATTEMPTS} attempts; try again.`,
+  }
+
+  /** One read-merge-write; a lost race comes out as Glue's ConcurrentModificationException. */
+  private async mergeOnce(schema: string, table: string, observed: readonly CatalogColumn[]): Promise<MergedColumns> {
+    const current = await this.getTable(schema, table);
+    const before = columnsOfTable(current);
+    const merged = mergeCatalogColumns(
+      before,
+      observed.filter((column) => !NEVER_COLUMNS.has(column.name.toLowerCase())),
     );
+    const known = new Set(before.map((column) => column.name));
+    const result = { ...merged, added: merged.columns.filter((column) => !known.has(column.name)).map((column) => column.name) };
+    if (!merged.changed) return result;
+    try {
+      await this.client.send(
+        new UpdateTableCommand({ DatabaseName: schema, TableInput: tableInputOf(current, merged.columns), VersionId: current.VersionId }),
+      );
+    } catch (error) {
+      throw lostRace(error) ? error : translate(error, 'UpdateTable', schema, table);
+    }
+    return result;
   }
 
   private tableInput(integration: Integration, table: LakeTable, createdAt: Date): TableInput {
@@ -190,6 +207,10 @@ export class GlueLakeCatalog implements TableCatalog {
       if (errorName(error) !== 'AlreadyExistsException') throw translate(error, action, schema, table);
     }
   }
+}
+
+function lostRace(error: unknown): boolean {
+  return errorName(error) === 'ConcurrentModificationException';
 }
 
 /** The key column of `data`: the UUID column, or the primary key (Glue names are lower case). */
