@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-athena';
 import { StoreUnavailableError, ValidationError } from '../core/errors';
 import type { QueryEngine, QueryResult } from '../app/ports';
+import { retry, sleepFor } from '../shared/retry';
 import { errorName, firstLine, setupProblem } from './aws-errors';
 
 export interface AthenaQueryOptions {
@@ -50,7 +51,7 @@ export class AthenaQueryEngine implements QueryEngine {
     this.firstPollMs = options.firstPollMs ?? 200;
     this.maxPollMs = options.maxPollMs ?? 2000;
     this.timeoutMs = options.timeoutMs ?? 15 * 60 * 1000;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.sleep = options.sleep ?? sleepFor;
     this.now = options.now ?? Date.now;
   }
 
@@ -68,28 +69,40 @@ export class AthenaQueryEngine implements QueryEngine {
     return response.QueryExecutionId;
   }
 
+  /** Polls with plain exponential backoff; a query still running when the next wait would pass the timeout is stopped. */
   private async waitFor(id: string): Promise<QueryExecution> {
     const startedAt = this.now();
-    let delay = this.firstPollMs;
-    for (;;) {
-      const { QueryExecution: execution } = await this.call('GetQueryExecution', () =>
-        this.client.send(new GetQueryExecutionCommand({ QueryExecutionId: id })),
+    try {
+      return await retry(() => this.checkOnce(id, startedAt), {
+        isRetryable: (error) => error instanceof StillRunning,
+        budgetMs: this.timeoutMs,
+        baseDelayMs: this.firstPollMs,
+        maxDelayMs: this.maxPollMs,
+        jitter: 'none',
+        sleep: this.sleep,
+        now: this.now,
+      });
+    } catch (error) {
+      if (!(error instanceof StillRunning)) throw error;
+      await this.client.send(new StopQueryExecutionCommand({ QueryExecutionId: id })).catch(() => undefined);
+      throw new StoreUnavailableError(
+        `Athena query ${id} was still ${error.state.toLowerCase()} after ${Math.round(error.elapsedMs / 1000)} s and was stopped; narrow it (e.g. WHERE dt >= '...') and run it again.`,
       );
-      const state = execution?.Status?.State ?? 'UNKNOWN';
-      const elapsed = this.now() - startedAt;
-      this.options.onProgress?.(state, elapsed);
-      if (state === 'SUCCEEDED') return execution ?? {};
-      if (state === 'FAILED') throw failure(id, execution);
-      if (state === 'CANCELLED') throw cancelled(id, execution);
-      if (elapsed >= this.timeoutMs) {
-        await this.client.send(new StopQueryExecutionCommand({ QueryExecutionId: id })).catch(() => undefined);
-        throw new StoreUnavailableError(
-          `Athena query ${id} was still ${state.toLowerCase()} after ${Math.round(elapsed / 1000)} s and was stopped; narrow it (e.g. WHERE dt >= '...') and run it again.`,
-        );
-      }
-      await this.sleep(Math.min(delay, this.maxPollMs));
-      delay *= 2;
     }
+  }
+
+  /** One status check: the finished execution, or StillRunning. */
+  private async checkOnce(id: string, startedAt: number): Promise<QueryExecution> {
+    const { QueryExecution: execution } = await this.call('GetQueryExecution', () =>
+      this.client.send(new GetQueryExecutionCommand({ QueryExecutionId: id })),
+    );
+    const state = execution?.Status?.State ?? 'UNKNOWN';
+    const elapsed = this.now() - startedAt;
+    this.options.onProgress?.(state, elapsed);
+    if (state === 'SUCCEEDED') return execution ?? {};
+    if (state === 'FAILED') throw failure(id, execution);
+    if (state === 'CANCELLED') throw cancelled(id, execution);
+    throw new StillRunning(state, elapsed);
   }
 
   /** Every page of the results; a SELECT's first row is its header, which is not data. */
@@ -121,6 +134,16 @@ export class AthenaQueryEngine implements QueryEngine {
     } catch (error) {
       throw translate(error, action, this.options.workGroup);
     }
+  }
+}
+
+/** The query is queued or running: poll again. */
+class StillRunning extends Error {
+  constructor(
+    readonly state: string,
+    readonly elapsedMs: number,
+  ) {
+    super(`query is ${state}`);
   }
 }
 
