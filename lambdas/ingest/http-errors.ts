@@ -1,5 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import {
+  DependencyUnavailableError,
   MalformedBodyError,
   MethodNotAllowedError,
   PayloadTooLargeError,
@@ -42,6 +43,9 @@ export function errorToResponse(error: unknown): HttpResponse {
     return fail(503, 'Token check is unavailable right now; retry later.', {
       'retry-after': String(STORE_RETRY_AFTER_SECONDS),
     });
+  }
+  if (error instanceof DependencyUnavailableError) {
+    return fail(503, 'Service is unavailable right now; retry later.', { 'retry-after': String(error.retryAfterSeconds) });
   }
   return fail(500, 'Internal error.');
 }
