@@ -26,14 +26,14 @@ import {
   type TableInput,
 } from '@aws-sdk/client-glue';
 import { mergeColumns as mergeCatalogColumns, type CatalogColumn } from '../core/column-types';
-import { NotFoundError, StoreUnavailableError, ValidationError, type HooklakeError } from '../core/errors';
+import { CatalogUnavailableError, NotFoundError, ValidationError, type HooklakeError } from '../core/errors';
 import type { Integration } from '../core/integration';
 import { DATA_TABLE, LAKE_TABLES, PARTITION_COLUMN, REJECTED_TABLE, UUID_KEY_COLUMN, partitionDate, type LakeLocation, type LakeTable } from '../core/lake-layout';
 import { PARTITION_FIELD } from '../core/partition-field';
 import { DATA_SYSTEM_COLUMNS, REJECTED_SYSTEM_COLUMNS } from '../core/system-columns';
 import type { MergedColumns, TableCatalog } from '../app/ports';
 import { retry } from '../shared/retry';
-import { errorName, firstLine, normalizePrefix, setupProblem } from './aws-errors';
+import { errorName, normalizePrefix, translateAwsError } from './aws-errors';
 
 /** Joda-Time pattern matching Date#toISOString output exactly; Athena parses it in UTC. */
 export const ISO_TIMESTAMP_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'";
@@ -123,7 +123,7 @@ export class GlueLakeCatalog implements TableCatalog {
       });
     } catch (error) {
       if (!lostRace(error)) throw error;
-      throw new StoreUnavailableError(
+      throw new CatalogUnavailableError(
         `Could not update the columns of Glue table ${schema}.${table}: it was changed by someone else on each of ${MAX_UPDATE_ATTEMPTS} attempts; try again.`,
         { cause: error },
       );
@@ -257,19 +257,14 @@ function tableInputOf(table: Table, columns: readonly CatalogColumn[]): TableInp
 
 /** One of our errors for a failed Glue call, with the SDK error as its cause; messages are one line. */
 function translate(error: unknown, action: string, schema: string, table?: string): HooklakeError {
-  const name = errorName(error);
-  const message = firstLine(error);
-  const target = table === undefined ? `database ${schema}` : `${schema}.${table}`;
-  if (name === 'EntityNotFoundException' && table !== undefined) return notFound(schema, table, error);
-  if (name === 'AccessDeniedException') {
-    return new StoreUnavailableError(
-      `Not allowed to call glue:${action} on ${target} (${message}); use AWS credentials whose IAM policy allows glue:${action} on the Hooklake databases.`,
-      { cause: error },
-    );
-  }
-  const setup = setupProblem(error, `glue:${action}`);
-  if (setup) return setup;
-  return new StoreUnavailableError(`Could not call glue:${action} on ${target}: ${name}: ${message}`, { cause: error });
+  if (errorName(error) === 'EntityNotFoundException' && table !== undefined) return notFound(schema, table, error);
+  return translateAwsError(error, {
+    service: 'glue',
+    action,
+    resource: table === undefined ? `database ${schema}` : `${schema}.${table}`,
+    accessFix: `use AWS credentials whose IAM policy allows glue:${action} on the Hooklake databases.`,
+    unavailable: (message, cause) => new CatalogUnavailableError(message, { cause }),
+  });
 }
 
 function notFound(schema: string, table: string, cause?: unknown): NotFoundError {
