@@ -9,13 +9,13 @@
 import { createGunzip, constants as zlib } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, type _Object, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { columnsOf, type CatalogColumn } from '../core/column-types';
-import { NotFoundError, StoreUnavailableError, type HooklakeError } from '../core/errors';
+import { AwsSetupError, LakeUnavailableError, NotFoundError, type HooklakeError } from '../core/errors';
 import { PARTITION_COLUMN, type LakeLocation, type LakeTable } from '../core/lake-layout';
 import { PARTITION_FIELD } from '../core/partition-field';
 import { isJsonObject, type JsonObject } from '../core/rows';
 import type { LakeSampler } from '../app/ports';
 import { mapWithConcurrency } from '../shared/concurrency';
-import { errorName, firstLine, normalizePrefix, setupProblem } from './aws-errors';
+import { errorName, normalizePrefix, translateAwsError } from './aws-errors';
 
 export interface S3LakeSamplerOptions {
   /** Most objects read per sample. @default 20 */
@@ -222,25 +222,22 @@ function parseRecord(line: string): JsonObject | undefined {
 /** One line naming the S3 action and what to do. */
 function translate(error: unknown, action: string, bucket: string, key: string): HooklakeError {
   const name = errorName(error);
-  const message = firstLine(error);
-  const where = `s3://${bucket}/${key}`;
   if (name === 'NoSuchBucket') {
     return new NotFoundError(`S3 bucket "${bucket}" of the lake does not exist; check the stack's outputs and the AWS region.`, { cause: error });
   }
-  if (name === 'AccessDenied' || name === 'Forbidden') {
-    return new StoreUnavailableError(
-      `Not allowed to call s3:${action === 'ListObjectsV2' ? 'ListBucket' : action} on ${where}; use AWS credentials whose IAM policy allows reading the lake bucket.`,
-      { cause: error },
-    );
-  }
-  const setup = setupProblem(error, `s3:${action}`);
-  if (setup) return setup;
   if (WRONG_REGION_ERRORS.has(name)) {
-    return new StoreUnavailableError(`S3 bucket "${bucket}" is in another AWS region (${name}); set --region or AWS_REGION to the stack's region.`, {
+    return new AwsSetupError(`S3 bucket "${bucket}" is in another AWS region (${name}); set --region or AWS_REGION to the stack's region.`, {
       cause: error,
     });
   }
-  return new StoreUnavailableError(`Could not call s3:${action} on ${where}: ${name}: ${message}`, { cause: error });
+  return translateAwsError(error, {
+    service: 's3',
+    // IAM's name for what ListObjectsV2 needs.
+    action: action === 'ListObjectsV2' ? 'ListBucket' : action,
+    resource: `s3://${bucket}/${key}`,
+    accessFix: 'use AWS credentials whose IAM policy allows reading the lake bucket.',
+    unavailable: (message, cause) => new LakeUnavailableError(message, { cause }),
+  });
 }
 
 function compare(a: string, b: string): number {
