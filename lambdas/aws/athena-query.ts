@@ -13,10 +13,10 @@ import {
   type QueryExecution,
   type Row,
 } from '@aws-sdk/client-athena';
-import { StoreUnavailableError, ValidationError } from '../core/errors';
+import { QueryEngineUnavailableError, ValidationError, type HooklakeError } from '../core/errors';
 import type { QueryEngine, QueryResult } from '../app/ports';
 import { retry, sleepFor } from '../shared/retry';
-import { errorName, firstLine, setupProblem } from './aws-errors';
+import { errorName, firstLine, translateAwsError } from './aws-errors';
 
 export interface AthenaQueryOptions {
   readonly workGroup: string;
@@ -65,7 +65,7 @@ export class AthenaQueryEngine implements QueryEngine {
     const response = await this.call('StartQueryExecution', () =>
       this.client.send(new StartQueryExecutionCommand({ QueryString: sql, WorkGroup: this.options.workGroup })),
     );
-    if (response.QueryExecutionId === undefined) throw new StoreUnavailableError('Athena started the query but returned no execution id.');
+    if (response.QueryExecutionId === undefined) throw new QueryEngineUnavailableError('Athena started the query but returned no execution id.');
     return response.QueryExecutionId;
   }
 
@@ -85,7 +85,7 @@ export class AthenaQueryEngine implements QueryEngine {
     } catch (error) {
       if (!(error instanceof StillRunning)) throw error;
       await this.client.send(new StopQueryExecutionCommand({ QueryExecutionId: id })).catch(() => undefined);
-      throw new StoreUnavailableError(
+      throw new QueryEngineUnavailableError(
         `Athena query ${id} was still ${error.state.toLowerCase()} after ${Math.round(error.elapsedMs / 1000)} s and was stopped; narrow it (e.g. WHERE dt >= '...') and run it again.`,
       );
     }
@@ -147,15 +147,15 @@ class StillRunning extends Error {
   }
 }
 
-function failure(id: string, execution: QueryExecution | undefined): Error {
+function failure(id: string, execution: QueryExecution | undefined): HooklakeError {
   const reason = execution?.Status?.StateChangeReason ?? execution?.Status?.AthenaError?.ErrorMessage ?? 'no reason given';
   if (execution?.Status?.AthenaError?.ErrorCategory === SYSTEM_ERROR_CATEGORY) {
-    return new StoreUnavailableError(`Athena could not run query ${id} (a failure on its side; try again): ${reason}`);
+    return new QueryEngineUnavailableError(`Athena could not run query ${id} (a failure on its side; try again): ${reason}`);
   }
   return new ValidationError(`Query failed: ${reason}`);
 }
 
-function cancelled(id: string, execution: QueryExecution | undefined): Error {
+function cancelled(id: string, execution: QueryExecution | undefined): HooklakeError {
   const reason = execution?.Status?.StateChangeReason;
   if (reason !== undefined && /bytes scanned|BytesScannedCutoff|cutoff/i.test(reason)) {
     return new ValidationError(
@@ -165,19 +165,14 @@ function cancelled(id: string, execution: QueryExecution | undefined): Error {
   return new ValidationError(`Query ${id} was cancelled${reason === undefined ? '' : `: ${reason}`}.`);
 }
 
-function translate(error: unknown, action: string, workGroup: string): Error {
-  const name = errorName(error);
-  const message = firstLine(error);
-  if (name === 'InvalidRequestException') return new ValidationError(`Query failed: ${message}`, { cause: error });
-  const setup = setupProblem(error, `athena:${action}`);
-  if (setup) return setup;
-  if (name === 'AccessDeniedException' || /not authorized/i.test(message)) {
-    return new ValidationError(
-      `Not allowed to use Athena workgroup "${workGroup}" (athena:${action}): use credentials that may query it. ${message}`,
-      { cause: error },
-    );
-  }
-  return new StoreUnavailableError(`Athena ${action} failed: ${message}`, { cause: error });
+function translate(error: unknown, action: string, workGroup: string): HooklakeError {
+  if (errorName(error) === 'InvalidRequestException') return new ValidationError(`Query failed: ${firstLine(error)}`, { cause: error });
+  return translateAwsError(error, {
+    service: 'athena',
+    action,
+    resource: `Athena workgroup "${workGroup}"`,
+    unavailable: (message, cause) => new QueryEngineUnavailableError(message, { cause }),
+  });
 }
 
 function columnName(column: ColumnInfo): string {
