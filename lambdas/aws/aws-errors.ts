@@ -66,7 +66,7 @@ export function firstLine(error: unknown): string {
 }
 
 /** An AwsSetupError when `error` is a credentials or region problem of the call named `call` (e.g. "glue:GetTable"). */
-export function setupProblem(error: unknown, call: string): AwsSetupError | undefined {
+function setupProblem(error: unknown, call: string): AwsSetupError | undefined {
   const name = errorName(error);
   const message = firstLine(error);
   if (MISSING.has(name) || /Could not load credentials/i.test(message)) {

@@ -1,7 +1,7 @@
 import { CloudFormationClient, CloudFormationServiceException, DescribeStacksCommand, type StackStatus } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { AwsSetupError, NotFoundError, ValidationError } from '../../lambdas/core/errors';
+import { AccessDeniedError, AwsSetupError, DeploymentUnavailableError, NotFoundError } from '../../lambdas/core/errors';
 import { STACK_OUTPUTS } from '../../lambdas/aws/stack-output-keys';
 import { readStackOutputs } from '../../lambdas/aws/stack-outputs';
 
@@ -61,10 +61,18 @@ describe('readStackOutputs', () => {
     await expect(readStackOutputs(client(), 'Hooklake')).rejects.toThrow(message);
   });
 
-  it('translates AccessDenied into a ValidationError that says what to do', async () => {
+  it('translates AccessDenied into an AccessDeniedError naming the call and what to do', async () => {
     cloudFormation.on(DescribeStacksCommand).rejects(serviceError('AccessDenied', 'User x is not authorized to perform: cloudformation:DescribeStacks'));
     const read = readStackOutputs(client(), 'Hooklake');
-    await expect(read).rejects.toBeInstanceOf(ValidationError);
-    await expect(readStackOutputs(client(), 'Hooklake')).rejects.toThrow(/Not allowed to read stack "Hooklake"/);
+    await expect(read).rejects.toBeInstanceOf(AccessDeniedError);
+    await expect(read).rejects.toMatchObject({ action: 'cloudformation:DescribeStacks', resource: 'stack "Hooklake"' });
+    await expect(read).rejects.toThrow(/Not allowed to call cloudformation:DescribeStacks on stack "Hooklake" .*those that deployed it/);
+  });
+
+  it('reports any other failure as the deployment being unavailable, in one line', async () => {
+    cloudFormation.on(DescribeStacksCommand).rejects(serviceError('Throttling', 'Rate exceeded\nrequest id 1'));
+    const read = readStackOutputs(client(), 'Hooklake');
+    await expect(read).rejects.toBeInstanceOf(DeploymentUnavailableError);
+    await expect(read).rejects.toThrow(/^Could not call cloudformation:DescribeStacks on stack "Hooklake": Throttling: Rate exceeded$/);
   });
 });
