@@ -15,6 +15,7 @@ import { DEFAULT_MAX_RECORD_BYTES, rejectedRecord } from '../core/stamp';
 import type { RecordSink, SinkReport } from '../app/ports';
 import { mapWithConcurrency } from '../shared/concurrency';
 import { retry, sleepFor } from '../shared/retry';
+import { errorName } from './aws-errors';
 
 export interface FirehoseSinkOptions {
   /**
@@ -52,7 +53,11 @@ const MAX_CALL_RECORDS = 500;
 const MAX_CALL_BYTES = 4 * 1024 * 1024;
 const RETRY_AFTER_SECONDS = 5;
 
-/** Errors that the same request will meet again: fail at once, naming the problem. */
+/**
+ * Errors that the same request will meet again: fail at once, naming the problem. These stay
+ * SinkUnavailableError, access denied included: the port promises it, and the webhook's 503 with
+ * Retry-After makes the provider send the rows again once the stream is fixed.
+ */
 const REFUSALS = new Map<string, (stream: string) => string>([
   ['ResourceNotFoundException', (stream) => `Firehose delivery stream "${stream}" not found`],
   ['AccessDeniedException', (stream) => `not allowed to write to Firehose delivery stream "${stream}"`],
@@ -226,10 +231,6 @@ function chunkRecords(records: readonly Uint8Array[]): Uint8Array[][] {
   }
   if (chunk.length > 0) chunks.push(chunk);
   return chunks;
-}
-
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : 'UnknownError';
 }
 
 function isRetryable(error: unknown): boolean {
