@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
-import { StoreUnavailableError } from '../lambdas/core/errors';
+import { IntegrationStoreUnavailableError } from '../lambdas/core/errors';
 import { tokenTableDefinition } from '../lambdas/aws/token-table-definition';
 import { retry } from '../lambdas/shared/retry';
 
@@ -21,7 +21,7 @@ export interface EmbeddedDynamo {
 
 /**
  * Starts dynalite on `<dataDir>/store` (LevelDB), listening on a free port of 127.0.0.1.
- * LevelDB admits one process per directory; a second one gets a StoreUnavailableError.
+ * LevelDB admits one process per directory; a second one gets an IntegrationStoreUnavailableError.
  */
 export async function startEmbeddedDynamo(dataDir: string): Promise<EmbeddedDynamo> {
   const storePath = join(dataDir, 'store');
@@ -67,7 +67,7 @@ export async function ensureTokenTable(client: DynamoDBClient, tableName: string
     );
   } catch (error) {
     if (!(error instanceof NotActive)) throw error;
-    throw new StoreUnavailableError(`The token table "${tableName}" is still ${error.status ?? 'missing'} after ${TABLE_WAIT_MS / 1000} s.`);
+    throw new IntegrationStoreUnavailableError(`The token table "${tableName}" is still ${error.status ?? 'missing'} after ${TABLE_WAIT_MS / 1000} s.`);
   }
 }
 
@@ -77,7 +77,7 @@ async function createTokenTable(client: DynamoDBClient, tableName: string): Prom
   } catch (error) {
     // Another process created it first: fine.
     if (!(error instanceof Error && error.name === 'ResourceInUseException')) {
-      throw new StoreUnavailableError(`Could not create the token table "${tableName}": ${String(error)}`, { cause: error });
+      throw new IntegrationStoreUnavailableError(`Could not create the token table "${tableName}": ${String(error)}`, { cause: error });
     }
   }
 }
@@ -94,7 +94,7 @@ async function tableStatus(client: DynamoDBClient, tableName: string): Promise<T
     return Table?.TableStatus;
   } catch (error) {
     if (error instanceof Error && error.name === 'ResourceNotFoundException') return undefined;
-    throw new StoreUnavailableError(`Could not describe the token table "${tableName}": ${String(error)}`, { cause: error });
+    throw new IntegrationStoreUnavailableError(`Could not describe the token table "${tableName}": ${String(error)}`, { cause: error });
   }
 }
 
@@ -112,12 +112,12 @@ async function probeStore(dataDir: string, storePath: string): Promise<void> {
     await probe.open();
   } catch (error) {
     if (isLocked(error)) {
-      throw new StoreUnavailableError(
+      throw new IntegrationStoreUnavailableError(
         `The data directory ${dataDir} is in use by another hooklake process; stop it, or use another --data-dir.`,
         { cause: error },
       );
     }
-    throw new StoreUnavailableError(`Could not open the local store in ${storePath}: ${String(error)}`, { cause: error });
+    throw new IntegrationStoreUnavailableError(`Could not open the local store in ${storePath}: ${String(error)}`, { cause: error });
   }
   await probe.close();
 }

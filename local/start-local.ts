@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { StoreUnavailableError, ValidationError } from '../lambdas/core/errors';
+import { IntegrationStoreUnavailableError, ValidationError } from '../lambdas/core/errors';
 import { sequenceGenerator } from '../lambdas/core/sequence';
 import { DEFAULT_MAX_RECORD_BYTES } from '../lambdas/core/stamp';
 import { createIngestHandler } from '../lambdas/ingest/ingest-handler';
@@ -79,7 +79,7 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
 /** A CLI command may hold the data directory for a moment; wait a little before giving up. */
 async function openStoreWaiting(dataDir: string): Promise<LocalStore> {
   return retry(() => startOwnStore(dataDir), {
-    isRetryable: (error) => error instanceof StoreUnavailableError,
+    isRetryable: (error) => error instanceof IntegrationStoreUnavailableError,
     budgetMs: 5_000,
     baseDelayMs: 200,
     maxDelayMs: 200,

@@ -87,9 +87,6 @@ export class DeploymentUnavailableError extends DependencyUnavailableError {
   override readonly dependency = 'deployment';
 }
 
-/** The token/integration store could not be reached or answered with a failure (503). */
-export class StoreUnavailableError extends HooklakeError {}
-
 /**
  * A service refused a call for lack of permission; the same call will be refused again. One class
  * for every service: the message names the call (service:action), what it acted on, and how to fix it.

@@ -1,18 +1,16 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import {
   DependencyUnavailableError,
+  IntegrationStoreUnavailableError,
   MalformedBodyError,
   MethodNotAllowedError,
   PayloadTooLargeError,
   SinkUnavailableError,
-  StoreUnavailableError,
   UnauthorizedError,
   UnsupportedMediaTypeError,
 } from '../core/errors';
 
 export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string };
-
-const STORE_RETRY_AFTER_SECONDS = 5;
 
 export function jsonResponse(statusCode: number, payload: unknown, headers: Record<string, string> = {}): HttpResponse {
   return {
@@ -39,9 +37,9 @@ export function errorToResponse(error: unknown): HttpResponse {
       'retry-after': String(error.retryAfterSeconds),
     });
   }
-  if (error instanceof StoreUnavailableError) {
+  if (error instanceof IntegrationStoreUnavailableError) {
     return fail(503, 'Token check is unavailable right now; retry later.', {
-      'retry-after': String(STORE_RETRY_AFTER_SECONDS),
+      'retry-after': String(error.retryAfterSeconds),
     });
   }
   if (error instanceof DependencyUnavailableError) {

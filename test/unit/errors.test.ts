@@ -5,6 +5,7 @@ import {
   DependencyUnavailableError,
   DeploymentUnavailableError,
   HooklakeError,
+  IntegrationStoreUnavailableError,
   LakeUnavailableError,
   QueryEngineUnavailableError,
   SinkUnavailableError,
@@ -12,6 +13,7 @@ import {
 
 describe('DependencyUnavailableError', () => {
   it.each([
+    [new IntegrationStoreUnavailableError('x'), 'IntegrationStoreUnavailableError', 'integration store'],
     [new CatalogUnavailableError('x'), 'CatalogUnavailableError', 'table catalog'],
     [new LakeUnavailableError('x'), 'LakeUnavailableError', 'lake files'],
     [new QueryEngineUnavailableError('x'), 'QueryEngineUnavailableError', 'query engine'],

@@ -3,6 +3,7 @@ import {
   AwsSetupError,
   CatalogUnavailableError,
   DeploymentUnavailableError,
+  IntegrationStoreUnavailableError,
   LakeUnavailableError,
   QueryEngineUnavailableError,
   SinkUnavailableError,
@@ -17,6 +18,13 @@ describe('errorToResponse', () => {
     expect(response.statusCode).toBe(503);
     expect(response.headers).toMatchObject({ 'retry-after': '9' });
     expect(body(new SinkUnavailableError('Firehose said no'))).toEqual({ status: 'ERROR', message: 'Events could not be stored right now; retry later.' });
+  });
+
+  it('answers an unavailable token store 503 with Retry-After, as a token check', () => {
+    const response = errorToResponse(new IntegrationStoreUnavailableError('DynamoDB throttled'));
+    expect(response.statusCode).toBe(503);
+    expect(response.headers).toMatchObject({ 'retry-after': '5' });
+    expect(body(new IntegrationStoreUnavailableError('DynamoDB throttled'))).toEqual({ status: 'ERROR', message: 'Token check is unavailable right now; retry later.' });
   });
 
   it.each([
