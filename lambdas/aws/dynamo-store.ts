@@ -11,7 +11,7 @@ import { ConflictError, IntegrationStoreUnavailableError, NotFoundError, TokenLi
 import type { Integration, IntegrationType } from '../core/integration';
 import { tokenMatches, type TokenRecord } from '../core/tokens';
 import type { IntegrationStore } from '../app/ports';
-import { translateAwsError } from './aws-errors';
+import { errorName, translateAwsError } from './aws-errors';
 import { TOKEN_TABLE_KEYS } from './token-table-keys';
 
 type Item = Record<string, AttributeValue>;
@@ -404,7 +404,7 @@ function unknownSchema(schema: string, cause?: unknown): NotFoundError {
 }
 
 function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+  return errorName(error) === 'ConditionalCheckFailedException';
 }
 
 function describeError(error: unknown): string {
@@ -414,7 +414,7 @@ function describeError(error: unknown): string {
 const THROTTLING = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
 
 function hintFor(error: unknown, tableName: string): string {
-  const name = error instanceof Error ? error.name : '';
+  const name = errorName(error);
   if (name === 'ResourceNotFoundException') return ` The table "${tableName}" does not exist in this account and region.`;
   if (THROTTLING.has(name)) return ' DynamoDB is throttling requests; retry shortly.';
   return '';
