@@ -9,8 +9,9 @@ import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
-import { StoreUnavailableError } from '../lambdas/core/errors';
+import { IntegrationStoreUnavailableError } from '../lambdas/core/errors';
 import { tokenTableDefinition } from '../lambdas/aws/token-table-definition';
+import { retry } from '../lambdas/shared/retry';
 
 export interface EmbeddedDynamo {
   /** `http://127.0.0.1:<port>` */
@@ -20,7 +21,7 @@ export interface EmbeddedDynamo {
 
 /**
  * Starts dynalite on `<dataDir>/store` (LevelDB), listening on a free port of 127.0.0.1.
- * LevelDB admits one process per directory; a second one gets a StoreUnavailableError.
+ * LevelDB admits one process per directory; a second one gets an IntegrationStoreUnavailableError.
  */
 export async function startEmbeddedDynamo(dataDir: string): Promise<EmbeddedDynamo> {
   const store = storePath(dataDir);
@@ -52,27 +53,43 @@ export function localDynamoClient(endpoint: string): DynamoDBClient {
   });
 }
 
+/** How often, and how long, to check that a new token table is ACTIVE (dynalite makes it at once). */
+const TABLE_POLL_MS = 50;
+const TABLE_WAIT_MS = 10_000;
+
 /** Creates the token table when it is missing and waits until it is ACTIVE. */
 export async function ensureTokenTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  let status = await tableStatus(client, tableName);
-  if (status === undefined) {
-    try {
-      await client.send(new CreateTableCommand(tokenTableDefinition(tableName)));
-    } catch (error) {
-      // Another process created it first: fine.
-      if (!(error instanceof Error && error.name === 'ResourceInUseException')) {
-        throw new StoreUnavailableError(`Could not create the token table "${tableName}": ${String(error)}`, { cause: error });
-      }
-    }
-    status = await tableStatus(client, tableName);
+  const status = await tableStatus(client, tableName);
+  if (status === 'ACTIVE') return;
+  if (status === undefined) await createTokenTable(client, tableName);
+  try {
+    await retry(
+      async () => {
+        const now = await tableStatus(client, tableName);
+        if (now !== 'ACTIVE') throw new NotActive(now);
+      },
+      { isRetryable: (error) => error instanceof NotActive, budgetMs: TABLE_WAIT_MS, baseDelayMs: TABLE_POLL_MS, maxDelayMs: TABLE_POLL_MS, jitter: 'none' },
+    );
+  } catch (error) {
+    if (!(error instanceof NotActive)) throw error;
+    throw new IntegrationStoreUnavailableError(`The token table "${tableName}" is still ${error.status ?? 'missing'} after ${TABLE_WAIT_MS / 1000} s.`);
   }
-  const deadline = Date.now() + 10_000;
-  while (status !== 'ACTIVE') {
-    if (Date.now() > deadline) {
-      throw new StoreUnavailableError(`The token table "${tableName}" is still ${status ?? 'missing'} after 10 s.`);
+}
+
+async function createTokenTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(new CreateTableCommand(tokenTableDefinition(tableName)));
+  } catch (error) {
+    // Another process created it first: fine.
+    if (!(error instanceof Error && error.name === 'ResourceInUseException')) {
+      throw new IntegrationStoreUnavailableError(`Could not create the token table "${tableName}": ${String(error)}`, { cause: error });
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    status = await tableStatus(client, tableName);
+  }
+}
+
+class NotActive extends Error {
+  constructor(readonly status: TableStatus | undefined) {
+    super(`token table is ${status ?? 'missing'}`);
   }
 }
 
@@ -82,7 +99,7 @@ async function tableStatus(client: DynamoDBClient, tableName: string): Promise<T
     return Table?.TableStatus;
   } catch (error) {
     if (error instanceof Error && error.name === 'ResourceNotFoundException') return undefined;
-    throw new StoreUnavailableError(`Could not describe the token table "${tableName}": ${String(error)}`, { cause: error });
+    throw new IntegrationStoreUnavailableError(`Could not describe the token table "${tableName}": ${String(error)}`, { cause: error });
   }
 }
 
@@ -100,12 +117,12 @@ async function probeStore(dataDir: string, storePath: string): Promise<void> {
     await probe.open();
   } catch (error) {
     if (isLocked(error)) {
-      throw new StoreUnavailableError(
+      throw new IntegrationStoreUnavailableError(
         `The data directory ${dataDir} is in use by another hooklake process; stop it, or use another --data-dir.`,
         { cause: error },
       );
     }
-    throw new StoreUnavailableError(`Could not open the local store in ${storePath}: ${String(error)}`, { cause: error });
+    throw new IntegrationStoreUnavailableError(`Could not open the local store in ${storePath}: ${String(error)}`, { cause: error });
   }
   await probe.close();
 }

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { StoreUnavailableError, ValidationError } from '../lambdas/core/errors';
+import { IntegrationStoreUnavailableError, ValidationError } from '../lambdas/core/errors';
 import { sequenceGenerator } from '../lambdas/core/sequence';
 import { DEFAULT_MAX_RECORD_BYTES } from '../lambdas/core/stamp';
 import { createIngestWebhook } from '../lambdas/app/ingest-webhook';
 import type { AppLogger, IntegrationStore } from '../lambdas/app/ports';
+import { retry } from '../lambdas/shared/retry';
 import { FileLakeSink } from './file-lake-sink';
 import { startOwnStore, type LocalStore } from './local-store';
 import { findRunningServer, removeRuntimeInfo, writeRuntimeInfo } from './runtime-file';
@@ -77,15 +78,13 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
 
 /** A CLI command may hold the data directory for a moment; wait a little before giving up. */
 async function openStoreWaiting(dataDir: string): Promise<LocalStore> {
-  const deadline = Date.now() + 5_000;
-  for (;;) {
-    try {
-      return await startOwnStore(dataDir);
-    } catch (error) {
-      if (!(error instanceof StoreUnavailableError) || Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
+  return retry(() => startOwnStore(dataDir), {
+    isRetryable: (error) => error instanceof IntegrationStoreUnavailableError,
+    budgetMs: 5_000,
+    baseDelayMs: 200,
+    maxDelayMs: 200,
+    jitter: 'none',
+  });
 }
 
 function listen(server: ReturnType<typeof createLocalServer>, port: number, host: string): Promise<void> {

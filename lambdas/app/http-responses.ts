@@ -1,9 +1,10 @@
 import {
+  DependencyUnavailableError,
+  IntegrationStoreUnavailableError,
   MalformedBodyError,
   MethodNotAllowedError,
   PayloadTooLargeError,
   SinkUnavailableError,
-  StoreUnavailableError,
   UnauthorizedError,
   UnsupportedMediaTypeError,
 } from '../core/errors';
@@ -15,8 +16,6 @@ export interface HttpResponse {
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
 }
-
-const STORE_RETRY_AFTER_SECONDS = 5;
 
 export function jsonResponse(statusCode: number, payload: unknown, headers: Record<string, string> = {}): HttpResponse {
   return {
@@ -43,10 +42,13 @@ export function errorToResponse(error: unknown): HttpResponse {
       'retry-after': String(error.retryAfterSeconds),
     });
   }
-  if (error instanceof StoreUnavailableError) {
+  if (error instanceof IntegrationStoreUnavailableError) {
     return fail(503, 'Token check is unavailable right now; retry later.', {
-      'retry-after': String(STORE_RETRY_AFTER_SECONDS),
+      'retry-after': String(error.retryAfterSeconds),
     });
+  }
+  if (error instanceof DependencyUnavailableError) {
+    return fail(503, 'Service is unavailable right now; retry later.', { 'retry-after': String(error.retryAfterSeconds) });
   }
   return fail(500, 'Internal error.');
 }

@@ -13,9 +13,10 @@ import {
   type QueryExecution,
   type Row,
 } from '@aws-sdk/client-athena';
-import { StoreUnavailableError, ValidationError } from '../core/errors';
+import { QueryEngineUnavailableError, ValidationError, type HooklakeError } from '../core/errors';
 import type { QueryEngine, QueryResult } from '../app/ports';
-import { errorName, firstLine, setupProblem } from './aws-errors';
+import { retry, sleepFor } from '../shared/retry';
+import { errorName, firstLine, translateAwsError } from './aws-errors';
 
 export interface AthenaQueryOptions {
   readonly workGroup: string;
@@ -50,7 +51,7 @@ export class AthenaQueryEngine implements QueryEngine {
     this.firstPollMs = options.firstPollMs ?? 200;
     this.maxPollMs = options.maxPollMs ?? 2000;
     this.timeoutMs = options.timeoutMs ?? 15 * 60 * 1000;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.sleep = options.sleep ?? sleepFor;
     this.now = options.now ?? Date.now;
   }
 
@@ -64,32 +65,44 @@ export class AthenaQueryEngine implements QueryEngine {
     const response = await this.call('StartQueryExecution', () =>
       this.client.send(new StartQueryExecutionCommand({ QueryString: sql, WorkGroup: this.options.workGroup })),
     );
-    if (response.QueryExecutionId === undefined) throw new StoreUnavailableError('Athena started the query but returned no execution id.');
+    if (response.QueryExecutionId === undefined) throw new QueryEngineUnavailableError('Athena started the query but returned no execution id.');
     return response.QueryExecutionId;
   }
 
+  /** Polls with plain exponential backoff; a query still running when the next wait would pass the timeout is stopped. */
   private async waitFor(id: string): Promise<QueryExecution> {
     const startedAt = this.now();
-    let delay = this.firstPollMs;
-    for (;;) {
-      const { QueryExecution: execution } = await this.call('GetQueryExecution', () =>
-        this.client.send(new GetQueryExecutionCommand({ QueryExecutionId: id })),
+    try {
+      return await retry(() => this.checkOnce(id, startedAt), {
+        isRetryable: (error) => error instanceof StillRunning,
+        budgetMs: this.timeoutMs,
+        baseDelayMs: this.firstPollMs,
+        maxDelayMs: this.maxPollMs,
+        jitter: 'none',
+        sleep: this.sleep,
+        now: this.now,
+      });
+    } catch (error) {
+      if (!(error instanceof StillRunning)) throw error;
+      await this.client.send(new StopQueryExecutionCommand({ QueryExecutionId: id })).catch(() => undefined);
+      throw new QueryEngineUnavailableError(
+        `Athena query ${id} was still ${error.state.toLowerCase()} after ${Math.round(error.elapsedMs / 1000)} s and was stopped; narrow it (e.g. WHERE dt >= '...') and run it again.`,
       );
-      const state = execution?.Status?.State ?? 'UNKNOWN';
-      const elapsed = this.now() - startedAt;
-      this.options.onProgress?.(state, elapsed);
-      if (state === 'SUCCEEDED') return execution ?? {};
-      if (state === 'FAILED') throw failure(id, execution);
-      if (state === 'CANCELLED') throw cancelled(id, execution);
-      if (elapsed >= this.timeoutMs) {
-        await this.client.send(new StopQueryExecutionCommand({ QueryExecutionId: id })).catch(() => undefined);
-        throw new StoreUnavailableError(
-          `Athena query ${id} was still ${state.toLowerCase()} after ${Math.round(elapsed / 1000)} s and was stopped; narrow it (e.g. WHERE dt >= '...') and run it again.`,
-        );
-      }
-      await this.sleep(Math.min(delay, this.maxPollMs));
-      delay *= 2;
     }
+  }
+
+  /** One status check: the finished execution, or StillRunning. */
+  private async checkOnce(id: string, startedAt: number): Promise<QueryExecution> {
+    const { QueryExecution: execution } = await this.call('GetQueryExecution', () =>
+      this.client.send(new GetQueryExecutionCommand({ QueryExecutionId: id })),
+    );
+    const state = execution?.Status?.State ?? 'UNKNOWN';
+    const elapsed = this.now() - startedAt;
+    this.options.onProgress?.(state, elapsed);
+    if (state === 'SUCCEEDED') return execution ?? {};
+    if (state === 'FAILED') throw failure(id, execution);
+    if (state === 'CANCELLED') throw cancelled(id, execution);
+    throw new StillRunning(state, elapsed);
   }
 
   /** Every page of the results; a SELECT's first row is its header, which is not data. */
@@ -124,15 +137,25 @@ export class AthenaQueryEngine implements QueryEngine {
   }
 }
 
-function failure(id: string, execution: QueryExecution | undefined): Error {
+/** The query is queued or running: poll again. */
+class StillRunning extends Error {
+  constructor(
+    readonly state: string,
+    readonly elapsedMs: number,
+  ) {
+    super(`query is ${state}`);
+  }
+}
+
+function failure(id: string, execution: QueryExecution | undefined): HooklakeError {
   const reason = execution?.Status?.StateChangeReason ?? execution?.Status?.AthenaError?.ErrorMessage ?? 'no reason given';
   if (execution?.Status?.AthenaError?.ErrorCategory === SYSTEM_ERROR_CATEGORY) {
-    return new StoreUnavailableError(`Athena could not run query ${id} (a failure on its side; try again): ${reason}`);
+    return new QueryEngineUnavailableError(`Athena could not run query ${id} (a failure on its side; try again): ${reason}`);
   }
   return new ValidationError(`Query failed: ${reason}`);
 }
 
-function cancelled(id: string, execution: QueryExecution | undefined): Error {
+function cancelled(id: string, execution: QueryExecution | undefined): HooklakeError {
   const reason = execution?.Status?.StateChangeReason;
   if (reason !== undefined && /bytes scanned|BytesScannedCutoff|cutoff/i.test(reason)) {
     return new ValidationError(
@@ -142,19 +165,14 @@ function cancelled(id: string, execution: QueryExecution | undefined): Error {
   return new ValidationError(`Query ${id} was cancelled${reason === undefined ? '' : `: ${reason}`}.`);
 }
 
-function translate(error: unknown, action: string, workGroup: string): Error {
-  const name = errorName(error);
-  const message = firstLine(error);
-  if (name === 'InvalidRequestException') return new ValidationError(`Query failed: ${message}`, { cause: error });
-  const setup = setupProblem(error, `athena:${action}`);
-  if (setup) return setup;
-  if (name === 'AccessDeniedException' || /not authorized/i.test(message)) {
-    return new ValidationError(
-      `Not allowed to use Athena workgroup "${workGroup}" (athena:${action}): use credentials that may query it. ${message}`,
-      { cause: error },
-    );
-  }
-  return new StoreUnavailableError(`Athena ${action} failed: ${message}`, { cause: error });
+function translate(error: unknown, action: string, workGroup: string): HooklakeError {
+  if (errorName(error) === 'InvalidRequestException') return new ValidationError(`Query failed: ${firstLine(error)}`, { cause: error });
+  return translateAwsError(error, {
+    service: 'athena',
+    action,
+    resource: `Athena workgroup "${workGroup}"`,
+    unavailable: (message, cause) => new QueryEngineUnavailableError(message, { cause }),
+  });
 }
 
 function columnName(column: ColumnInfo): string {

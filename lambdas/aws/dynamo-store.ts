@@ -7,11 +7,12 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { ConflictError, NotFoundError, StoreUnavailableError, TokenLimitError } from '../core/errors';
+import { ConflictError, IntegrationStoreUnavailableError, NotFoundError, TokenLimitError } from '../core/errors';
 import { unknownIntegration, type Integration, type IntegrationType } from '../core/integration';
 import { tokenMatches, type TokenRecord } from '../core/tokens';
 import type { IntegrationStore } from '../app/ports';
 import { TOKEN_TABLE_KEYS } from '../core/deployment-names';
+import { errorName, translateAwsError } from './aws-errors';
 
 type Item = Record<string, AttributeValue>;
 
@@ -40,7 +41,7 @@ export class DynamoIntegrationStore implements IntegrationStore {
       tokens: { M: {} },
     };
     try {
-      await this.call(`create integration "${integration.schema}"`, () =>
+      await this.call('PutItem', `create integration "${integration.schema}"`, () =>
         this.client.send(
           new PutItemCommand({
             TableName: this.tableName,
@@ -69,7 +70,7 @@ export class DynamoIntegrationStore implements IntegrationStore {
     const integrations: Integration[] = [];
     let startKey: Item | undefined;
     do {
-      const page = await this.call('list integrations', () =>
+      const page = await this.call('Scan', 'list integrations', () =>
         this.client.send(
           new ScanCommand({
             TableName: this.tableName,
@@ -100,7 +101,7 @@ export class DynamoIntegrationStore implements IntegrationStore {
     // META first: a crash before the TOKEN item is written leaves a listed token that cannot
     // authenticate (harmless, revocable), never a working token that nobody can see or revoke.
     try {
-      await this.call(`add token ${record.tokenId} to integration "${record.schema}"`, () =>
+      await this.call('UpdateItem', `add token ${record.tokenId} to integration "${record.schema}"`, () =>
         this.client.send(
           new UpdateItemCommand({
             TableName: this.tableName,
@@ -122,7 +123,7 @@ export class DynamoIntegrationStore implements IntegrationStore {
     }
 
     try {
-      await this.call(`store token ${record.tokenId} of integration "${record.schema}"`, () =>
+      await this.call('PutItem', `store token ${record.tokenId} of integration "${record.schema}"`, () =>
         this.client.send(
           new PutItemCommand({
             TableName: this.tableName,
@@ -166,7 +167,7 @@ export class DynamoIntegrationStore implements IntegrationStore {
     const revokedAt = listed.revokedAt ?? tokenItem?.revokedAt?.S ?? at.toISOString();
 
     try {
-      await this.call(`mark token ${tokenId} of integration "${schema}" revoked`, () =>
+      await this.call('UpdateItem', `mark token ${tokenId} of integration "${schema}" revoked`, () =>
         this.client.send(
           new UpdateItemCommand({
             TableName: this.tableName,
@@ -186,7 +187,7 @@ export class DynamoIntegrationStore implements IntegrationStore {
   }
 
   async findTokenByHash(tokenHash: string): Promise<TokenRecord | undefined> {
-    const result = await this.call('look up a webhook token', () =>
+    const result = await this.call('GetItem', 'look up a webhook token', () =>
       this.client.send(
         new GetItemCommand({ TableName: this.tableName, Key: tokenKey(tokenHash), ConsistentRead: true }),
       ),
@@ -198,7 +199,7 @@ export class DynamoIntegrationStore implements IntegrationStore {
   }
 
   private async getMeta(schema: string): Promise<Item | undefined> {
-    const result = await this.call(`read integration "${schema}"`, () =>
+    const result = await this.call('GetItem', `read integration "${schema}"`, () =>
       this.client.send(
         new GetItemCommand({ TableName: this.tableName, Key: integrationKey(schema), ConsistentRead: true }),
       ),
@@ -261,7 +262,7 @@ export class DynamoIntegrationStore implements IntegrationStore {
 
   private async revokeTokenItem(token: TokenRecord, at: string): Promise<Item | undefined> {
     try {
-      const result = await this.call(`revoke token ${token.tokenId} of integration "${token.schema}"`, () =>
+      const result = await this.call('UpdateItem', `revoke token ${token.tokenId} of integration "${token.schema}"`, () =>
         this.client.send(
           new UpdateItemCommand({
             TableName: this.tableName,
@@ -282,14 +283,25 @@ export class DynamoIntegrationStore implements IntegrationStore {
     }
   }
 
-  /** Runs one SDK call; every failure but a refused condition becomes a StoreUnavailableError. */
-  private async call<T>(what: string, run: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one SDK call (`action`, as IAM names it; `what` it does, for the message). A refused
+   * condition is rethrown for the caller to explain; any other failure is translated.
+   */
+  private async call<T>(action: string, what: string, run: () => Promise<T>): Promise<T> {
     try {
       return await run();
     } catch (error) {
       if (isConditionFailure(error)) throw error;
-      const detail = `${describeError(error)}.${hintFor(error, this.tableName)}`;
-      throw new StoreUnavailableError(`Could not ${what} in DynamoDB table "${this.tableName}": ${detail}`, { cause: error });
+      throw translateAwsError(error, {
+        service: 'dynamodb',
+        action,
+        resource: `DynamoDB table "${this.tableName}"`,
+        accessFix: `use AWS credentials whose IAM policy allows dynamodb:${action} on the token table.`,
+        unavailable: (_message, cause) => {
+          const detail = `${describeError(cause)}.${hintFor(cause, this.tableName)}`;
+          return new IntegrationStoreUnavailableError(`Could not ${what} in DynamoDB table "${this.tableName}": ${detail}`, { cause });
+        },
+      });
     }
   }
 }
@@ -381,15 +393,15 @@ function readN(item: Item, name: string): string {
   return value;
 }
 
-function unreadableItem(kind: string, name: string): StoreUnavailableError {
-  return new StoreUnavailableError(
+function unreadableItem(kind: string, name: string): IntegrationStoreUnavailableError {
+  return new IntegrationStoreUnavailableError(
     `A stored item has no ${kind} attribute "${name}"; the token table holds data this version cannot read.`,
   );
 }
 
 
 function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+  return errorName(error) === 'ConditionalCheckFailedException';
 }
 
 function describeError(error: unknown): string {
@@ -399,7 +411,7 @@ function describeError(error: unknown): string {
 const THROTTLING = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
 
 function hintFor(error: unknown, tableName: string): string {
-  const name = error instanceof Error ? error.name : '';
+  const name = errorName(error);
   if (name === 'ResourceNotFoundException') return ` The table "${tableName}" does not exist in this account and region.`;
   if (THROTTLING.has(name)) return ' DynamoDB is throttling requests; retry shortly.';
   return '';

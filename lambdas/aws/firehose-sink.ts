@@ -8,11 +8,13 @@
  */
 import { PutRecordBatchCommand, type FirehoseClient, type PutRecordBatchResponseEntry } from '@aws-sdk/client-firehose';
 import { formatBytes, SinkUnavailableError } from '../core/errors';
-import { REJECTED_TABLE } from '../core/lake-layout';
-import { PARTITION_FIELD, type PartitionKeys } from '../core/partition-field';
+import { PARTITION_FIELD, REJECTED_TABLE, type PartitionKeys } from '../core/lake-layout';
 import type { LakeBatch, LakeRow } from '../core/rows';
 import { DEFAULT_MAX_RECORD_BYTES, rejectedRecord } from '../core/stamp';
 import type { RecordSink, SinkReport } from '../app/ports';
+import { mapWithConcurrency } from '../shared/concurrency';
+import { retry, sleepFor } from '../shared/retry';
+import { errorName } from './aws-errors';
 
 export interface FirehoseSinkOptions {
   /**
@@ -40,7 +42,7 @@ const DEFAULT_OPTIONS: FirehoseSinkOptions = {
   maxDelayMs: 1000,
   maxConcurrentCalls: 4,
   random: Math.random,
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: sleepFor,
   now: Date.now,
 };
 
@@ -50,7 +52,11 @@ const MAX_CALL_RECORDS = 500;
 const MAX_CALL_BYTES = 4 * 1024 * 1024;
 const RETRY_AFTER_SECONDS = 5;
 
-/** Errors that the same request will meet again: fail at once, naming the problem. */
+/**
+ * Errors that the same request will meet again: fail at once, naming the problem. These stay
+ * SinkUnavailableError, access denied included: the port promises it, and the webhook's 503 with
+ * Retry-After makes the provider send the rows again once the stream is fixed.
+ */
 const REFUSALS = new Map<string, (stream: string) => string>([
   ['ResourceNotFoundException', (stream) => `Firehose delivery stream "${stream}" not found`],
   ['AccessDeniedException', (stream) => `not allowed to write to Firehose delivery stream "${stream}"`],
@@ -77,6 +83,13 @@ interface Failure {
   readonly retryable: boolean;
 }
 
+/** Some records are still unstored after a round of calls; another round may store them. */
+class Unstored extends Error {
+  constructor(readonly failure: Failure) {
+    super(failure.code);
+  }
+}
+
 interface CallResult {
   /** Records to send again, in their original order. */
   readonly failed: Uint8Array[];
@@ -95,7 +108,7 @@ export class FirehoseRecordSink implements RecordSink {
   }
 
   async write(batch: LakeBatch): Promise<SinkReport> {
-    const deadline = this.options.now() + this.options.timeBudgetMs;
+    const startedAt = this.options.now();
     const total = batch.rows.length;
     let rejected = 0;
     let pending = batch.rows.map((row) => {
@@ -103,17 +116,34 @@ export class FirehoseRecordSink implements RecordSink {
       if (record.rejected) rejected += 1;
       return record.data;
     });
-    for (let retry = 0; pending.length > 0; retry++) {
-      const chunks = chunkRecords(pending);
-      const results = await mapWithConcurrency(chunks, this.options.maxConcurrentCalls, (chunk) => this.put(chunk, deadline));
-      pending = results.flatMap((result) => result.failed);
-      const failures = results.flatMap((result) => (result.failure ? [result.failure] : []));
-      const fatal = failures.find((failure) => !failure.retryable);
-      if (fatal) throw this.refused(fatal, pending.length, total);
-      if (pending.length === 0) return { rejected };
-      const delay = this.backoff(retry);
-      if (this.options.now() + delay > deadline) throw this.gaveUp(failures[failures.length - 1], pending.length, total);
-      await this.options.sleep(delay);
+    if (pending.length === 0) return { rejected };
+    const { timeBudgetMs, baseDelayMs, maxDelayMs, maxConcurrentCalls, random, sleep, now } = this.options;
+    try {
+      await retry(
+        async ({ deadline }) => {
+          const results = await mapWithConcurrency(chunkRecords(pending), maxConcurrentCalls, (chunk) => this.put(chunk, deadline));
+          // Exactly the records that failed are sent again.
+          pending = results.flatMap((result) => result.failed);
+          const failures = results.flatMap((result) => (result.failure ? [result.failure] : []));
+          const fatal = failures.find((failure) => !failure.retryable);
+          if (fatal) throw this.refused(fatal, pending.length, total);
+          if (pending.length > 0) throw new Unstored(failures[failures.length - 1]);
+        },
+        {
+          isRetryable: (error) => error instanceof Unstored,
+          // The budget covers the serializing above too.
+          budgetMs: Math.max(0, timeBudgetMs - (now() - startedAt)),
+          baseDelayMs,
+          maxDelayMs,
+          jitter: 'full',
+          random,
+          sleep,
+          now,
+        },
+      );
+    } catch (error) {
+      if (error instanceof Unstored) throw this.gaveUp(error.failure, pending.length, total);
+      throw error;
     }
     return { rejected };
   }
@@ -159,12 +189,6 @@ export class FirehoseRecordSink implements RecordSink {
     }
   }
 
-  /** "Full jitter": a uniform draw below an exponentially growing cap. */
-  private backoff(retry: number): number {
-    const { baseDelayMs, maxDelayMs, random } = this.options;
-    return random() * Math.min(maxDelayMs, baseDelayMs * 2 ** retry);
-  }
-
   private refused(failure: Failure, unstored: number, total: number): SinkUnavailableError {
     const problem = REFUSALS.get(failure.code)?.(this.deliveryStreamName) ?? `Firehose delivery stream "${this.deliveryStreamName}" refused the records`;
     const detail = failure.cause instanceof Error ? `${failure.code}: ${failure.cause.message}` : failure.code;
@@ -206,24 +230,6 @@ function chunkRecords(records: readonly Uint8Array[]): Uint8Array[][] {
   }
   if (chunk.length > 0) chunks.push(chunk);
   return chunks;
-}
-
-/** Results in input order; calls start in input order, at most `limit` at a time. */
-async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
-}
-
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : 'UnknownError';
 }
 
 function isRetryable(error: unknown): boolean {

@@ -26,7 +26,7 @@ import {
   type TableInput,
 } from '@aws-sdk/client-glue';
 import { mergeColumns as mergeCatalogColumns, type CatalogColumn } from '../core/column-types';
-import { NotFoundError, StoreUnavailableError, ValidationError, type HooklakeError } from '../core/errors';
+import { CatalogUnavailableError, NotFoundError, ValidationError, type HooklakeError } from '../core/errors';
 import type { Integration } from '../core/integration';
 import {
   DATA_TABLE,
@@ -44,7 +44,8 @@ import {
 } from '../core/lake-layout';
 import { DATA_SYSTEM_COLUMNS, REJECTED_SYSTEM_COLUMNS } from '../core/system-columns';
 import type { MergedColumns, TableCatalog } from '../app/ports';
-import { errorName, firstLine, setupProblem } from './aws-errors';
+import { retry } from '../shared/retry';
+import { errorName, translateAwsError } from './aws-errors';
 
 /** Joda-Time pattern matching Date#toISOString output exactly; Athena parses it in UTC. */
 export const ISO_TIMESTAMP_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'";
@@ -54,6 +55,9 @@ export const TEXT_OUTPUT_FORMAT = 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTex
 
 /** Updates that lose the optimistic-locking race are retried this many times in all. */
 const MAX_UPDATE_ATTEMPTS = 5;
+/** Jittered waits between lost races, so two writers that collided do not collide again at once. */
+const RACE_BASE_DELAY_MS = 25;
+const RACE_MAX_DELAY_MS = 200;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Glue's limit on a description. */
 const MAX_DESCRIPTION_LENGTH = 2048;
@@ -119,28 +123,41 @@ export class GlueLakeCatalog implements TableCatalog {
    * the fetched VersionId: a concurrent change makes it fail, and the merge is redone on a fresh read.
    */
   async mergeColumns(schema: string, table: string, observed: readonly CatalogColumn[]): Promise<MergedColumns> {
-    for (let attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt++) {
-      const current = await this.getTable(schema, table);
-      const before = columnsOfTable(current);
-      const merged = mergeCatalogColumns(
-        before,
-        observed.filter((column) => !NON_DATA_FIELDS.has(column.name.toLowerCase())),
+    try {
+      return await retry(() => this.mergeOnce(schema, table, observed), {
+        isRetryable: lostRace,
+        maxAttempts: MAX_UPDATE_ATTEMPTS,
+        baseDelayMs: RACE_BASE_DELAY_MS,
+        maxDelayMs: RACE_MAX_DELAY_MS,
+      });
+    } catch (error) {
+      if (!lostRace(error)) throw error;
+      throw new CatalogUnavailableError(
+        `Could not update the columns of Glue table ${schema}.${table}: it was changed by someone else on each of ${MAX_UPDATE_ATTEMPTS} attempts; try again.`,
+        { cause: error },
       );
-      const known = new Set(before.map((column) => column.name));
-      const result = { ...merged, added: merged.columns.filter((column) => !known.has(column.name)).map((column) => column.name) };
-      if (!merged.changed) return result;
-      try {
-        await this.client.send(
-          new UpdateTableCommand({ DatabaseName: schema, TableInput: tableInputOf(current, merged.columns), VersionId: current.VersionId }),
-        );
-        return result;
-      } catch (error) {
-        if (errorName(error) !== 'ConcurrentModificationException') throw translate(error, 'UpdateTable', schema, table);
-      }
     }
-    throw new StoreUnavailableError(
-      `Could not update the columns of Glue table ${schema}.${table}: it was changed by someone else on each of ${MAX_UPDATE_ATTEMPTS} attempts; try again.`,
+  }
+
+  /** One read-merge-write; a lost race comes out as Glue's ConcurrentModificationException. */
+  private async mergeOnce(schema: string, table: string, observed: readonly CatalogColumn[]): Promise<MergedColumns> {
+    const current = await this.getTable(schema, table);
+    const before = columnsOfTable(current);
+    const merged = mergeCatalogColumns(
+      before,
+      observed.filter((column) => !NON_DATA_FIELDS.has(column.name.toLowerCase())),
     );
+    const known = new Set(before.map((column) => column.name));
+    const result = { ...merged, added: merged.columns.filter((column) => !known.has(column.name)).map((column) => column.name) };
+    if (!merged.changed) return result;
+    try {
+      await this.client.send(
+        new UpdateTableCommand({ DatabaseName: schema, TableInput: tableInputOf(current, merged.columns), VersionId: current.VersionId }),
+      );
+    } catch (error) {
+      throw lostRace(error) ? error : translate(error, 'UpdateTable', schema, table);
+    }
+    return result;
   }
 
   private tableInput(integration: Integration, table: LakeTable, createdAt: Date): TableInput {
@@ -201,6 +218,10 @@ export class GlueLakeCatalog implements TableCatalog {
   }
 }
 
+function lostRace(error: unknown): boolean {
+  return errorName(error) === 'ConcurrentModificationException';
+}
+
 /** The key column of `data`: the UUID column, or the primary key (Glue names are lower case). */
 function keyColumn(integration: Integration): CatalogColumn[] {
   const name = (integration.primaryKey ?? UUID_KEY_COLUMN).toLowerCase();
@@ -245,19 +266,14 @@ function tableInputOf(table: Table, columns: readonly CatalogColumn[]): TableInp
 
 /** One of our errors for a failed Glue call, with the SDK error as its cause; messages are one line. */
 function translate(error: unknown, action: string, schema: string, table?: string): HooklakeError {
-  const name = errorName(error);
-  const message = firstLine(error);
-  const target = table === undefined ? `database ${schema}` : `${schema}.${table}`;
-  if (name === 'EntityNotFoundException' && table !== undefined) return notFound(schema, table, error);
-  if (name === 'AccessDeniedException') {
-    return new StoreUnavailableError(
-      `Not allowed to call glue:${action} on ${target} (${message}); use AWS credentials whose IAM policy allows glue:${action} on the Hooklake databases.`,
-      { cause: error },
-    );
-  }
-  const setup = setupProblem(error, `glue:${action}`);
-  if (setup) return setup;
-  return new StoreUnavailableError(`Could not call glue:${action} on ${target}: ${name}: ${message}`, { cause: error });
+  if (errorName(error) === 'EntityNotFoundException' && table !== undefined) return notFound(schema, table, error);
+  return translateAwsError(error, {
+    service: 'glue',
+    action,
+    resource: table === undefined ? `database ${schema}` : `${schema}.${table}`,
+    accessFix: `use AWS credentials whose IAM policy allows glue:${action} on the Hooklake databases.`,
+    unavailable: (message, cause) => new CatalogUnavailableError(message, { cause }),
+  });
 }
 
 function notFound(schema: string, table: string, cause?: unknown): NotFoundError {

@@ -9,11 +9,12 @@
 import { createGunzip, constants as zlib } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, type _Object, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { columnsOf, type CatalogColumn } from '../core/column-types';
-import { NotFoundError, StoreUnavailableError, type HooklakeError } from '../core/errors';
+import { AwsSetupError, LakeUnavailableError, NotFoundError, type HooklakeError } from '../core/errors';
 import { NON_DATA_FIELDS, normalizePrefix, partitionDateOf, partitionPath, tablePath, type LakeLocation, type LakeTable } from '../core/lake-layout';
 import { isJsonObject, type JsonObject } from '../core/rows';
 import type { LakeSampler } from '../app/ports';
-import { errorName, firstLine, setupProblem } from './aws-errors';
+import { mapWithConcurrency } from '../shared/concurrency';
+import { errorName, translateAwsError } from './aws-errors';
 
 export interface S3LakeSamplerOptions {
   /** Most objects read per sample. @default 20 */
@@ -73,7 +74,7 @@ export class S3LakeSampler implements LakeSampler {
     const chosen = this.choose(listed);
     const textCap = Math.floor(this.options.maxTextBytes / Math.max(1, chosen.length));
     // Oldest first, so columns come in the order their fields arrived.
-    const texts = await mapLimit([...chosen].reverse(), CONCURRENT_READS, (object) => this.read(object, textCap));
+    const texts = await mapWithConcurrency([...chosen].reverse(), CONCURRENT_READS, (object) => this.read(object, textCap));
     const counts = { records: 0, unreadableLines: 0 };
     // Records are parsed as columnsOf walks them, so they need not all be held at once.
     const columns = columnsOf(recordsOf(texts, counts), NON_DATA_FIELDS);
@@ -218,25 +219,22 @@ function parseRecord(line: string): JsonObject | undefined {
 /** One line naming the S3 action and what to do. */
 function translate(error: unknown, action: string, bucket: string, key: string): HooklakeError {
   const name = errorName(error);
-  const message = firstLine(error);
-  const where = `s3://${bucket}/${key}`;
   if (name === 'NoSuchBucket') {
     return new NotFoundError(`S3 bucket "${bucket}" of the lake does not exist; check the stack's outputs and the AWS region.`, { cause: error });
   }
-  if (name === 'AccessDenied' || name === 'Forbidden') {
-    return new StoreUnavailableError(
-      `Not allowed to call s3:${action === 'ListObjectsV2' ? 'ListBucket' : action} on ${where}; use AWS credentials whose IAM policy allows reading the lake bucket.`,
-      { cause: error },
-    );
-  }
-  const setup = setupProblem(error, `s3:${action}`);
-  if (setup) return setup;
   if (WRONG_REGION_ERRORS.has(name)) {
-    return new StoreUnavailableError(`S3 bucket "${bucket}" is in another AWS region (${name}); set --region or AWS_REGION to the stack's region.`, {
+    return new AwsSetupError(`S3 bucket "${bucket}" is in another AWS region (${name}); set --region or AWS_REGION to the stack's region.`, {
       cause: error,
     });
   }
-  return new StoreUnavailableError(`Could not call s3:${action} on ${where}: ${name}: ${message}`, { cause: error });
+  return translateAwsError(error, {
+    service: 's3',
+    // IAM's name for what ListObjectsV2 needs.
+    action: action === 'ListObjectsV2' ? 'ListBucket' : action,
+    resource: `s3://${bucket}/${key}`,
+    accessFix: 'use AWS credentials whose IAM policy allows reading the lake bucket.',
+    unavailable: (message, cause) => new LakeUnavailableError(message, { cause }),
+  });
 }
 
 function compare(a: string, b: string): number {
@@ -245,18 +243,4 @@ function compare(a: string, b: string): number {
 
 function definedOnly<T extends object>(options: T): Partial<T> {
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
-}
-
-/** Results in input order, at most `limit` calls at a time. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -4,8 +4,8 @@
  * that say what to do.
  */
 import { DescribeStacksCommand, type CloudFormationClient, type Stack } from '@aws-sdk/client-cloudformation';
-import { NotFoundError, ValidationError } from '../core/errors';
-import { errorName, firstLine, setupProblem } from './aws-errors';
+import { DeploymentUnavailableError, NotFoundError, ValidationError, type HooklakeError } from '../core/errors';
+import { errorName, firstLine, translateAwsError } from './aws-errors';
 import { STACK_OUTPUTS, type StackOutputName } from '../core/deployment-names';
 
 export type HooklakeStackOutputs = Record<StackOutputName, string>;
@@ -49,19 +49,15 @@ async function describeStack(client: CloudFormationClient, stackName: string): P
   return stack;
 }
 
-async function translate(error: unknown, client: CloudFormationClient, stackName: string): Promise<Error> {
-  const name = errorName(error);
-  const message = firstLine(error);
-  if (name === 'ValidationError' && /does not exist/.test(message)) return notFound(client, stackName);
-  const setup = setupProblem(error, 'cloudformation:DescribeStacks');
-  if (setup) return setup;
-  if (name === 'AccessDenied' || name === 'AccessDeniedException' || /not authorized/i.test(message)) {
-    return new ValidationError(
-      `Not allowed to read stack "${stackName}" (cloudformation:DescribeStacks): use credentials that may, e.g. those that deployed it. ${message}`,
-      { cause: error },
-    );
-  }
-  return new ValidationError(`Could not read stack "${stackName}" from CloudFormation: ${message}`, { cause: error });
+async function translate(error: unknown, client: CloudFormationClient, stackName: string): Promise<HooklakeError> {
+  if (errorName(error) === 'ValidationError' && /does not exist/.test(firstLine(error))) return notFound(client, stackName);
+  return translateAwsError(error, {
+    service: 'cloudformation',
+    action: 'DescribeStacks',
+    resource: `stack "${stackName}"`,
+    accessFix: 'use AWS credentials that may read it, e.g. those that deployed it.',
+    unavailable: (message, cause) => new DeploymentUnavailableError(message, { cause }),
+  });
 }
 
 async function notFound(client: CloudFormationClient, stackName: string): Promise<NotFoundError> {

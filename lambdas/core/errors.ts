@@ -33,19 +33,79 @@ export class PayloadTooLargeError extends HooklakeError {
 /** A content type that is not JSON or NDJSON (415). */
 export class UnsupportedMediaTypeError extends HooklakeError {}
 
-/** The record sink could not store every row, even after retries (503, the provider re-sends). */
-export class SinkUnavailableError extends HooklakeError {
-  constructor(
-    message: string,
-    readonly retryAfterSeconds = 5,
-    options?: { cause?: unknown },
-  ) {
+/** What a DependencyUnavailableError says failed; each subclass names one. */
+export type Dependency = 'integration store' | 'record sink' | 'table catalog' | 'lake files' | 'query engine' | 'deployment';
+
+const DEFAULT_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Something Hooklake depends on could not be used right now, so trying again later may work (503
+ * with Retry-After on the webhook path). Throw a subclass: its name and `dependency` say which.
+ */
+export abstract class DependencyUnavailableError extends HooklakeError {
+  abstract readonly dependency: Dependency;
+  /** When a client should try again. */
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
     super(message, options);
+    this.retryAfterSeconds = options?.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS;
   }
 }
 
-/** The token/integration store could not be reached or answered with a failure (503). */
-export class StoreUnavailableError extends HooklakeError {}
+/** The integration/token store (DynamoDB, or dynalite locally) could not be reached or answered with a failure. */
+export class IntegrationStoreUnavailableError extends DependencyUnavailableError {
+  override readonly dependency = 'integration store';
+}
+
+/** The record sink could not store every row, even after retries (the provider re-sends). */
+export class SinkUnavailableError extends DependencyUnavailableError {
+  override readonly dependency = 'record sink';
+
+  constructor(message: string, retryAfterSeconds = DEFAULT_RETRY_AFTER_SECONDS, options?: { cause?: unknown }) {
+    super(message, { ...options, retryAfterSeconds });
+  }
+}
+
+/** The table catalog (Glue) could not be read or changed. */
+export class CatalogUnavailableError extends DependencyUnavailableError {
+  override readonly dependency = 'table catalog';
+}
+
+/** The lake's files (S3) could not be listed or read. */
+export class LakeUnavailableError extends DependencyUnavailableError {
+  override readonly dependency = 'lake files';
+}
+
+/** The query engine (Athena) could not run a query, for reasons of its own rather than the statement's. */
+export class QueryEngineUnavailableError extends DependencyUnavailableError {
+  override readonly dependency = 'query engine';
+}
+
+/** The deployment's description (CloudFormation stack outputs) could not be read. */
+export class DeploymentUnavailableError extends DependencyUnavailableError {
+  override readonly dependency = 'deployment';
+}
+
+/**
+ * A service refused a call for lack of permission; the same call will be refused again. One class
+ * for every service: the message names the call (service:action), what it acted on, and how to fix it.
+ */
+export class AccessDeniedError extends HooklakeError {
+  /** The refused call as IAM names it, e.g. "glue:UpdateTable". */
+  readonly action: string;
+  readonly resource: string;
+
+  constructor(denied: { action: string; resource: string; fix: string; detail?: string }, options?: { cause?: unknown }) {
+    const detail = denied.detail ? ` (${denied.detail})` : '';
+    super(`Not allowed to call ${denied.action} on ${denied.resource}${detail}; ${denied.fix}`, options);
+    this.action = denied.action;
+    this.resource = denied.resource;
+  }
+}
+
+/** This machine's or function's AWS setup cannot make calls: no credentials, credentials refused or expired, no region or the wrong one. */
+export class AwsSetupError extends HooklakeError {}
 
 /** User input to a command (integration name, primary key, option) that cannot be accepted. */
 export class ValidationError extends HooklakeError {}

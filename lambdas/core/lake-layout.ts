@@ -3,7 +3,6 @@
  * gzip NDJSON, the same on disk and on S3. The file sink, the Firehose prefix in the stack, the Glue
  * locations, the S3 sampler and the DuckDB views all build their paths here.
  */
-import { PARTITION_FIELD } from './partition-field';
 
 /** Where the lake starts: on disk below the data directory, on S3 below the bucket root. */
 export const LAKE_PREFIX = 'lake/';
@@ -18,6 +17,23 @@ export const LAKE_FILE_SUFFIX = '.json.gz';
 export const LATEST_VIEW = 'data_latest';
 /** Key column of an integration without a primary key: a UUID per row. */
 export const UUID_KEY_COLUMN = '__sdc_primary_key';
+
+/**
+ * Routing-only field the Firehose sink adds to every record: dynamic partitioning reads the
+ * partition keys from it. Never a column of a table or view.
+ */
+export const PARTITION_FIELD = '_sdc_partition';
+
+/** What `PARTITION_FIELD` holds; the keys are the names the Firehose prefix refers to. */
+export interface PartitionKeys {
+  readonly schema: string;
+  readonly table: LakeTable;
+  readonly dt: string;
+}
+
+/** The JQ metadata-extraction query that turns `PARTITION_FIELD` into Firehose partition keys. */
+export const PARTITION_KEY_QUERY =
+  `{schema: .${PARTITION_FIELD}.schema, table: .${PARTITION_FIELD}.table, dt: .${PARTITION_FIELD}.dt}`;
 
 /**
  * Names that are never data columns of a table or view: the partition column (its value comes from

@@ -4,8 +4,7 @@ import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { LAKE_FILE_SUFFIX, LAKE_PREFIX, PARTITION_COLUMN, partitionPath } from '../../lambdas/core/lake-layout';
-import { PARTITION_KEY_QUERY, type PartitionKeys } from '../../lambdas/core/partition-field';
+import { LAKE_FILE_SUFFIX, LAKE_PREFIX, PARTITION_COLUMN, PARTITION_KEY_QUERY, partitionPath, type PartitionKeys } from '../../lambdas/core/lake-layout';
 
 /** Partition keys the JQ query extracts, in prefix order; checked against `PartitionKeys`. */
 const PARTITION_KEYS = ['schema', 'table', 'dt'] as const satisfies readonly (keyof PartitionKeys)[];

@@ -10,7 +10,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { AthenaQueryEngine, toValue } from '../../lambdas/aws/athena-query';
-import { StoreUnavailableError, ValidationError } from '../../lambdas/core/errors';
+import { AccessDeniedError, AwsSetupError, QueryEngineUnavailableError, ValidationError } from '../../lambdas/core/errors';
 
 const athena = mockClient(AthenaClient);
 let clock = 0;
@@ -107,7 +107,7 @@ describe('AthenaQueryEngine', () => {
 
   it('reports a failure on Athena\'s side as unavailable, not as the user\'s mistake', async () => {
     states('DML', { state: 'FAILED', reason: 'Internal error', category: 1 });
-    await expect(engine().query('SELECT 1')).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(engine().query('SELECT 1')).rejects.toBeInstanceOf(QueryEngineUnavailableError);
   });
 
   it('explains a query cancelled by the bytes-scanned cutoff and how to read less', async () => {
@@ -118,7 +118,9 @@ describe('AthenaQueryEngine', () => {
   it('stops a query that runs past the timeout and says which one', async () => {
     states('DML', { state: 'RUNNING' });
     athena.on(StopQueryExecutionCommand).resolves({});
-    await expect(engine({ timeoutMs: 3000 }).query('SELECT * FROM s.data')).rejects.toThrow(/Athena query q1 was still running after 3 s and was stopped/);
+    const running = engine({ timeoutMs: 3000 }).query('SELECT * FROM s.data');
+    await expect(running).rejects.toBeInstanceOf(QueryEngineUnavailableError);
+    await expect(running).rejects.toThrow(/Athena query q1 was still running after 3 s and was stopped/);
     expect(athena).toHaveReceivedCommandWith(StopQueryExecutionCommand, { QueryExecutionId: 'q1' });
   });
 
@@ -129,7 +131,30 @@ describe('AthenaQueryEngine', () => {
     athena
       .on(StartQueryExecutionCommand)
       .rejects(Object.assign(new Error('User: arn:aws:iam::1:user/x is not authorized to perform: athena:StartQueryExecution'), { name: 'AccessDeniedException' }));
-    await expect(engine().query('SELECT 1')).rejects.toThrow(/Not allowed to use Athena workgroup "Hooklake-lake" \(athena:StartQueryExecution\)/);
+    const denied = engine().query('SELECT 1');
+    await expect(denied).rejects.toBeInstanceOf(AccessDeniedError);
+    await expect(denied).rejects.toThrow(/Not allowed to call athena:StartQueryExecution on Athena workgroup "Hooklake-lake"/);
+  });
+
+  it('names GetQueryExecution when polling is not allowed', async () => {
+    athena.on(GetQueryExecutionCommand).rejects(Object.assign(new Error('not authorized to perform: athena:GetQueryExecution'), { name: 'AccessDeniedException' }));
+    await expect(engine().query('SELECT 1')).rejects.toMatchObject({ name: 'AccessDeniedError', action: 'athena:GetQueryExecution' });
+  });
+
+  it('says to sign in again when the credentials have expired', async () => {
+    athena.on(StartQueryExecutionCommand).rejects(Object.assign(new Error('expired'), { name: 'ExpiredTokenException' }));
+    const starting = engine().query('SELECT 1');
+    await expect(starting).rejects.toBeInstanceOf(AwsSetupError);
+    await expect(starting).rejects.toThrow(/credentials have expired \(athena:StartQueryExecution\)/);
+  });
+
+  it('reports an Athena failure as the query engine being unavailable, naming the call', async () => {
+    athena.on(StartQueryExecutionCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' }));
+    await expect(engine().query('SELECT 1')).rejects.toMatchObject({
+      name: 'QueryEngineUnavailableError',
+      dependency: 'query engine',
+      message: 'Could not call athena:StartQueryExecution on Athena workgroup "Hooklake-lake": TooManyRequestsException: Rate exceeded',
+    });
   });
 });
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoIntegrationStore } from '../../lambdas/aws/dynamo-store';
 import { LOCAL_TOKEN_TABLE_NAME } from '../../lambdas/core/deployment-names';
-import { ConflictError, NotFoundError, StoreUnavailableError, TokenLimitError } from '../../lambdas/core/errors';
+import { ConflictError, IntegrationStoreUnavailableError, NotFoundError, TokenLimitError } from '../../lambdas/core/errors';
 import { newIntegration } from '../../lambdas/core/integration';
 import { issueToken, MAX_ACTIVE_TOKENS } from '../../lambdas/core/tokens';
 import { ensureTokenTable, localDynamoClient, startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynalite-server';
@@ -94,7 +94,7 @@ describe('tokens', () => {
 describe('embedded dynalite', () => {
   it('refuses a second process on the same data directory with a clear error', async () => {
     const second = startEmbeddedDynamo(dataDir);
-    await expect(second).rejects.toThrow(StoreUnavailableError);
+    await expect(second).rejects.toThrow(IntegrationStoreUnavailableError);
     await expect(second).rejects.toThrow('is in use by another hooklake process');
   });
 

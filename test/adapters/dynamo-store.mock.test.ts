@@ -13,7 +13,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { randomBytes } from 'node:crypto';
 import { DynamoIntegrationStore } from '../../lambdas/aws/dynamo-store';
-import { ConflictError, NotFoundError, StoreUnavailableError, TokenLimitError } from '../../lambdas/core/errors';
+import { AccessDeniedError, AwsSetupError, ConflictError, IntegrationStoreUnavailableError, NotFoundError, TokenLimitError } from '../../lambdas/core/errors';
 import { newIntegration } from '../../lambdas/core/integration';
 import { issueToken, type TokenRecord } from '../../lambdas/core/tokens';
 
@@ -134,7 +134,7 @@ describe('addToken', () => {
     const failure = new Error('socket hang up');
     ddb.on(UpdateItemCommand).resolves({}).on(PutItemCommand).rejects(failure).on(DeleteItemCommand).resolves({});
     const added = store.addToken(record, 2);
-    await expect(added).rejects.toThrow(StoreUnavailableError);
+    await expect(added).rejects.toThrow(IntegrationStoreUnavailableError);
     await expect(added).rejects.toMatchObject({ cause: failure });
     // The put may have landed before the failure: its item goes before the token is unlisted.
     expect(commandNames()).toEqual(['UpdateItemCommand', 'PutItemCommand', 'DeleteItemCommand', 'UpdateItemCommand']);
@@ -147,7 +147,7 @@ describe('addToken', () => {
 
   it('keeps the token listed when its TOKEN item cannot be removed either', async () => {
     ddb.on(UpdateItemCommand).resolves({}).on(PutItemCommand).rejects(new Error('timeout')).on(DeleteItemCommand).rejects(new Error('timeout'));
-    await expect(store.addToken(newRecord(), 2)).rejects.toThrow(StoreUnavailableError);
+    await expect(store.addToken(newRecord(), 2)).rejects.toThrow(IntegrationStoreUnavailableError);
     expect(ddb).toHaveReceivedCommandTimes(UpdateItemCommand, 1);
   });
 });
@@ -173,7 +173,7 @@ describe('revokeToken', () => {
   });
 });
 
-describe('SDK failures become StoreUnavailableError', () => {
+describe('SDK failures become IntegrationStoreUnavailableError', () => {
   const failures: [string, Error][] = [
     ['throttling', new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} })],
     ['a missing table', new ResourceNotFoundException({ message: 'Requested resource not found', $metadata: {} })],
@@ -184,12 +184,37 @@ describe('SDK failures become StoreUnavailableError', () => {
     ddb.on(GetItemCommand).rejects(failure);
     const hash = 'ef'.repeat(32);
     const lookup = store.findTokenByHash(hash);
-    await expect(lookup).rejects.toThrow(StoreUnavailableError);
-    const error = (await lookup.catch((e: unknown) => e)) as StoreUnavailableError;
+    await expect(lookup).rejects.toThrow(IntegrationStoreUnavailableError);
+    const error = (await lookup.catch((e: unknown) => e)) as IntegrationStoreUnavailableError;
     expect(error.cause).toBe(failure);
     expect(error.message).toContain(`Could not look up a webhook token in DynamoDB table "${TABLE}"`);
     expect(error.message).toContain(failure.name);
     expect(error.message).not.toContain(hash);
+  });
+
+  it('names the DynamoDB action and table when access is denied, never the hash', async () => {
+    const denied = Object.assign(new Error(`User: arn:aws:sts::1:assumed-role/x is not authorized to perform: dynamodb:GetItem on resource: ${TABLE}`), {
+      name: 'AccessDeniedException',
+    });
+    ddb.on(GetItemCommand).rejects(denied);
+    const hash = 'ef'.repeat(32);
+    const error = await store.findTokenByHash(hash).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AccessDeniedError);
+    expect(error).toMatchObject({ action: 'dynamodb:GetItem', resource: `DynamoDB table "${TABLE}"`, cause: denied });
+    expect((error as Error).message).toMatch(/^Not allowed to call dynamodb:GetItem on DynamoDB table ".*IAM policy allows dynamodb:GetItem on the token table\.$/);
+    expect((error as Error).message).not.toContain(hash);
+  });
+
+  it('names the action of a write that is not allowed', async () => {
+    ddb.on(PutItemCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
+    await expect(store.createIntegration(integration)).rejects.toMatchObject({ name: 'AccessDeniedError', action: 'dynamodb:PutItem' });
+  });
+
+  it('says to sign in again when the credentials have expired', async () => {
+    ddb.on(ScanCommand).rejects(Object.assign(new Error('The security token included in the request is expired'), { name: 'ExpiredTokenException' }));
+    const listing = store.listIntegrations();
+    await expect(listing).rejects.toBeInstanceOf(AwsSetupError);
+    await expect(listing).rejects.toThrow(/credentials have expired \(dynamodb:Scan\)/);
   });
 
   it('says so when the table does not exist', async () => {

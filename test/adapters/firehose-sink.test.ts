@@ -10,7 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { FirehoseRecordSink, type FirehoseSinkOptions } from '../../lambdas/aws/firehose-sink';
 import { SinkUnavailableError } from '../../lambdas/core/errors';
-import { PARTITION_FIELD } from '../../lambdas/core/partition-field';
+import { PARTITION_FIELD } from '../../lambdas/core/lake-layout';
 import type { JsonObject, LakeBatch, LakeRow } from '../../lambdas/core/rows';
 
 const STREAM = 'hooklake-events';
@@ -186,10 +186,12 @@ describe('FirehoseRecordSink', () => {
     ['AccessDeniedException', /not allowed to write to Firehose delivery stream/],
     ['InvalidKMSResourceException', /cannot use its KMS key/],
     ['InvalidArgumentException', /refused the records as invalid/],
-  ])('fails at once on %s, naming the problem', async (name, message) => {
+  ])('fails at once on %s, naming the problem, as SinkUnavailableError so the provider re-sends', async (name, message) => {
     firehose.on(PutRecordBatchCommand).rejects(Object.assign(new Error('denied'), { name, $metadata: { httpStatusCode: 400 } }));
     const sink = new FirehoseRecordSink(new FirehoseClient({}), STREAM, fakeTime().options);
-    await expect(sink.write(batchOf(rowsOf(1)))).rejects.toThrow(message);
+    const writing = sink.write(batchOf(rowsOf(1)));
+    await expect(writing).rejects.toBeInstanceOf(SinkUnavailableError);
+    await expect(writing).rejects.toThrow(message);
     expect(firehose).toHaveReceivedCommandTimes(PutRecordBatchCommand, 1);
   });
 

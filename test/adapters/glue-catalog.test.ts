@@ -14,7 +14,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { GlueLakeCatalog, ISO_TIMESTAMP_FORMAT } from '../../lambdas/aws/glue-catalog';
-import { NotFoundError, StoreUnavailableError } from '../../lambdas/core/errors';
+import { AccessDeniedError, AwsSetupError, CatalogUnavailableError, NotFoundError } from '../../lambdas/core/errors';
 import type { Integration } from '../../lambdas/core/integration';
 
 const glue = mockClient(GlueClient);
@@ -197,7 +197,8 @@ describe('GlueLakeCatalog.ensureIntegration', () => {
   it('names the Glue action and what to do when access is denied', async () => {
     glue.on(CreateDatabaseCommand).rejects(new AccessDeniedException({ message: 'User: arn:aws:iam::1:user/x is not authorized', ...meta }));
     const error = await catalog().ensureIntegration(integration('Email')).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect(error).toBeInstanceOf(AccessDeniedError);
+    expect(error).toMatchObject({ action: 'glue:CreateDatabase', resource: 'database stitch_iterable' });
     expect((error as Error).message).toMatch(/glue:CreateDatabase/);
     expect((error as Error).message).toMatch(/IAM policy allows glue:CreateDatabase/);
     expect((error as Error).message).not.toContain('\n');
@@ -205,7 +206,19 @@ describe('GlueLakeCatalog.ensureIntegration', () => {
 
   it('says to sign in again when the credentials are not accepted', async () => {
     glue.on(GetTableCommand).rejects(Object.assign(new Error('The security token included in the request is expired'), { name: 'ExpiredTokenException' }));
-    await expect(catalog().ensureIntegration(integration('Email'))).rejects.toThrow(/credentials have expired \(glue:GetTable\).*aws sso login/);
+    const failing = catalog().ensureIntegration(integration('Email'));
+    await expect(failing).rejects.toBeInstanceOf(AwsSetupError);
+    await expect(failing).rejects.toThrow(/credentials have expired \(glue:GetTable\).*aws sso login/);
+  });
+
+  it('reports a Glue failure as the catalog being unavailable, naming the call', async () => {
+    glue.on(GetTableCommand).rejects(Object.assign(new Error('We encountered an internal error.\nPlease try again.'), { name: 'InternalServiceException' }));
+    const error = await catalog().columns('stitch_iterable', 'data').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CatalogUnavailableError);
+    expect(error).toMatchObject({
+      dependency: 'table catalog',
+      message: 'Could not call glue:GetTable on stitch_iterable.data: InternalServiceException: We encountered an internal error.',
+    });
   });
 });
 
@@ -303,10 +316,10 @@ describe('GlueLakeCatalog.mergeColumns', () => {
     expect(result.columns.map((c) => c.name).slice(-2)).toEqual(['their_field', 'mine']);
   });
 
-  it('gives up with StoreUnavailableError after five lost races', async () => {
+  it('gives up with CatalogUnavailableError after five lost races', async () => {
     glue.on(GetTableCommand).resolves({ Table: storedTable(SYSTEM), ...meta });
     glue.on(UpdateTableCommand).rejects(new ConcurrentModificationException({ message: 'Version mismatch', ...meta }));
-    await expect(catalog().mergeColumns('stitch_iterable', 'data', [{ name: 'x', type: 'bigint' }])).rejects.toThrow(StoreUnavailableError);
+    await expect(catalog().mergeColumns('stitch_iterable', 'data', [{ name: 'x', type: 'bigint' }])).rejects.toThrow(CatalogUnavailableError);
     expect(glue).toHaveReceivedCommandTimes(UpdateTableCommand, 5);
     expect(glue).toHaveReceivedCommandTimes(GetTableCommand, 5);
   });
@@ -314,9 +327,9 @@ describe('GlueLakeCatalog.mergeColumns', () => {
   it('names UpdateTable when it is not allowed', async () => {
     glue.on(GetTableCommand).resolves({ Table: storedTable(SYSTEM), ...meta });
     glue.on(UpdateTableCommand).rejects(new AccessDeniedException({ message: 'not authorized', ...meta }));
-    await expect(catalog().mergeColumns('stitch_iterable', 'data', [{ name: 'x', type: 'bigint' }])).rejects.toThrow(
-      /Not allowed to call glue:UpdateTable on stitch_iterable\.data/,
-    );
+    const merging = catalog().mergeColumns('stitch_iterable', 'data', [{ name: 'x', type: 'bigint' }]);
+    await expect(merging).rejects.toBeInstanceOf(AccessDeniedError);
+    await expect(merging).rejects.toThrow(/Not allowed to call glue:UpdateTable on stitch_iterable\.data/);
   });
 
   it('fails with NotFoundError when the table is missing', async () => {

@@ -14,7 +14,7 @@ import { s3Body } from '../support/s3-body';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { S3LakeSampler, type S3LakeSamplerOptions } from '../../lambdas/aws/s3-lake-sampler';
-import { NotFoundError, StoreUnavailableError } from '../../lambdas/core/errors';
+import { AccessDeniedError, AwsSetupError, LakeUnavailableError, NotFoundError } from '../../lambdas/core/errors';
 
 const s3 = mockClient(S3Client);
 const BUCKET = 'hooklake-lake-123';
@@ -212,9 +212,35 @@ describe('S3LakeSampler', () => {
       new S3ServiceException({ name: 'AccessDenied', $fault: 'client', message: 'Access Denied', $metadata: { httpStatusCode: 403 } }),
     );
     const error = await sampler().sampleColumns('shop', 'data').catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect(error).toBeInstanceOf(AccessDeniedError);
+    expect(error).toMatchObject({ action: 's3:ListBucket', resource: 's3://hooklake-lake-123/lake/shop/data/' });
     expect((error as Error).message).toBe(
       'Not allowed to call s3:ListBucket on s3://hooklake-lake-123/lake/shop/data/; use AWS credentials whose IAM policy allows reading the lake bucket.',
     );
+  });
+
+  it('names GetObject when reading an object is not allowed', async () => {
+    fakeBucket({ [`${TABLE_PREFIX}dt=2026-11-23/a.json.gz`]: { data: gz(ndjson({ a: 1 })), modified: '2026-11-23T01:00:00Z' } });
+    s3.on(GetObjectCommand).rejects(new S3ServiceException({ name: 'AccessDenied', $fault: 'client', message: 'Access Denied', $metadata: { httpStatusCode: 403 } }));
+    const error = await sampler().sampleColumns('shop', 'data').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AccessDeniedError);
+    expect(error).toMatchObject({ action: 's3:GetObject', resource: `s3://hooklake-lake-123/${TABLE_PREFIX}dt=2026-11-23/a.json.gz` });
+  });
+
+  it('says to set the region when the bucket is in another one', async () => {
+    s3.on(ListObjectsV2Command).rejects(new S3ServiceException({ name: 'PermanentRedirect', $fault: 'client', message: 'redirect', $metadata: { httpStatusCode: 301 } }));
+    const error = await sampler().sampleColumns('shop', 'data').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AwsSetupError);
+    expect((error as Error).message).toMatch(/S3 bucket "hooklake-lake-123" is in another AWS region \(PermanentRedirect\); set --region/);
+  });
+
+  it('reports other S3 failures as the lake being unavailable, naming the call', async () => {
+    s3.on(ListObjectsV2Command).rejects(new S3ServiceException({ name: 'SlowDown', $fault: 'server', message: 'Please reduce your request rate.', $metadata: { httpStatusCode: 503 } }));
+    const error = await sampler().sampleColumns('shop', 'data').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LakeUnavailableError);
+    expect(error).toMatchObject({
+      dependency: 'lake files',
+      message: 'Could not call s3:ListBucket on s3://hooklake-lake-123/lake/shop/data/: SlowDown: Please reduce your request rate.',
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { CloudFormationClient, CloudFormationServiceException, DescribeStacksCommand, type StackStatus } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { NotFoundError, ValidationError } from '../../lambdas/core/errors';
+import { AccessDeniedError, AwsSetupError, DeploymentUnavailableError, NotFoundError } from '../../lambdas/core/errors';
 import { STACK_OUTPUTS } from '../../lambdas/core/deployment-names';
 import { readStackOutputs } from '../../lambdas/aws/stack-outputs';
 
@@ -54,11 +54,25 @@ describe('readStackOutputs', () => {
     [Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), /No AWS credentials found: set AWS_PROFILE/],
     [serviceError('ExpiredToken', 'The security token included in the request is expired'), /credentials have expired/],
     [new Error('Region is missing'), /No AWS region set: pass --region/],
-    [serviceError('AccessDenied', 'User x is not authorized to perform: cloudformation:DescribeStacks'), /Not allowed to read stack "Hooklake"/],
-  ])('translates %s into a ValidationError that says what to do', async (error, message) => {
+  ])('translates %s into an AwsSetupError that says what to do', async (error, message) => {
     cloudFormation.on(DescribeStacksCommand).rejects(error);
     const read = readStackOutputs(client(), 'Hooklake');
-    await expect(read).rejects.toBeInstanceOf(ValidationError);
+    await expect(read).rejects.toBeInstanceOf(AwsSetupError);
     await expect(readStackOutputs(client(), 'Hooklake')).rejects.toThrow(message);
+  });
+
+  it('translates AccessDenied into an AccessDeniedError naming the call and what to do', async () => {
+    cloudFormation.on(DescribeStacksCommand).rejects(serviceError('AccessDenied', 'User x is not authorized to perform: cloudformation:DescribeStacks'));
+    const read = readStackOutputs(client(), 'Hooklake');
+    await expect(read).rejects.toBeInstanceOf(AccessDeniedError);
+    await expect(read).rejects.toMatchObject({ action: 'cloudformation:DescribeStacks', resource: 'stack "Hooklake"' });
+    await expect(read).rejects.toThrow(/Not allowed to call cloudformation:DescribeStacks on stack "Hooklake" .*those that deployed it/);
+  });
+
+  it('reports any other failure as the deployment being unavailable, in one line', async () => {
+    cloudFormation.on(DescribeStacksCommand).rejects(serviceError('Throttling', 'Rate exceeded\nrequest id 1'));
+    const read = readStackOutputs(client(), 'Hooklake');
+    await expect(read).rejects.toBeInstanceOf(DeploymentUnavailableError);
+    await expect(read).rejects.toThrow(/^Could not call cloudformation:DescribeStacks on stack "Hooklake": Throttling: Rate exceeded$/);
   });
 });

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { FirehoseRecordSink } from '../../lambdas/aws/firehose-sink';
-import { PARTITION_FIELD, PARTITION_KEY_QUERY } from '../../lambdas/core/partition-field';
+import { PARTITION_FIELD, PARTITION_KEY_QUERY } from '../../lambdas/core/lake-layout';
 import { LAKE_OUTPUT_PREFIX } from '../../lib/constructs/event-lake';
 import { FileLakeSink } from '../../local/file-lake-sink';
 import { describeRecordSinkContract, type StoredRow } from './record-sink.contract';

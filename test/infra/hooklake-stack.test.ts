@@ -3,7 +3,7 @@ import { existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { TOKEN_TABLE_KEYS } from '../../lambdas/core/deployment-names';
-import { PARTITION_KEY_QUERY } from '../../lambdas/core/partition-field';
+import { PARTITION_KEY_QUERY } from '../../lambdas/core/lake-layout';
 import { AWS_MAX_BODY_BYTES } from '../../lambdas/ingest/config';
 import { INGEST_ENV } from '../../lambdas/ingest/env';
 import { STACK_OUTPUTS, type HooklakeStack } from '../../lib/hooklake-stack';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { SinkUnavailableError, StoreUnavailableError } from '../../lambdas/core/errors';
+import { IntegrationStoreUnavailableError, SinkUnavailableError } from '../../lambdas/core/errors';
 import { newIntegration } from '../../lambdas/core/integration';
 import type { LakeBatch } from '../../lambdas/core/rows';
 import { sequenceGenerator } from '../../lambdas/core/sequence';
@@ -143,7 +143,7 @@ describe('ingest use case: the response table', () => {
   it('503 with Retry-After when the token store is unavailable', async () => {
     const { store, token, send } = await setUp();
     store.findTokenByHash = async () => {
-      throw new StoreUnavailableError('DynamoDB throttled');
+      throw new IntegrationStoreUnavailableError('DynamoDB throttled');
     };
     const response = await send({ token, body: '{"id":1}' });
     expect(response.statusCode).toBe(503);

@@ -19,6 +19,7 @@ const NO_IO = ['@aws-sdk/', 'aws-cdk-lib', '@duckdb/', 'dynalite', 'node:fs', 'n
 
 const RULES: readonly Rule[] = [
   { folder: 'lambdas/core', mayImport: [], forbiddenPackages: [...NO_IO, '@middy/', 'aws-lambda', '@aws-lambda-powertools/'] },
+  { folder: 'lambdas/shared', mayImport: [], forbiddenPackages: NO_IO },
   { folder: 'lambdas/app', mayImport: ['lambdas/core', 'lambdas/shared'], forbiddenPackages: [...NO_IO, '@middy/', 'aws-lambda'] },
   { folder: 'lambdas/aws', mayImport: ['lambdas/core', 'lambdas/shared', 'lambdas/app'], forbiddenPackages: ['aws-cdk-lib', '@duckdb/', 'dynalite'] },
   { folder: 'lambdas/ingest', mayImport: ['lambdas/core', 'lambdas/shared', 'lambdas/app', 'lambdas/aws'], forbiddenPackages: ['aws-cdk-lib'] },
