@@ -8,33 +8,15 @@ import {
 } from '@aws-sdk/client-firehose';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
-import { FirehoseRecordSink, type FirehoseSinkOptions } from '../../lambdas/aws/firehose-sink';
+import { FirehoseRecordSink } from '../../lambdas/aws/firehose-sink';
 import { SinkUnavailableError } from '../../lambdas/core/errors';
 import { PARTITION_FIELD } from '../../lambdas/core/lake-layout';
 import type { JsonObject, LakeBatch, LakeRow } from '../../lambdas/core/rows';
+import { fakeTime } from '../support/fake-time';
 
 const STREAM = 'hooklake-events';
 const LIMIT = 1000 * 1024;
 const firehose = mockClient(FirehoseClient);
-
-/** A clock that only moves when the sink sleeps, or when a fake call says it took time. */
-function fakeTime(start = 1_700_000_000_000) {
-  let now = start;
-  const waits: number[] = [];
-  return {
-    waits,
-    advance: (ms: number) => (now += ms),
-    elapsed: () => now - start,
-    options: {
-      now: () => now,
-      sleep: async (ms: number) => {
-        waits.push(ms);
-        now += ms;
-      },
-      random: () => 0.5,
-    } satisfies Partial<FirehoseSinkOptions>,
-  };
-}
 
 const row = (record: JsonObject, table: LakeRow['table'] = 'data'): LakeRow => ({ table, dt: '2026-11-23', record });
 const rowsOf = (count: number, extra: JsonObject = {}): LakeRow[] =>

@@ -1,30 +1,9 @@
 import fc from 'fast-check';
 import { backoffDelay, retry, type AttemptContext, type RetryOptions } from '../../lambdas/shared/retry';
+import { fakeTime } from '../support/fake-time';
 
 class Transient extends Error {}
 class Permanent extends Error {}
-
-/** A clock that moves only when retry sleeps, or when an attempt says it took time. */
-function fakeTime(start = 1_000_000) {
-  let now = start;
-  const waits: number[] = [];
-  /** The clock when each wait ended. */
-  const wokeAt: number[] = [];
-  return {
-    waits,
-    wokeAt,
-    advance: (ms: number) => (now += ms),
-    elapsed: () => now - start,
-    options: {
-      now: () => now,
-      sleep: async (ms: number) => {
-        waits.push(ms);
-        now += ms;
-        wokeAt.push(now);
-      },
-    },
-  };
-}
 
 const base = (overrides: Partial<RetryOptions> = {}): RetryOptions => ({
   isRetryable: (error) => error instanceof Transient,
@@ -47,13 +26,13 @@ function failingTimes(failures: number) {
 
 describe('retry', () => {
   it('returns the first success without waiting', async () => {
-    const time = fakeTime();
+    const time = fakeTime(1_000_000);
     await expect(retry(async () => 42, base(time.options))).resolves.toBe(42);
     expect(time.waits).toEqual([]);
   });
 
   it('waits plain exponential steps up to the cap without jitter, and tells each attempt its number and deadline', async () => {
-    const time = fakeTime();
+    const time = fakeTime(1_000_000);
     const { attempt, contexts } = failingTimes(6);
     await expect(retry(attempt, base({ ...time.options, jitter: 'none', budgetMs: 60_000, baseDelayMs: 200, maxDelayMs: 2000 }))).resolves.toBe('done');
     expect(time.waits).toEqual([200, 400, 800, 1600, 2000, 2000]);
@@ -62,14 +41,14 @@ describe('retry', () => {
   });
 
   it('draws full-jitter waits below the cap', async () => {
-    const time = fakeTime();
+    const time = fakeTime(1_000_000);
     const { attempt } = failingTimes(3);
     await retry(attempt, base({ ...time.options, random: () => 0.5 }));
     expect(time.waits).toEqual([50, 100, 200]);
   });
 
   it('throws a permanent error at once, unchanged', async () => {
-    const time = fakeTime();
+    const time = fakeTime(1_000_000);
     const permanent = new Permanent('no');
     let calls = 0;
     const failing = retry(async () => {
@@ -82,7 +61,7 @@ describe('retry', () => {
   });
 
   it('throws the last error when the attempts are used up', async () => {
-    const time = fakeTime();
+    const time = fakeTime(1_000_000);
     const { attempt, contexts } = failingTimes(99);
     await expect(retry(attempt, base({ ...time.options, maxAttempts: 3 }))).rejects.toThrow('failure 3');
     expect(contexts).toHaveLength(3);
@@ -90,7 +69,7 @@ describe('retry', () => {
   });
 
   it('gives up before a wait that would end past the budget, counting the time attempts take', async () => {
-    const time = fakeTime();
+    const time = fakeTime(1_000_000);
     let calls = 0;
     const slow = async () => {
       calls++;
@@ -123,7 +102,7 @@ describe('retry', () => {
           draws: fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { minLength: 1, maxLength: 20 }),
         }),
         async ({ baseDelayMs, maxDelayMs, budgetMs, jitter, attemptMs, draws }) => {
-          const time = fakeTime();
+          const time = fakeTime(1_000_000);
           let draw = 0;
           const random = () => draws[draw++ % draws.length];
           const failing = retry(
@@ -131,7 +110,7 @@ describe('retry', () => {
               time.advance(attemptMs);
               throw new Transient('again');
             },
-            { isRetryable: () => true, baseDelayMs, maxDelayMs, budgetMs, jitter, random, maxAttempts: 200, ...time.options },
+            { ...time.options, isRetryable: () => true, baseDelayMs, maxDelayMs, budgetMs, jitter, random, maxAttempts: 200 },
           );
           await expect(failing).rejects.toThrow('again');
           time.waits.forEach((wait, r) => {
