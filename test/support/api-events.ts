@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 
 export interface EventInput {
   readonly method?: string;
@@ -39,5 +39,3 @@ export function webhookEvent(input: EventInput = {}): APIGatewayProxyEventV2 {
     },
   } as APIGatewayProxyEventV2;
 }
-
-export const lambdaContext = { awsRequestId: 'req-1', functionName: 'ingest' } as Context;
