@@ -1,6 +1,6 @@
 /**
  * What the benchmarks feed Hooklake: webhook bodies shaped like an email provider's events, and an
- * ingest handler wired to an in-memory store holding one integration and its token.
+ * ingest use case wired to an in-memory store holding one integration and its token.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { newIntegration } from '../lambdas/core/integration';

@@ -37,7 +37,7 @@ export async function openAwsBackend(options: TargetOptions, io: CliIo): Promise
   return {
     store,
     engine: athena,
-    catalog: new CatalogSync(new GlueLakeCatalog(glue, location), new S3LakeSampler(s3, location), athena),
+    catalogSync: new CatalogSync(new GlueLakeCatalog(glue, location), new S3LakeSampler(s3, location), athena),
     webhookBaseUrl: outputs.webhookBaseUrl,
     serverRunning: true,
     close: async () => {

@@ -11,7 +11,7 @@ export interface Backend {
   readonly store: IntegrationStore;
   readonly engine: QueryEngine;
   /** Where tables live in a catalog (AWS); undefined locally, where they read the lake files. */
-  readonly catalog?: CatalogSync;
+  readonly catalogSync?: CatalogSync;
   /** Base URL that webhook URLs are built on, and whether a server is known to answer there. */
   readonly webhookBaseUrl: string;
   readonly serverRunning: boolean;
@@ -21,9 +21,9 @@ export interface Backend {
 export const DEFAULT_LOCAL_BASE_URL = 'http://127.0.0.1:8080';
 
 /** The local runtime's data directory; one that holds no Hooklake data is only started when `mayCreate`. */
-export async function openLocalBackend(dataDir: string, mayCreate = false): Promise<Backend> {
+export async function openLocalBackend(dataDir: string, options: { readonly mayCreate?: boolean } = {}): Promise<Backend> {
   const directory = resolve(dataDir);
-  const local = await openLocalStore(directory, { mayCreate });
+  const local = await openLocalStore(directory, options);
   return {
     store: local.store,
     engine: lakeQueryEngine(directory, local.store),
@@ -34,6 +34,6 @@ export async function openLocalBackend(dataDir: string, mayCreate = false): Prom
 }
 
 /** What the integration and token use cases need of a command's backend: its adapters, the clock, randomness. */
-export function services(backend: Backend): IntegrationServices {
-  return { store: backend.store, catalog: backend.catalog, clock: () => new Date(), randomBytes };
+export function useCaseServices(backend: Backend): IntegrationServices {
+  return { store: backend.store, catalogSync: backend.catalogSync, clock: () => new Date(), randomBytes };
 }

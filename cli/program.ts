@@ -6,7 +6,7 @@ import { registerIntegrations } from './commands/integrations';
 import { registerQuery } from './commands/query';
 import { registerServe } from './commands/serve';
 import { registerTokens } from './commands/tokens';
-import { HOOKLAKE_COMMAND } from './invocation';
+import { HOOKLAKE_COMMAND } from '../lambdas/core/deployment-names';
 import { processIo, type CliIo } from './io';
 import { TARGETS } from './target';
 import type { OpenBackend, OpenOptions } from './with-backend';
@@ -44,5 +44,5 @@ export function buildProgram(io: CliIo = processIo, open: OpenBackend = (options
 
 /** The backend the global options name. */
 export function openBackend(options: OpenOptions, io: CliIo): ReturnType<OpenBackend> {
-  return options.target === 'aws' ? openAwsBackend(options, io) : openLocalBackend(options.dataDir, options.mayCreate ?? false);
+  return options.target === 'aws' ? openAwsBackend(options, io) : openLocalBackend(options.dataDir, { mayCreate: options.mayCreate });
 }

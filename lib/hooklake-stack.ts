@@ -10,7 +10,7 @@ import { QueryWorkGroup } from './constructs/query-workgroup';
 import { TokenTable } from './constructs/token-table';
 import { WebhookApi, type WebhookThrottle } from './constructs/webhook-api';
 
-/** The ingest Lambda's entry, shared with the local server. */
+/** The ingest Lambda's entry: API Gateway in front of the ingest use case. */
 export const INGEST_ENTRY = path.join(__dirname, '..', 'lambdas', 'ingest', 'lambda.ts');
 
 /** Properties of a {@link HooklakeStack}. */

@@ -60,7 +60,7 @@ const READ_OPTIONS = [
   "compression='gzip'",
   'union_by_name=true',
   'hive_partitioning=true',
-  "hive_types={'dt': 'VARCHAR'}",
+  `hive_types={'${PARTITION_COLUMN}': 'VARCHAR'}`,
   'sample_size=-1',
   // Exactly what Date#toISOString (the _sdc stamps) writes, and ISO dates: both read back as the same text.
   "timestampformat='%Y-%m-%dT%H:%M:%S.%gZ'",

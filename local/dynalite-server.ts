@@ -10,6 +10,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { IntegrationStoreUnavailableError } from '../lambdas/core/errors';
+import { errorName } from '../lambdas/aws/aws-errors';
 import { tokenTableDefinition } from '../lambdas/aws/token-table-definition';
 import { retry } from '../lambdas/shared/retry';
 
@@ -81,7 +82,7 @@ async function createTokenTable(client: DynamoDBClient, tableName: string): Prom
     await client.send(new CreateTableCommand(tokenTableDefinition(tableName)));
   } catch (error) {
     // Another process created it first: fine.
-    if (!(error instanceof Error && error.name === 'ResourceInUseException')) {
+    if (errorName(error) !== 'ResourceInUseException') {
       throw new IntegrationStoreUnavailableError(`Could not create the token table "${tableName}": ${String(error)}`, { cause: error });
     }
   }
@@ -98,7 +99,7 @@ async function tableStatus(client: DynamoDBClient, tableName: string): Promise<T
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
     return Table?.TableStatus;
   } catch (error) {
-    if (error instanceof Error && error.name === 'ResourceNotFoundException') return undefined;
+    if (errorName(error) === 'ResourceNotFoundException') return undefined;
     throw new IntegrationStoreUnavailableError(`Could not describe the token table "${tableName}": ${String(error)}`, { cause: error });
   }
 }

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { HOOKLAKE_COMMAND } from '../lambdas/core/deployment-names';
 import { NotFoundError } from '../lambdas/core/errors';
 import { DynamoIntegrationStore } from '../lambdas/aws/dynamo-store';
 import { LOCAL_TOKEN_TABLE_NAME } from '../lambdas/core/deployment-names';
@@ -28,7 +29,7 @@ export async function openLocalStore(dataDir: string, options: { readonly mayCre
   if (!options.mayCreate && !(await holdsStore(dataDir))) {
     // A mistyped --data-dir would otherwise become a new, empty Hooklake.
     throw new NotFoundError(
-      `No Hooklake data in ${dataDir}: pass the --data-dir that "npm start" or "hooklake serve" used (default .hooklake in the folder you ran it from), or create an integration there first.`,
+      `No Hooklake data in ${dataDir}: pass the --data-dir that "npm start" or "${HOOKLAKE_COMMAND} serve" used (default .hooklake in the folder you ran it from), or create an integration there first.`,
     );
   }
   return startOwnStore(dataDir);

@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { errorToResponse, jsonResponse, type HttpResponse } from '../lambdas/app/http-responses';
+import { errorToResponse, failureResponse, jsonResponse, type HttpResponse } from '../lambdas/app/http-responses';
 import type { IngestWebhook } from '../lambdas/app/ingest-webhook';
 import type { AppLogger } from '../lambdas/app/ports';
 import { PayloadTooLargeError } from '../lambdas/core/errors';
@@ -62,7 +62,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
       if (request.destroyed && !(error instanceof PayloadTooLargeError)) return;
       // The rest of an oversized body is not read: close the connection instead.
       closeAfter = error instanceof PayloadTooLargeError;
-      result = errorToResponse(error);
+      result = failureResponse(error, options.logger, { route: match.route });
     }
   }
   send(response, result, closeAfter);

@@ -26,7 +26,7 @@ export interface RunningLocalHooklake {
   close(): Promise<void>;
 }
 
-/** Boots the whole local runtime: embedded store, file lake, ingest handler behind node:http. */
+/** Boots the whole local runtime: embedded store, file lake, ingest use case behind node:http. */
 export async function startLocalHooklake(options: LocalHooklakeOptions): Promise<RunningLocalHooklake> {
   await mkdir(options.dataDir, { recursive: true });
   const running = await findRunningServer(options.dataDir);

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { createIntegration, summarizeIntegrations, syncCatalogs } from '../../lambdas/app/integrations';
-import { listWebhookTokens, requireIntegration } from '../../lambdas/app/tokens';
+import { requireIntegration } from '../../lambdas/app/tokens';
 import { HooklakeError, ValidationError } from '../../lambdas/core/errors';
 import { webhookUrl } from '../../lambdas/core/webhook-routes';
-import { services } from '../backend';
-import { HOOKLAKE_COMMAND } from '../invocation';
+import { useCaseServices } from '../backend';
+import { HOOKLAKE_COMMAND } from '../../lambdas/core/deployment-names';
 import type { CliIo } from '../io';
 import { printJson, printTable } from '../output';
 import type { TargetOptions } from '../target';
@@ -23,7 +23,7 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
     .addHelpText('after', `\nExample:\n  $ ${HOOKLAKE_COMMAND} integrations create "Stitch Customer.io" --primary-key event_id`)
     .action(async (name: string, options: { primaryKey?: string; json?: boolean }, command: Command) =>
       withBackend(command, open, async (backend) => {
-        const { integration, issued, tablesError } = await createIntegration(services(backend), { name, primaryKey: options.primaryKey });
+        const { integration, issued, tablesError } = await createIntegration(useCaseServices(backend), { name, primaryKey: options.primaryKey });
         const url = webhookUrl(backend.webhookBaseUrl, issued.token);
         // The token is shown only now: print it even when the lake's tables cannot be made yet.
         if (options.json) printJson(io, { integration, tokenId: issued.record.tokenId, token: issued.token, webhookUrl: url });
@@ -59,7 +59,7 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
     .action(async (schema: string, options: { json?: boolean }, command: Command) =>
       withBackend(command, open, async (backend) => {
         const integration = await requireIntegration(backend.store, schema);
-        const tokens = await listWebhookTokens(backend.store, integration.schema);
+        const tokens = await backend.store.listTokens(integration.schema);
         const publicTokens = tokens.map(({ tokenId, createdAt, revokedAt }) => ({ tokenId, createdAt, revokedAt: revokedAt ?? null }));
         if (options.json) return printJson(io, { ...integration, tokens: publicTokens });
         io.out(`${integration.name}`);

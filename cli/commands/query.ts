@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { runQuery } from '../../lambdas/app/queries';
 import type { CliIo } from '../io';
-import { HOOKLAKE_COMMAND } from '../invocation';
+import { HOOKLAKE_COMMAND } from '../../lambdas/core/deployment-names';
 import { printJson, printRows } from '../output';
 import { withBackend, type OpenBackend } from '../with-backend';
 

@@ -6,7 +6,8 @@ import { DEFAULT_MAX_BODY_BYTES } from '../../lambdas/core/decode-body';
 import { ValidationError } from '../../lambdas/core/errors';
 import type { IntegrationStore } from '../../lambdas/app/ports';
 import { startLocalHooklake } from '../../local/start-local';
-import { HOOKLAKE_COMMAND } from '../invocation';
+import { webhookUrl } from '../../lambdas/core/webhook-routes';
+import { HOOKLAKE_COMMAND } from '../../lambdas/core/deployment-names';
 import type { CliIo } from '../io';
 import { requireLocalTarget, type TargetOptions } from '../target';
 
@@ -51,7 +52,7 @@ export function registerServe(program: Command, io: CliIo): void {
 }
 
 async function printBanner(io: CliIo, url: string, dataDir: string, store: IntegrationStore): Promise<void> {
-  io.out(`Hooklake is receiving webhooks at ${url}/v1/hooks/<token>`);
+  io.out(`Hooklake is receiving webhooks at ${webhookUrl(url, '<token>')}`);
   io.out(`Data directory: ${dataDir} (lake files under lake/, query them with "${HOOKLAKE_COMMAND} query")`);
   const integrations = await store.listIntegrations();
   if (integrations.length === 0) {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { issueWebhookToken, listWebhookTokens, revokeWebhookToken } from '../../lambdas/app/tokens';
 import { MAX_ACTIVE_TOKENS } from '../../lambdas/core/tokens';
 import { webhookUrl } from '../../lambdas/core/webhook-routes';
-import { services } from '../backend';
+import { useCaseServices } from '../backend';
 import type { CliIo } from '../io';
 import { printJson, printTable } from '../output';
 import { withBackend, type OpenBackend } from '../with-backend';
@@ -20,7 +20,7 @@ export function registerTokens(program: Command, io: CliIo, open: OpenBackend): 
     .option('--json', 'print the result as JSON')
     .action(async (schema: string, options: { json?: boolean }, command: Command) =>
       withBackend(command, open, async (backend) => {
-        const { integration, issued } = await issueWebhookToken(services(backend), schema);
+        const { integration, issued } = await issueWebhookToken(useCaseServices(backend), schema);
         const url = webhookUrl(backend.webhookBaseUrl, issued.token);
         if (options.json) return printJson(io, { schema, tokenId: issued.record.tokenId, token: issued.token, webhookUrl: url });
         io.out(`New token for ${schema}`);

@@ -1,4 +1,6 @@
 import {
+  AccessDeniedError,
+  AwsSetupError,
   DependencyUnavailableError,
   IntegrationStoreUnavailableError,
   MalformedBodyError,
@@ -9,6 +11,9 @@ import {
   UnsupportedMediaTypeError,
 } from '../core/errors';
 import type { AppLogger } from './ports';
+
+/** A permission or credentials problem takes a person to fix: ask for the retry a little later. */
+const MISCONFIGURED_RETRY_AFTER_SECONDS = 60;
 
 /** What every runtime sends back: the Lambda adapter and the local server write it out as it is. */
 export interface HttpResponse {
@@ -50,6 +55,10 @@ export function errorToResponse(error: unknown): HttpResponse {
   if (error instanceof DependencyUnavailableError) {
     return fail(503, 'Service is unavailable right now; retry later.', { 'retry-after': String(error.retryAfterSeconds) });
   }
+  // A permission or credentials the deployment lacks: the operator fixes it, the provider's retry then lands.
+  if (error instanceof AccessDeniedError || error instanceof AwsSetupError) {
+    return fail(503, 'Service is unavailable right now; retry later.', { 'retry-after': String(MISCONFIGURED_RETRY_AFTER_SECONDS) });
+  }
   return fail(500, 'Internal error.');
 }
 
@@ -62,7 +71,8 @@ export function failureResponse(error: unknown, logger: AppLogger, fields: Recor
   const response = errorToResponse(error);
   const name = error instanceof Error ? error.name : typeof error;
   const reason = error instanceof Error ? error.message : String(error);
-  const logged = { ...fields, status: response.statusCode, error: name, reason };
+  const dependency = error instanceof DependencyUnavailableError ? { dependency: error.dependency } : {};
+  const logged = { ...fields, status: response.statusCode, error: name, reason, ...dependency };
   if (response.statusCode >= 500) logger.error('Webhook failed', { ...logged, cause: describeCause(error) });
   else logger.warn('Webhook refused', logged);
   return response;

@@ -16,7 +16,7 @@ export interface WebhookRequest {
   readonly route: WebhookRoutePath;
   /** `{token}` of `/v1/hooks/{token}`, decoded; undefined on `/v1/hooks`. */
   readonly pathToken?: string;
-  /** Header names in lower case; repeated headers joined with ", ". */
+  /** Header names in lower case; repeated headers joined with "," (as API Gateway joins them). */
   readonly headers: Readonly<Record<string, string | undefined>>;
   /** The body bytes exactly as received. */
   readonly body: Buffer;

@@ -6,7 +6,7 @@ import { issueWebhookToken, type TokenServices } from './tokens';
 
 export interface IntegrationServices extends TokenServices {
   /** Where tables live in a catalog (AWS); undefined where they read the lake files directly. */
-  readonly catalog?: CatalogSync;
+  readonly catalogSync?: CatalogSync;
 }
 
 export interface CreatedIntegration {
@@ -25,7 +25,7 @@ export async function createIntegration(services: IntegrationServices, input: Ne
   const integration = newIntegration(input, services.clock());
   await services.store.createIntegration(integration);
   const { issued } = await issueWebhookToken(services, integration.schema);
-  const tablesError = await services.catalog?.prepare(integration).then(
+  const tablesError = await services.catalogSync?.prepare(integration).then(
     () => undefined,
     (error: unknown) => error,
   );
@@ -61,15 +61,15 @@ export async function summarizeIntegrations(store: IntegrationStore): Promise<In
  * lake; undefined where there is no catalog to sync.
  */
 export async function syncCatalogs(
-  services: Pick<IntegrationServices, 'store' | 'catalog'>,
+  services: Pick<IntegrationServices, 'store' | 'catalogSync'>,
   schemas: readonly string[],
 ): Promise<{ schema: string; added: string[] }[] | undefined> {
   const all = await services.store.listIntegrations();
   const unknown = schemas.filter((schema) => !all.some((integration) => integration.schema === schema));
   if (unknown.length > 0) throw unknownIntegration(unknown);
-  if (services.catalog === undefined) return undefined;
+  if (services.catalogSync === undefined) return undefined;
   const chosen = schemas.length === 0 ? all : all.filter((integration) => schemas.includes(integration.schema));
   const results: { schema: string; added: string[] }[] = [];
-  for (const integration of chosen) results.push({ schema: integration.schema, ...(await services.catalog.refresh(integration)) });
+  for (const integration of chosen) results.push({ schema: integration.schema, ...(await services.catalogSync.refresh(integration)) });
   return results;
 }

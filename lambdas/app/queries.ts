@@ -6,7 +6,7 @@ export interface QueryServices {
   readonly store: IntegrationStore;
   readonly engine: QueryEngine;
   /** Where tables live in a catalog (AWS); undefined where they read the lake files directly. */
-  readonly catalog?: CatalogSync;
+  readonly catalogSync?: CatalogSync;
   /** Told of columns a table gained just before the query, so the user knows why they appear. */
   readonly onNewColumns?: (schema: string, added: readonly string[]) => void;
 }
@@ -16,9 +16,9 @@ export interface QueryServices {
  * date with the lake, so a field that arrived since the last query is a column of this one.
  */
 export async function runQuery(services: QueryServices, sql: string): Promise<QueryResult> {
-  if (services.catalog !== undefined) {
+  if (services.catalogSync !== undefined) {
     for (const integration of referencedIntegrations(sql, await services.store.listIntegrations())) {
-      const { added } = await services.catalog.refresh(integration);
+      const { added } = await services.catalogSync.refresh(integration);
       if (added.length > 0) services.onNewColumns?.(integration.schema, added);
     }
   }

@@ -11,7 +11,7 @@ import { ConflictError, IntegrationStoreUnavailableError, NotFoundError, TokenLi
 import { unknownIntegration, type Integration, type IntegrationType } from '../core/integration';
 import { tokenMatches, type TokenRecord } from '../core/tokens';
 import type { IntegrationStore } from '../app/ports';
-import { TOKEN_TABLE_KEYS } from '../core/deployment-names';
+import { HOOKLAKE_COMMAND, TOKEN_TABLE_KEYS } from '../core/deployment-names';
 import { errorName, translateAwsError } from './aws-errors';
 
 type Item = Record<string, AttributeValue>;
@@ -54,7 +54,7 @@ export class DynamoIntegrationStore implements IntegrationStore {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       throw new ConflictError(
-        `Schema "${integration.schema}" already exists; choose another integration name (see \`hooklake integrations list\`).`,
+        `Schema "${integration.schema}" already exists; choose another integration name (see "${HOOKLAKE_COMMAND} integrations list").`,
         { cause: error },
       );
     }
@@ -157,7 +157,7 @@ export class DynamoIntegrationStore implements IntegrationStore {
     const listed = tokensFromMeta(schema, item).find((token) => token.tokenId === tokenId);
     if (!listed) {
       throw new NotFoundError(
-        `Integration "${schema}" has no token "${tokenId}"; see \`hooklake tokens list ${schema}\` for its token ids.`,
+        `Integration "${schema}" has no token "${tokenId}"; see "${HOOKLAKE_COMMAND} tokens list ${schema}" for its token ids.`,
       );
     }
 
@@ -218,7 +218,7 @@ export class DynamoIntegrationStore implements IntegrationStore {
     }
     return new TokenLimitError(
       `Integration "${record.schema}" already has ${maxActive} active tokens, the most allowed; ` +
-        `revoke one with \`hooklake tokens revoke ${record.schema} <token-id>\` (ids from \`hooklake tokens list ${record.schema}\`).`,
+        `revoke one with "${HOOKLAKE_COMMAND} tokens revoke ${record.schema} <token-id>" (ids from "${HOOKLAKE_COMMAND} tokens list ${record.schema}").`,
       { cause },
     );
   }

@@ -44,7 +44,8 @@ import {
 } from '../core/lake-layout';
 import { DATA_SYSTEM_COLUMNS, REJECTED_SYSTEM_COLUMNS } from '../core/system-columns';
 import type { MergedColumns, TableCatalog } from '../app/ports';
-import { retry } from '../shared/retry';
+import { HOOKLAKE_COMMAND } from '../core/deployment-names';
+import { retry, type RetryOptions } from '../shared/retry';
 import { errorName, translateAwsError } from './aws-errors';
 
 /** Joda-Time pattern matching Date#toISOString output exactly; Athena parses it in UTC. */
@@ -68,6 +69,8 @@ export class GlueLakeCatalog implements TableCatalog {
   constructor(
     private readonly client: GlueClient,
     private readonly location: LakeLocation,
+    /** The waits between lost optimistic-locking races; tests make them instant. */
+    private readonly waits: Pick<RetryOptions, 'sleep' | 'random'> = {},
   ) {
     this.lakePrefix = normalizePrefix(location.lakePrefix);
   }
@@ -129,6 +132,7 @@ export class GlueLakeCatalog implements TableCatalog {
         maxAttempts: MAX_UPDATE_ATTEMPTS,
         baseDelayMs: RACE_BASE_DELAY_MS,
         maxDelayMs: RACE_MAX_DELAY_MS,
+        ...this.waits,
       });
     } catch (error) {
       if (!lostRace(error)) throw error;
@@ -278,7 +282,7 @@ function translate(error: unknown, action: string, schema: string, table?: strin
 
 function notFound(schema: string, table: string, cause?: unknown): NotFoundError {
   return new NotFoundError(
-    `Glue table ${schema}.${table} does not exist; create the integration ("hooklake integrations create" with --target aws) or check the AWS region.`,
+    `Glue table ${schema}.${table} does not exist; create the integration ("${HOOKLAKE_COMMAND} --target aws integrations create") or check the AWS region.`,
     { cause },
   );
 }

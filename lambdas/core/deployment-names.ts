@@ -5,6 +5,9 @@
  */
 export const DEFAULT_STACK_NAME = 'Hooklake';
 
+/** How a user runs the CLI from the project folder; every message that names a command uses it. */
+export const HOOKLAKE_COMMAND = 'npx hooklake';
+
 /** Stack output keys; their logical ids are stable, as the CLI finds the deployment by them. */
 export const STACK_OUTPUTS = {
   webhookBaseUrl: 'WebhookBaseUrl',

@@ -1,3 +1,4 @@
+import { HOOKLAKE_COMMAND } from './deployment-names';
 import { NotFoundError, ValidationError } from './errors';
 import { PARTITION_COLUMN } from './lake-layout';
 
@@ -77,7 +78,7 @@ export function schemaFromName(name: string): string {
 export function assertSchemaName(schema: string): string {
   if (!/^[a-z][a-z0-9_]*$/.test(schema) || schema.length > MAX_SCHEMA_LENGTH) {
     throw new ValidationError(
-      `"${schema}" is not a schema name; schemas are lower-case letters, digits and "_" (see "integrations list").`,
+      `"${schema}" is not a schema name; schemas are lower-case letters, digits and "_" (see "${HOOKLAKE_COMMAND} integrations list").`,
     );
   }
   return schema;
@@ -131,5 +132,5 @@ export function newIntegration(input: NewIntegrationInput, now: Date): Integrati
 /** The one answer to a schema that names no integration, wherever it is asked. */
 export function unknownIntegration(schemas: string | readonly string[], cause?: unknown): NotFoundError {
   const names = (typeof schemas === 'string' ? [schemas] : schemas).map((schema) => `"${schema}"`).join(', ');
-  return new NotFoundError(`No integration with schema ${names}; see "hooklake integrations list".`, { cause });
+  return new NotFoundError(`No integration with schema ${names}; see "${HOOKLAKE_COMMAND} integrations list".`, { cause });
 }

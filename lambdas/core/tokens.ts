@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { UnauthorizedError } from './errors';
+import { WEBHOOK_TOKEN_PATH } from './webhook-routes';
 
 export const TOKEN_PREFIX = 'hlk_';
 export const TOKEN_RANDOM_BYTES = 32;
@@ -72,7 +73,7 @@ export function extractToken(sources: TokenSources): string {
   const candidate = sources.pathToken ?? tokenFromAuthorization(sources.authorization);
   if (candidate === undefined || candidate === '') {
     throw new UnauthorizedError(
-      'No webhook token: POST to /v1/hooks/{token}, or send "Authorization: Bearer <token>" or Basic auth with the token as password.',
+      `No webhook token: POST to ${WEBHOOK_TOKEN_PATH}, or send "Authorization: Bearer <token>" or Basic auth with the token as password.`,
     );
   }
   if (!looksLikeToken(candidate)) {

@@ -16,27 +16,32 @@ export function stringLiteral(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
-export interface LatestViewSpec {
+interface ViewOf {
   readonly schema: string;
   /** The column the latest row is picked per: the primary key, or the UUID key column. */
   readonly keyColumn: string;
+}
+
+export interface AthenaLatestViewSpec extends ViewOf {
   /**
-   * Columns of `data` in table order, partition column included. Athena needs them: it fixes a
-   * view's columns when it is made (re-make the view whenever the table's columns change), and Trino
-   * has no QUALIFY or `* EXCLUDE`. DuckDB reads `*` afresh, so it ignores them.
+   * Columns of `data` in table order, partition column included. Athena fixes a view's columns when
+   * it is made (re-make the view whenever the table's columns change), and Trino has no QUALIFY or
+   * `* EXCLUDE`, so they are listed. DuckDB reads `*` afresh and needs none.
    */
-  readonly columns?: readonly string[];
+  readonly columns: readonly string[];
 }
 
 /** `CREATE OR REPLACE VIEW <schema>.data_latest`: the latest row of each key by `_sdc_sequence`. */
-export function latestViewSql(dialect: SqlDialect, spec: LatestViewSpec): string {
+export function latestViewSql(dialect: 'athena', spec: AthenaLatestViewSpec): string;
+export function latestViewSql(dialect: 'duckdb', spec: ViewOf): string;
+export function latestViewSql(dialect: SqlDialect, spec: ViewOf | AthenaLatestViewSpec): string {
   const view = `${quoteIdentifier(spec.schema)}.${quoteIdentifier(LATEST_VIEW)}`;
   const table = `${quoteIdentifier(spec.schema)}.${quoteIdentifier(DATA_TABLE)}`;
   const key = quoteIdentifier(spec.keyColumn);
   const latestFirst = `row_number() OVER (PARTITION BY ${key} ORDER BY "_sdc_sequence" DESC)`;
   if (dialect === 'duckdb') return `CREATE OR REPLACE VIEW ${view} AS SELECT * FROM ${table} QUALIFY ${latestFirst} = 1`;
 
-  const columns = spec.columns ?? [];
+  const columns = 'columns' in spec ? spec.columns : [];
   if (!columns.includes(spec.keyColumn)) throw new Error(`The key column "${spec.keyColumn}" is not a column of ${spec.schema}.${DATA_TABLE}.`);
   const rank = quoteIdentifier(unusedName('_sdc_rank', columns));
   return (

@@ -70,7 +70,7 @@ describe('tokens', () => {
     const third = issueToken('limit_hooks', randomBytes, at(3));
     const refused = store.addToken(third.record, MAX_ACTIVE_TOKENS);
     await expect(refused).rejects.toThrow(TokenLimitError);
-    await expect(refused).rejects.toThrow('revoke one with `hooklake tokens revoke limit_hooks <token-id>`');
+    await expect(refused).rejects.toThrow('revoke one with "npx hooklake tokens revoke limit_hooks <token-id>"');
     expect(await store.listTokens('limit_hooks')).toEqual([first.record, second.record]);
     expect(await store.findTokenByHash(third.record.tokenHash)).toBeUndefined();
   });

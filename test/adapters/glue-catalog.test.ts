@@ -30,7 +30,7 @@ const integration = (primaryKey?: string): Integration => ({
   ...(primaryKey === undefined ? {} : { primaryKey }),
 });
 
-const catalog = () => new GlueLakeCatalog(new GlueClient({}), LOCATION);
+const catalog = () => new GlueLakeCatalog(new GlueClient({}), LOCATION, { sleep: async () => undefined });
 const notFound = () => new EntityNotFoundException({ message: 'Table not found', ...meta });
 const exists = () => new AlreadyExistsException({ message: 'Already exists', ...meta });
 const createdTables = (): CreateTableCommandInput[] => glue.commandCalls(CreateTableCommand).map((call) => call.args[0].input);

@@ -18,6 +18,8 @@ import { join } from 'node:path';
 import { AthenaQueryEngine } from '../../lambdas/aws/athena-query';
 import { DuckDbQueryEngine } from '../../local/duckdb-engine';
 import { FileLakeSink } from '../../local/file-lake-sink';
+import { lakeQueryEngine } from '../../local/lake-query-engine';
+import { MemoryStore } from '../support/memory-store';
 import { CONTRACT_LAKE, CONTRACT_SQL, describeQueryEngineContract } from './query-engine.contract';
 
 // --- DuckDbQueryEngine over a local lake written by FileLakeSink ----------------------------------
@@ -50,6 +52,22 @@ describeQueryEngineContract('DuckDbQueryEngine on a local lake', async () => {
       await engine.close();
       await rm(dataDir, { recursive: true, force: true });
     },
+  };
+});
+
+// --- The CLI's local engine: DuckDB opened per query over the integrations the store holds ------
+
+describeQueryEngineContract('lakeQueryEngine (DuckDB per query) on a local lake', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'hooklake-query-contract-'));
+  const sink = new FileLakeSink(dataDir);
+  await sink.write({ schema: CONTRACT_LAKE.integration.schema, rows: CONTRACT_LAKE.rows });
+  await sink.close();
+  const store = new MemoryStore();
+  await store.createIntegration(CONTRACT_LAKE.integration);
+  return {
+    engine: lakeQueryEngine(dataDir, store),
+    reasonFor: duckDbReason,
+    close: () => rm(dataDir, { recursive: true, force: true }),
   };
 });
 

@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError, TokenLimitError } from '../../lambdas/core/errors';
-import type { Integration } from '../../lambdas/core/integration';
+import { unknownIntegration, type Integration } from '../../lambdas/core/integration';
 import { isActive, type TokenRecord } from '../../lambdas/core/tokens';
 import type { IntegrationStore } from '../../lambdas/app/ports';
 
@@ -60,7 +60,7 @@ export class MemoryStore implements IntegrationStore {
 
   /** The integration's tokens, in no particular order; NotFoundError when there is no such integration. */
   private tokensOf(schema: string): TokenRecord[] {
-    if (!this.integrations.has(schema)) throw new NotFoundError(`No integration with schema "${schema}".`);
+    if (!this.integrations.has(schema)) throw unknownIntegration(schema);
     return [...this.tokens.values()].filter((token) => token.schema === schema);
   }
 }

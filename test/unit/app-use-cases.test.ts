@@ -13,7 +13,7 @@ import { MemoryStore } from '../support/memory-store';
 
 const at = new Date('2026-11-24T08:00:00.000Z');
 
-/** A catalog that keeps its tables in memory, as Glue would; `failWith` makes every call fail. */
+/** A table catalog that keeps its tables in memory, as Glue would; `failWith` makes every call fail. */
 class MemoryCatalog implements TableCatalog {
   readonly tables = new Map<string, CatalogColumn[]>();
   failWith?: Error;
@@ -50,12 +50,12 @@ class RecordingEngine implements QueryEngine {
 
 function setUp(sampled: CatalogColumn[] = []) {
   const store = new MemoryStore();
-  const catalogTables = new MemoryCatalog();
+  const tables = new MemoryCatalog();
   const engine = new RecordingEngine();
   const sampler: LakeSampler = { sampleColumns: async () => sampled };
-  const catalog = new CatalogSync(catalogTables, sampler, engine);
+  const catalogSync = new CatalogSync(tables, sampler, engine);
   const services = { store, clock: () => at, randomBytes };
-  return { store, catalogTables, engine, catalog, services };
+  return { store, tables, engine, catalogSync, services };
 }
 
 describe('create integration', () => {
@@ -69,16 +69,16 @@ describe('create integration', () => {
   });
 
   it('makes the catalog tables and the latest view where there is a catalog', async () => {
-    const { catalogTables, engine, catalog, services } = setUp();
-    expect((await createIntegration({ ...services, catalog }, { name: 'Stitch Iterable' })).tablesError).toBeUndefined();
-    expect(await catalogTables.hasTable('stitch_iterable', 'data')).toBe(true);
+    const { tables, engine, catalogSync, services } = setUp();
+    expect((await createIntegration({ ...services, catalogSync }, { name: 'Stitch Iterable' })).tablesError).toBeUndefined();
+    expect(await tables.hasTable('stitch_iterable', 'data')).toBe(true);
     expect(engine.statements).toEqual([expect.stringContaining('CREATE OR REPLACE VIEW "stitch_iterable"."data_latest"')]);
   });
 
   it('keeps the integration and its token when the tables cannot be made, and says why', async () => {
-    const { store, catalogTables, catalog, services } = setUp();
-    catalogTables.failWith = new Error('glue is down');
-    const created = await createIntegration({ ...services, catalog }, { name: 'Stitch Iterable' });
+    const { store, tables, catalogSync, services } = setUp();
+    tables.failWith = new Error('glue is down');
+    const created = await createIntegration({ ...services, catalogSync }, { name: 'Stitch Iterable' });
     expect((created.tablesError as Error).message).toBe('glue is down');
     expect(await store.findTokenByHash(hashToken(created.issued.token))).toBeDefined();
   });
@@ -107,7 +107,7 @@ describe('tokens', () => {
 
   it('answers an unknown schema the same way for every token command', async () => {
     const { services } = setUp();
-    const unknown = /No integration with schema "nope"; see "hooklake integrations list"/;
+    const unknown = /No integration with schema "nope"; see "npx hooklake integrations list"/;
     await expect(issueWebhookToken(services, 'nope')).rejects.toThrow(unknown);
     await expect(listWebhookTokens(services.store, 'nope')).rejects.toThrow(unknown);
     await expect(revokeWebhookToken(services.store, 'nope', 'tok_x', at)).rejects.toThrow(unknown);
@@ -128,37 +128,37 @@ describe('catalog sync and queries', () => {
   });
 
   it('adds the sampled columns and re-makes the latest view with them', async () => {
-    const { catalogTables, engine, catalog, services } = setUp([{ name: 'email', type: 'string' }]);
-    await createIntegration({ ...services, catalog }, { name: 'A' });
-    expect(await syncCatalogs({ ...services, catalog }, ['a'])).toEqual([{ schema: 'a', added: ['email'] }]);
-    expect((await catalogTables.columns('a', 'data')).map((column) => column.name)).toEqual(['_sdc_sequence', '__sdc_primary_key', 'email']);
+    const { tables, engine, catalogSync, services } = setUp([{ name: 'email', type: 'string' }]);
+    await createIntegration({ ...services, catalogSync }, { name: 'A' });
+    expect(await syncCatalogs({ ...services, catalogSync }, ['a'])).toEqual([{ schema: 'a', added: ['email'] }]);
+    expect((await tables.columns('a', 'data')).map((column) => column.name)).toEqual(['_sdc_sequence', '__sdc_primary_key', 'email']);
     expect(engine.statements.at(-1)).toContain('SELECT "_sdc_sequence", "__sdc_primary_key", "email", "dt" FROM');
   });
 
   it('names every unknown schema in one error', async () => {
-    const { catalog, services } = setUp();
-    await expect(syncCatalogs({ ...services, catalog }, ['x', 'y'])).rejects.toThrow(/schema "x", "y"/);
+    const { catalogSync, services } = setUp();
+    await expect(syncCatalogs({ ...services, catalogSync }, ['x', 'y'])).rejects.toThrow(/schema "x", "y"/);
   });
 
   it('brings only the tables a query names up to date, and says which columns are new', async () => {
-    const { catalogTables, engine, catalog, services } = setUp([{ name: 'email', type: 'string' }]);
-    await createIntegration({ ...services, catalog }, { name: 'A' });
-    await createIntegration({ ...services, catalog }, { name: 'B' });
+    const { tables, engine, catalogSync, services } = setUp([{ name: 'email', type: 'string' }]);
+    await createIntegration({ ...services, catalogSync }, { name: 'A' });
+    await createIntegration({ ...services, catalogSync }, { name: 'B' });
     const told: string[] = [];
     const result = await runQuery(
-      { store: services.store, engine, catalog, onNewColumns: (schema, added) => told.push(`${schema}: ${added.join(',')}`) },
+      { store: services.store, engine, catalogSync, onNewColumns: (schema, added) => told.push(`${schema}: ${added.join(',')}`) },
       'SELECT count(*) FROM b.data',
     );
     expect(result.rows).toEqual([{ n: 1 }]);
     expect(told).toEqual(['b: email']);
-    expect((await catalogTables.columns('a', 'data')).map((column) => column.name)).toEqual(['_sdc_sequence', '__sdc_primary_key']);
+    expect((await tables.columns('a', 'data')).map((column) => column.name)).toEqual(['_sdc_sequence', '__sdc_primary_key']);
     expect(engine.statements.at(-1)).toBe('SELECT count(*) FROM b.data');
   });
 
   it('re-makes missing tables before a query instead of failing it', async () => {
-    const { catalogTables, engine, catalog, services } = setUp();
+    const { tables, engine, catalogSync, services } = setUp();
     await createIntegration(services, { name: 'A' });
-    await runQuery({ store: services.store, engine, catalog }, 'SELECT * FROM a.data');
-    expect(await catalogTables.hasTable('a', 'data')).toBe(true);
+    await runQuery({ store: services.store, engine, catalogSync }, 'SELECT * FROM a.data');
+    expect(await tables.hasTable('a', 'data')).toBe(true);
   });
 });

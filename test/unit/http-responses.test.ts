@@ -42,9 +42,10 @@ describe('errorToResponse', () => {
   it.each([
     new AccessDeniedError({ action: 'dynamodb:GetItem', resource: 'table "t"', fix: 'fix IAM.' }),
     new AwsSetupError('No AWS region set'),
-  ])('answers a setup or permission problem 500 without its detail (%s)', (error) => {
+  ])('answers a setup or permission problem 503 with a later Retry-After, without its detail (%s)', (error) => {
     const response = errorToResponse(error);
-    expect(response.statusCode).toBe(500);
-    expect(body(error)).toEqual({ status: 'ERROR', message: 'Internal error.' });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers).toMatchObject({ 'retry-after': '60' });
+    expect(response.body).not.toMatch(/dynamodb|IAM|region/);
   });
 });
