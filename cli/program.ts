@@ -13,11 +13,16 @@ import type { OpenBackend, OpenOptions } from './with-backend';
 
 export const DEFAULT_DATA_DIR = '.hooklake';
 
+function version(): string {
+  return (require('../package.json') as { version: string }).version;
+}
+
 /** The `hooklake` command tree; entry points only parse and run it. */
 export function buildProgram(io: CliIo = processIo, open: OpenBackend = (options) => openBackend(options, io)): Command {
   const program = new Command('hooklake')
     .description('Webhook events into a data lake: receive them, store every one, query them with SQL.')
-    .option('--data-dir <dir>', 'data directory of the local runtime (store and lake)', process.env.HOOKLAKE_DATA_DIR ?? DEFAULT_DATA_DIR)
+    .version(version(), '-V, --version', 'print the Hooklake version')
+    .addOption(new Option('--data-dir <dir>', 'data directory of the local runtime (store and lake)').default(DEFAULT_DATA_DIR).env('HOOKLAKE_DATA_DIR'))
     .addOption(new Option('--target <target>', 'where Hooklake runs: this machine, or the deployed AWS stack').choices(TARGETS).default('local').env('HOOKLAKE_TARGET'))
     .addOption(new Option('--stack <name>', 'CloudFormation stack of the AWS deployment (with --target aws)').default(DEFAULT_STACK_NAME).env('HOOKLAKE_STACK'))
     .addOption(new Option('--region <region>', 'AWS region of the stack (default: AWS_REGION or your profile\'s)'))
@@ -36,9 +41,13 @@ export function buildProgram(io: CliIo = processIo, open: OpenBackend = (options
         `\nEach command has its own help: ${HOOKLAKE_COMMAND} query --help`,
     );
   registerServe(program, io);
+  // A group named without a subcommand shows its help, as the program does with no command.
   registerIntegrations(program, io, open);
   registerTokens(program, io, open);
   registerQuery(program, io, open);
+  for (const group of program.commands.filter((command) => command.commands.length > 0)) {
+    group.allowExcessArguments().action(() => (group.args.length === 0 ? group.help() : group.error(`error: unknown command '${group.args[0]}'`)));
+  }
   return program;
 }
 

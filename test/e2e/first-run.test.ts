@@ -45,6 +45,17 @@ describe('hooklake for a newcomer', () => {
     expect(result.stdout).toContain('npx hooklake integrations create');
   });
 
+  it('prints a command group\'s help when no subcommand is named, and its version', async () => {
+    const group = await hooklake('integrations');
+    expect(group.code).toBe(0);
+    expect(group.stdout).toContain('Usage: hooklake integrations');
+    const unknown = await hooklake('integrations', 'bogus');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/unknown command 'bogus'/);
+    const version = await hooklake('--version');
+    expect(version.stdout.trim()).toBe((require('../../package.json') as { version: string }).version);
+  });
+
   it.each([['query'], ['integrations', 'create'], ['tokens', 'revoke']])('lists the global options in "%s --help"', async (...command) => {
     const result = await hooklake(...command, '--help');
     expect(result.code).toBe(0);

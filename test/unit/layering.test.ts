@@ -25,7 +25,7 @@ const RULES: readonly Rule[] = [
   { folder: 'lambdas/ingest', mayImport: ['lambdas/core', 'lambdas/shared', 'lambdas/app', 'lambdas/aws'], forbiddenPackages: ['aws-cdk-lib'] },
   { folder: 'local', mayImport: ['lambdas'], forbiddenPackages: ['aws-cdk-lib', '@middy/', 'aws-lambda'] },
   { folder: 'lib', mayImport: ['lambdas/core', 'lambdas/ingest/env.ts', 'lambdas/ingest/config.ts'] },
-  { folder: 'cli', mayImport: ['lambdas', 'local'], forbiddenPackages: ['aws-cdk-lib'] },
+  { folder: 'cli', mayImport: ['lambdas', 'local', 'package.json'], forbiddenPackages: ['aws-cdk-lib'] },
 ];
 
 function sourceFiles(dir: string): string[] {
