@@ -84,6 +84,7 @@ export class HooklakeStack extends Stack {
       },
     });
     this.tokens.grantTokenLookup(this.ingest);
+    this.tokens.grantColumnRegistry(this.ingest);
     this.lake.grantPutRecords(this.ingest);
 
     this.api = new WebhookApi(this, 'WebhookApi', { handler: this.ingest.function, throttle: props.throttle });

@@ -3,6 +3,7 @@
  * in `local/`; the use cases (and through them the Lambdas, the local server and the CLI) see only
  * these interfaces.
  */
+import type { ColumnType } from '../core/column-mapping';
 import type { CatalogColumn } from '../core/column-types';
 import type { Integration } from '../core/integration';
 import type { LakeTable } from '../core/lake-layout';
@@ -22,6 +23,22 @@ export interface IntegrationStore {
   revokeToken(schema: string, tokenId: string, at: Date): Promise<TokenRecord>;
   /** Lookup by SHA-256 hash (hex); strongly consistent so a new token works at once. */
   findTokenByHash(tokenHash: string): Promise<TokenRecord | undefined>;
+  /** The integration's column registry, in the order columns were first seen; NotFoundError for an unknown schema. */
+  listColumns(schema: string): Promise<RegisteredColumn[]>;
+  /**
+   * Registers columns the registry lacks. A column someone registered first (a concurrent writer)
+   * keeps its type: the result is the whole registry after the call, for the caller to map again
+   * where it guessed a type that lost. NotFoundError for an unknown schema.
+   */
+  addColumns(schema: string, columns: readonly RegisteredColumn[]): Promise<RegisteredColumn[]>;
+}
+
+/** One column of an integration's `data` table, as the registry keeps it. */
+export interface RegisteredColumn {
+  readonly name: string;
+  readonly type: ColumnType;
+  /** ISO 8601 UTC. */
+  readonly firstSeenAt: string;
 }
 
 export interface RecordSink {

@@ -2,6 +2,7 @@ import {
   DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
+  QueryCommand,
   ScanCommand,
   UpdateItemCommand,
   type AttributeValue,
@@ -10,7 +11,9 @@ import {
 import { ConflictError, IntegrationStoreUnavailableError, NotFoundError, TokenLimitError } from '../core/errors';
 import { unknownIntegration, type Integration, type IntegrationType } from '../core/integration';
 import { tokenMatches, type TokenRecord } from '../core/tokens';
-import type { IntegrationStore } from '../app/ports';
+import type { IntegrationStore, RegisteredColumn } from '../app/ports';
+import { COLUMN_TYPES, type ColumnType } from '../core/column-mapping';
+import { byFirstSeen } from '../core/column-registry';
 import { HOOKLAKE_COMMAND, TOKEN_TABLE_KEYS } from '../core/deployment-names';
 import { errorName, translateAwsError } from './aws-errors';
 
@@ -20,6 +23,8 @@ const PK = TOKEN_TABLE_KEYS.partitionKey.name;
 const SK = TOKEN_TABLE_KEYS.sortKey.name;
 const META = 'META';
 const TOKEN = 'TOKEN';
+/** Sort-key prefix of an integration's registry items: one per column. */
+const COLUMN = 'COLUMN#';
 
 /**
  * IntegrationStore on one DynamoDB table (or dynalite locally). Per integration, a META item holds the
@@ -198,6 +203,53 @@ export class DynamoIntegrationStore implements IntegrationStore {
     return tokenFromItem(item);
   }
 
+  async listColumns(schema: string): Promise<RegisteredColumn[]> {
+    const columns: RegisteredColumn[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.call('Query', `read the columns of integration "${schema}"`, () =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            ConsistentRead: true,
+            KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :column)',
+            ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+            ExpressionAttributeValues: { ':pk': integrationKey(schema)[PK], ':column': { S: COLUMN } },
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      for (const item of page.Items ?? []) columns.push(columnFromItem(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    if (columns.length === 0 && !(await this.getMeta(schema))) throw unknownIntegration(schema);
+    return columns.sort(byFirstSeen);
+  }
+
+  /** One conditional put per column: the first writer of a name wins, and everyone reads the winner back. */
+  async addColumns(schema: string, columns: readonly RegisteredColumn[]): Promise<RegisteredColumn[]> {
+    if (!(await this.getMeta(schema))) throw unknownIntegration(schema);
+    await Promise.all(
+      columns.map(async (column) => {
+        try {
+          await this.call('PutItem', `register column "${column.name}" of integration "${schema}"`, () =>
+            this.client.send(
+              new PutItemCommand({
+                TableName: this.tableName,
+                Item: { ...columnKey(schema, column.name), ...columnToItem(column) },
+                ConditionExpression: 'attribute_not_exists(#pk)',
+                ExpressionAttributeNames: { '#pk': PK },
+              }),
+            ),
+          );
+        } catch (error) {
+          if (!isConditionFailure(error)) throw error;
+        }
+      }),
+    );
+    return this.listColumns(schema);
+  }
+
   private async getMeta(schema: string): Promise<Item | undefined> {
     const result = await this.call('GetItem', `read integration "${schema}"`, () =>
       this.client.send(
@@ -308,6 +360,20 @@ export class DynamoIntegrationStore implements IntegrationStore {
 
 function integrationKey(schema: string): Item {
   return { [PK]: { S: `INTEGRATION#${schema}` }, [SK]: { S: META } };
+}
+
+function columnKey(schema: string, name: string): Item {
+  return { [PK]: { S: `INTEGRATION#${schema}` }, [SK]: { S: `${COLUMN}${name}` } };
+}
+
+function columnToItem(column: RegisteredColumn): Item {
+  return { name: { S: column.name }, type: { S: column.type }, firstSeenAt: { S: column.firstSeenAt } };
+}
+
+function columnFromItem(item: Item): RegisteredColumn {
+  const type = readS(item, 'type');
+  if (!(COLUMN_TYPES as readonly string[]).includes(type)) throw unreadableItem('column type', 'type');
+  return { name: readS(item, 'name'), type: type as ColumnType, firstSeenAt: readS(item, 'firstSeenAt') };
 }
 
 function tokenKey(tokenHash: string): Item {

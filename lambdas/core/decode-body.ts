@@ -1,5 +1,7 @@
+import { parse as parseLossless } from 'lossless-json';
 import { bodyFormatOf, type BodyFormat } from './content-type';
 import { MalformedBodyError, PayloadTooLargeError } from './errors';
+import { ExactNumber, mayHoldInexactNumber } from './exact-number';
 import { locateJsonError } from './json-location';
 import { firstInvalidUtf8Offset } from './utf8';
 
@@ -11,6 +13,8 @@ export interface DecodedRecord {
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
+/** Deepest nesting of arrays and objects accepted in a body (the body itself is level 1). */
+export const MAX_BODY_DEPTH = 100;
 
 /**
  * Splits a request body into records: a JSON object is one, an array one per element, NDJSON one per
@@ -26,6 +30,43 @@ export function decodeBody(body: Buffer, contentType: string | undefined, maxBod
   return format === 'ndjson' ? decodeNdjson(text) : decodeJson(text, format);
 }
 
+/**
+ * JSON.parse (which also finds syntax errors), the depth check, then the exact parser when a number in
+ * the text could lose digits to a double. Throws SyntaxError for malformed text.
+ */
+function parseJson(text: string, where: (line: number) => string): unknown {
+  const value: unknown = JSON.parse(text);
+  checkDepth(text, where);
+  if (!mayHoldInexactNumber(text)) return value;
+  return parseLossless(text, undefined, (number) => new ExactNumber(number));
+}
+
+/**
+ * Refuses JSON nested deeper than MAX_BODY_DEPTH. Counted on the text, outside strings, before
+ * anything walks the value: nothing downstream then recurses deeper than that.
+ */
+function checkDepth(text: string, where: (line: number) => string): void {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  let line = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+      if (depth > MAX_BODY_DEPTH) {
+        throw new MalformedBodyError(`JSON ${where(line)} is nested more than ${MAX_BODY_DEPTH} levels deep; the most is ${MAX_BODY_DEPTH}.`);
+      }
+    } else if (c === 0x7d || c === 0x5d) depth--;
+    else if (c === 0x0a) line++;
+  }
+}
+
 function utf8Text(body: Buffer): string {
   const invalidAt = firstInvalidUtf8Offset(body);
   if (invalidAt !== -1) {
@@ -38,8 +79,9 @@ function utf8Text(body: Buffer): string {
 function decodeJson(text: string, format: BodyFormat): DecodedRecord[] {
   let value: unknown;
   try {
-    value = JSON.parse(text);
-  } catch {
+    value = parseJson(text, (line) => `at line ${line}`);
+  } catch (error) {
+    if (error instanceof MalformedBodyError) throw error;
     // Some senders label NDJSON as JSON (or send no type): accept it when the first line stands alone.
     if (format !== 'ndjson' && firstLineIsJson(text)) return decodeNdjson(text);
     const where = locateJsonError(text);
@@ -61,12 +103,15 @@ function firstLineIsJson(text: string): boolean {
 
 function decodeNdjson(text: string): DecodedRecord[] {
   return nonBlankLines(text).map(({ text: line, number }) => {
+    let value: unknown;
     try {
-      return { value: JSON.parse(line), text: line };
-    } catch {
+      value = parseJson(line, () => `on line ${number}`);
+    } catch (error) {
+      if (error instanceof MalformedBodyError) throw error;
       const where = locateJsonError(line);
       throw new MalformedBodyError(`Malformed NDJSON on line ${number}, column ${where.column}: ${where.problem}.`);
     }
+    return { value, text: line };
   });
 }
 

@@ -26,5 +26,8 @@ export const TOKEN_TABLE_KEYS = {
   sortKey: { name: 'sk', type: 'S' },
 } as const;
 
+/** Every attribute a column-registry item has; the ingest function may write only these. */
+export const COLUMN_ITEM_ATTRIBUTES = [TOKEN_TABLE_KEYS.partitionKey.name, TOKEN_TABLE_KEYS.sortKey.name, 'name', 'type', 'firstSeenAt'] as const;
+
 /** Table name of the local runtime's embedded store (on AWS the stack names it). */
 export const LOCAL_TOKEN_TABLE_NAME = 'hooklake-tokens';

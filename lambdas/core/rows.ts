@@ -16,6 +16,9 @@ export interface LakeBatch {
   readonly rows: readonly LakeRow[];
 }
 
+/** A JSON object as parsed: a plain object (not an array, nor a value class such as ExactNumber). */
 export function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }

@@ -1,8 +1,8 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { TOKEN_TABLE_KEYS } from '../../lambdas/core/deployment-names';
+import { COLUMN_ITEM_ATTRIBUTES, TOKEN_TABLE_KEYS } from '../../lambdas/core/deployment-names';
 
 /** Properties of a {@link TokenTable}. */
 export interface TokenTableProps {
@@ -61,6 +61,22 @@ export class TokenTable extends Construct {
    */
   grantTokenLookup(grantee: iam.IGrantable): iam.Grant {
     return this.table.grant(grantee, 'dynamodb:GetItem');
+  }
+
+  /**
+   * Lets the ingest function read an integration's column registry (`dynamodb:Query`) and register
+   * new columns (`dynamodb:PutItem`). The put may only write the attributes a column item has, so it
+   * cannot overwrite an integration or a token item, which have others.
+   */
+  grantColumnRegistry(grantee: iam.IGrantable): iam.Grant {
+    const query = this.table.grant(grantee, 'dynamodb:Query');
+    const put = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:PutItem'],
+      resourceArns: [this.table.tableArn],
+      conditions: { 'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...COLUMN_ITEM_ATTRIBUTES] } },
+    });
+    return query.combine(put);
   }
 }
 

@@ -3,7 +3,7 @@
  * empty store per test; messages may differ between stores, error classes, order and semantics may not.
  */
 import { randomBytes } from 'node:crypto';
-import type { IntegrationStore } from '../../lambdas/app/ports';
+import type { IntegrationStore, RegisteredColumn } from '../../lambdas/app/ports';
 import { ConflictError, NotFoundError, TokenLimitError } from '../../lambdas/core/errors';
 import { newIntegration, type Integration } from '../../lambdas/core/integration';
 import { hashToken, issueToken, type IssuedToken, type TokenRecord } from '../../lambdas/core/tokens';
@@ -296,6 +296,52 @@ export function describeIntegrationStoreContract(name: string, makeStore: () => 
         const { token } = await addToken('lookup_hooks', 1);
         expect(await store.findTokenByHash(hashToken(`${token}x`))).toBeUndefined();
         expect(await store.findTokenByHash(hashToken(token).toUpperCase())).toBeUndefined();
+      });
+    });
+
+    describe('column registry', () => {
+      const column = (name: string, type: RegisteredColumn['type'], minutes = 0): RegisteredColumn => ({ name, type, firstSeenAt: at(minutes).toISOString() });
+
+      it('starts empty, and lists columns in the order they were first seen', async () => {
+        await create('Columns Hooks');
+        expect(await store.listColumns('columns_hooks')).toEqual([]);
+        await store.addColumns('columns_hooks', [column('zeta', 'string', 0), column('alpha', 'bigint', 1)]);
+        await store.addColumns('columns_hooks', [column('data__href', 'json', 2)]);
+        expect(await store.listColumns('columns_hooks')).toStrictEqual([column('zeta', 'string', 0), column('alpha', 'bigint', 1), column('data__href', 'json', 2)]);
+      });
+
+      it('keeps the first type of a column: a later registration of the name changes nothing', async () => {
+        await create('First Hooks');
+        await store.addColumns('first_hooks', [column('price', 'bigint')]);
+        const after = await store.addColumns('first_hooks', [column('price', 'double', 1), column('price__do', 'double', 1)]);
+        expect(after).toStrictEqual([column('price', 'bigint'), column('price__do', 'double', 1)]);
+      });
+
+      it('agrees on one type when writers race for a new column, and tells each the winner', async () => {
+        await create('Race Hooks');
+        const types = ['string', 'bigint', 'double', 'boolean', 'json'] as const;
+        const answers = await Promise.all(types.map((type) => store.addColumns('race_hooks', [column('amount', type)])));
+        const winner = (await store.listColumns('race_hooks'))[0];
+        expect(types).toContain(winner.type);
+        for (const answer of answers) expect(answer).toStrictEqual([winner]);
+      });
+
+      it('keeps each integration its own registry', async () => {
+        await create('One Hooks');
+        await create('Two Hooks');
+        await store.addColumns('one_hooks', [column('a', 'string')]);
+        expect(await store.listColumns('two_hooks')).toEqual([]);
+      });
+
+      it('does not list column items as integrations', async () => {
+        await create('Listed Hooks');
+        await store.addColumns('listed_hooks', [column('a', 'string')]);
+        expect((await store.listIntegrations()).map((integration) => integration.schema)).toEqual(['listed_hooks']);
+      });
+
+      it('throws NotFoundError for an unknown schema', async () => {
+        await expect(store.listColumns('ghost_schema')).rejects.toBeInstanceOf(NotFoundError);
+        await expect(store.addColumns('ghost_schema', [column('a', 'string')])).rejects.toBeInstanceOf(NotFoundError);
       });
     });
   });

@@ -132,9 +132,18 @@ describe('HooklakeFunction (ingest)', () => {
     });
   });
 
-  test('reads the token table with GetItem only, on that table only', () => {
+  test('reads the token table, and may write only column-registry items to it', () => {
     const dynamo = statementsOfRole(id.fnRole).filter((s) => asArray(s.Action).some((a) => a.startsWith('dynamodb:')));
-    expect(dynamo).toEqual([{ Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: getAtt(id.table) }]);
+    expect(dynamo).toEqual([
+      { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: getAtt(id.table) },
+      { Effect: 'Allow', Action: 'dynamodb:Query', Resource: getAtt(id.table) },
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:PutItem',
+        Resource: getAtt(id.table),
+        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'name', 'type', 'firstSeenAt'] } },
+      },
+    ]);
   });
 
   test('puts records into the delivery stream only', () => {

@@ -1,7 +1,8 @@
 import { ConflictError, NotFoundError, TokenLimitError } from '../../lambdas/core/errors';
 import { unknownIntegration, type Integration } from '../../lambdas/core/integration';
 import { isActive, type TokenRecord } from '../../lambdas/core/tokens';
-import type { IntegrationStore } from '../../lambdas/app/ports';
+import type { IntegrationStore, RegisteredColumn } from '../../lambdas/app/ports';
+import { byFirstSeen } from '../../lambdas/core/column-registry';
 
 /**
  * A plain in-memory IntegrationStore for tests of code that uses the port (not of the adapters).
@@ -13,6 +14,7 @@ export class MemoryStore implements IntegrationStore {
   private readonly integrations = new Map<string, Integration>();
   /** By token hash, as authentication looks tokens up. */
   private readonly tokens = new Map<string, TokenRecord>();
+  private readonly columns = new Map<string, Map<string, RegisteredColumn>>();
 
   async createIntegration(integration: Integration): Promise<void> {
     if (this.integrations.has(integration.schema)) throw new ConflictError(`Schema "${integration.schema}" already exists.`);
@@ -58,6 +60,20 @@ export class MemoryStore implements IntegrationStore {
     return this.tokens.get(tokenHash);
   }
 
+  async listColumns(schema: string): Promise<RegisteredColumn[]> {
+    if (!this.integrations.has(schema)) throw unknownIntegration(schema);
+    return [...(this.columns.get(schema)?.values() ?? [])].sort(byFirstSeen);
+  }
+
+  async addColumns(schema: string, columns: readonly RegisteredColumn[]): Promise<RegisteredColumn[]> {
+    if (!this.integrations.has(schema)) throw unknownIntegration(schema);
+    const known = this.columns.get(schema) ?? new Map<string, RegisteredColumn>();
+    this.columns.set(schema, known);
+    // The first registration of a name wins, as a conditional put does.
+    for (const column of columns) if (!known.has(column.name)) known.set(column.name, { ...column });
+    return this.listColumns(schema);
+  }
+
   /** The integration's tokens, in no particular order; NotFoundError when there is no such integration. */
   private tokensOf(schema: string): TokenRecord[] {
     if (!this.integrations.has(schema)) throw unknownIntegration(schema);
@@ -68,4 +84,5 @@ export class MemoryStore implements IntegrationStore {
 /** By UTF-16 code unit, as DynamoDB's adapter sorts: the same order whatever the locale. */
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+
 }

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { ExactNumber } from '../../lambdas/core/exact-number';
 import { decodeBody } from '../../lambdas/core/decode-body';
 import { MalformedBodyError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../lambdas/core/errors';
 
@@ -40,7 +41,9 @@ describe('decodeBody shapes', () => {
   it('round-trips any JSON array of objects', () => {
     fc.assert(
       fc.property(fc.array(fc.dictionary(fc.string(), fc.jsonValue())), (objects) => {
-        expect(values(JSON.stringify(objects))).toEqual(JSON.parse(JSON.stringify(objects)));
+        // Exact numbers hold the same value as the double JSON.parse gives, as text.
+        const asDoubles = JSON.parse(JSON.stringify(values(JSON.stringify(objects)), (_key, v: unknown) => (v instanceof ExactNumber ? Number(v.text) : v)));
+        expect(asDoubles).toEqual(JSON.parse(JSON.stringify(objects)));
       }),
     );
   });
@@ -91,4 +94,32 @@ describe('decodeBody refusals', () => {
       expect(values('{"a":1}', contentType)).toEqual([{ a: 1 }]);
     },
   );
+});
+
+describe('decodeBody: depth and exact numbers', () => {
+  const json = (text: string) => decodeBody(Buffer.from(text), 'application/json', 1 << 24);
+
+  it('answers a body nested deeper than the limit with a 400 naming it, however deep', () => {
+    for (const depth of [101, 5000, 200_000]) {
+      expect(() => json(`${'['.repeat(depth)}${']'.repeat(depth)}`)).toThrow(/nested more than 100 levels deep/);
+    }
+    expect(json(`${'['.repeat(99)}{}${']'.repeat(99)}`)).toHaveLength(1);
+  });
+
+  it('does not count brackets inside strings', () => {
+    expect(json(`{"s":"${'['.repeat(500)}"}`)).toHaveLength(1);
+  });
+
+  it('keeps numbers a double would change as their exact text, and others as numbers', () => {
+    const [record] = json('{"big":1234567890123456789,"huge":1e400,"small":42,"price":10.5}');
+    const value = record.value as Record<string, unknown>;
+    expect(value.big).toEqual(new ExactNumber('1234567890123456789'));
+    expect(value.huge).toEqual(new ExactNumber('1e400'));
+    expect([value.small, value.price].map((v) => (v instanceof ExactNumber ? Number(v.text) : v))).toEqual([42, 10.5]);
+  });
+
+  it('keeps exact numbers in NDJSON lines too', () => {
+    const [record] = decodeBody(Buffer.from('{"id":99999999999999999999}\n'), 'application/x-ndjson', 1 << 20);
+    expect((record.value as Record<string, unknown>).id).toEqual(new ExactNumber('99999999999999999999'));
+  });
 });
