@@ -47,36 +47,46 @@ import {
   type DuckDBValueConverter,
   type Json,
 } from '@duckdb/node-api';
-import type { CatalogColumn } from '../lambdas/core/column-types';
 import { ValidationError } from '../lambdas/core/errors';
 import type { Integration } from '../lambdas/core/integration';
-import { DATA_TABLE, LAKE_TABLES, PARTITION_COLUMN, REJECTED_TABLE, UUID_KEY_COLUMN, isLakeFile, keyColumnOf, tableFilesGlob, tablePath, type LakeTable } from '../lambdas/core/lake-layout';
+import { MAX_DECIMAL_DIGITS } from '../lambdas/core/exact-number';
+import { DATA_TABLE, LAKE_TABLES, PARTITION_COLUMN, REJECTED_TABLE, isLakeFile, keyColumnOf, tableFilesGlob, tablePath, type LakeTable } from '../lambdas/core/lake-layout';
 import { DATA_SYSTEM_COLUMNS, REJECTED_SYSTEM_COLUMNS } from '../lambdas/core/system-columns';
 import { duckDbTableViewSql, latestViewSql, quoteIdentifier, type ViewColumn } from '../lambdas/core/view-sql';
-import type { QueryEngine, QueryResult } from '../lambdas/app/ports';
+import type { QueryEngine, QueryResult, RegisteredColumn } from '../lambdas/app/ports';
 
 const READ_OPTIONS = [
   "format='newline_delimited'",
   "compression='gzip'",
-  'union_by_name=true',
-  'hive_partitioning=true',
-  `hive_types={'${PARTITION_COLUMN}': 'VARCHAR'}`,
-  'sample_size=-1',
-  // Exactly what Date#toISOString (the _sdc stamps) writes, and ISO dates: both read back as the same text.
+  // Exactly what Date#toISOString (the _sdc stamps) writes.
   "timestampformat='%Y-%m-%dT%H:%M:%S.%gZ'",
-  "dateformat='%Y-%m-%d'",
 ].join(', ');
 
 const PARTITION: ViewColumn = { name: PARTITION_COLUMN, type: 'VARCHAR' };
 
-/** Hive type names of the system columns, as DuckDB spells them. */
-const DUCKDB_TYPES: Readonly<Record<string, string>> = { timestamp: 'TIMESTAMP', bigint: 'BIGINT', string: 'VARCHAR' };
-const inDuckDb = (columns: readonly CatalogColumn[]): ViewColumn[] => columns.map(({ name, type }) => ({ name, type: DUCKDB_TYPES[type] }));
+/** Registry and system column types as DuckDB spells them; JSON text is text, as in Athena. */
+const DUCKDB_TYPES: Readonly<Record<string, string>> = {
+  timestamp: 'TIMESTAMP',
+  bigint: 'BIGINT',
+  string: 'VARCHAR',
+  double: 'DOUBLE',
+  boolean: 'BOOLEAN',
+  decimal: `DECIMAL(${MAX_DECIMAL_DIGITS},0)`,
+  json: 'VARCHAR',
+};
+const inDuckDb = (columns: readonly { name: string; type: string }[]): ViewColumn[] => columns.map(({ name, type }) => ({ name, type: DUCKDB_TYPES[type] }));
 const DATA_COLUMNS = inDuckDb(DATA_SYSTEM_COLUMNS);
 const REJECTED_COLUMNS = inDuckDb(REJECTED_SYSTEM_COLUMNS);
 
+/** An integration and its column registry: what its views are made of. */
+export interface LakeSchema {
+  readonly integration: Integration;
+  readonly columns: readonly RegisteredColumn[];
+}
+
 interface LakeTableView {
   readonly integration: Integration;
+  readonly columns: readonly RegisteredColumn[];
   readonly table: LakeTable;
   /** The table's folder on disk. */
   readonly dir: string;
@@ -97,22 +107,23 @@ export class DuckDbQueryEngine implements QueryEngine {
     private readonly views: readonly LakeTableView[],
   ) {}
 
-  static async open(dataDir: string, integrations: readonly Integration[]): Promise<DuckDbQueryEngine> {
+  static async open(dataDir: string, schemas: readonly LakeSchema[]): Promise<DuckDbQueryEngine> {
     const root = resolve(dataDir);
     const instance = await DuckDBInstance.create(':memory:');
     try {
       const connection = await instance.connect();
       // Timestamps in the lake are UTC, as in Athena; keep date functions in UTC too.
       await connection.run("SET TimeZone = 'UTC'");
-      const views = integrations.flatMap((integration) =>
+      const views = schemas.flatMap(({ integration, columns }) =>
         LAKE_TABLES.map((table) => ({
           integration,
+          columns,
           table,
           dir: join(root, tablePath(integration.schema, table)),
           glob: `${escapeGlob(root)}/${tableFilesGlob(integration.schema, table)}`,
         })),
       );
-      for (const integration of integrations) await connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(integration.schema)}`);
+      for (const { integration } of schemas) await connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(integration.schema)}`);
       const engine = new DuckDbQueryEngine(instance, connection, views);
       await engine.refreshViews();
       return engine;
@@ -167,19 +178,16 @@ export class DuckDbQueryEngine implements QueryEngine {
   }
 }
 
-/** The table's view over its files; the partition column comes last, where Athena puts it. */
-function tableViewSql({ integration, table, glob }: LakeTableView, hasFiles: boolean): string {
-  const columns = [...(table === REJECTED_TABLE ? REJECTED_COLUMNS : [...DATA_COLUMNS, keyColumn(integration, hasFiles)]), PARTITION];
-  return duckDbTableViewSql(integration.schema, table, columns, hasFiles ? glob : undefined, READ_OPTIONS);
+/** The table's view over its files: the registry's columns in the order first seen, then the system columns, then the partition. */
+function tableViewSql({ integration, columns, table, glob }: LakeTableView, hasFiles: boolean): string {
+  const declared = table === REJECTED_TABLE ? REJECTED_COLUMNS : [...inDuckDb(columns), ...DATA_COLUMNS, ...keyColumn(integration, columns)];
+  return duckDbTableViewSql(integration.schema, table, declared, PARTITION, hasFiles ? glob : undefined, READ_OPTIONS);
 }
 
-/**
- * The column `data_latest` partitions by. A user primary key's type is the files' (untyped NULL
- * when there are files); with no files yet it is VARCHAR so the empty view still has the column.
- */
-function keyColumn(integration: Integration, hasFiles: boolean): ViewColumn {
-  if (integration.primaryKey === undefined) return { name: UUID_KEY_COLUMN, type: 'VARCHAR' };
-  return hasFiles ? { name: integration.primaryKey } : { name: integration.primaryKey, type: 'VARCHAR' };
+/** The key column of `data_latest` when the registry does not have it yet (no event has arrived). */
+function keyColumn(integration: Integration, columns: readonly RegisteredColumn[]): ViewColumn[] {
+  const name = keyColumnOf(integration);
+  return columns.some((column) => column.name === name) ? [] : [{ name, type: 'VARCHAR' }];
 }
 
 /** Does any partition directory of the table hold a finished file (temporary names do not count)? */

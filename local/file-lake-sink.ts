@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { SinkUnavailableError } from '../lambdas/core/errors';
 import { LAKE_FILE_SUFFIX, partitionPath } from '../lambdas/core/lake-layout';
+import { rowText } from '../lambdas/core/row-text';
 import type { JsonObject, LakeBatch } from '../lambdas/core/rows';
 import type { RecordSink, SinkReport } from '../lambdas/app/ports';
 import { GroupCommit } from './group-commit';
@@ -76,7 +77,7 @@ export class FileLakeSink implements RecordSink {
   }
 
   private async writePartitionFile(dir: string, records: readonly JsonObject[]): Promise<void> {
-    const ndjson = records.map((record) => JSON.stringify(record)).join('\n') + '\n';
+    const ndjson = records.map((record) => rowText(record)).join('\n') + '\n';
     const body = await gzipAsync(Buffer.from(ndjson, 'utf8'));
     await this.ensureDurableDir(dir);
     const name = `${Date.now()}-${process.pid}-${++this.fileCounter}${LAKE_FILE_SUFFIX}`;

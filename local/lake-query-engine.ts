@@ -8,7 +8,9 @@ import { DuckDbQueryEngine } from './duckdb-engine';
 export function lakeQueryEngine(dataDir: string, store: IntegrationStore): QueryEngine {
   return {
     async query(sql) {
-      const engine = await DuckDbQueryEngine.open(dataDir, await store.listIntegrations());
+      const integrations = await store.listIntegrations();
+      const schemas = await Promise.all(integrations.map(async (integration) => ({ integration, columns: await store.listColumns(integration.schema) })));
+      const engine = await DuckDbQueryEngine.open(dataDir, schemas);
       try {
         return await engine.query(sql);
       } finally {

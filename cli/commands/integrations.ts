@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { createIntegration, summarizeIntegrations, syncCatalogs } from '../../lambdas/app/integrations';
 import { requireIntegration } from '../../lambdas/app/tokens';
 import { HooklakeError, ValidationError } from '../../lambdas/core/errors';
+import { splitOf } from '../../lambdas/core/column-registry';
 import { webhookUrl } from '../../lambdas/core/webhook-routes';
 import { useCaseServices } from '../backend';
 import { HOOKLAKE_COMMAND } from '../../lambdas/core/deployment-names';
@@ -53,15 +54,18 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
 
   integrations
     .command('show')
-    .description('show one integration and its tokens')
+    .description('show one integration: its columns (with type, split columns, first seen) and its tokens')
     .argument('<schema>', 'schema of the integration, as "integrations list" prints it')
     .option('--json', 'print the result as JSON')
     .action(async (schema: string, options: { json?: boolean }, command: Command) =>
       withBackend(command, open, async (backend) => {
         const integration = await requireIntegration(backend.store, schema);
-        const tokens = await backend.store.listTokens(integration.schema);
-        const publicTokens = tokens.map(({ tokenId, createdAt, revokedAt }) => ({ tokenId, createdAt, revokedAt: revokedAt ?? null }));
-        if (options.json) return printJson(io, { ...integration, tokens: publicTokens });
+        const tokens = (await backend.store.listTokens(integration.schema)).map((token) => ({ ...token, status: token.revokedAt ? 'revoked' : 'active', revokedAt: token.revokedAt ?? null }));
+        const publicTokens = tokens.map(({ tokenId, status, createdAt, revokedAt }) => ({ tokenId, status, createdAt, revokedAt }));
+        const registered = await backend.store.listColumns(integration.schema);
+        const names = new Set(registered.map((column) => column.name));
+        const columns = registered.map(({ name, type, firstSeenAt }) => ({ name, type, splitOf: splitOf(name, type, names) ?? null, firstSeenAt }));
+        if (options.json) return printJson(io, { ...integration, primaryKey: integration.primaryKey ?? null, columns, tokens: publicTokens });
         io.out(`${integration.name}`);
         io.out(`  schema:         ${integration.schema}`);
         io.out(`  type:           ${integration.type}`);
@@ -71,7 +75,10 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
         io.out(`  tables:         ${integration.schema}.data, ${integration.schema}.data_latest, ${integration.schema}._sdc_rejected`);
         io.out(`  webhook URL:    ${webhookUrl(backend.webhookBaseUrl, '<token>')}`);
         io.out('');
-        printTable(io, ['tokenId', 'createdAt', 'revokedAt'], publicTokens, 'token');
+        if (columns.length === 0) io.out('No columns yet: they are made from the first events that arrive.');
+        else printTable(io, ['name', 'type', 'splitOf', 'firstSeenAt'], columns, 'column');
+        io.out('');
+        printTable(io, ['tokenId', 'status', 'createdAt', 'revokedAt'], publicTokens, 'token');
       }),
     );
 

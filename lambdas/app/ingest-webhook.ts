@@ -1,13 +1,17 @@
 import { decodeBody } from '../core/decode-body';
-import { MethodNotAllowedError, UnauthorizedError } from '../core/errors';
+import { IntegrationStoreUnavailableError, MethodNotAllowedError, UnauthorizedError } from '../core/errors';
+import type { ColumnTypes } from '../core/column-mapping';
 import { stampRecords, type StampServices } from '../core/stamp';
 import { extractToken, hashToken, isActive } from '../core/tokens';
 import type { WebhookRoutePath } from '../core/webhook-routes';
 import { failureResponse, jsonResponse, type HttpResponse } from './http-responses';
+import { ColumnRegistryCache } from './column-registry-cache';
 import { IntegrationCache } from './integration-cache';
 import type { AppLogger, IntegrationStore, RecordSink } from './ports';
 
 const DEFAULT_INTEGRATION_CACHE_MS = 60_000;
+/** Rounds of registering new columns and mapping again when a concurrent writer won a column's type. */
+const MAX_REGISTRY_ROUNDS = 3;
 
 /** One webhook request as every runtime hands it over: no API Gateway or node:http types. */
 export interface WebhookRequest {
@@ -42,6 +46,7 @@ export type IngestWebhook = (request: WebhookRequest) => Promise<HttpResponse>;
  */
 export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
   const integrations = new IntegrationCache(deps.store, deps.integrationCacheMs ?? DEFAULT_INTEGRATION_CACHE_MS);
+  const registries = new ColumnRegistryCache(deps.store);
 
   const ingest = async (request: WebhookRequest): Promise<HttpResponse> => {
     if (request.method !== 'POST') {
@@ -53,14 +58,17 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
     if (!integration) throw new UnauthorizedError('Webhook token is unknown or revoked.');
 
     const records = decodeBody(request.body, request.headers['content-type'], deps.maxBodyBytes);
-    const stamped = stampRecords(records, {
-      integration,
-      receivedAt: request.receivedAt,
-      batchedAt: deps.clock(),
-      nextSequence: deps.nextSequence,
-      uuid: deps.uuid,
-      maxRecordBytes: deps.maxRecordBytes,
-    });
+    const batchedAt = deps.clock();
+    const stamp = (columns: ColumnTypes) =>
+      stampRecords(records, { integration, receivedAt: request.receivedAt, batchedAt, columns, nextSequence: deps.nextSequence, uuid: deps.uuid, maxRecordBytes: deps.maxRecordBytes });
+    // New columns are registered before any row that uses them is stored, so the catalog knows every column in the lake.
+    let stamped = stamp(await registries.get(integration.schema));
+    for (let round = 1; stamped.newColumns.length > 0; round++) {
+      if (round > MAX_REGISTRY_ROUNDS) throw new IntegrationStoreUnavailableError(`Columns of "${integration.schema}" kept changing under concurrent writers; try again.`);
+      const { registry, agreed } = await registries.register(integration.schema, stamped.newColumns, request.receivedAt);
+      if (agreed) break;
+      stamped = stamp(registry);
+    }
     const sinkRejected = stamped.rows.length > 0 ? (await deps.sink.write({ schema: integration.schema, rows: stamped.rows })).rejected : 0;
     const counts = { records: stamped.records - sinkRejected, rejected: stamped.rejected + sinkRejected };
     deps.logger.info('Webhook stored', { route: request.route, schema: integration.schema, ...counts });

@@ -9,6 +9,7 @@
 import { PutRecordBatchCommand, type FirehoseClient, type PutRecordBatchResponseEntry } from '@aws-sdk/client-firehose';
 import { formatBytes, SinkUnavailableError } from '../core/errors';
 import { PARTITION_FIELD, REJECTED_TABLE, type PartitionKeys } from '../core/lake-layout';
+import { rowText } from '../core/row-text';
 import type { LakeBatch, LakeRow } from '../core/rows';
 import { DEFAULT_MAX_RECORD_BYTES, rejectedRecord } from '../core/stamp';
 import type { RecordSink, SinkReport } from '../app/ports';
@@ -157,7 +158,7 @@ export class FirehoseRecordSink implements RecordSink {
       {
         rejectedAt: new Date(this.options.now()).toISOString(),
         reason: `record is ${formatBytes(data.byteLength)} with its routing field; the most Firehose accepts is ${formatBytes(MAX_RECORD_BYTES)}`,
-        text: JSON.stringify(row.record),
+        text: rowText(row.record),
         receivedAt: row.record._sdc_received_at,
         sequence: row.record._sdc_sequence,
       },
@@ -211,7 +212,8 @@ function serialize(schema: string, row: LakeRow): Buffer {
   const partition: PartitionKeys = { schema, table: row.table, dt: row.dt };
   // A copy, so the caller's row is untouched. No trailing newline: the delivery stream's
   // AppendDelimiterToRecord processor adds it, which keeps the files NDJSON.
-  return Buffer.from(JSON.stringify({ ...row.record, [PARTITION_FIELD]: partition }), 'utf8');
+  const { [PARTITION_FIELD]: _ignored, ...record } = row.record;
+  return Buffer.from(rowText(record, `${JSON.stringify(PARTITION_FIELD)}:${JSON.stringify(partition)}`), 'utf8');
 }
 
 /** Consecutive runs of at most 500 records and 4 MiB, order kept. */

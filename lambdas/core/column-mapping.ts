@@ -5,6 +5,7 @@
  * sent to a split column with a type suffix, so no column ever holds two types. Pure and iterative: it
  * never throws on a JSON value, and every leaf lands in a column or the row is refused with a reason.
  */
+import { columnNameOf } from './column-names';
 import { ExactNumber, numberCell } from './exact-number';
 import { PARTITION_COLUMN } from './lake-layout';
 import { isJsonObject, type JsonObject } from './rows';
@@ -58,15 +59,6 @@ export type Mapping =
   | { readonly ok: true; readonly cells: Record<string, CellValue>; readonly newColumns: readonly ColumnDef[] }
   | { readonly ok: false; readonly reason: string };
 
-/** A key as a column name part: lower case, only `a-z`, `0-9` and `_`. */
-export function columnNameOf(key: string): string {
-  return key.toLowerCase().replace(/[^a-z0-9_]/g, '');
-}
-
-/** The column a primary key field is stored in. */
-export function keyColumnName(primaryKey: string): string {
-  return columnNameOf(primaryKey);
-}
 
 interface Pending {
   readonly path: readonly string[];

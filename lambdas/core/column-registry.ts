@@ -1,4 +1,5 @@
-import type { ColumnType } from './column-mapping';
+import { SPLIT_SUFFIX, type ColumnType } from './column-mapping';
+import { PARTITION_COLUMN } from './lake-layout';
 
 /** What orders a registry: first seen first, then by name for columns first seen together. */
 export function byFirstSeen(a: { name: string; firstSeenAt: string }, b: { name: string; firstSeenAt: string }): number {
@@ -8,4 +9,12 @@ export function byFirstSeen(a: { name: string; firstSeenAt: string }, b: { name:
 /** The registry as the mapping reads it: column name to type. */
 export function columnTypesOf(columns: readonly { name: string; type: ColumnType }[]): Map<string, ColumnType> {
   return new Map(columns.map((column) => [column.name, column.type]));
+}
+
+/** The column a split column takes values of another type for (`amount` for `amount__do`), or undefined. */
+export function splitOf(name: string, type: ColumnType, registered: ReadonlySet<string>): string | undefined {
+  const suffix = SPLIT_SUFFIX[type];
+  if (!name.endsWith(suffix)) return undefined;
+  const base = name.slice(0, -suffix.length);
+  return registered.has(base) || base === PARTITION_COLUMN ? base : undefined;
 }

@@ -1,3 +1,4 @@
+import { columnNameOf } from './column-names';
 import { HOOKLAKE_COMMAND } from './deployment-names';
 import { NotFoundError, ValidationError } from './errors';
 import { PARTITION_COLUMN } from './lake-layout';
@@ -95,6 +96,9 @@ export function validatePrimaryKey(field: string): string {
     throw new ValidationError(
       `Primary key "${field}" looks like a nested path; it must be one top-level field of each event.`,
     );
+  }
+  if (columnNameOf(field) === '') {
+    throw new ValidationError(`Primary key "${field}" has no letters, digits or "_"; column names keep only those.`);
   }
   if (/^_?_sdc/i.test(field)) {
     throw new ValidationError(`Primary key "${field}" is a reserved _sdc field; name a field of your events.`);

@@ -4,6 +4,8 @@
  * locations, the S3 sampler and the DuckDB views all build their paths here.
  */
 
+import { columnNameOf } from './column-names';
+
 /** Where the lake starts: on disk below the data directory, on S3 below the bucket root. */
 export const LAKE_PREFIX = 'lake/';
 export const DATA_TABLE = 'data';
@@ -41,9 +43,9 @@ export const PARTITION_KEY_QUERY =
  */
 export const NON_DATA_FIELDS: ReadonlySet<string> = new Set([PARTITION_COLUMN, PARTITION_FIELD]);
 
-/** The column `data_latest` partitions by. */
+/** The column `data_latest` partitions by: the primary key's column (named by Stitch's rule), or the UUID column. */
 export function keyColumnOf(integration: { readonly primaryKey?: string }): string {
-  return integration.primaryKey ?? UUID_KEY_COLUMN;
+  return integration.primaryKey === undefined ? UUID_KEY_COLUMN : columnNameOf(integration.primaryKey);
 }
 
 /** Where the lake is on S3: the bucket, and the key prefix of the layout in it (e.g. `lake/`). */

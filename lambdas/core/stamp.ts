@@ -1,7 +1,10 @@
-import { formatBytes } from './errors';
+import { jsonText, mapRecord, type ColumnDef, type ColumnTypes, type ColumnType } from './column-mapping';
 import type { DecodedRecord } from './decode-body';
+import { formatBytes } from './errors';
+import { ExactNumber } from './exact-number';
 import type { Integration } from './integration';
 import { DATA_TABLE, REJECTED_TABLE, partitionDate } from './lake-layout';
+import { rowText } from './row-text';
 import { isJsonObject, type JsonObject, type LakeRow } from './rows';
 
 /** Firehose's record limit; applied on every runtime so the same events load locally and on AWS. */
@@ -21,17 +24,22 @@ export interface StampContext extends StampServices {
   readonly integration: Integration;
   readonly receivedAt: Date;
   readonly batchedAt: Date;
+  /** The integration's columns so far (its registry). */
+  readonly columns: ColumnTypes;
 }
 
 export interface StampResult {
   readonly rows: LakeRow[];
   readonly records: number;
   readonly rejected: number;
+  /** Columns the rows use that `columns` lacked, typed as this batch first saw them: register them before storing. */
+  readonly newColumns: ColumnDef[];
 }
 
 /**
- * Turns decoded records into rows of `data`, stamped with the `_sdc` columns, or of `_sdc_rejected`
- * with the reason and the raw text. Sequences follow body order, so a later element wins in `data_latest`.
+ * Turns decoded records into flat, typed rows of `data` (column-mapping.ts), stamped with the `_sdc`
+ * columns, or into rows of `_sdc_rejected` with the reason and the raw text. Sequences follow body
+ * order, so a later element wins in `data_latest`.
  */
 export function stampRecords(records: readonly DecodedRecord[], ctx: StampContext): StampResult {
   const dt = partitionDate(ctx.receivedAt);
@@ -39,21 +47,25 @@ export function stampRecords(records: readonly DecodedRecord[], ctx: StampContex
   const batchedAt = ctx.batchedAt.toISOString();
   const rows: LakeRow[] = [];
   let rejected = 0;
+  const added = new Map<string, ColumnType>();
   for (const decoded of records) {
     const sequence = ctx.nextSequence();
     let reason = rejectionReason(decoded.value, ctx.integration.primaryKey);
-    if (reason === undefined) {
+    const mapping = reason === undefined ? mapRecord(decoded.value as JsonObject, withAdded(ctx.columns, added), { primaryKey: ctx.integration.primaryKey }) : undefined;
+    if (mapping !== undefined && !mapping.ok) reason = mapping.reason;
+    if (mapping?.ok) {
       const record: JsonObject = {
-        ...(decoded.value as JsonObject),
+        ...mapping.cells,
         _sdc_received_at: receivedAt,
         _sdc_batched_at: batchedAt,
         _sdc_sequence: sequence,
         _sdc_table_version: ctx.integration.tableVersion,
         ...(ctx.integration.primaryKey === undefined ? { __sdc_primary_key: ctx.uuid() } : {}),
       };
-      const size = Buffer.byteLength(JSON.stringify(record), 'utf8');
+      const size = Buffer.byteLength(rowText(record), 'utf8');
       if (size <= ctx.maxRecordBytes) {
         rows.push({ table: DATA_TABLE, dt, record });
+        for (const column of mapping.newColumns) added.set(column.name, column.type);
         continue;
       }
       reason = `record is ${formatBytes(size)} once stamped; the most a record may be is ${formatBytes(ctx.maxRecordBytes)}`;
@@ -63,29 +75,37 @@ export function stampRecords(records: readonly DecodedRecord[], ctx: StampContex
       table: REJECTED_TABLE,
       dt,
       record: rejectedRecord(
-        { rejectedAt: batchedAt, reason, text: decoded.text ?? JSON.stringify(decoded.value), receivedAt, sequence },
+        { rejectedAt: batchedAt, reason: reason ?? 'record could not be mapped to columns', text: decoded.text ?? rawText(decoded.value), receivedAt, sequence },
         ctx.maxRecordBytes,
       ),
     });
   }
-  return { rows, records: rows.length - rejected, rejected };
+  return { rows, records: rows.length - rejected, rejected, newColumns: [...added].map(([name, type]) => ({ name, type })) };
+}
+
+/** The registry with the columns this batch added so far, as the mapping reads it. */
+function withAdded(known: ColumnTypes, added: ReadonlyMap<string, ColumnType>): ColumnTypes {
+  if (added.size === 0) return known;
+  const merged = new Map(known);
+  for (const [name, type] of added) merged.set(name, type);
+  return merged;
+}
+
+/** A record's text for `_sdc_rejected`: exact numbers as sent; a lone surrogate escaped as JSON escapes it. */
+function rawText(value: unknown): string {
+  return jsonText(value) ?? JSON.stringify(value, (_key, inner: unknown) => (inner instanceof ExactNumber ? Number(inner.text) : inner)) ?? 'null';
 }
 
 /** Why a record cannot be a row of `data`, or undefined when it can. */
 export function rejectionReason(value: unknown, primaryKey: string | undefined): string | undefined {
   if (!isJsonObject(value)) return `record is ${describe(value)}, not a JSON object`;
-  const seen = new Map<string, string>();
   for (const key of Object.keys(value)) {
     if (RESERVED_FIELD.test(key)) return `field "${key}" is reserved: fields starting with _sdc are set by Hooklake`;
-    const folded = key.toLowerCase();
-    const other = seen.get(folded);
-    if (other !== undefined) return `fields "${other}" and "${key}" collide: column names are not case-sensitive`;
-    seen.set(folded, key);
   }
   if (primaryKey !== undefined) {
     const key = value[primaryKey];
     if (key === undefined || key === null) return `primary key field "${primaryKey}" is missing or null`;
-    if (typeof key === 'object') return `primary key field "${primaryKey}" is ${describe(key)}; it must be a string, number or boolean`;
+    if (typeof key === 'object' && !(key instanceof ExactNumber)) return `primary key field "${primaryKey}" is ${describe(key)}; it must be a string, number or boolean`;
   }
   return undefined;
 }

@@ -50,28 +50,37 @@ export function latestViewSql(dialect: SqlDialect, spec: ViewOf | AthenaLatestVi
   );
 }
 
-/** A column to be made on the fly: its name, and its type in DuckDB, or none for "whatever the files say". */
+/** A column of a view, with its DuckDB type. */
 export interface ViewColumn {
   readonly name: string;
-  readonly type?: string;
+  readonly type: string;
 }
 
 /**
  * `CREATE OR REPLACE VIEW <schema>.<table>` in DuckDB over the table's lake files (`fileGlob`, already
- * escaped for DuckDB), or, with no glob, a typed empty view: a glob that matches nothing is an error.
- * `columns` always exist, with their types, even when some files lack one; the files' own columns keep
- * the types DuckDB detects with `readOptions`.
+ * escaped for DuckDB), reading exactly `columns` with their declared types: no schema is guessed from
+ * the files, so a query reads only what it needs and no file can change a type. `partition` comes
+ * from the folder names. With no glob, a typed empty view: a glob that matches nothing is an error.
  */
-export function duckDbTableViewSql(schema: string, table: string, columns: readonly ViewColumn[], fileGlob: string | undefined, readOptions: string): string {
+export function duckDbTableViewSql(
+  schema: string,
+  table: string,
+  columns: readonly ViewColumn[],
+  partition: ViewColumn,
+  fileGlob: string | undefined,
+  readOptions: string,
+): string {
   const name = `${quoteIdentifier(schema)}.${quoteIdentifier(table)}`;
-  const typedEmpty = `SELECT ${columns.map(nullColumn).join(', ')} WHERE false`;
-  if (fileGlob === undefined) return `CREATE OR REPLACE VIEW ${name} AS ${typedEmpty}`;
-  return `CREATE OR REPLACE VIEW ${name} AS SELECT * FROM read_json_auto(${stringLiteral(fileGlob)}, ${readOptions}) UNION ALL BY NAME ${typedEmpty}`;
-}
-
-function nullColumn(column: ViewColumn): string {
-  const name = quoteIdentifier(column.name);
-  return column.type === undefined ? `NULL AS ${name}` : `CAST(NULL AS ${column.type}) AS ${name}`;
+  const all = [...columns, partition];
+  if (fileGlob === undefined) {
+    return `CREATE OR REPLACE VIEW ${name} AS SELECT ${all.map((c) => `CAST(NULL AS ${c.type}) AS ${quoteIdentifier(c.name)}`).join(', ')} WHERE false`;
+  }
+  const declared = columns.map((c) => `${stringLiteral(c.name)}: ${stringLiteral(c.type)}`).join(', ');
+  const hive = `hive_types={${stringLiteral(partition.name)}: ${stringLiteral(partition.type)}}`;
+  return (
+    `CREATE OR REPLACE VIEW ${name} AS SELECT ${all.map((c) => quoteIdentifier(c.name)).join(', ')} ` +
+    `FROM read_json(${stringLiteral(fileGlob)}, ${readOptions}, hive_partitioning=true, ${hive}, columns={${declared}})`
+  );
 }
 
 function unusedName(base: string, taken: readonly string[]): string {

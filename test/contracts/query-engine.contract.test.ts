@@ -44,7 +44,7 @@ describeQueryEngineContract('DuckDbQueryEngine on a local lake', async () => {
   const sink = new FileLakeSink(dataDir);
   await sink.write({ schema: CONTRACT_LAKE.integration.schema, rows: CONTRACT_LAKE.rows });
   await sink.close();
-  const engine = await DuckDbQueryEngine.open(dataDir, [CONTRACT_LAKE.integration]);
+  const engine = await DuckDbQueryEngine.open(dataDir, [{ integration: CONTRACT_LAKE.integration, columns: CONTRACT_LAKE.columns }]);
   return {
     engine,
     reasonFor: duckDbReason,
@@ -64,6 +64,7 @@ describeQueryEngineContract('lakeQueryEngine (DuckDB per query) on a local lake'
   await sink.close();
   const store = new MemoryStore();
   await store.createIntegration(CONTRACT_LAKE.integration);
+  await store.addColumns(CONTRACT_LAKE.integration.schema, CONTRACT_LAKE.columns);
   return {
     engine: lakeQueryEngine(dataDir, store),
     reasonFor: duckDbReason,

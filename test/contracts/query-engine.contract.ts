@@ -3,7 +3,7 @@
  * must return the same columns and the same JSON-safe values for the same SQL. The statements are
  * fixed and exported, so an engine that cannot run SQL here (Athena) can be faked for exactly these.
  */
-import type { QueryEngine, RecordSink } from '../../lambdas/app/ports';
+import type { QueryEngine, RecordSink, RegisteredColumn } from '../../lambdas/app/ports';
 import { ValidationError } from '../../lambdas/core/errors';
 import type { Integration } from '../../lambdas/core/integration';
 
@@ -34,8 +34,12 @@ export const CONTRACT_SQL = {
 } as const;
 
 /** The lake `CONTRACT_SQL.lake` reads: one integration, and the rows its sink stored. */
-export const CONTRACT_LAKE: { readonly integration: Integration; readonly rows: readonly LakeRow[] } = {
+export const CONTRACT_LAKE: { readonly integration: Integration; readonly columns: readonly RegisteredColumn[]; readonly rows: readonly LakeRow[] } = {
   integration: { name: 'Contract Hooks', schema: 'contract_hooks', type: 'webhooks', tableVersion: 0, createdAt: '2026-11-23T00:00:00.000Z' },
+  columns: [
+    { name: 'event', type: 'string', firstSeenAt: '2026-11-23T10:00:00.000Z' },
+    { name: 'amount', type: 'bigint', firstSeenAt: '2026-11-23T10:00:00.000Z' },
+  ],
   rows: [
     { event: 'open', amount: 5 },
     { event: 'click' },

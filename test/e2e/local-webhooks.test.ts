@@ -43,19 +43,20 @@ describe('local Hooklake over real HTTP', () => {
     expect(await array.json()).toEqual({ status: 'OK', records: 3, rejected: 0 });
     expect(await ndjson.json()).toEqual({ status: 'OK', records: 2, rejected: 0 });
 
-    const rows = await cliJson<{ id: number; event: string; _sdc_sequence: number }[]>(
+    // The primary key column is a string, whatever the key was sent as.
+    const rows = await cliJson<{ id: string; event: string; _sdc_sequence: number }[]>(
       '--data-dir', dataDir, 'query', 'SELECT id, event, _sdc_sequence FROM stitch_iterable.data ORDER BY _sdc_sequence',
     );
     expect(rows.map((row) => [row.id, row.event])).toEqual([
-      [1, 'open'], [2, 'open'], [3, 'click'], [1, 'click'], [4, 'send'], [5, 'send'],
+      ['1', 'open'], ['2', 'open'], ['3', 'click'], ['1', 'click'], ['4', 'send'], ['5', 'send'],
     ]);
     rows.forEach((row, i) => i > 0 && expect(row._sdc_sequence).toBeGreaterThan(rows[i - 1]._sdc_sequence));
 
-    const latest = await cliJson<{ id: number; event: string }[]>(
+    const latest = await cliJson<{ id: string; event: string }[]>(
       '--data-dir', dataDir, 'query', 'SELECT id, event FROM stitch_iterable.data_latest ORDER BY id',
     );
     expect(latest).toEqual([
-      { id: 1, event: 'click' }, { id: 2, event: 'open' }, { id: 3, event: 'click' }, { id: 4, event: 'send' }, { id: 5, event: 'send' },
+      { id: '1', event: 'click' }, { id: '2', event: 'open' }, { id: '3', event: 'click' }, { id: '4', event: 'send' }, { id: '5', event: 'send' },
     ]);
   });
 

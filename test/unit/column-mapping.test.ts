@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { ExactNumber } from '../../lambdas/core/exact-number';
-import { columnNameOf, JsonText, mapRecord, type CellValue, type ColumnType, type Mapping } from '../../lambdas/core/column-mapping';
+import { columnNameOf } from '../../lambdas/core/column-names';
+import { JsonText, mapRecord, type CellValue, type ColumnType, type Mapping } from '../../lambdas/core/column-mapping';
 import type { JsonObject } from '../../lambdas/core/rows';
 
 const none = new Map<string, ColumnType>();

@@ -59,7 +59,7 @@ describe('ingest use case: the response table', () => {
     expect(sink.batches).toHaveLength(1);
     expect(sink.batches[0].schema).toBe('stitch_iterable');
     expect(sink.batches[0].rows.map((row) => row.table)).toEqual(['data', 'data', '_sdc_rejected']);
-    expect(sink.batches[0].rows[0].record).toMatchObject({ id: 1, _sdc_received_at: '2026-11-23T10:00:00.000Z', _sdc_batched_at: '2026-11-23T10:00:01.000Z' });
+    expect(sink.batches[0].rows[0].record).toMatchObject({ id: '1', _sdc_received_at: '2026-11-23T10:00:00.000Z', _sdc_batched_at: '2026-11-23T10:00:01.000Z' });
   });
 
   it('counts rows the sink stored in _sdc_rejected instead as rejected, not as records', async () => {

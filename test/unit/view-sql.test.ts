@@ -32,19 +32,20 @@ describe('latestViewSql, DuckDB', () => {
 });
 
 describe('duckDbTableViewSql', () => {
-  const columns = [{ name: '_sdc_sequence', type: 'BIGINT' }, { name: 'id' }];
+  const columns = [{ name: '_sdc_sequence', type: 'BIGINT' }, { name: 'id', type: 'VARCHAR' }];
+  const dt = { name: 'dt', type: 'VARCHAR' };
 
   it('is a typed empty view when the table has no files', () => {
-    expect(duckDbTableViewSql('s', 'data', columns, undefined, "format='x'")).toBe(
-      'CREATE OR REPLACE VIEW "s"."data" AS SELECT CAST(NULL AS BIGINT) AS "_sdc_sequence", NULL AS "id" WHERE false',
+    expect(duckDbTableViewSql('s', 'data', columns, dt, undefined, "format='x'")).toBe(
+      'CREATE OR REPLACE VIEW "s"."data" AS SELECT CAST(NULL AS BIGINT) AS "_sdc_sequence", CAST(NULL AS VARCHAR) AS "id", CAST(NULL AS VARCHAR) AS "dt" WHERE false',
     );
   });
 
-  it('reads the files with the given options, united by name with the typed columns', () => {
-    const sql = duckDbTableViewSql('s', 'data', columns, "/tmp/it's/*.json.gz", "format='newline_delimited'");
+  it('reads exactly the declared columns with their types, the partition from the folders', () => {
+    const sql = duckDbTableViewSql('s', 'data', columns, dt, "/tmp/it's/*.json.gz", "format='newline_delimited'");
     expect(sql).toBe(
-      `CREATE OR REPLACE VIEW "s"."data" AS SELECT * FROM read_json_auto('/tmp/it''s/*.json.gz', format='newline_delimited') ` +
-        'UNION ALL BY NAME SELECT CAST(NULL AS BIGINT) AS "_sdc_sequence", NULL AS "id" WHERE false',
+      `CREATE OR REPLACE VIEW "s"."data" AS SELECT "_sdc_sequence", "id", "dt" FROM read_json('/tmp/it''s/*.json.gz', format='newline_delimited', ` +
+        `hive_partitioning=true, hive_types={'dt': 'VARCHAR'}, columns={'_sdc_sequence': 'BIGINT', 'id': 'VARCHAR'})`,
     );
   });
 });
