@@ -2,11 +2,9 @@ import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GlueClient } from '@aws-sdk/client-glue';
-import { S3Client } from '@aws-sdk/client-s3';
 import { AthenaQueryEngine } from '../lambdas/aws/athena-query';
 import { DynamoIntegrationStore } from '../lambdas/aws/dynamo-store';
 import { GlueLakeCatalog } from '../lambdas/aws/glue-catalog';
-import { S3LakeSampler } from '../lambdas/aws/s3-lake-sampler';
 import { readStackOutputs } from '../lambdas/aws/stack-outputs';
 import { CatalogSync } from '../lambdas/app/catalog-sync';
 import type { Backend } from './backend';
@@ -28,7 +26,6 @@ export async function openAwsBackend(options: TargetOptions, io: CliIo): Promise
 
   const dynamo = new DynamoDBClient(config);
   const glue = new GlueClient(config);
-  const s3 = new S3Client(config);
   const athenaClient = new AthenaClient(config);
   const location = { bucket: outputs.lakeBucketName, lakePrefix: outputs.lakePrefix };
   const store = new DynamoIntegrationStore(dynamo, outputs.tokenTableName);
@@ -37,11 +34,11 @@ export async function openAwsBackend(options: TargetOptions, io: CliIo): Promise
   return {
     store,
     engine: athena,
-    catalogSync: new CatalogSync(new GlueLakeCatalog(glue, location), new S3LakeSampler(s3, location), athena),
+    catalogSync: new CatalogSync(new GlueLakeCatalog(glue, location), store, athena),
     webhookBaseUrl: outputs.webhookBaseUrl,
     serverRunning: true,
     close: async () => {
-      for (const client of [dynamo, glue, s3, athenaClient]) client.destroy();
+      for (const client of [dynamo, glue, athenaClient]) client.destroy();
     },
   };
 }

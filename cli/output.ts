@@ -12,7 +12,8 @@ export function printJson(io: CliIo, value: unknown): void {
 /** A plain aligned text table; cells longer than `maxCell` are cut with an ellipsis. */
 export function formatTable(columns: readonly string[], rows: readonly Record<string, unknown>[], maxCell = MAX_CELL): string {
   const cells = rows.map((row) => columns.map((column) => cut(cellText(row[column]), maxCell)));
-  const widths = columns.map((column, i) => Math.max(column.length, ...cells.map((line) => line[i].length)));
+  // A loop, not Math.max(...cells): spreading a large result overflows the stack.
+  const widths = columns.map((column, i) => cells.reduce((widest, line) => Math.max(widest, line[i].length), column.length));
   const render = (line: readonly string[]) => line.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd();
   const lines = [render(columns), render(widths.map((width) => '-'.repeat(width))), ...cells.map(render)];
   return lines.join('\n');
@@ -20,7 +21,7 @@ export function formatTable(columns: readonly string[], rows: readonly Record<st
 
 /** One block per row and one line per column, every value whole (psql's \x, DuckDB's .mode line). */
 export function formatVertical(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
-  const width = Math.max(0, ...columns.map((column) => column.length));
+  const width = columns.reduce((widest, column) => Math.max(widest, column.length), 0);
   return rows
     .map((row, i) => [`-[ row ${i + 1} ]-`, ...columns.map((column) => `${column.padEnd(width)} | ${cellText(row[column])}`)].join('\n'))
     .join('\n');

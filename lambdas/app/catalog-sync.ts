@@ -3,18 +3,20 @@ import { NotFoundError } from '../core/errors';
 import type { Integration } from '../core/integration';
 import { DATA_TABLE, LATEST_VIEW, PARTITION_COLUMN, keyColumnOf } from '../core/lake-layout';
 import { latestViewSql } from '../core/view-sql';
-import type { LakeSampler, QueryEngine, TableCatalog } from './ports';
+import { hiveTypeOf } from '../core/column-registry';
+import type { IntegrationStore, QueryEngine, TableCatalog } from './ports';
 
 /**
- * Keeps an integration's catalog tables (Glue) and its `data_latest` view in step with the lake:
- * the tables exist, `data` has a column for every field seen in the newest files, and the view,
- * whose columns Athena fixes when it is made, is re-made whenever `data` gains one. Only where
- * tables live in a catalog; local tables read the files directly and need none of this.
+ * Keeps an integration's catalog tables (Glue) and its `data_latest` view in step with its column
+ * registry: the tables exist, `data` has every registered column with its type, and the view, whose
+ * columns Athena fixes when it is made, is re-made whenever `data` gains one. The registry gets a
+ * column before any row that uses it is stored, so the catalog never lags the lake by a guess. Only
+ * where tables live in a catalog; local views read the registry themselves.
  */
 export class CatalogSync {
   constructor(
     private readonly catalog: TableCatalog,
-    private readonly sampler: LakeSampler,
+    private readonly registry: Pick<IntegrationStore, 'listColumns'>,
     private readonly engine: QueryEngine,
   ) {}
 
@@ -25,13 +27,13 @@ export class CatalogSync {
   }
 
   /**
-   * Adds columns for fields that arrived since, and re-makes the view if needed. Runs before every
-   * query, so it reads as little as it can: the tables are only made here when they turn out to be
-   * missing (their creation failed when the integration was made).
+   * Adds the columns registered since, and re-makes the view if needed. Runs before every query, so
+   * it reads as little as it can: the tables are only made here when they turn out to be missing
+   * (their creation failed when the integration was made).
    */
   async refresh(integration: Integration): Promise<{ added: string[] }> {
     const { schema } = integration;
-    const observed = await this.sampler.sampleColumns(schema, DATA_TABLE);
+    const observed = (await this.registry.listColumns(schema)).map((column) => ({ name: column.name, type: hiveTypeOf(column.type) }));
     let merged;
     try {
       merged = await this.catalog.mergeColumns(schema, DATA_TABLE, observed);

@@ -81,11 +81,6 @@ export interface MergedColumns {
   readonly added: string[];
 }
 
-/** Reads the newest lake files of a table and infers their columns. */
-export interface LakeSampler {
-  sampleColumns(schema: string, table: LakeTable): Promise<CatalogColumn[]>;
-}
-
 /** Structured logging, as Powertools' Logger offers it; fields never include a token. */
 export interface AppLogger {
   info(message: string, ...fields: Record<string, unknown>[]): void;

@@ -1,9 +1,15 @@
 import { SPLIT_SUFFIX, type ColumnType } from './column-mapping';
+import { MAX_DECIMAL_DIGITS } from './exact-number';
 import { PARTITION_COLUMN } from './lake-layout';
 
 /** What orders a registry: first seen first, then by name for columns first seen together. */
 export function byFirstSeen(a: { name: string; firstSeenAt: string }, b: { name: string; firstSeenAt: string }): number {
   return a.firstSeenAt < b.firstSeenAt ? -1 : a.firstSeenAt > b.firstSeenAt ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** A registry column type as Glue (Hive) names it; JSON text is a string, read with json_extract. */
+export function hiveTypeOf(type: ColumnType): string {
+  return type === 'decimal' ? `decimal(${MAX_DECIMAL_DIGITS},0)` : type === 'json' ? 'string' : type;
 }
 
 /** The registry as the mapping reads it: column name to type. */

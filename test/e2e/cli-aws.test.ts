@@ -1,10 +1,9 @@
 /**
  * `hooklake --target aws` end to end, as a user runs it after `npm run deploy`: the stack's outputs
  * from CloudFormation, integrations and tokens in DynamoDB (dynalite, reached through the SDK's
- * AWS_ENDPOINT_URL_DYNAMODB, so the real DynamoDB adapter runs), and Glue, S3 and Athena answered by
+ * AWS_ENDPOINT_URL_DYNAMODB, so the real DynamoDB adapter runs), and Glue and Athena answered by
  * small in-memory fakes on aws-sdk-client-mock that keep state the way the services do.
  */
-import { gzipSync } from 'node:zlib';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,27 +25,23 @@ import {
   UpdateTableCommand,
   type Table,
 } from '@aws-sdk/client-glue';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { LOCAL_TOKEN_TABLE_NAME } from '../../lambdas/core/deployment-names';
-import { STACK_OUTPUTS } from '../../lambdas/core/deployment-names';
+import { DynamoIntegrationStore } from '../../lambdas/aws/dynamo-store';
+import type { ColumnType } from '../../lambdas/core/column-mapping';
+import { LOCAL_TOKEN_TABLE_NAME, STACK_OUTPUTS } from '../../lambdas/core/deployment-names';
 import { ensureTokenTable, localDynamoClient, startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynalite-server';
 import { cli } from '../support/cli-capture';
-import { s3Body } from '../support/s3-body';
 
 const BUCKET = 'hooklake-lake-123';
 const API = 'https://abc123.execute-api.eu-west-1.amazonaws.com';
 
 const cloudFormation = mockClient(CloudFormationClient);
 const glue = mockClient(GlueClient);
-const s3 = mockClient(S3Client);
 const athena = mockClient(AthenaClient);
 
 /** Glue's tables by `db.name`, with versions as UpdateTable checks them. */
 const tables = new Map<string, Table>();
 const databases = new Set<string>();
-/** Lake objects by key: gzip NDJSON. */
-const objects = new Map<string, { body: Buffer; modified: Date }>();
 const sqlRun: string[] = [];
 let selectResult: GetQueryResultsOutput['ResultSet'];
 
@@ -78,7 +73,6 @@ afterAll(async () => {
 beforeEach(() => {
   fakeCloudFormation();
   fakeGlue();
-  fakeS3();
   fakeAthena();
 });
 
@@ -112,9 +106,10 @@ describe('hooklake --target aws', () => {
     expect(JSON.parse(listed.out)).toEqual([expect.objectContaining({ schema: 'stitch_iterable', activeTokens: 1 })]);
   });
 
-  it('queries through Athena after adding columns for fields that arrived, and re-makes the view', async () => {
-    putLakeFile('lake/stitch_iterable/data/dt=2026-11-23/a.json.gz', [
-      { messageId: 'm1', event: 'open', _sdc_sequence: 1, _sdc_partition: { schema: 'stitch_iterable', table: 'data', dt: '2026-11-23' } },
+  it('queries through Athena after adding the columns registered since, and re-makes the view', async () => {
+    await registerColumns('stitch_iterable', [
+      { name: 'messageid', type: 'string' },
+      { name: 'event', type: 'string' },
     ]);
     selectResult = resultSet(['event', 'n'], ['varchar', 'bigint'], [['open', '1']]);
 
@@ -141,8 +136,8 @@ describe('hooklake --target aws', () => {
     expect(sqlRun).toEqual(['SELECT event, count(*) AS n FROM stitch_iterable.data GROUP BY 1']);
   });
 
-  it('integrations sync adds columns for new fields, for the Athena console and BI tools', async () => {
-    putLakeFile('lake/stitch_iterable/data/dt=2026-11-24/b.json.gz', [{ messageId: 'm2', event: 'click', campaignId: 42 }]);
+  it('integrations sync adds the registered columns, for the Athena console and BI tools', async () => {
+    await registerColumns('stitch_iterable', [{ name: 'campaignid', type: 'bigint' }]);
     const synced = await aws('integrations', 'sync', 'stitch_iterable');
     expect(synced.code).toBe(0);
     expect(synced.out).toBe('stitch_iterable: added campaignid');
@@ -240,26 +235,6 @@ function fakeGlue(): void {
   });
 }
 
-function fakeS3(): void {
-  s3.reset();
-  s3.on(ListObjectsV2Command).callsFake(({ Prefix = '', Delimiter }) => {
-    const keys = [...objects.keys()].filter((key) => key.startsWith(Prefix)).sort();
-    if (Delimiter) {
-      const prefixes = new Set(keys.map((key) => Prefix + key.slice(Prefix.length).split(Delimiter)[0] + Delimiter));
-      return { CommonPrefixes: [...prefixes].map((p) => ({ Prefix: p })), IsTruncated: false };
-    }
-    return {
-      Contents: keys.map((Key) => ({ Key, Size: objects.get(Key)?.body.length, LastModified: objects.get(Key)?.modified })),
-      IsTruncated: false,
-    };
-  });
-  s3.on(GetObjectCommand).callsFake(({ Key }) => {
-    const object = objects.get(Key);
-    if (!object) throw Object.assign(new Error('NoSuchKey'), { name: 'NoSuchKey' });
-    return { Body: s3Body(object.body), ContentLength: object.body.length };
-  });
-}
-
 /** Athena: a CREATE VIEW registers the view in Glue, as Athena does; a SELECT answers `selectResult`. */
 function fakeAthena(): void {
   athena.reset();
@@ -286,8 +261,17 @@ function fakeAthena(): void {
   );
 }
 
-function putLakeFile(key: string, records: object[]): void {
-  objects.set(key, { body: gzipSync(records.map((r) => JSON.stringify(r)).join('\n') + '\n'), modified: new Date() });
+/** Columns as ingest registers them in the stack's table before storing rows that use them. */
+async function registerColumns(schema: string, columns: { name: string; type: ColumnType }[]): Promise<void> {
+  const client = localDynamoClient(dynamo.endpoint);
+  try {
+    await new DynamoIntegrationStore(client, LOCAL_TOKEN_TABLE_NAME).addColumns(
+      schema,
+      columns.map((column) => ({ ...column, firstSeenAt: '2026-11-23T10:00:00.000Z' })),
+    );
+  } finally {
+    client.destroy();
+  }
 }
 
 /** Athena's result shape for a SELECT: the header row first, then the data rows, all as text. */

@@ -2,7 +2,7 @@
  * What a newcomer types first, through the real `hooklake` command (bin/hooklake.js, what
  * `npx hooklake` runs): help, the printed "try it" line, piping --json, a mistyped data directory.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -77,6 +77,16 @@ describe('hooklake for a newcomer', () => {
     const result = await hooklake('--data-dir', dataDir, 'query', '--json', 'SELECT event_id, event FROM stitch_customerio.data');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual([{ event_id: 'test-1', event: 'test' }]);
+  });
+
+  it('stops quietly when the reader closes the pipe early, as `| head` does', async () => {
+    const child = spawn(process.execPath, [BIN, '--data-dir', dataDir, 'query', 'SELECT range AS n FROM range(200000)'], { cwd: ROOT });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE|Error/);
+    expect(code).toBe(0);
   });
 
   it('shows long values whole with --wide and --vertical, and says how when the table cuts them', async () => {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { CatalogSync } from '../../lambdas/app/catalog-sync';
 import { createIntegration, summarizeIntegrations, syncCatalogs } from '../../lambdas/app/integrations';
-import type { LakeSampler, MergedColumns, QueryEngine, QueryResult, TableCatalog } from '../../lambdas/app/ports';
+import type { IntegrationStore, MergedColumns, QueryEngine, QueryResult, TableCatalog } from '../../lambdas/app/ports';
+import type { ColumnType } from '../../lambdas/core/column-mapping';
 import { runQuery } from '../../lambdas/app/queries';
 import { issueWebhookToken, listWebhookTokens, requireIntegration, revokeWebhookToken } from '../../lambdas/app/tokens';
 import type { CatalogColumn } from '../../lambdas/core/column-types';
@@ -48,12 +49,12 @@ class RecordingEngine implements QueryEngine {
   }
 }
 
-function setUp(sampled: CatalogColumn[] = []) {
+function setUp(registered: { name: string; type: ColumnType }[] = []) {
   const store = new MemoryStore();
   const tables = new MemoryCatalog();
   const engine = new RecordingEngine();
-  const sampler: LakeSampler = { sampleColumns: async () => sampled };
-  const catalogSync = new CatalogSync(tables, sampler, engine);
+  const registry: Pick<IntegrationStore, 'listColumns'> = { listColumns: async () => registered.map((column) => ({ ...column, firstSeenAt: at.toISOString() })) };
+  const catalogSync = new CatalogSync(tables, registry, engine);
   const services = { store, clock: () => at, randomBytes };
   return { store, tables, engine, catalogSync, services };
 }
@@ -127,7 +128,7 @@ describe('catalog sync and queries', () => {
     expect(await syncCatalogs(services, [])).toBeUndefined();
   });
 
-  it('adds the sampled columns and re-makes the latest view with them', async () => {
+  it('adds the registered columns with their Hive types and re-makes the latest view with them', async () => {
     const { tables, engine, catalogSync, services } = setUp([{ name: 'email', type: 'string' }]);
     await createIntegration({ ...services, catalogSync }, { name: 'A' });
     expect(await syncCatalogs({ ...services, catalogSync }, ['a'])).toEqual([{ schema: 'a', added: ['email'] }]);
