@@ -60,7 +60,7 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
     const records = decodeBody(request.body, request.headers['content-type'], deps.maxBodyBytes);
     const batchedAt = deps.clock();
     const stamp = (columns: ColumnTypes) =>
-      stampRecords(records, { integration, receivedAt: request.receivedAt, batchedAt, columns, nextSequence: deps.nextSequence, uuid: deps.uuid, maxRecordBytes: deps.maxRecordBytes });
+      stampRecords(records, { integration, receivedAt: request.receivedAt, batchedAt, columns, sourceBytes: request.body.length, nextSequence: deps.nextSequence, uuid: deps.uuid, maxRecordBytes: deps.maxRecordBytes });
     // New columns are registered before any row that uses them is stored, so the catalog knows every column in the lake.
     let stamped = stamp(await registries.get(integration.schema));
     for (let round = 1; stamped.newColumns.length > 0; round++) {

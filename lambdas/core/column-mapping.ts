@@ -6,7 +6,7 @@
  * never throws on a JSON value, and every leaf lands in a column or the row is refused with a reason.
  */
 import { columnNameOf } from './column-names';
-import { ExactNumber, numberCell } from './exact-number';
+import { ExactNumber, ExactNumberInJson, numberCell } from './exact-number';
 import { PARTITION_COLUMN } from './lake-layout';
 import { isJsonObject, type JsonObject } from './rows';
 import { isWellFormed } from './utf8';
@@ -35,6 +35,11 @@ const RESERVED_NAME = /^_?_sdc/;
 /** The JSON text of an array or of an object kept whole; written to the lake as a string. */
 export class JsonText {
   constructor(readonly text: string) {}
+
+  /** JSON.stringify writes it as the string it is stored as. */
+  toJSON(): string {
+    return this.text;
+  }
 }
 
 /** A value as written to the lake. */
@@ -61,9 +66,36 @@ export type Mapping =
 
 
 interface Pending {
-  readonly path: readonly string[];
+  readonly parent: Pending | undefined;
+  readonly key: string;
   readonly value: unknown;
   readonly depth: number;
+  /** Column name of this path so far (`parent__child`). */
+  readonly base: string;
+}
+
+/**
+ * Column name parts of keys seen before: keys repeat across events, so each is cleaned once. Bounded,
+ * since keys are the senders' to choose.
+ */
+const partCache = new Map<string, string>();
+const PART_CACHE_LIMIT = 10_000;
+
+function partOf(key: string): string {
+  let part = partCache.get(key);
+  if (part === undefined) {
+    part = columnNameOf(key);
+    if (partCache.size >= PART_CACHE_LIMIT) partCache.clear();
+    partCache.set(key, part);
+  }
+  return part;
+}
+
+/** The dotted path of a field, for reasons: built only when a row is refused. */
+function pathOf(pending: Pending): string {
+  const keys: string[] = [];
+  for (let at: Pending | undefined = pending; at !== undefined; at = at.parent) keys.push(at.key);
+  return `"${keys.reverse().join('.')}"`;
 }
 
 /**
@@ -72,54 +104,60 @@ interface Pending {
  */
 export function mapRecord(record: JsonObject, known: ColumnTypes, options: MappingOptions = {}): Mapping {
   const maxColumns = options.maxColumns ?? DEFAULT_MAX_COLUMNS;
-  const cells: Record<string, CellValue> = Object.create(null) as Record<string, CellValue>;
-  const sourceOf = new Map<string, string>();
-  const added = new Map<string, ColumnType>();
-  const typeOf = (name: string): ColumnType | undefined => known.get(name) ?? added.get(name);
+  const cells: Record<string, CellValue> = {};
+  /** Which field filled each column, to name both when two fill the same one. */
+  const sourceOf = new Map<string, Pending>();
+  let added: Map<string, ColumnType> | undefined;
+  const typeOf = (name: string): ColumnType | undefined => known.get(name) ?? added?.get(name);
 
-  const stack: Pending[] = Object.keys(record)
-    .reverse()
-    .map((key) => ({ path: [key], value: record[key], depth: 1 }));
+  const stack: Pending[] = [];
+  const keys = Object.keys(record);
+  for (let i = keys.length - 1; i >= 0; i--) stack.push({ parent: undefined, key: keys[i], value: record[keys[i]], depth: 1, base: '' });
   while (stack.length > 0) {
-    const { path, value, depth } = stack.pop() as Pending;
-    const key = path[path.length - 1];
-    if (!isWellFormed(key)) return refuse(`field name ${quotePath(path)} is not valid Unicode (a lone surrogate)`);
+    const field = stack.pop() as Pending;
+    const { key, value, depth } = field;
     if (value === null || value === undefined) continue;
-    if (isJsonObject(value) && !(value instanceof ExactNumber) && !(value instanceof JsonText) && depth < MAX_FLATTEN_DEPTH && Object.keys(value).length > 0) {
-      const keys = Object.keys(value);
-      for (let i = keys.length - 1; i >= 0; i--) stack.push({ path: [...path, keys[i]], value: value[keys[i]], depth: depth + 1 });
-      continue;
+    const part = partOf(key);
+    // Characters other than a-z, 0-9 and _ (a lone surrogate among them) leave the name, as Stitch's rule says.
+    if (part === '') return refuse(`field name ${pathOf(field)} has no letters, digits or "_" to make a column name of`);
+    const base = field.base === '' ? part : `${field.base}__${part}`;
+    if (typeof value === 'object' && depth < MAX_FLATTEN_DEPTH && isJsonObject(value)) {
+      const inner = Object.keys(value);
+      if (inner.length > 0) {
+        for (let i = inner.length - 1; i >= 0; i--) stack.push({ parent: field, key: inner[i], value: value[inner[i]], depth: depth + 1, base });
+        continue;
+      }
     }
-    const parts = path.map(columnNameOf);
-    const empty = parts.findIndex((part) => part === '');
-    if (empty !== -1) return refuse(`field name ${quotePath(path.slice(0, empty + 1))} has no letters, digits or "_" to make a column name of`);
-    const base = parts.join('__');
-    if (RESERVED_NAME.test(base)) return refuse(`field ${quotePath(path)} becomes column "${base}"; names starting with _sdc are Hooklake's own`);
     if (base.length > MAX_COLUMN_NAME_LENGTH) {
-      return refuse(`field ${quotePath(path)} makes a column name of ${base.length} characters; the most is ${MAX_COLUMN_NAME_LENGTH}`);
+      return refuse(`field ${pathOf(field)} makes a column name of ${base.length} characters; the most is ${MAX_COLUMN_NAME_LENGTH}`);
+    }
+    if (base.charCodeAt(0) === 0x5f && RESERVED_NAME.test(base)) {
+      return refuse(`field ${pathOf(field)} becomes column "${base}"; names starting with _sdc are Hooklake's own`);
     }
 
-    const isKey = options.primaryKey !== undefined && path.length === 1 && key === options.primaryKey;
+    const isKey = depth === 1 && options.primaryKey !== undefined && key === options.primaryKey;
     const cell = isKey ? keyCell(value) : cellOf(value);
-    if (cell === undefined) return refuse(`field ${quotePath(path)} holds a string that is not valid Unicode (a lone surrogate)`);
+    if (cell === undefined) return refuse(`field ${pathOf(field)} holds a string that is not valid Unicode (a lone surrogate)`);
     const current = typeOf(base);
-    const name = isKey || (current === undefined && !TAKEN_NAMES.has(base)) || current === cell.type ? base : `${base}${SPLIT_SUFFIX[cell.type]}`;
-    const existing = typeOf(name);
+    const name = isKey || current === cell.type || (current === undefined && !TAKEN_NAMES.has(base)) ? base : `${base}${SPLIT_SUFFIX[cell.type]}`;
+    const existing = name === base ? current : typeOf(name);
     if (existing !== undefined && existing !== cell.type && !isKey) {
-      return refuse(`field ${quotePath(path)} needs column "${name}" as ${cell.type}, but that column holds ${existing}`);
+      return refuse(`field ${pathOf(field)} needs column "${name}" as ${cell.type}, but that column holds ${existing}`);
     }
     const earlier = sourceOf.get(name);
-    if (earlier !== undefined) return refuse(`fields ${earlier} and ${quotePath(path)} both become column "${name}"`);
-    sourceOf.set(name, quotePath(path));
+    if (earlier !== undefined) return refuse(`fields ${pathOf(earlier)} and ${pathOf(field)} both become column "${name}"`);
+    sourceOf.set(name, field);
     if (existing === undefined) {
+      added ??= new Map();
       if (known.size + added.size >= maxColumns) {
-        return refuse(`field ${quotePath(path)} would add column "${name}" past the integration's limit of ${maxColumns} columns`);
+        return refuse(`field ${pathOf(field)} would add column "${name}" past the integration's limit of ${maxColumns} columns`);
       }
       added.set(name, isKey ? 'string' : cell.type);
     }
-    cells[name] = cell.value;
+    if (name === '__proto__') Object.defineProperty(cells, name, { value: cell.value, enumerable: true, writable: true, configurable: true });
+    else cells[name] = cell.value;
   }
-  return { ok: true, cells, newColumns: [...added].map(([name, type]) => ({ name, type })) };
+  return { ok: true, cells, newColumns: added === undefined ? [] : [...added].map(([name, type]) => ({ name, type })) };
 }
 
 /** The column type and stored value of a leaf; undefined for a string that is not valid Unicode. */
@@ -142,12 +180,26 @@ function keyCell(value: unknown): { type: ColumnType; value: CellValue } | undef
 
 /** JSON text of a nested value, exact numbers written as sent; undefined when it holds a lone surrogate. */
 export function jsonText(value: unknown): string | undefined {
+  // Fast: JSON.stringify, unless an exact number is inside (it throws) or a lone surrogate may be (it escapes them).
+  try {
+    const text = JSON.stringify(value);
+    if (text !== undefined && !MAYBE_LONE_SURROGATE.test(text)) return text;
+  } catch (error) {
+    if (!(error instanceof ExactNumberInJson)) throw error;
+  }
+  return exactJsonText(value);
+}
+
+/** JSON.stringify writes a lone surrogate as a lower-case \udXXX escape; anything like it is checked the slow way. */
+const MAYBE_LONE_SURROGATE = /\\ud[89a-f]/;
+
+function exactJsonText(value: unknown): string | undefined {
   if (typeof value === 'string') return isWellFormed(value) ? JSON.stringify(value) : undefined;
   if (value instanceof ExactNumber || value instanceof JsonText) return value.text;
   if (Array.isArray(value)) {
     const items: string[] = [];
     for (const item of value) {
-      const text = jsonText(item ?? null);
+      const text = exactJsonText(item ?? null);
       if (text === undefined) return undefined;
       items.push(text);
     }
@@ -156,17 +208,13 @@ export function jsonText(value: unknown): string | undefined {
   if (isJsonObject(value)) {
     const members: string[] = [];
     for (const key of Object.keys(value)) {
-      const text = jsonText(value[key] ?? null);
+      const text = exactJsonText(value[key] ?? null);
       if (text === undefined || !isWellFormed(key)) return undefined;
       members.push(`${JSON.stringify(key)}:${text}`);
     }
     return `{${members.join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
-}
-
-function quotePath(path: readonly string[]): string {
-  return `"${path.join('.')}"`;
 }
 
 function refuse(reason: string): Mapping {

@@ -34,36 +34,34 @@ export function decodeBody(body: Buffer, contentType: string | undefined, maxBod
  * JSON.parse (which also finds syntax errors), the depth check, then the exact parser when a number in
  * the text could lose digits to a double. Throws SyntaxError for malformed text.
  */
-function parseJson(text: string, where: (line: number) => string): unknown {
+function parseJson(text: string, where: string): unknown {
   const value: unknown = JSON.parse(text);
-  checkDepth(text, where);
+  checkDepth(value, where);
   if (!mayHoldInexactNumber(text)) return value;
   return parseLossless(text, undefined, (number) => new ExactNumber(number));
 }
 
 /**
- * Refuses JSON nested deeper than MAX_BODY_DEPTH. Counted on the text, outside strings, before
- * anything walks the value: nothing downstream then recurses deeper than that.
+ * Refuses JSON nested deeper than MAX_BODY_DEPTH, before anything recurses into it (the exact parser,
+ * JSON.stringify of a nested value). Walks only the arrays and objects of the parsed value, iteratively.
  */
-function checkDepth(text: string, where: (line: number) => string): void {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  let line = 1;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
-      depth++;
-      if (depth > deepest) deepest = depth;
-      if (depth > MAX_BODY_DEPTH) {
-        throw new MalformedBodyError(`JSON ${where(line)} is nested more than ${MAX_BODY_DEPTH} levels deep; the most is ${MAX_BODY_DEPTH}.`);
+function checkDepth(value: unknown, where: string): void {
+  const stack: { value: unknown; depth: number }[] = [{ value, depth: 1 }];
+  while (stack.length > 0) {
+    const { value: container, depth } = stack.pop() as { value: unknown; depth: number };
+    if (typeof container !== 'object' || container === null) continue;
+    if (depth > MAX_BODY_DEPTH) {
+      throw new MalformedBodyError(`JSON ${where} is nested more than ${MAX_BODY_DEPTH} levels deep; the most is ${MAX_BODY_DEPTH}.`);
+    }
+    if (Array.isArray(container)) {
+      for (const item of container) if (typeof item === 'object' && item !== null) stack.push({ value: item, depth: depth + 1 });
+    } else {
+      const object = container as Record<string, unknown>;
+      for (const key in object) {
+        const item = object[key];
+        if (typeof item === 'object' && item !== null) stack.push({ value: item, depth: depth + 1 });
       }
-    } else if (c === 0x7d || c === 0x5d) depth--;
-    else if (c === 0x0a) line++;
+    }
   }
 }
 
@@ -79,7 +77,7 @@ function utf8Text(body: Buffer): string {
 function decodeJson(text: string, format: BodyFormat): DecodedRecord[] {
   let value: unknown;
   try {
-    value = parseJson(text, (line) => `at line ${line}`);
+    value = parseJson(text, 'in the body');
   } catch (error) {
     if (error instanceof MalformedBodyError) throw error;
     // Some senders label NDJSON as JSON (or send no type): accept it when the first line stands alone.
@@ -105,7 +103,7 @@ function decodeNdjson(text: string): DecodedRecord[] {
   return nonBlankLines(text).map(({ text: line, number }) => {
     let value: unknown;
     try {
-      value = parseJson(line, () => `on line ${number}`);
+      value = parseJson(line, `on line ${number}`);
     } catch (error) {
       if (error instanceof MalformedBodyError) throw error;
       const where = locateJsonError(line);

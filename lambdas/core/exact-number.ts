@@ -7,7 +7,15 @@
 /** A JSON number kept exactly as it was written. */
 export class ExactNumber {
   constructor(readonly text: string) {}
+
+  /** JSON.stringify cannot write raw digits: make it fail, so callers take the path that can. */
+  toJSON(): never {
+    throw new ExactNumberInJson();
+  }
 }
+
+/** Thrown by JSON.stringify on an ExactNumber: the value needs an exact writer (row-text.ts, jsonText). */
+export class ExactNumberInJson extends Error {}
 
 /**
  * Could this JSON text hold a number that JSON.parse would change? 16 digits in a row (a dot

@@ -1,5 +1,5 @@
-import { JsonText } from './column-mapping';
-import { ExactNumber } from './exact-number';
+import { jsonText, JsonText } from './column-mapping';
+import { ExactNumber, ExactNumberInJson } from './exact-number';
 import type { JsonObject } from './rows';
 
 /**
@@ -8,6 +8,14 @@ import type { JsonObject } from './rows';
  * here is written as JSON.
  */
 export function rowText(record: JsonObject, extra = ''): string {
+  try {
+    // The common case: JSON.stringify, native and fast (JsonText writes itself as a string; an
+    // ExactNumber throws, and the exact writer below takes over).
+    const text = JSON.stringify(record);
+    return extra === '' ? text : `${text.slice(0, -1)}${text.length > 2 ? ',' : ''}${extra}}`;
+  } catch (error) {
+    if (!(error instanceof ExactNumberInJson)) throw error;
+  }
   const members: string[] = [];
   for (const key of Object.keys(record)) {
     const value = record[key];
@@ -20,5 +28,5 @@ export function rowText(record: JsonObject, extra = ''): string {
 function cellText(value: unknown): string {
   if (value instanceof ExactNumber) return value.text;
   if (value instanceof JsonText) return JSON.stringify(value.text);
-  return JSON.stringify(value, (_key, inner: unknown) => (inner instanceof JsonText ? inner.text : inner instanceof ExactNumber ? Number(inner.text) : inner)) ?? 'null';
+  return jsonText(value) ?? JSON.stringify(value, (_key, inner: unknown) => (inner instanceof ExactNumber ? Number(inner.text) : inner)) ?? 'null';
 }

@@ -12,6 +12,12 @@ export const DEFAULT_MAX_RECORD_BYTES = 1000 * 1024;
 /** Room left in a rejected row for its other columns (and a sink's routing field) when the raw text is cut. */
 const REJECTED_OVERHEAD_BYTES = 4 * 1024;
 const RESERVED_FIELD = /^_?_sdc/i;
+/**
+ * Bound on how much a record grows into a row: each leaf's name can gain up to 120 characters of
+ * prefixes (a leaf takes at least 4 bytes of text, `"":0`), and JSON text is escaped once more (x2).
+ */
+const ROW_GROWTH = 2 + Math.ceil(120 / 4);
+const SYSTEM_COLUMNS_BYTES = 1024;
 
 /** What stamping needs from its runtime: id sources and the record limit. */
 export interface StampServices {
@@ -26,6 +32,8 @@ export interface StampContext extends StampServices {
   readonly batchedAt: Date;
   /** The integration's columns so far (its registry). */
   readonly columns: ColumnTypes;
+  /** Size of the body the records came from, when known: a small body's rows need no size check. */
+  readonly sourceBytes?: number;
 }
 
 export interface StampResult {
@@ -48,21 +56,23 @@ export function stampRecords(records: readonly DecodedRecord[], ctx: StampContex
   const rows: LakeRow[] = [];
   let rejected = 0;
   const added = new Map<string, ColumnType>();
+  // A row is at most ROW_GROWTH times the text it came from (names gain their parents' prefixes, JSON
+  // text columns are escaped once more) plus its system columns: from a small body, none can pass the limit.
+  const smallBody = ctx.sourceBytes !== undefined && ctx.sourceBytes * ROW_GROWTH + SYSTEM_COLUMNS_BYTES <= ctx.maxRecordBytes;
   for (const decoded of records) {
     const sequence = ctx.nextSequence();
     let reason = rejectionReason(decoded.value, ctx.integration.primaryKey);
     const mapping = reason === undefined ? mapRecord(decoded.value as JsonObject, withAdded(ctx.columns, added), { primaryKey: ctx.integration.primaryKey }) : undefined;
     if (mapping !== undefined && !mapping.ok) reason = mapping.reason;
     if (mapping?.ok) {
-      const record: JsonObject = {
-        ...mapping.cells,
-        _sdc_received_at: receivedAt,
-        _sdc_batched_at: batchedAt,
-        _sdc_sequence: sequence,
-        _sdc_table_version: ctx.integration.tableVersion,
-        ...(ctx.integration.primaryKey === undefined ? { __sdc_primary_key: ctx.uuid() } : {}),
-      };
-      const size = Buffer.byteLength(rowText(record), 'utf8');
+      // The mapping's own fresh object: the system columns are added to it, not copied with it.
+      const record = mapping.cells as JsonObject;
+      record._sdc_received_at = receivedAt;
+      record._sdc_batched_at = batchedAt;
+      record._sdc_sequence = sequence;
+      record._sdc_table_version = ctx.integration.tableVersion;
+      if (ctx.integration.primaryKey === undefined) record.__sdc_primary_key = ctx.uuid();
+      const size = smallBody ? 0 : Buffer.byteLength(rowText(record), 'utf8');
       if (size <= ctx.maxRecordBytes) {
         rows.push({ table: DATA_TABLE, dt, record });
         for (const column of mapping.newColumns) added.set(column.name, column.type);
