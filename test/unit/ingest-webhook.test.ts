@@ -177,3 +177,38 @@ describe('ingest use case: the response table', () => {
     for (const line of logger.lines) expect(line).not.toContain(token.slice(4, 20));
   });
 });
+
+describe('ingest use case: the column registry', () => {
+  it('registers new columns before storing the rows that use them', async () => {
+    const { store, sink, token, send } = await setUp();
+    await send({ token, body: '{"id":1,"data":{"href":"x"},"tags":["a"]}' });
+    expect((await store.listColumns('stitch_iterable')).map((c) => [c.name, c.type])).toEqual([
+      ['data__href', 'string'],
+      ['id', 'string'],
+      ['tags', 'json'],
+    ]);
+    expect(Object.keys(sink.batches[0].rows[0].record)).toEqual(expect.arrayContaining(['id', 'data__href', 'tags']));
+  });
+
+  it('maps again with the winner\'s type when a concurrent writer registered a column first', async () => {
+    const { store, sink, token, send } = await setUp();
+    await send({ token, body: '{"id":1}' }); // the handler now holds the registry {id}
+    // Another process registers "amount" as a string meanwhile; this one has not seen it.
+    await store.addColumns('stitch_iterable', [{ name: 'amount', type: 'string', firstSeenAt: now.toISOString() }]);
+    const response = await send({ token, body: '{"id":2,"amount":5}' });
+    expect(response.json).toEqual({ status: 'OK', records: 1, rejected: 0 });
+    expect(sink.batches[1].rows[0].record).toMatchObject({ id: '2', amount__bi: 5 });
+    expect(sink.batches[1].rows[0].record).not.toHaveProperty('amount');
+    expect((await store.listColumns('stitch_iterable')).find((c) => c.name === 'amount__bi')?.type).toBe('bigint');
+  });
+
+  it('stores nothing and answers 503 when the registry cannot be written', async () => {
+    const { store, sink, token, send } = await setUp();
+    store.addColumns = async () => {
+      throw new IntegrationStoreUnavailableError('DynamoDB throttled');
+    };
+    const response = await send({ token, body: '{"id":1,"new":true}' });
+    expect(response.statusCode).toBe(503);
+    expect(sink.batches).toHaveLength(0);
+  });
+});
