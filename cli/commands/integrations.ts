@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import { createIntegration, summarizeIntegrations, syncCatalogs } from '../../lambdas/app/integrations';
 import { requireIntegration } from '../../lambdas/app/tokens';
 import { HooklakeError, ValidationError } from '../../lambdas/core/errors';
+import { DEFAULT_MAX_COLUMNS } from '../../lambdas/core/column-mapping';
 import { splitOf } from '../../lambdas/core/column-registry';
+import { positiveInteger } from '../../lambdas/core/config-values';
 import { webhookUrl } from '../../lambdas/core/webhook-routes';
 import { useCaseServices } from '../backend';
 import { HOOKLAKE_COMMAND } from '../../lambdas/core/deployment-names';
@@ -20,11 +22,16 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
     .description('create an integration and its first webhook URL (the token in it is shown once)')
     .argument('<name>', 'display name, e.g. "Stitch Iterable"; the schema is derived from it (stitch_iterable)')
     .option('--primary-key <field>', 'top-level field that identifies an event; data_latest keeps its latest version')
+    .option('--max-columns <n>', `most columns its data table may have; a row that would pass it goes to _sdc_rejected (default ${DEFAULT_MAX_COLUMNS})`)
     .option('--json', 'print the result as JSON')
     .addHelpText('after', `\nExample:\n  $ ${HOOKLAKE_COMMAND} integrations create "Stitch Customer.io" --primary-key event_id`)
-    .action(async (name: string, options: { primaryKey?: string; json?: boolean }, command: Command) =>
+    .action(async (name: string, options: { primaryKey?: string; maxColumns?: string; json?: boolean }, command: Command) =>
       withBackend(command, open, async (backend) => {
-        const { integration, issued, tablesError } = await createIntegration(useCaseServices(backend), { name, primaryKey: options.primaryKey });
+        const { integration, issued, tablesError } = await createIntegration(useCaseServices(backend), {
+          name,
+          primaryKey: options.primaryKey,
+          maxColumns: options.maxColumns === undefined ? undefined : positiveInteger('--max-columns', options.maxColumns, DEFAULT_MAX_COLUMNS),
+        });
         const url = webhookUrl(backend.webhookBaseUrl, issued.token);
         // The token is shown only now: print it even when the lake's tables cannot be made yet.
         if (options.json) printJson(io, { integration, tokenId: issued.record.tokenId, token: issued.token, webhookUrl: url });
@@ -70,6 +77,7 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
         io.out(`  schema:         ${integration.schema}`);
         io.out(`  type:           ${integration.type}`);
         io.out(`  primary key:    ${integration.primaryKey ?? '(none: __sdc_primary_key)'}`);
+        io.out(`  column limit:   ${integration.maxColumns ?? DEFAULT_MAX_COLUMNS}`);
         io.out(`  table version:  ${integration.tableVersion}`);
         io.out(`  created:        ${integration.createdAt}`);
         io.out(`  tables:         ${integration.schema}.data, ${integration.schema}.data_latest, ${integration.schema}._sdc_rejected`);

@@ -81,13 +81,14 @@ export class DynamoIntegrationStore implements IntegrationStore {
             TableName: this.tableName,
             ConsistentRead: true,
             FilterExpression: '#sk = :meta',
-            ProjectionExpression: '#name, #schema, #type, #primaryKey, #tableVersion, #createdAt',
+            ProjectionExpression: '#name, #schema, #type, #primaryKey, #maxColumns, #tableVersion, #createdAt',
             ExpressionAttributeNames: {
               '#sk': SK,
               '#name': 'name',
               '#schema': 'schema',
               '#type': 'type',
               '#primaryKey': 'primaryKey',
+              '#maxColumns': 'maxColumns',
               '#tableVersion': 'tableVersion',
               '#createdAt': 'createdAt',
             },
@@ -388,11 +389,13 @@ function integrationToItem(integration: Integration): Item {
     tableVersion: { N: String(integration.tableVersion) },
     createdAt: { S: integration.createdAt },
     ...(integration.primaryKey === undefined ? {} : { primaryKey: { S: integration.primaryKey } }),
+    ...(integration.maxColumns === undefined ? {} : { maxColumns: { N: String(integration.maxColumns) } }),
   };
 }
 
 function integrationFromItem(item: Item): Integration {
   const primaryKey = item.primaryKey?.S;
+  const maxColumns = item.maxColumns?.N;
   return {
     name: readS(item, 'name'),
     schema: readS(item, 'schema'),
@@ -400,6 +403,7 @@ function integrationFromItem(item: Item): Integration {
     tableVersion: Number(readN(item, 'tableVersion')),
     createdAt: readS(item, 'createdAt'),
     ...(primaryKey === undefined ? {} : { primaryKey }),
+    ...(maxColumns === undefined ? {} : { maxColumns: Number(maxColumns) }),
   };
 }
 

@@ -150,7 +150,7 @@ export function mapRecord(record: JsonObject, known: ColumnTypes, options: Mappi
     if (existing === undefined) {
       added ??= new Map();
       if (known.size + added.size >= maxColumns) {
-        return refuse(`field ${pathOf(field)} would add column "${name}" past the integration's limit of ${maxColumns} columns`);
+        return refuse(`field ${pathOf(field)} would add column "${name}" past the integration's limit of ${maxColumns} columns (set with --max-columns when the integration is created)`);
       }
       added.set(name, isKey ? 'string' : cell.type);
     }

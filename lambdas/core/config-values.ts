@@ -5,7 +5,7 @@ export function positiveInteger(name: string, raw: string | undefined, fallback:
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new ValidationError(`${name} must be a positive whole number of bytes, got "${raw}".`);
+    throw new ValidationError(`${name} must be a positive whole number, got "${raw}".`);
   }
   return value;
 }

@@ -14,6 +14,8 @@ export interface Integration {
   readonly type: IntegrationType;
   /** One top-level field of each event; absent means every row gets a `__sdc_primary_key` UUID. */
   readonly primaryKey?: string;
+  /** Most columns `data` may have; a row that would pass it goes to `_sdc_rejected`. Absent: DEFAULT_MAX_COLUMNS. */
+  readonly maxColumns?: number;
   /** Raised by a table reset; stamped on every row as `_sdc_table_version`. */
   readonly tableVersion: number;
   /** ISO 8601 UTC. */
@@ -110,6 +112,16 @@ export function validatePrimaryKey(field: string): string {
   return field;
 }
 
+/** Glue's practical ceiling for one table's columns is far above any event; this keeps a table usable. */
+export const MAX_COLUMNS_LIMIT = 10_000;
+
+export function validateMaxColumns(value: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > MAX_COLUMNS_LIMIT) {
+    throw new ValidationError(`The column limit must be a whole number from 1 to ${MAX_COLUMNS_LIMIT}, got ${value}.`);
+  }
+  return value;
+}
+
 export function assertIntegrationType(type: string): IntegrationType {
   if ((INTEGRATION_TYPES as readonly string[]).includes(type)) return type as IntegrationType;
   throw new ValidationError(`Unknown integration type "${type}"; use one of: ${INTEGRATION_TYPES.join(', ')}.`);
@@ -118,6 +130,7 @@ export function assertIntegrationType(type: string): IntegrationType {
 export interface NewIntegrationInput {
   readonly name: string;
   readonly primaryKey?: string;
+  readonly maxColumns?: number;
   readonly type?: string;
 }
 
@@ -129,6 +142,7 @@ export function newIntegration(input: NewIntegrationInput, now: Date): Integrati
     tableVersion: 0,
     createdAt: now.toISOString(),
     ...(input.primaryKey === undefined ? {} : { primaryKey: validatePrimaryKey(input.primaryKey) }),
+    ...(input.maxColumns === undefined ? {} : { maxColumns: validateMaxColumns(input.maxColumns) }),
   };
   return integration;
 }

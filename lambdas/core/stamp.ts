@@ -62,7 +62,7 @@ export function stampRecords(records: readonly DecodedRecord[], ctx: StampContex
   for (const decoded of records) {
     const sequence = ctx.nextSequence();
     let reason = rejectionReason(decoded.value, ctx.integration.primaryKey);
-    const mapping = reason === undefined ? mapRecord(decoded.value as JsonObject, withAdded(ctx.columns, added), { primaryKey: ctx.integration.primaryKey }) : undefined;
+    const mapping = reason === undefined ? mapRecord(decoded.value as JsonObject, withAdded(ctx.columns, added), { primaryKey: ctx.integration.primaryKey, maxColumns: ctx.integration.maxColumns }) : undefined;
     if (mapping !== undefined && !mapping.ok) reason = mapping.reason;
     if (mapping?.ok) {
       // The mapping's own fresh object: the system columns are added to it, not copied with it.

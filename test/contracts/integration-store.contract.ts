@@ -32,7 +32,7 @@ export function describeIntegrationStoreContract(name: string, makeStore: () => 
       underTest = undefined;
     });
 
-    async function create(displayName: string, options: { primaryKey?: string; type?: string } = {}): Promise<Integration> {
+    async function create(displayName: string, options: { primaryKey?: string; type?: string; maxColumns?: number } = {}): Promise<Integration> {
       const integration = newIntegration({ name: displayName, ...options }, t0);
       await store.createIntegration(integration);
       return integration;
@@ -58,15 +58,16 @@ export function describeIntegrationStoreContract(name: string, makeStore: () => 
         expect(await store.getIntegration('no_such_schema')).toBeUndefined();
       });
 
-      it('round-trips the optional primary key exactly: absent stays absent, present stays as given', async () => {
+      it('round-trips the optional primary key and column limit exactly: absent stays absent, present stays as given', async () => {
         const plain = await create('Plain Hooks');
-        const keyed = await create('Keyed Hooks', { primaryKey: 'Event_ID' });
+        const keyed = await create('Keyed Hooks', { primaryKey: 'Event_ID', maxColumns: 250 });
         const bumped: Integration = { ...newIntegration({ name: 'Reset Hooks', type: 'customerio' }, at(3)), tableVersion: 4 };
         await store.createIntegration(bumped);
 
         const readPlain = await store.getIntegration('plain_hooks');
         expect(readPlain).toStrictEqual(plain);
         expect(readPlain).not.toHaveProperty('primaryKey');
+        expect(readPlain).not.toHaveProperty('maxColumns');
         expect(await store.getIntegration('keyed_hooks')).toStrictEqual(keyed);
         expect(await store.getIntegration('reset_hooks')).toStrictEqual(bumped);
         const listed = await store.listIntegrations();

@@ -94,4 +94,16 @@ describe('schema engine, end to end on the local runtime', () => {
     const types = Object.fromEntries(shown.columns.map((column) => [column.name, column.type]));
     expect(types).toMatchObject({ event_id: 'string', data__campaign__id: 'bigint', data__campaign__id__st: 'string', tags: 'json', wide: 'decimal', huge: 'string' });
   });
+
+  it('keeps an integration to the column limit it was created with, and says why a row was refused', async () => {
+    const created = await cliJson<{ webhookUrl: string; integration: { maxColumns: number } }>(
+      '--data-dir', dataDir, 'integrations', 'create', 'Small Hooks', '--max-columns', '3',
+    );
+    expect(created.integration.maxColumns).toBe(3);
+    const send = (body: string) => fetch(created.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.json());
+    expect(await send('{"a":1}')).toEqual({ status: 'OK', records: 1, rejected: 0 });
+    expect(await send('{"b":1,"c":2,"d":3}')).toEqual({ status: 'OK', records: 0, rejected: 1 });
+    const [rejected] = await query<{ reason: string }>('SELECT reason FROM small_hooks._sdc_rejected');
+    expect(rejected.reason).toMatch(/past the integration's limit of 3 columns \(set with --max-columns/);
+  });
 });
