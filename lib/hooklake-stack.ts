@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { STACK_OUTPUTS } from '../lambdas/core/deployment-names';
 import { AWS_MAX_BODY_BYTES } from '../lambdas/ingest/config';
 import { INGEST_ENV } from '../lambdas/ingest/env';
+import { CatalogUpdater } from './constructs/catalog-updater';
 import { EventLake } from './constructs/event-lake';
 import { HooklakeFunction } from './constructs/hooklake-function';
 import { QueryWorkGroup } from './constructs/query-workgroup';
@@ -12,6 +13,8 @@ import { WebhookApi, type WebhookThrottle } from './constructs/webhook-api';
 
 /** The ingest Lambda's entry: API Gateway in front of the ingest use case. */
 export const INGEST_ENTRY = path.join(__dirname, '..', 'lambdas', 'ingest', 'lambda.ts');
+/** The catalog Lambda's entry: the token table's stream in front of the catalog sync. */
+export const CATALOG_ENTRY = path.join(__dirname, '..', 'lambdas', 'catalog', 'lambda.ts');
 
 /** Properties of a {@link HooklakeStack}. */
 export interface HooklakeStackProps extends StackProps {
@@ -56,6 +59,7 @@ export class HooklakeStack extends Stack {
   readonly queries: QueryWorkGroup;
   readonly ingest: HooklakeFunction;
   readonly api: WebhookApi;
+  readonly catalog: CatalogUpdater;
 
   constructor(scope: Construct, id: string, props: HooklakeStackProps = {}) {
     super(scope, id, props);
@@ -86,6 +90,14 @@ export class HooklakeStack extends Stack {
     this.tokens.grantTokenLookup(this.ingest);
     this.tokens.grantColumnRegistry(this.ingest);
     this.lake.grantPutRecords(this.ingest);
+
+    this.catalog = new CatalogUpdater(this, 'CatalogUpdater', {
+      tokens: this.tokens,
+      lakeBucket: this.lake.bucket,
+      lakePrefix: this.lake.lakePrefix,
+      queries: this.queries,
+      entry: CATALOG_ENTRY,
+    });
 
     this.api = new WebhookApi(this, 'WebhookApi', { handler: this.ingest.function, throttle: props.throttle });
 

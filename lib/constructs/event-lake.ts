@@ -1,10 +1,11 @@
-import { CfnElement, Duration, RemovalPolicy, Size, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { LAKE_FILE_SUFFIX, LAKE_PREFIX, PARTITION_COLUMN, PARTITION_KEY_QUERY, partitionPath, type PartitionKeys } from '../../lambdas/core/lake-layout';
+import { logicalIdOf } from './logical-id';
 
 /** Partition keys the JQ query extracts, in prefix order; checked against `PartitionKeys`. */
 const PARTITION_KEYS = ['schema', 'table', 'dt'] as const satisfies readonly (keyof PartitionKeys)[];
@@ -183,7 +184,7 @@ export class EventLake extends Construct {
     };
     for (const prefix of [LAKE_PREFIX, ERROR_ROOT]) {
       acknowledgeOnRolePolicy(
-        `Resource::<${this.logicalIdOf(this.bucket)}.Arn>/${prefix}*`,
+        `Resource::<${logicalIdOf(this.bucket)}.Arn>/${prefix}*`,
         `Firehose writes objects whose keys it names itself under ${prefix}; the grant is scoped to that prefix.`,
       );
     }
@@ -211,10 +212,4 @@ export class EventLake extends Construct {
     return this.deliveryStream.grantPutRecords(grantee);
   }
 
-  /** The logical id cdk-nag prints for `<Id.Arn>` in a finding. */
-  private logicalIdOf(construct: Construct): string {
-    const child = construct.node.defaultChild;
-    if (!CfnElement.isCfnElement(child)) throw new Error(`${construct.node.path} has no CloudFormation resource`);
-    return Stack.of(this).getLogicalId(child);
-  }
 }

@@ -122,9 +122,9 @@ export class HooklakeFunction extends Construct implements iam.IGrantable {
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'Only the X-Ray statement added by Tracing.ACTIVE uses Resource "*": xray:PutTraceSegments and ' +
-        'xray:PutTelemetryRecords support no resource-level permissions. Every other grant names its resource ' +
-        '(an infrastructure test asserts this).',
+        'Only actions that support no resource-level permissions use Resource "*": the X-Ray statement added by ' +
+        'Tracing.ACTIVE (xray:PutTraceSegments, xray:PutTelemetryRecords) and, for a function a DynamoDB stream ' +
+        'invokes, dynamodb:ListStreams. Every other grant names its resource (an infrastructure test asserts this).',
     });
   }
 

@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
@@ -97,5 +98,27 @@ export class QueryWorkGroup extends Construct {
   /** The workgroup name, as queries and the CLI refer to it. */
   get workGroupName(): string {
     return this.workGroup.ref;
+  }
+
+  /** Lets `grantee` run queries in this workgroup only, and write and read their results. */
+  grantQueries(grantee: iam.IGrantable): iam.Grant {
+    const workGroupArn = Stack.of(this).formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.workGroupName });
+    const run = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution'],
+      resourceArns: [workGroupArn],
+    });
+    // Named actions, not grantReadWrite's wildcards: Athena writes results and the caller reads them back.
+    const bucket = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:GetBucketLocation', 's3:ListBucket'],
+      resourceArns: [this.resultsBucket.bucketArn],
+    });
+    const objects = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+      resourceArns: [this.resultsBucket.arnForObjects('*')],
+    });
+    return run.combine(bucket).combine(objects);
   }
 }

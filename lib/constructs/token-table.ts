@@ -43,6 +43,8 @@ export class TokenTable extends Construct {
       partitionKey: { name: partitionKey.name, type: attributeType(partitionKey.type) },
       sortKey: { name: sortKey.name, type: attributeType(sortKey.type) },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      // Keys only: the catalog learns which integration gained columns and reads its registry itself.
+      stream: dynamodb.StreamViewType.KEYS_ONLY,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       deletionProtection: props.deletionProtection ?? removalPolicy === RemovalPolicy.RETAIN,

@@ -155,13 +155,13 @@ describe('HooklakeFunction (ingest)', () => {
 });
 
 describe('IAM across the stack', () => {
-  test('no statement has a "*" resource except X-Ray, which has no resource-level permissions', () => {
+  test('no statement has a "*" resource except X-Ray and dynamodb:ListStreams, which have no resource-level permissions', () => {
     const starStatements = Object.values(resourcesOf('AWS::IAM::Policy'))
       .flatMap((p) => p.Properties?.PolicyDocument.Statement as Statement[])
       .filter((s) => asArray(s.Resource).includes('*'));
     expect(starStatements.length).toBeGreaterThan(0);
     for (const s of starStatements) {
-      expect(asArray(s.Action).every((a) => a.startsWith('xray:'))).toBe(true);
+      expect(asArray(s.Action).every((a) => a.startsWith('xray:') || a === 'dynamodb:ListStreams')).toBe(true);
     }
   });
 
@@ -432,5 +432,75 @@ describe('stack outputs', () => {
 
   test('the stack is environment-agnostic (synth needs no account or region)', () => {
     expect(stack.environment).toBe('aws://unknown-account/unknown-region');
+  });
+});
+
+describe('CatalogUpdater', () => {
+  const catalogId = () => stack.getLogicalId(stack.catalog.fn.function.node.defaultChild as never);
+  const catalogRoleId = () => stack.getLogicalId(stack.catalog.fn.role.node.defaultChild as never);
+
+  test('the token table streams keys, so the catalog learns which integration changed', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', { StreamSpecification: { StreamViewType: 'KEYS_ONLY' } });
+  });
+
+  test('is invoked by the stream for new column and integration items only, retried and bisected on failure', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: catalogId() },
+      EventSourceArn: getAtt(id.table, 'StreamArn'),
+      StartingPosition: 'TRIM_HORIZON',
+      MaximumBatchingWindowInSeconds: 5,
+      MaximumRetryAttempts: 10,
+      BisectBatchOnFunctionError: true,
+      FilterCriteria: {
+        Filters: [
+          { Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: [{ prefix: 'COLUMN#' }] } } } }) },
+          { Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: ['META'] } } } }) },
+        ],
+      },
+    });
+  });
+
+  test('gets the table, lake and workgroup it needs from its environment', () => {
+    const env = resourcesOf('AWS::Lambda::Function')[catalogId()].Properties?.Environment.Variables as Record<string, unknown>;
+    expect(env).toMatchObject({
+      TOKEN_TABLE_NAME: { Ref: id.table },
+      LAKE_BUCKET_NAME: { Ref: id.lakeBucket },
+      LAKE_PREFIX: 'lake/',
+      ATHENA_WORKGROUP: { Ref: id.workGroup },
+    });
+  });
+
+  test('may read the registry, change Glue table definitions (never delete), and query in the workgroup only', () => {
+    const statements = statementsOfRole(catalogRoleId());
+    const actions = statements.flatMap((s) => asArray(s.Action));
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'glue:UpdateTable', 'glue:CreateTable', 'athena:StartQueryExecution']));
+    expect(actions.some((a) => /Delete/.test(a) && a.startsWith('glue:'))).toBe(false);
+    expect(actions.some((a) => a.startsWith('dynamodb:') && /Put|Update|Delete/.test(a))).toBe(false);
+    const athena = statements.find((s) => asArray(s.Action).includes('athena:StartQueryExecution'));
+    expect(JSON.stringify(athena?.Resource)).toContain(':workgroup/');
+  });
+
+  test('the bundle loads in Node and ignores a batch with no registry change (cold start smoke test)', () => {
+    const s3Key = String(resourcesOf('AWS::Lambda::Function')[catalogId()].Properties?.Code.S3Key);
+    const bundle = path.join(outdir, `asset.${s3Key.replace(/\.zip$/, '')}`, 'index.js');
+    const script = `
+      const { handler } = require(${JSON.stringify(bundle)});
+      handler({ Records: [{ eventName: 'INSERT', dynamodb: { Keys: { pk: { S: 'TOKEN#abc' }, sk: { S: 'TOKEN' } } } }] })
+        .then((r) => process.stdout.write('done:' + String(r)), (e) => { console.error(e); process.exit(1); });`;
+    const stdout = execFileSync(process.execPath, ['-e', script], {
+      env: {
+        PATH: process.env.PATH,
+        AWS_REGION: 'us-east-1',
+        TOKEN_TABLE_NAME: 'tokens',
+        LAKE_BUCKET_NAME: 'lake',
+        LAKE_PREFIX: 'lake/',
+        ATHENA_WORKGROUP: 'wg',
+        POWERTOOLS_LOG_LEVEL: 'CRITICAL',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+    expect(stdout).toContain('done:undefined');
   });
 });

@@ -1,0 +1,22 @@
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { changedSchemas } from '../../lambdas/catalog/registry-events';
+
+const record = (pk: string, sk: string) => ({ eventName: 'INSERT' as const, dynamodb: { Keys: { pk: { S: pk }, sk: { S: sk } } } });
+
+describe('changedSchemas', () => {
+  it('names each integration whose registry or integration item the batch inserted, once, in order', () => {
+    const event = {
+      Records: [
+        record('INTEGRATION#stitch_iterable', 'COLUMN#email'),
+        record('INTEGRATION#sendgrid', 'META'),
+        record('INTEGRATION#stitch_iterable', 'COLUMN#event'),
+      ],
+    } as DynamoDBStreamEvent;
+    expect(changedSchemas(event)).toEqual(['stitch_iterable', 'sendgrid']);
+  });
+
+  it('ignores token items and keys that are not an integration', () => {
+    const event = { Records: [record('TOKEN#abc', 'TOKEN'), record('INTEGRATION#Not Valid', 'META'), { eventName: 'INSERT' }] } as DynamoDBStreamEvent;
+    expect(changedSchemas(event)).toEqual([]);
+  });
+});
