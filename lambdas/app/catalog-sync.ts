@@ -49,6 +49,6 @@ export class CatalogSync {
   private async makeLatestView(integration: Integration, columns: readonly CatalogColumn[]): Promise<void> {
     // Glue keeps column names in lower case; the partition column comes last, as Athena lists it.
     const names = [...columns.map((column) => column.name), PARTITION_COLUMN];
-    await this.engine.query(latestViewSql('athena', { schema: integration.schema, columns: names, keyColumn: keyColumnOf(integration).toLowerCase() }));
+    await this.engine.query(latestViewSql('athena', { schema: integration.schema, columns: names, keyColumn: keyColumnOf(integration) }));
   }
 }

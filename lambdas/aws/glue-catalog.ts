@@ -34,7 +34,7 @@ import {
   NON_DATA_FIELDS,
   PARTITION_COLUMN,
   REJECTED_TABLE,
-  UUID_KEY_COLUMN,
+  keyColumnOf,
   normalizePrefix,
   partitionDate,
   partitionPath,
@@ -228,7 +228,7 @@ function lostRace(error: unknown): boolean {
 
 /** The key column of `data`: the UUID column, or the primary key (Glue names are lower case). */
 function keyColumn(integration: Integration): CatalogColumn[] {
-  const name = (integration.primaryKey ?? UUID_KEY_COLUMN).toLowerCase();
+  const name = keyColumnOf(integration);
   // A primary key named like the partition column would repeat it; Athena reads the partition there.
   return NON_DATA_FIELDS.has(name) ? [] : [{ name, type: 'string' }];
 }
