@@ -58,10 +58,9 @@ async function measureFormat(format: Format): Promise<RatioTarget> {
     name: `Handler CPU per request (${format})`,
     meaning: `handler time ÷ JSON.parse + JSON.stringify time, ${EVENTS_PER_REQUEST}-event ${format} body, median of ${BLOCKS} blocks`,
     ratio: median(ratios),
-    // Measured 4.4-5.0 (array) and 3.5-3.7 (ndjson) on a 2-core VM. Stamping is half the time:
-    // each record is copied with its _sdc columns and serialized once more for the record-size
-    // check; then parse, GC, the token hash, UTF-8 checks and middy. 6x leaves room for noise and
-    // still catches another full pass over the records or a quadratic step.
+    // Measured 2.8 (array) and 2.2 (ndjson) on a 2-core VM, the column mapping included: parse,
+    // the walk over every leaf, one native serialization per row, GC, the token hash and UTF-8
+    // checks. 6x leaves room for noise and still catches another full pass or a quadratic step.
     max: 6,
     figures: `handler ${usPerRequest(handlerMs)} µs/request; baseline ${usPerRequest(baselineMs)} µs/request (${(body.length / 1024).toFixed(1)} KiB body)`,
   };
