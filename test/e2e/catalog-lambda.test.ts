@@ -1,0 +1,173 @@
+/**
+ * The catalog Lambda as the stream invokes it: its real DynamoDB adapter on dynalite (through
+ * AWS_ENDPOINT_URL_DYNAMODB), Glue and Athena as small stateful fakes. A registry change reaches Glue
+ * and re-makes data_latest; a lost optimistic-locking race is retried.
+ */
+import {
+  AthenaClient,
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  StartQueryExecutionCommand,
+} from '@aws-sdk/client-athena';
+import {
+  AlreadyExistsException,
+  ConcurrentModificationException,
+  CreateDatabaseCommand,
+  CreateTableCommand,
+  EntityNotFoundException,
+  GetTableCommand,
+  GlueClient,
+  UpdateTableCommand,
+  type Table,
+} from '@aws-sdk/client-glue';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoIntegrationStore } from '../../lambdas/aws/dynamo-store';
+import { LOCAL_TOKEN_TABLE_NAME } from '../../lambdas/core/deployment-names';
+import { newIntegration } from '../../lambdas/core/integration';
+import { ensureTokenTable, localDynamoClient, startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynalite-server';
+
+const glue = mockClient(GlueClient);
+const athena = mockClient(AthenaClient);
+const tables = new Map<string, Table>();
+const databases = new Set<string>();
+const sqlRun: string[] = [];
+let racesToLose = 0;
+
+let dynamo: EmbeddedDynamo;
+let dataDir: string;
+let store: DynamoIntegrationStore;
+let client: ReturnType<typeof localDynamoClient>;
+let handler: (event: DynamoDBStreamEvent) => Promise<void>;
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'hooklake-catalog-'));
+  dynamo = await startEmbeddedDynamo(dataDir);
+  client = localDynamoClient(dynamo.endpoint);
+  await ensureTokenTable(client, LOCAL_TOKEN_TABLE_NAME);
+  store = new DynamoIntegrationStore(client, LOCAL_TOKEN_TABLE_NAME);
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    TOKEN_TABLE_NAME: LOCAL_TOKEN_TABLE_NAME,
+    LAKE_BUCKET_NAME: 'lake-bucket',
+    LAKE_PREFIX: 'lake/',
+    ATHENA_WORKGROUP: 'Hooklake-lake',
+    POWERTOOLS_LOG_LEVEL: 'CRITICAL',
+  });
+  ({ handler } = await import('../../lambdas/catalog/lambda'));
+});
+
+afterAll(async () => {
+  process.env = savedEnv;
+  client.destroy();
+  await dynamo.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  fakeGlue();
+  fakeAthena();
+});
+
+const inserted = (schema: string, sk: string) => ({
+  Records: [{ eventName: 'INSERT' as const, dynamodb: { Keys: { pk: { S: `INTEGRATION#${schema}` }, sk: { S: sk } } } }],
+});
+
+describe('catalog Lambda', () => {
+  it('makes the tables of a new integration and the columns it registers, with their Hive types', async () => {
+    await store.createIntegration(newIntegration({ name: 'Stitch Customer.io', primaryKey: 'event_id' }, new Date('2026-11-24T00:00:00Z')));
+    await handler(inserted('stitch_customerio', 'META'));
+    expect(tables.has('stitch_customerio.data')).toBe(true);
+    expect(tables.has('stitch_customerio._sdc_rejected')).toBe(true);
+
+    await store.addColumns('stitch_customerio', [
+      { name: 'event_id', type: 'string', firstSeenAt: '2026-11-24T00:00:01Z' },
+      { name: 'data__href', type: 'string', firstSeenAt: '2026-11-24T00:00:01Z' },
+      { name: 'amount', type: 'bigint', firstSeenAt: '2026-11-24T00:00:01Z' },
+      { name: 'wide', type: 'decimal', firstSeenAt: '2026-11-24T00:00:01Z' },
+      { name: 'tags', type: 'json', firstSeenAt: '2026-11-24T00:00:01Z' },
+    ]);
+    sqlRun.length = 0;
+    await handler(inserted('stitch_customerio', 'COLUMN#amount'));
+    const columns = tables.get('stitch_customerio.data')?.StorageDescriptor?.Columns?.map((c) => [c.Name, c.Type]);
+    expect(columns).toEqual(expect.arrayContaining([['data__href', 'string'], ['amount', 'bigint'], ['wide', 'decimal(38,0)'], ['tags', 'string']]));
+    expect(sqlRun).toEqual([expect.stringMatching(/^CREATE OR REPLACE VIEW "stitch_customerio"."data_latest" AS SELECT .*"data__href".*PARTITION BY "event_id"/)]);
+  });
+
+  it('retries a lost optimistic-locking race in Glue and still lands the column', async () => {
+    await store.addColumns('stitch_customerio', [{ name: 'plan', type: 'string', firstSeenAt: '2026-11-24T00:00:02Z' }]);
+    racesToLose = 2;
+    await handler(inserted('stitch_customerio', 'COLUMN#plan'));
+    expect(glue.commandCalls(UpdateTableCommand).length).toBeGreaterThanOrEqual(3);
+    expect(tables.get('stitch_customerio.data')?.StorageDescriptor?.Columns?.map((c) => c.Name)).toContain('plan');
+  });
+
+  it('does nothing for a batch with no integration key, and is idempotent on a repeat', async () => {
+    await handler({ Records: [{ eventName: 'INSERT', dynamodb: { Keys: { pk: { S: 'TOKEN#x' }, sk: { S: 'TOKEN' } } } }] });
+    expect(glue.calls()).toHaveLength(0);
+    await handler(inserted('stitch_customerio', 'COLUMN#plan'));
+    expect(glue.commandCalls(UpdateTableCommand)).toHaveLength(0);
+  });
+
+  it('fails the batch (so the stream retries it) when Glue cannot be reached', async () => {
+    await store.addColumns('stitch_customerio', [{ name: 'late', type: 'boolean', firstSeenAt: '2026-11-24T00:00:03Z' }]);
+    glue.on(GetTableCommand).rejects(Object.assign(new Error('Glue is down'), { name: 'InternalServiceException' }));
+    await expect(handler(inserted('stitch_customerio', 'COLUMN#late'))).rejects.toThrow(/glue:GetTable/);
+  });
+});
+
+function fakeGlue(): void {
+  glue.reset();
+  glue.on(CreateDatabaseCommand).callsFake(({ DatabaseInput }) => {
+    if (databases.has(DatabaseInput.Name)) throw new AlreadyExistsException({ $metadata: {}, message: 'exists' });
+    databases.add(DatabaseInput.Name);
+    return {};
+  });
+  glue.on(CreateTableCommand).callsFake(({ DatabaseName, TableInput }) => {
+    const key = `${DatabaseName}.${TableInput.Name}`;
+    if (tables.has(key)) throw new AlreadyExistsException({ $metadata: {}, message: 'exists' });
+    tables.set(key, { ...TableInput, DatabaseName, VersionId: '1' });
+    return {};
+  });
+  glue.on(GetTableCommand).callsFake(({ DatabaseName, Name }) => {
+    const table = tables.get(`${DatabaseName}.${Name}`);
+    if (!table) throw new EntityNotFoundException({ $metadata: {}, message: `Table ${Name} not found.` });
+    return { Table: structuredClone(table) };
+  });
+  glue.on(UpdateTableCommand).callsFake(({ DatabaseName, TableInput, VersionId }) => {
+    const key = `${DatabaseName}.${TableInput.Name}`;
+    const current = tables.get(key);
+    if (!current) throw new EntityNotFoundException({ $metadata: {}, message: 'missing' });
+    if (racesToLose > 0 || VersionId !== current.VersionId) {
+      racesToLose -= 1;
+      throw new ConcurrentModificationException({ $metadata: {}, message: 'changed meanwhile' });
+    }
+    tables.set(key, { ...TableInput, DatabaseName, VersionId: String(Number(current.VersionId) + 1) });
+    return {};
+  });
+}
+
+function fakeAthena(): void {
+  athena.reset();
+  const statements = new Map<string, string>();
+  athena.on(StartQueryExecutionCommand).callsFake(({ QueryString, WorkGroup }) => {
+    expect(WorkGroup).toBe('Hooklake-lake');
+    const id = `q${statements.size + 1}`;
+    statements.set(id, QueryString);
+    sqlRun.push(QueryString);
+    const view = /^CREATE OR REPLACE VIEW "(\w+)"\."(\w+)"/.exec(QueryString);
+    if (view) tables.set(`${view[1]}.${view[2]}`, { Name: view[2], DatabaseName: view[1], TableType: 'VIRTUAL_VIEW' });
+    return { QueryExecutionId: id };
+  });
+  athena.on(GetQueryExecutionCommand).callsFake(({ QueryExecutionId }) => ({
+    QueryExecution: { QueryExecutionId, StatementType: 'DDL', Status: { State: 'SUCCEEDED' } },
+  }));
+  athena.on(GetQueryResultsCommand).resolves({ ResultSet: { Rows: [], ResultSetMetadata: { ColumnInfo: [] } } });
+}
