@@ -42,8 +42,12 @@ export function printRows(io: CliIo, columns: readonly string[], rows: readonly 
 
 function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
-  return (typeof value === 'object' ? JSON.stringify(value) : String(value)).replace(/\s+/g, ' ');
+  // Control characters from an event would drive the reader's terminal (escape sequences): show them escaped.
+  return (typeof value === 'object' ? JSON.stringify(value) : String(value)).replace(/\s+/g, ' ').replace(CONTROL, escapeControl);
 }
+
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const escapeControl = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
 function cut(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;

@@ -31,6 +31,8 @@ export const DEFAULT_MAX_COLUMNS = 1000;
 /** Names a data column may not take as they are: the partition column's value comes from the folder. */
 const TAKEN_NAMES: ReadonlySet<string> = new Set([PARTITION_COLUMN]);
 const RESERVED_NAME = /^_?_sdc/;
+/** Repeated splits of one name before a row is refused: only names nested fields already took need more than one. */
+const MAX_SPLITS = 4;
 
 /** The JSON text of an array or of an object kept whole; written to the lake as a string. */
 export class JsonText {
@@ -104,6 +106,7 @@ function pathOf(pending: Pending): string {
  */
 export function mapRecord(record: JsonObject, known: ColumnTypes, options: MappingOptions = {}): Mapping {
   const maxColumns = options.maxColumns ?? DEFAULT_MAX_COLUMNS;
+  const keyColumn = options.primaryKey === undefined ? undefined : columnNameOf(options.primaryKey);
   const cells: Record<string, CellValue> = {};
   /** Which field filled each column, to name both when two fill the same one. */
   const sourceOf = new Map<string, Pending>();
@@ -135,14 +138,22 @@ export function mapRecord(record: JsonObject, known: ColumnTypes, options: Mappi
       return refuse(`field ${pathOf(field)} becomes column "${base}"; names starting with _sdc are Hooklake's own`);
     }
 
-    const isKey = depth === 1 && options.primaryKey !== undefined && key === options.primaryKey;
+    // The key field by its column name: column names ignore case, so `ID` fills primary key `id`.
+    const isKey = depth === 1 && keyColumn !== undefined && part === keyColumn;
     const cell = isKey ? keyCell(value) : cellOf(value);
     if (cell === undefined) return refuse(`field ${pathOf(field)} holds a string that is not valid Unicode (a lone surrogate)`);
     const current = typeOf(base);
-    const name = isKey || current === cell.type || (current === undefined && !TAKEN_NAMES.has(base)) ? base : `${base}${SPLIT_SUFFIX[cell.type]}`;
-    const existing = name === base ? current : typeOf(name);
-    if (existing !== undefined && existing !== cell.type && !isKey) {
-      return refuse(`field ${pathOf(field)} needs column "${name}" as ${cell.type}, but that column holds ${existing}`);
+    let name = base;
+    let existing = current;
+    // Another type goes to the split column; if a nested field already holds that name with a third
+    // type, the suffix repeats (`assets__js__js`) until the name is free or of this type.
+    for (let splits = 0; !isKey && (existing !== undefined ? existing !== cell.type : splits === 0 && TAKEN_NAMES.has(name)); splits++) {
+      if (splits === MAX_SPLITS) return refuse(`field ${pathOf(field)} has no free column for its ${cell.type} value after "${name}"`);
+      name = `${name}${SPLIT_SUFFIX[cell.type]}`;
+      existing = typeOf(name);
+    }
+    if (name.length > MAX_COLUMN_NAME_LENGTH) {
+      return refuse(`field ${pathOf(field)} needs split column "${name}" of ${name.length} characters; the most is ${MAX_COLUMN_NAME_LENGTH}`);
     }
     const earlier = sourceOf.get(name);
     if (earlier !== undefined) return refuse(`fields ${pathOf(earlier)} and ${pathOf(field)} both become column "${name}"`);
@@ -174,7 +185,12 @@ function cellOf(value: unknown): { type: ColumnType; value: CellValue } | undefi
 /** A primary key is one string whatever it was sent as, so `123` and `"123"` are the same key. */
 function keyCell(value: unknown): { type: ColumnType; value: CellValue } | undefined {
   if (typeof value === 'string') return isWellFormed(value) ? { type: 'string', value } : undefined;
-  if (value instanceof ExactNumber || value instanceof JsonText) return { type: 'string', value: value.text };
+  // A number as its value, not its spelling: 123, 123.0 and 1.23e2 are one key, as JSON.parse reads them.
+  if (value instanceof ExactNumber) {
+    const number = numberCell(value);
+    return { type: 'string', value: number.value instanceof ExactNumber ? number.value.text : String(number.value) };
+  }
+  if (value instanceof JsonText) return { type: 'string', value: value.text };
   return { type: 'string', value: String(value) };
 }
 

@@ -38,7 +38,8 @@ function parseJson(text: string, where: string): unknown {
   const value: unknown = JSON.parse(text);
   checkDepth(value, where);
   if (!mayHoldInexactNumber(text)) return value;
-  return parseLossless(text, undefined, (number) => new ExactNumber(number));
+  // A repeated key keeps its last value, as JSON.parse does, so both parsers read a body alike.
+  return parseLossless(text, undefined, { parseNumber: (number) => new ExactNumber(number), onDuplicateKey: ({ newValue }) => newValue });
 }
 
 /**

@@ -75,15 +75,17 @@ export function numberCell(value: number | ExactNumber): NumberCell {
   }
   const decimal = decimalOf(value.text);
   if (decimal === undefined) return { type: 'string', value: value.text };
-  if (decimal.exponent >= 0 && decimal.digits.length + decimal.exponent <= 400) {
+  if (decimal.exponent >= 0 && decimal.digits.length + decimal.exponent <= MAX_DECIMAL_DIGITS + 1) {
     const integer = decimal.digits === '' ? 0n : BigInt(`${decimal.negative ? '-' : ''}${decimal.digits}${'0'.repeat(decimal.exponent)}`);
     if (integer >= INT64_MIN && integer <= INT64_MAX) {
       const asNumber = Number(integer);
       return { type: 'bigint', value: Number.isSafeInteger(asNumber) ? asNumber : new ExactNumber(integer.toString()) };
     }
     if (integer.toString().replace('-', '').length <= MAX_DECIMAL_DIGITS) return { type: 'decimal', value: new ExactNumber(integer.toString()) };
-    return { type: 'string', value: value.text };
   }
+  // An integer written out in digits past decimal(38,0) keeps its digits; a double only stands in for
+  // numbers written with a fraction or an exponent, when it prints back the same value.
+  if (/^-?\d+$/.test(value.text)) return { type: 'string', value: value.text };
   const asDouble = Number(value.text);
   const back = Number.isFinite(asDouble) ? decimalOf(String(asDouble)) : undefined;
   if (back !== undefined && back.digits === decimal.digits && back.exponent === decimal.exponent && back.negative === decimal.negative) {

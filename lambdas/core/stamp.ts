@@ -1,3 +1,4 @@
+import { columnNameOf } from './column-names';
 import { jsonText, mapRecord, type ColumnDef, type ColumnTypes, type ColumnType } from './column-mapping';
 import type { DecodedRecord } from './decode-body';
 import { formatBytes } from './errors';
@@ -113,7 +114,7 @@ export function rejectionReason(value: unknown, primaryKey: string | undefined):
     if (RESERVED_FIELD.test(key)) return `field "${key}" is reserved: fields starting with _sdc are set by Hooklake`;
   }
   if (primaryKey !== undefined) {
-    const key = value[primaryKey];
+    const key = value[primaryKey] ?? value[Object.keys(value).find((field) => columnNameOf(field) === columnNameOf(primaryKey)) ?? primaryKey];
     if (key === undefined || key === null) return `primary key field "${primaryKey}" is missing or null`;
     if (typeof key === 'object' && !(key instanceof ExactNumber)) return `primary key field "${primaryKey}" is ${describe(key)}; it must be a string, number or boolean`;
   }
@@ -141,10 +142,12 @@ export interface RejectedFields {
  * routing fields push over the limit. The text is cut so the whole row stays under `maxRecordBytes`.
  */
 export function rejectedRecord(fields: RejectedFields, maxRecordBytes: number): JsonObject {
+  const record = cutToJsonBytes(fields.text, maxRecordBytes - REJECTED_OVERHEAD_BYTES);
+  const cut = record.length < fields.text.length ? ` (the raw text is cut to its first ${record.length} characters of ${fields.text.length})` : '';
   return {
     _sdc_rejected_at: fields.rejectedAt,
-    reason: fields.reason,
-    record: cutToJsonBytes(fields.text, maxRecordBytes - REJECTED_OVERHEAD_BYTES),
+    reason: `${fields.reason}${cut}`,
+    record,
     _sdc_received_at: fields.receivedAt,
     _sdc_sequence: fields.sequence,
   };

@@ -199,7 +199,7 @@ describe('FirehoseRecordSink', () => {
     const rejected = sentIn(input)[1];
     expect(rejected).toMatchObject({
       _sdc_rejected_at: '2026-11-23T10:00:01.000Z',
-      reason: expect.stringMatching(/^record is \d+ bytes with its routing field; the most Firehose accepts is 1000 KiB$/),
+      reason: expect.stringMatching(/^record is \d+ bytes with its routing field; the most Firehose accepts is 1000 KiB \(the raw text is cut to its first \d+ characters of \d+\)$/),
       _sdc_received_at: '2026-11-23T10:00:00.000Z',
       _sdc_sequence: 7,
       [PARTITION_FIELD]: { schema: 'shop', table: '_sdc_rejected', dt: '2026-11-23' },

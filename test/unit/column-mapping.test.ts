@@ -82,6 +82,19 @@ describe('mapRecord: Stitch-style columns', () => {
     expect(cellsOf(mapRecord({ ['k\udc00']: 1 }, none))).toEqual({ k: 1 });
   });
 
+  it('repeats the split suffix when a nested field already took the split name with a third type', () => {
+    const known = new Map<string, ColumnType>([['assets', 'string'], ['assets__js', 'string']]);
+    const mapping = mapRecord({ assets: ['app.js'] }, known);
+    expect(mapping.ok && mapping.cells).toEqual({ assets__js__js: new JsonText('["app.js"]') });
+  });
+
+  it('reads a numeric primary key by its value, not its spelling, and finds the key field whatever its case', () => {
+    const key = (value: unknown, field = 'id') => cellsOf(mapRecord({ [field]: value } as JsonObject, none, { primaryKey: 'id' })).id;
+    expect([key(123), key(new ExactNumber('123.0')), key(new ExactNumber('1.23e2')), key('123')]).toEqual(['123', '123', '123', '123']);
+    expect(key(new ExactNumber('12345678901234567890'))).toBe('12345678901234567890');
+    expect(key('x', 'ID')).toBe('x');
+  });
+
   it('gives the partition column name to no data column', () => {
     expect(Object.keys(cellsOf(mapRecord({ dt: '2026-01-01' }, none)))).toEqual(['dt__st']);
   });

@@ -125,6 +125,13 @@ describe('decodeBody: depth and exact numbers', () => {
     expect([value.small, value.price].map((v) => (v instanceof ExactNumber ? Number(v.text) : v))).toEqual([42, 10.5]);
   });
 
+  it('keeps the last value of a repeated key, as JSON.parse does, on the exact path too', () => {
+    const [fast] = json('{"status":"sent","status":"delivered"}');
+    const [exact] = json('{"trace":12345678901234567890,"status":"sent","status":"delivered"}');
+    expect((fast.value as Record<string, unknown>).status).toBe('delivered');
+    expect((exact.value as Record<string, unknown>).status).toBe('delivered');
+  });
+
   it('keeps exact numbers in NDJSON lines too', () => {
     const [record] = decodeBody(Buffer.from('{"id":99999999999999999999}\n'), 'application/x-ndjson', 1 << 20);
     expect((record.value as Record<string, unknown>).id).toEqual(new ExactNumber('99999999999999999999'));
