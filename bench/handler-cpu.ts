@@ -58,7 +58,7 @@ async function measureFormat(format: Format): Promise<RatioTarget> {
     name: `Handler CPU per request (${format})`,
     meaning: `handler time ÷ JSON.parse + JSON.stringify time, ${EVENTS_PER_REQUEST}-event ${format} body, median of ${BLOCKS} blocks`,
     ratio: median(ratios),
-    // Measured 2.8 (array) and 2.2 (ndjson) on a 2-core VM, the column mapping included: parse,
+    // Measured 2.8-3.2 (array) and 2.2-2.5 (ndjson) on a 2-core VM, the column mapping included: parse,
     // the walk over every leaf, one native serialization per row, GC, the token hash and UTF-8
     // checks. 6x leaves room for noise and still catches another full pass or a quadratic step.
     max: 6,
