@@ -1,15 +1,11 @@
 /**
- * Glue/Hive column types inferred from JSON records, for keeping the catalog in step with the lake.
+ * Glue/Hive column types, for keeping a catalog table in step with the column registry.
  *
- * Types are Hive type strings (`bigint`, `array<string>`, `struct<a:bigint,b:string>`), as Glue
- * stores them. Widening only ever goes towards a type that still reads every value seen so far;
- * `string` is the last resort, because the Hive JSON SerDe reads any JSON scalar into a string
- * column. (It does not read an object or array into one: a field that is an object in one record
- * and a scalar in another has no type that reads both; it gets `string`, and the object rows fail.)
- * An object that cannot be a struct (no keys, or keys that are not identifiers) is a `map<string,T>`,
- * which reads any object whose values fit T, `{}` included.
+ * Types are Hive type strings (`bigint`, `decimal(38,0)`, and, in tables made before the registry,
+ * `array<string>` or `struct<a:bigint,b:string>`), as Glue stores them. A merge never drops a column;
+ * where an existing column's type differs from an observed one it widens towards a type that still
+ * reads every value seen so far, `string` being the last resort.
  */
-import type { JsonObject } from './rows';
 
 export interface CatalogColumn {
   readonly name: string;
@@ -17,86 +13,15 @@ export interface CatalogColumn {
   readonly type: string;
 }
 
-/** Glue's limits on a column: name length, and length of the type string. */
-export const MAX_COLUMN_NAME_LENGTH = 255;
+/** Glue's limit on the length of a type string. */
 export const MAX_TYPE_LENGTH = 131072;
 
 const STRING = 'string';
-const STRUCT_FIELD = /^[a-z_][a-z0-9_]*$/;
-/** Control characters, lone surrogates and the non-characters Glue's name pattern leaves out. */
-const UNFIT_NAME_CHARACTER = /[\p{Cc}\p{Cs}\uFFFE\uFFFF]/u;
-
-/**
- * Hive type of one JSON value; undefined for null (nothing known yet).
- * Object keys are matched case-insensitively by the JSON SerDe, so a struct's field names are the
- * keys in lower case; an object whose keys are not identifiers, collide in lower case, or are none
- * at all is a map from string to its values' widened type.
- */
-export function inferType(value: unknown): string | undefined {
-  if (value === null || value === undefined) return undefined;
-  if (typeof value === 'boolean') return 'boolean';
-  if (typeof value === 'number') return Number.isSafeInteger(value) ? 'bigint' : 'double';
-  if (typeof value === 'string') return STRING;
-  if (Array.isArray(value)) {
-    let element: string | undefined;
-    for (const item of value) element = widenKnown(element, inferType(item));
-    return `array<${element ?? STRING}>`;
-  }
-  if (typeof value === 'object') return structType(value as JsonObject);
-  return STRING;
-}
-
-function structType(object: JsonObject): string {
-  const fields: string[] = [];
-  const seen = new Set<string>();
-  for (const [key, value] of Object.entries(object)) {
-    const name = key.toLowerCase();
-    if (!STRUCT_FIELD.test(name) || name.length > MAX_COLUMN_NAME_LENGTH || seen.has(name)) return mapType(object);
-    seen.add(name);
-    fields.push(`${name}:${inferType(value) ?? STRING}`);
-  }
-  // Hive has no empty struct.
-  return fields.length === 0 ? mapType(object) : `struct<${fields.join(',')}>`;
-}
-
-function mapType(object: JsonObject): string {
-  let value: string | undefined;
-  for (const item of Object.values(object)) value = widenKnown(value, inferType(item));
-  return `map<${STRING},${value ?? STRING}>`;
-}
 
 /** The narrowest type that reads values of both types. */
 export function widenType(a: string, b: string): string {
   if (a === b) return a;
   return printType(widenNodes(parseType(a), parseType(b)));
-}
-
-function widenKnown(a: string | undefined, b: string | undefined): string | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return widenType(a, b);
-}
-
-/**
- * Columns of a set of records, in first-seen order, names in lower case as Glue keeps them.
- * Keys in `exclude` (compared in lower case) and keys Glue cannot take as a column name are left
- * out; a column seen only as null is a string.
- */
-export function columnsOf(records: Iterable<JsonObject>, exclude: ReadonlySet<string>): CatalogColumn[] {
-  const types = new Map<string, string | undefined>();
-  for (const record of records) {
-    for (const [key, value] of Object.entries(record)) {
-      const name = key.toLowerCase();
-      if (exclude.has(name) || !isColumnName(name)) continue;
-      types.set(name, widenKnown(types.get(name), inferType(value)));
-    }
-  }
-  return [...types].map(([name, type]) => ({ name, type: fitType(type ?? STRING) }));
-}
-
-/** Glue's column name rule: 1 to 255 characters, none of them a control character. */
-export function isColumnName(name: string): boolean {
-  return name.length > 0 && name.length <= MAX_COLUMN_NAME_LENGTH && !UNFIT_NAME_CHARACTER.test(name);
 }
 
 /**
