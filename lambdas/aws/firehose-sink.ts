@@ -210,10 +210,10 @@ export class FirehoseRecordSink implements RecordSink {
 
 function serialize(schema: string, row: LakeRow): Buffer {
   const partition: PartitionKeys = { schema, table: row.table, dt: row.dt };
-  // A copy, so the caller's row is untouched. No trailing newline: the delivery stream's
+  // The routing field is appended to the row's text, so the caller's row is untouched (no row has one
+  // of its own: _sdc names are refused). No trailing newline: the delivery stream's
   // AppendDelimiterToRecord processor adds it, which keeps the files NDJSON.
-  const { [PARTITION_FIELD]: _ignored, ...record } = row.record;
-  return Buffer.from(rowText(record, `${JSON.stringify(PARTITION_FIELD)}:${JSON.stringify(partition)}`), 'utf8');
+  return Buffer.from(rowText(row.record, `${JSON.stringify(PARTITION_FIELD)}:${JSON.stringify(partition)}`), 'utf8');
 }
 
 /** Consecutive runs of at most 500 records and 4 MiB, order kept. */

@@ -203,19 +203,34 @@ export function jsonText(value: unknown): string | undefined {
   } catch (error) {
     if (!(error instanceof ExactNumberInJson)) throw error;
   }
-  return exactJsonText(value);
+  return exactJsonText(value, false);
+}
+
+/**
+ * JSON text of any value for a record kept as it came (`_sdc_rejected`): exact numbers as sent, lone
+ * surrogates escaped as JSON.stringify escapes them, so it never fails.
+ */
+export function rawJsonText(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch (error) {
+    if (!(error instanceof ExactNumberInJson)) throw error;
+  }
+  return exactJsonText(value, true) as string;
 }
 
 /** JSON.stringify writes a lone surrogate as a lower-case \udXXX escape; anything like it is checked the slow way. */
 const MAYBE_LONE_SURROGATE = /\\ud[89a-f]/;
 
-function exactJsonText(value: unknown): string | undefined {
-  if (typeof value === 'string') return isWellFormed(value) ? JSON.stringify(value) : undefined;
-  if (value instanceof ExactNumber || value instanceof JsonText) return value.text;
+/** The exact writer: undefined for a lone surrogate unless `escapeLoneSurrogates`. */
+function exactJsonText(value: unknown, escapeLoneSurrogates: boolean): string | undefined {
+  if (typeof value === 'string') return escapeLoneSurrogates || isWellFormed(value) ? JSON.stringify(value) : undefined;
+  if (value instanceof ExactNumber) return value.text;
+  if (value instanceof JsonText) return JSON.stringify(value.text);
   if (Array.isArray(value)) {
     const items: string[] = [];
     for (const item of value) {
-      const text = exactJsonText(item ?? null);
+      const text = exactJsonText(item ?? null, escapeLoneSurrogates);
       if (text === undefined) return undefined;
       items.push(text);
     }
@@ -224,8 +239,8 @@ function exactJsonText(value: unknown): string | undefined {
   if (isJsonObject(value)) {
     const members: string[] = [];
     for (const key of Object.keys(value)) {
-      const text = exactJsonText(value[key] ?? null);
-      if (text === undefined || !isWellFormed(key)) return undefined;
+      const text = exactJsonText(value[key] ?? null, escapeLoneSurrogates);
+      if (text === undefined || !(escapeLoneSurrogates || isWellFormed(key))) return undefined;
       members.push(`${JSON.stringify(key)}:${text}`);
     }
     return `{${members.join(',')}}`;

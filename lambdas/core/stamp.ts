@@ -1,5 +1,5 @@
 import { columnNameOf } from './column-names';
-import { jsonText, mapRecord, type ColumnDef, type ColumnTypes, type ColumnType } from './column-mapping';
+import { mapRecord, rawJsonText, type ColumnDef, type ColumnTypes, type ColumnType } from './column-mapping';
 import type { DecodedRecord } from './decode-body';
 import { formatBytes } from './errors';
 import { ExactNumber } from './exact-number';
@@ -86,7 +86,7 @@ export function stampRecords(records: readonly DecodedRecord[], ctx: StampContex
       table: REJECTED_TABLE,
       dt,
       record: rejectedRecord(
-        { rejectedAt: batchedAt, reason: reason ?? 'record could not be mapped to columns', text: decoded.text ?? rawText(decoded.value), receivedAt, sequence },
+        { rejectedAt: batchedAt, reason: reason ?? 'record could not be mapped to columns', text: decoded.text ?? rawJsonText(decoded.value), receivedAt, sequence },
         ctx.maxRecordBytes,
       ),
     });
@@ -102,10 +102,6 @@ function withAdded(known: ColumnTypes, added: ReadonlyMap<string, ColumnType>): 
   return merged;
 }
 
-/** A record's text for `_sdc_rejected`: exact numbers as sent; a lone surrogate escaped as JSON escapes it. */
-function rawText(value: unknown): string {
-  return jsonText(value) ?? JSON.stringify(value, (_key, inner: unknown) => (inner instanceof ExactNumber ? Number(inner.text) : inner)) ?? 'null';
-}
 
 /** Why a record cannot be a row of `data`, or undefined when it can. */
 export function rejectionReason(value: unknown, primaryKey: string | undefined): string | undefined {

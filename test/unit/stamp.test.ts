@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { DecodedRecord } from '../../lambdas/core/decode-body';
 import type { Integration } from '../../lambdas/core/integration';
 import { sequenceGenerator } from '../../lambdas/core/sequence';
+import { ExactNumber } from '../../lambdas/core/exact-number';
 import { stampRecords, type StampContext } from '../../lambdas/core/stamp';
 
 const integration = (primaryKey?: string): Integration => ({
@@ -156,5 +157,11 @@ describe('sequenceGenerator', () => {
         values.forEach((value) => expect(Number.isSafeInteger(value)).toBe(true));
       }),
     );
+  });
+
+  it('keeps the raw text of a refused record that holds both an exact number and a lone surrogate', () => {
+    const result = stampRecords([{ value: { n: new ExactNumber('12345678901234567890'), s: 'x\ud800' } }], context({ integration: integration() }));
+    expect(result.rows[0].table).toBe('_sdc_rejected');
+    expect(result.rows[0].record.record).toBe('{"n":12345678901234567890,"s":"x\\ud800"}');
   });
 });
