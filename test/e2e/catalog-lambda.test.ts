@@ -1,27 +1,10 @@
 /**
  * The catalog Lambda as the stream invokes it: its real DynamoDB adapter on dynalite (through
- * AWS_ENDPOINT_URL_DYNAMODB), Glue and Athena as small stateful fakes. A registry change reaches Glue
+ * AWS_ENDPOINT_URL_DYNAMODB), Glue and Athena as the shared stateful fakes. A registry change reaches Glue
  * and re-makes data_latest; a lost optimistic-locking race is retried.
  */
-import {
-  AthenaClient,
-  GetQueryExecutionCommand,
-  GetQueryResultsCommand,
-  StartQueryExecutionCommand,
-} from '@aws-sdk/client-athena';
-import {
-  AlreadyExistsException,
-  ConcurrentModificationException,
-  CreateDatabaseCommand,
-  CreateTableCommand,
-  EntityNotFoundException,
-  GetTableCommand,
-  GlueClient,
-  UpdateTableCommand,
-  type Table,
-} from '@aws-sdk/client-glue';
+import { GetTableCommand, UpdateTableCommand } from '@aws-sdk/client-glue';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,13 +12,10 @@ import { DynamoIntegrationStore } from '../../lambdas/aws/dynamo-store';
 import { LOCAL_TOKEN_TABLE_NAME } from '../../lambdas/core/deployment-names';
 import { newIntegration } from '../../lambdas/core/integration';
 import { ensureTokenTable, localDynamoClient, startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynalite-server';
+import { FakeGlueAndAthena } from '../support/fake-glue-athena';
 
-const glue = mockClient(GlueClient);
-const athena = mockClient(AthenaClient);
-const tables = new Map<string, Table>();
-const databases = new Set<string>();
-const sqlRun: string[] = [];
-let racesToLose = 0;
+const fakes = new FakeGlueAndAthena('Hooklake-lake');
+const { glue, tables, sqlRun } = fakes;
 
 let dynamo: EmbeddedDynamo;
 let dataDir: string;
@@ -71,10 +51,7 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-beforeEach(() => {
-  fakeGlue();
-  fakeAthena();
-});
+beforeEach(() => fakes.install());
 
 const inserted = (schema: string, sk: string) => ({
   Records: [{ eventName: 'INSERT' as const, dynamodb: { Keys: { pk: { S: `INTEGRATION#${schema}` }, sk: { S: sk } } } }],
@@ -103,7 +80,7 @@ describe('catalog Lambda', () => {
 
   it('retries a lost optimistic-locking race in Glue and still lands the column', async () => {
     await store.addColumns('stitch_customerio', [{ name: 'plan', type: 'string', firstSeenAt: '2026-11-24T00:00:02Z' }]);
-    racesToLose = 2;
+    fakes.racesToLose = 2;
     await handler(inserted('stitch_customerio', 'COLUMN#plan'));
     expect(glue.commandCalls(UpdateTableCommand).length).toBeGreaterThanOrEqual(3);
     expect(tables.get('stitch_customerio.data')?.StorageDescriptor?.Columns?.map((c) => c.Name)).toContain('plan');
@@ -122,52 +99,3 @@ describe('catalog Lambda', () => {
     await expect(handler(inserted('stitch_customerio', 'COLUMN#late'))).rejects.toThrow(/glue:GetTable/);
   });
 });
-
-function fakeGlue(): void {
-  glue.reset();
-  glue.on(CreateDatabaseCommand).callsFake(({ DatabaseInput }) => {
-    if (databases.has(DatabaseInput.Name)) throw new AlreadyExistsException({ $metadata: {}, message: 'exists' });
-    databases.add(DatabaseInput.Name);
-    return {};
-  });
-  glue.on(CreateTableCommand).callsFake(({ DatabaseName, TableInput }) => {
-    const key = `${DatabaseName}.${TableInput.Name}`;
-    if (tables.has(key)) throw new AlreadyExistsException({ $metadata: {}, message: 'exists' });
-    tables.set(key, { ...TableInput, DatabaseName, VersionId: '1' });
-    return {};
-  });
-  glue.on(GetTableCommand).callsFake(({ DatabaseName, Name }) => {
-    const table = tables.get(`${DatabaseName}.${Name}`);
-    if (!table) throw new EntityNotFoundException({ $metadata: {}, message: `Table ${Name} not found.` });
-    return { Table: structuredClone(table) };
-  });
-  glue.on(UpdateTableCommand).callsFake(({ DatabaseName, TableInput, VersionId }) => {
-    const key = `${DatabaseName}.${TableInput.Name}`;
-    const current = tables.get(key);
-    if (!current) throw new EntityNotFoundException({ $metadata: {}, message: 'missing' });
-    if (racesToLose > 0 || VersionId !== current.VersionId) {
-      racesToLose -= 1;
-      throw new ConcurrentModificationException({ $metadata: {}, message: 'changed meanwhile' });
-    }
-    tables.set(key, { ...TableInput, DatabaseName, VersionId: String(Number(current.VersionId) + 1) });
-    return {};
-  });
-}
-
-function fakeAthena(): void {
-  athena.reset();
-  const statements = new Map<string, string>();
-  athena.on(StartQueryExecutionCommand).callsFake(({ QueryString, WorkGroup }) => {
-    expect(WorkGroup).toBe('Hooklake-lake');
-    const id = `q${statements.size + 1}`;
-    statements.set(id, QueryString);
-    sqlRun.push(QueryString);
-    const view = /^CREATE OR REPLACE VIEW "(\w+)"\."(\w+)"/.exec(QueryString);
-    if (view) tables.set(`${view[1]}.${view[2]}`, { Name: view[2], DatabaseName: view[1], TableType: 'VIRTUAL_VIEW' });
-    return { QueryExecutionId: id };
-  });
-  athena.on(GetQueryExecutionCommand).callsFake(({ QueryExecutionId }) => ({
-    QueryExecution: { QueryExecutionId, StatementType: 'DDL', Status: { State: 'SUCCEEDED' } },
-  }));
-  athena.on(GetQueryResultsCommand).resolves({ ResultSet: { Rows: [], ResultSetMetadata: { ColumnInfo: [] } } });
-}

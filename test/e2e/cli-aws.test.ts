@@ -7,43 +7,23 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  AthenaClient,
-  GetQueryExecutionCommand,
-  GetQueryResultsCommand,
-  StartQueryExecutionCommand,
-  type GetQueryResultsOutput,
-} from '@aws-sdk/client-athena';
+import type { GetQueryResultsOutput } from '@aws-sdk/client-athena';
 import { CloudFormationClient, CloudFormationServiceException, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import {
-  AlreadyExistsException,
-  CreateDatabaseCommand,
-  CreateTableCommand,
-  EntityNotFoundException,
-  GetTableCommand,
-  GlueClient,
-  UpdateTableCommand,
-  type Table,
-} from '@aws-sdk/client-glue';
+import { GetTableCommand, UpdateTableCommand } from '@aws-sdk/client-glue';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoIntegrationStore } from '../../lambdas/aws/dynamo-store';
 import type { ColumnType } from '../../lambdas/core/column-mapping';
 import { LOCAL_TOKEN_TABLE_NAME, STACK_OUTPUTS } from '../../lambdas/core/deployment-names';
 import { ensureTokenTable, localDynamoClient, startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynalite-server';
 import { cli } from '../support/cli-capture';
+import { FakeGlueAndAthena } from '../support/fake-glue-athena';
 
 const BUCKET = 'hooklake-lake-123';
 const API = 'https://abc123.execute-api.eu-west-1.amazonaws.com';
 
 const cloudFormation = mockClient(CloudFormationClient);
-const glue = mockClient(GlueClient);
-const athena = mockClient(AthenaClient);
-
-/** Glue's tables by `db.name`, with versions as UpdateTable checks them. */
-const tables = new Map<string, Table>();
-const databases = new Set<string>();
-const sqlRun: string[] = [];
-let selectResult: GetQueryResultsOutput['ResultSet'];
+const fakes = new FakeGlueAndAthena('Hooklake-lake');
+const { glue, tables, databases, sqlRun } = fakes;
 
 let dynamo: EmbeddedDynamo;
 let dataDir: string;
@@ -72,8 +52,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   fakeCloudFormation();
-  fakeGlue();
-  fakeAthena();
+  fakes.install();
 });
 
 const aws = (...argv: string[]) => cli('--target', 'aws', ...argv);
@@ -111,7 +90,7 @@ describe('hooklake --target aws', () => {
       { name: 'messageid', type: 'string' },
       { name: 'event', type: 'string' },
     ]);
-    selectResult = resultSet(['event', 'n'], ['varchar', 'bigint'], [['open', '1']]);
+    fakes.selectResult = resultSet(['event', 'n'], ['varchar', 'bigint'], [['open', '1']]);
 
     const result = await aws('query', 'SELECT event, count(*) AS n FROM stitch_iterable.data GROUP BY 1');
     expect(result.code).toBe(0);
@@ -163,7 +142,7 @@ describe('hooklake --target aws', () => {
   it('makes tables that are missing (their creation failed) when a query names them', async () => {
     for (const key of [...tables.keys()]) if (key.startsWith('stitch_iterable.')) tables.delete(key);
     databases.delete('stitch_iterable');
-    selectResult = resultSet(['n'], ['bigint'], [['2']]);
+    fakes.selectResult = resultSet(['n'], ['bigint'], [['2']]);
     const result = await aws('query', 'SELECT count(*) AS n FROM stitch_iterable.data', '--json');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.out)).toEqual([{ n: 2 }]);
@@ -204,61 +183,6 @@ function fakeCloudFormation(): void {
       },
     ],
   });
-}
-
-function fakeGlue(): void {
-  glue.reset();
-  glue.on(CreateDatabaseCommand).callsFake(({ DatabaseInput }) => {
-    if (databases.has(DatabaseInput.Name)) throw new AlreadyExistsException({ $metadata: {}, message: 'exists' });
-    databases.add(DatabaseInput.Name);
-    return {};
-  });
-  glue.on(CreateTableCommand).callsFake(({ DatabaseName, TableInput }) => {
-    const key = `${DatabaseName}.${TableInput.Name}`;
-    if (!databases.has(DatabaseName)) throw new EntityNotFoundException({ $metadata: {}, message: 'no database' });
-    if (tables.has(key)) throw new AlreadyExistsException({ $metadata: {}, message: 'exists' });
-    tables.set(key, { ...TableInput, DatabaseName, VersionId: '1' });
-    return {};
-  });
-  glue.on(GetTableCommand).callsFake(({ DatabaseName, Name }) => {
-    const table = tables.get(`${DatabaseName}.${Name}`);
-    if (!table) throw new EntityNotFoundException({ $metadata: {}, message: `Table ${Name} not found.` });
-    return { Table: structuredClone(table) };
-  });
-  glue.on(UpdateTableCommand).callsFake(({ DatabaseName, TableInput, VersionId }) => {
-    const key = `${DatabaseName}.${TableInput.Name}`;
-    const current = tables.get(key);
-    if (!current) throw new EntityNotFoundException({ $metadata: {}, message: 'missing' });
-    if (VersionId !== current.VersionId) throw new Error('version mismatch');
-    tables.set(key, { ...TableInput, DatabaseName, VersionId: String(Number(current.VersionId) + 1) });
-    return {};
-  });
-}
-
-/** Athena: a CREATE VIEW registers the view in Glue, as Athena does; a SELECT answers `selectResult`. */
-function fakeAthena(): void {
-  athena.reset();
-  sqlRun.length = 0;
-  const statements = new Map<string, string>();
-  athena.on(StartQueryExecutionCommand).callsFake(({ QueryString, WorkGroup }) => {
-    expect(WorkGroup).toBe('Hooklake-lake');
-    const id = `q${statements.size + 1}`;
-    statements.set(id, QueryString);
-    sqlRun.push(QueryString);
-    const view = /^CREATE OR REPLACE VIEW "(\w+)"\."(\w+)"/.exec(QueryString);
-    if (view) tables.set(`${view[1]}.${view[2]}`, { Name: view[2], DatabaseName: view[1], TableType: 'VIRTUAL_VIEW' });
-    return { QueryExecutionId: id };
-  });
-  athena.on(GetQueryExecutionCommand).callsFake(({ QueryExecutionId }) => ({
-    QueryExecution: {
-      QueryExecutionId,
-      StatementType: statements.get(QueryExecutionId)?.startsWith('CREATE') ? 'DDL' : 'DML',
-      Status: { State: 'SUCCEEDED' },
-    },
-  }));
-  athena.on(GetQueryResultsCommand).callsFake(({ QueryExecutionId }) =>
-    statements.get(QueryExecutionId)?.startsWith('CREATE') ? { ResultSet: { Rows: [], ResultSetMetadata: { ColumnInfo: [] } } } : { ResultSet: selectResult },
-  );
 }
 
 /** Columns as ingest registers them in the stack's table before storing rows that use them. */
