@@ -66,7 +66,6 @@ export type Mapping =
   | { readonly ok: true; readonly cells: Record<string, CellValue>; readonly newColumns: readonly ColumnDef[] }
   | { readonly ok: false; readonly reason: string };
 
-
 interface Pending {
   readonly parent: Pending | undefined;
   readonly key: string;
