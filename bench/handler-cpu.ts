@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { webhookRequest } from '../test/support/webhook-requests';
 import { arrayBody, benchHandler, discardSink, ndjsonBody } from './fixtures';
-import type { RatioTarget } from './ratio';
+import type { BenchResult } from './target';
 import { median } from './stats';
 
 const EVENTS_PER_REQUEST = 100;
@@ -15,8 +15,8 @@ const REQUESTS_PER_BLOCK = 150;
 
 type Format = 'array' | 'ndjson';
 
-export async function benchHandlerCpu(progress: (line: string) => void): Promise<RatioTarget[]> {
-  const results: RatioTarget[] = [];
+export async function benchHandlerCpu(progress: (line: string) => void): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
   for (const format of ['array', 'ndjson'] as const) {
     progress(`handler CPU, ${format} bodies: ${BLOCKS} blocks of ${REQUESTS_PER_BLOCK} requests, baseline and handler interleaved`);
     results.push(await measureFormat(format));
@@ -24,7 +24,7 @@ export async function benchHandlerCpu(progress: (line: string) => void): Promise
   return results;
 }
 
-async function measureFormat(format: Format): Promise<RatioTarget> {
+async function measureFormat(format: Format): Promise<BenchResult> {
   const { handler, token } = await benchHandler(discardSink);
   const body = format === 'array' ? arrayBody(EVENTS_PER_REQUEST) : ndjsonBody(EVENTS_PER_REQUEST);
   const contentType = format === 'array' ? 'application/json' : 'application/x-ndjson';
@@ -55,9 +55,11 @@ async function measureFormat(format: Format): Promise<RatioTarget> {
   if (sink === 0) throw new Error('baseline did no work');
   const usPerRequest = (ms: number[]) => ((median(ms) / REQUESTS_PER_BLOCK) * 1000).toFixed(0);
   return {
+    id: `handler-cpu-${format}`,
     name: `Handler CPU per request (${format})`,
     meaning: `handler time ÷ JSON.parse + JSON.stringify time, ${EVENTS_PER_REQUEST}-event ${format} body, median of ${BLOCKS} blocks`,
-    ratio: median(ratios),
+    value: median(ratios),
+    unit: 'x',
     // Measured 2.8-3.2 (array) and 2.2-2.5 (ndjson) on a 2-core VM, the column mapping included: parse,
     // the walk over every leaf, one native serialization per row, GC, the token hash and UTF-8
     // checks. 6x leaves room for noise and still catches another full pass or a quadratic step.

@@ -12,7 +12,7 @@ import { startBareServer } from './bare-server';
 import { addIntegrationWithToken, arrayBody, quietLogger } from './fixtures';
 import { startFsyncServer } from './fsync-server';
 import { runLoad, type LoadResult } from './load';
-import type { RatioTarget } from './ratio';
+import type { BenchResult } from './target';
 import { median } from './stats';
 
 const BODY = arrayBody(1);
@@ -28,7 +28,7 @@ interface Summary {
   readonly p99Ms: number;
 }
 
-export async function benchHttpIngest(progress: (line: string) => void): Promise<RatioTarget[]> {
+export async function benchHttpIngest(progress: (line: string) => void): Promise<BenchResult[]> {
   const dataDir = await mkdtemp(join(tmpdir(), 'hooklake-bench-'));
   await mkdir(join(dataDir, 'fsync'));
   const bare = await startBareServer();
@@ -51,9 +51,11 @@ export async function benchHttpIngest(progress: (line: string) => void): Promise
     const hooklakeFigures = `hooklake ${measured.requestsPerSecond.toFixed(0)} req/s, p99 ${measured.p99Ms} ms`;
     return [
       {
+        id: 'http-vs-bare',
         name: 'HTTP ingest throughput vs bare node:http',
         meaning: 'hooklake req/s ÷ read + JSON.parse receiver req/s, 1-event JSON bodies',
-        ratio: measured.requestsPerSecond / bareSummary.requestsPerSecond,
+        value: measured.requestsPerSecond / bareSummary.requestsPerSecond,
+        unit: 'x',
         // Measured 0.016-0.017 (about 900 vs 55,000 req/s) on a 2-core VM. Far below 1 by design:
         // each request waits for an fsync'd lake file and looks its token up over HTTP in the
         // embedded DynamoDB (not cached, so a revoked token stops at once); this baseline does
@@ -62,9 +64,11 @@ export async function benchHttpIngest(progress: (line: string) => void): Promise
         figures: `${hooklakeFigures}; bare ${bareSummary.requestsPerSecond.toFixed(0)} req/s, p99 ${bareSummary.p99Ms} ms (autocannon rounds to whole ms)`,
       },
       {
+        id: 'http-vs-fsync',
         name: 'HTTP ingest throughput vs fsync-per-request receiver',
         meaning: 'hooklake req/s ÷ file + fsync per body receiver req/s, 1-event JSON bodies',
-        ratio: measured.requestsPerSecond / fsyncSummary.requestsPerSecond,
+        value: measured.requestsPerSecond / fsyncSummary.requestsPerSecond,
+        unit: 'x',
         // The first target of these benchmarks, kept as it was (see fsync-server.ts). Group commit
         // shares fsyncs across requests, the per-request token lookup is what is left; 0.05
         // catches a regression that halves throughput without failing on noise.

@@ -5,20 +5,22 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import type { MemoryReport } from './memory-child';
-import type { RatioTarget } from './ratio';
+import type { BenchResult } from './target';
 import { mib } from './stats';
 
 const BODY_BYTES = 5 * 1024 * 1024;
 
-export async function benchMemory(progress: (line: string) => void): Promise<RatioTarget> {
+export async function benchMemory(progress: (line: string) => void): Promise<BenchResult> {
   progress(`memory: baseline, JSON.parse + JSON.stringify of a ~${mib(BODY_BYTES)} body, fresh process`);
   const baseline = await measureInChild('baseline');
   progress(`memory: hooklake handler and file lake sink, same body, fresh process`);
   const measured = await measureInChild('hooklake');
   return {
+    id: 'memory-one-body',
     name: 'Peak memory for one large body',
     meaning: `peak RSS growth ÷ body size, ${mib(measured.bodyBytes)} JSON array body`,
-    ratio: measured.peakGrowthBytes / measured.bodyBytes,
+    value: measured.peakGrowthBytes / measured.bodyBytes,
+    unit: 'x',
     // Measured 16.6-19.5x (86-100 MiB) on a 2-core VM, of which the handler alone is ~11-12x:
     // at its peak it holds the base64 event, the decoded text, the parsed records and their stamped
     // copies; the file sink adds the NDJSON text and its gzip. 25x catches one more whole copy

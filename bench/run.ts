@@ -1,35 +1,61 @@
 /**
- * `npm run bench`: each benchmark measures Hooklake against a baseline in the same run and checks
- * the ratio against its target. Exits 1 only when a target is missed (or a benchmark breaks).
+ * `npm run bench [-- <id-prefix>...]`: each benchmark measures Hooklake against a baseline in the
+ * same run and checks the figure against the target its issue names. Prints each result as it
+ * comes, then a table; writes bench/results.json. Exits 1 when a target is missed or a benchmark
+ * breaks. With arguments, runs only the benchmarks whose ids start with one of them.
  */
-import { benchHandlerCpu } from './handler-cpu';
-import { benchHttpIngest } from './http-ingest';
-import { benchMemory } from './memory';
-import { describe, passes, type RatioTarget } from './ratio';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BENCHES } from './benches';
+import { describe, formatValue, passes, targetText, type BenchResult } from './target';
 
-// As in bin/hooklake.ts: the SDK's Node 22 notice for its 2027 releases would clutter the report.
+// As in bin/hooklake.js: the SDK's Node 22 notice for its 2027 releases would clutter the report.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-type Bench = (progress: (line: string) => void) => Promise<RatioTarget | RatioTarget[]>;
-const BENCHES: readonly Bench[] = [benchHandlerCpu, benchMemory, benchHttpIngest];
+const RESULTS_FILE = join(__dirname, 'results.json');
 
-async function main(): Promise<number> {
+async function main(filters: readonly string[]): Promise<number> {
+  const selected = BENCHES.filter((bench) => filters.length === 0 || filters.some((filter) => bench.ids.some((id) => id.startsWith(filter))));
+  if (selected.length === 0) {
+    process.stderr.write(`No benchmark matches ${filters.join(', ')}; ids: ${BENCHES.flatMap((bench) => bench.ids).join(', ')}\n`);
+    return 2;
+  }
   const started = Date.now();
   const progress = (line: string) => process.stderr.write(`… ${line}\n`);
-  const results: RatioTarget[] = [];
-  for (const bench of BENCHES) {
-    for (const result of [await bench(progress)].flat()) {
+  const results: BenchResult[] = [];
+  for (const bench of selected) {
+    for (const result of [await bench.run(progress)].flat()) {
       process.stdout.write(`${describe(result)}\n`);
       results.push(result);
     }
   }
-  const failed = results.filter((result) => !passes(result)).length;
-  const seconds = ((Date.now() - started) / 1000).toFixed(0);
-  process.stdout.write(failed === 0 ? `All ${results.length} targets met (${seconds} s).\n` : `${failed} of ${results.length} targets missed (${seconds} s).\n`);
-  return failed === 0 ? 0 : 1;
+  process.stdout.write(`\n${table(results)}\n`);
+  const missed = results.filter((result) => !passes(result)).length;
+  const seconds = Math.round((Date.now() - started) / 1000);
+  process.stdout.write(missed === 0 ? `All ${results.length} targets met (${seconds} s).\n` : `${missed} of ${results.length} targets missed (${seconds} s).\n`);
+  await writeFile(RESULTS_FILE, `${JSON.stringify(resultsFile(results, seconds), null, 2)}\n`);
+  process.stdout.write(`Wrote ${RESULTS_FILE}\n`);
+  return missed === 0 ? 0 : 1;
 }
 
-main().then(
+function table(results: readonly BenchResult[]): string {
+  const rows = results.map((result) => [passes(result) ? 'PASS' : 'MISS', result.name, formatValue(result.value, result.unit), targetText(result)]);
+  const header = ['', 'benchmark', 'measured', 'target'];
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: readonly string[]) => cells.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+function resultsFile(results: readonly BenchResult[], seconds: number) {
+  return {
+    measuredAt: new Date().toISOString(),
+    node: process.version,
+    seconds,
+    results: results.map((result) => ({ ...result, pass: passes(result) })),
+  };
+}
+
+main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
