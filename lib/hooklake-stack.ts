@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { STACK_OUTPUTS } from '../lambdas/core/deployment-names';
-import { AWS_MAX_BODY_BYTES } from '../lambdas/ingest/config';
+import { AWS_MAX_BODY_BYTES, DEFAULT_TOKEN_CACHE_SECONDS, MAX_TOKEN_CACHE_SECONDS } from '../lambdas/ingest/config';
 import { INGEST_ENV } from '../lambdas/ingest/env';
 import { CatalogUpdater } from './constructs/catalog-updater';
 import { EventLake } from './constructs/event-lake';
@@ -47,6 +47,13 @@ export interface HooklakeStackProps extends StackProps {
    * @default 10 GiB
    */
   readonly bytesScannedCutoffPerQuery?: number;
+
+  /**
+   * Seconds a warm ingest function keeps an active token before reading it again; a revoked token
+   * keeps working for at most this long. 0 reads the token table on every webhook.
+   * @default 10
+   */
+  readonly tokenCacheSeconds?: number;
 }
 
 /**
@@ -85,6 +92,7 @@ export class HooklakeStack extends Stack {
         [INGEST_ENV.deliveryStreamName]: this.lake.deliveryStream.deliveryStreamName,
         // Lambda's synchronous payload limit: nothing larger can reach the function anyway.
         [INGEST_ENV.maxBodyBytes]: String(AWS_MAX_BODY_BYTES),
+        [INGEST_ENV.tokenCacheSeconds]: String(tokenCacheSeconds(props.tokenCacheSeconds)),
       },
     });
     this.tokens.grantTokenLookup(this.ingest);
@@ -115,3 +123,12 @@ function output(stack: Stack, id: string, value: string, description: string): v
 }
 
 export { STACK_OUTPUTS };
+
+/** The prop, checked at synth time so a bad value fails `cdk synth`, not the function's cold start. */
+function tokenCacheSeconds(seconds: number | undefined): number {
+  const value = seconds ?? DEFAULT_TOKEN_CACHE_SECONDS;
+  if (!Number.isInteger(value) || value < 0 || value > MAX_TOKEN_CACHE_SECONDS) {
+    throw new Error(`tokenCacheSeconds must be a whole number from 0 to ${MAX_TOKEN_CACHE_SECONDS}, got ${value}.`);
+  }
+  return value;
+}

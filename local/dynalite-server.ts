@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { mkdir } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { IntegrationStoreUnavailableError } from '../lambdas/core/errors';
@@ -20,11 +20,23 @@ export interface EmbeddedDynamo {
   close(): Promise<void>;
 }
 
+export interface EmbeddedDynamoOptions {
+  /**
+   * Called when a request that may change the store arrives, and again when it has been answered:
+   * every writer (this process or a CLI command) goes through this endpoint, so the owner can drop
+   * what it keeps of the store at once.
+   */
+  readonly onWrite?: () => void;
+}
+
+/** Operations that never change the store; anything else counts as a write. */
+const READ_OPERATIONS: ReadonlySet<string> = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'DescribeTable', 'ListTables', 'DescribeTimeToLive']);
+
 /**
  * Starts dynalite on `<dataDir>/store` (LevelDB), listening on a free port of 127.0.0.1.
  * LevelDB admits one process per directory; a second one gets an IntegrationStoreUnavailableError.
  */
-export async function startEmbeddedDynamo(dataDir: string): Promise<EmbeddedDynamo> {
+export async function startEmbeddedDynamo(dataDir: string, options: EmbeddedDynamoOptions = {}): Promise<EmbeddedDynamo> {
   const store = storePath(dataDir);
   await mkdir(dataDir, { recursive: true });
   // dynalite cannot report a failed open: its first request on an unopened store throws from a
@@ -32,12 +44,23 @@ export async function startEmbeddedDynamo(dataDir: string): Promise<EmbeddedDyna
   // before dynalite takes it again is a few milliseconds.
   await probeStore(dataDir, store);
   const server = dynalite({ path: store, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const { onWrite } = options;
+  if (onWrite !== undefined) server.prependListener('request', (request, response) => observeWrite(request, response, onWrite));
   await listen(server);
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
     close: () => closeServer(server),
   };
+}
+
+function observeWrite(request: IncomingMessage, response: ServerResponse, onWrite: () => void): void {
+  const target = request.headers['x-amz-target'];
+  const operation = typeof target === 'string' ? target.slice(target.indexOf('.') + 1) : '';
+  if (READ_OPERATIONS.has(operation)) return;
+  onWrite();
+  // Again once answered: a read that raced the write may have been kept in between.
+  response.once('close', onWrite);
 }
 
 /** Where a data directory keeps its integrations and token hashes. */

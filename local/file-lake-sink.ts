@@ -14,8 +14,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { SinkUnavailableError } from '../lambdas/core/errors';
 import { LAKE_FILE_SUFFIX, partitionPath } from '../lambdas/core/lake-layout';
-import { rowText } from '../lambdas/core/row-text';
-import type { JsonObject, LakeBatch } from '../lambdas/core/rows';
+import type { LakeBatch } from '../lambdas/core/rows';
 import type { RecordSink, SinkReport } from '../lambdas/app/ports';
 import { GroupCommit } from './group-commit';
 
@@ -76,8 +75,8 @@ export class FileLakeSink implements RecordSink {
     }
   }
 
-  private async writePartitionFile(dir: string, records: readonly JsonObject[]): Promise<void> {
-    const ndjson = records.map((record) => rowText(record)).join('\n') + '\n';
+  private async writePartitionFile(dir: string, lines: readonly string[]): Promise<void> {
+    const ndjson = lines.join('\n') + '\n';
     const body = await gzipAsync(Buffer.from(ndjson, 'utf8'));
     await this.ensureDurableDir(dir);
     const name = `${Date.now()}-${process.pid}-${++this.fileCounter}${LAKE_FILE_SUFFIX}`;
@@ -120,9 +119,9 @@ export class FileLakeSink implements RecordSink {
   }
 }
 
-/** Rows of every batch by partition prefix, batches in submission order and rows in batch order. */
-function groupByPartition(batches: readonly LakeBatch[]): Map<string, JsonObject[]> {
-  const partitions = new Map<string, JsonObject[]>();
+/** Row texts of every batch by partition prefix, batches in submission order and rows in batch order. */
+function groupByPartition(batches: readonly LakeBatch[]): Map<string, string[]> {
+  const partitions = new Map<string, string[]>();
   for (const batch of batches) {
     for (const row of batch.rows) {
       const prefix = partitionPath(batch.schema, row.table, row.dt);
@@ -131,7 +130,7 @@ function groupByPartition(batches: readonly LakeBatch[]): Map<string, JsonObject
         records = [];
         partitions.set(prefix, records);
       }
-      records.push(row.record);
+      records.push(row.text);
     }
   }
   return partitions;

@@ -5,7 +5,7 @@ import { NotFoundError } from '../lambdas/core/errors';
 import { DynamoIntegrationStore } from '../lambdas/aws/dynamo-store';
 import { LOCAL_TOKEN_TABLE_NAME } from '../lambdas/core/deployment-names';
 import type { IntegrationStore } from '../lambdas/app/ports';
-import { ensureTokenTable, localDynamoClient, startEmbeddedDynamo, storePath } from './dynalite-server';
+import { ensureTokenTable, localDynamoClient, startEmbeddedDynamo, storePath, type EmbeddedDynamoOptions } from './dynalite-server';
 import { findRunningServer } from './runtime-file';
 
 export interface LocalStore {
@@ -36,8 +36,8 @@ export async function openLocalStore(dataDir: string, options: { readonly mayCre
 }
 
 /** Starts the embedded DynamoDB on the data directory and makes sure the token table exists. */
-export async function startOwnStore(dataDir: string): Promise<LocalStore> {
-  const dynamo = await startEmbeddedDynamo(dataDir);
+export async function startOwnStore(dataDir: string, options: EmbeddedDynamoOptions = {}): Promise<LocalStore> {
+  const dynamo = await startEmbeddedDynamo(dataDir, options);
   const client = localDynamoClient(dynamo.endpoint);
   try {
     await ensureTokenTable(client, LOCAL_TOKEN_TABLE_NAME);

@@ -5,12 +5,19 @@ import { IntegrationStoreUnavailableError, ValidationError } from '../lambdas/co
 import { sequenceGenerator } from '../lambdas/core/sequence';
 import { DEFAULT_MAX_RECORD_BYTES } from '../lambdas/core/stamp';
 import { createIngestWebhook } from '../lambdas/app/ingest-webhook';
+import { TokenCache } from '../lambdas/app/token-cache';
 import type { AppLogger, IntegrationStore } from '../lambdas/app/ports';
 import { retry } from '../lambdas/shared/retry';
 import { FileLakeSink } from './file-lake-sink';
 import { startOwnStore, type LocalStore } from './local-store';
 import { findRunningServer, removeRuntimeInfo, writeRuntimeInfo } from './runtime-file';
 import { createLocalServer } from './server';
+
+/**
+ * How long the server keeps an active token without reading the store again. Writes to the store
+ * invalidate at once; this bound only matters if the store changed some other way.
+ */
+const LOCAL_TOKEN_CACHE_MS = 60_000;
 
 export interface LocalHooklakeOptions {
   readonly dataDir: string;
@@ -35,7 +42,12 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
       `Hooklake is already running for ${options.dataDir} at ${running.url} (pid ${running.pid}); stop it first, or use another --data-dir.`,
     );
   }
-  const local = await openStoreWaiting(options.dataDir);
+  // Every write to the store, a CLI command's included, goes through our embedded endpoint and
+  // forgets the kept tokens at once: a revoked token stops before "tokens revoke" returns.
+  let storeChanged = () => {};
+  const local = await openStoreWaiting(options.dataDir, () => storeChanged());
+  const tokenCache = new TokenCache(local.store, LOCAL_TOKEN_CACHE_MS);
+  storeChanged = () => tokenCache.invalidate();
   const sink = new FileLakeSink(options.dataDir);
   const server = createLocalServer({
     ingest: createIngestWebhook({
@@ -47,6 +59,7 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
       uuid: randomUUID,
       maxBodyBytes: options.maxBodyBytes,
       maxRecordBytes: DEFAULT_MAX_RECORD_BYTES,
+      tokenCache,
     }),
     maxBodyBytes: options.maxBodyBytes,
     logger: options.logger,
@@ -77,8 +90,8 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
 }
 
 /** A CLI command may hold the data directory for a moment; wait a little before giving up. */
-async function openStoreWaiting(dataDir: string): Promise<LocalStore> {
-  return retry(() => startOwnStore(dataDir), {
+async function openStoreWaiting(dataDir: string, onWrite: () => void): Promise<LocalStore> {
+  return retry(() => startOwnStore(dataDir, { onWrite }), {
     isRetryable: (error) => error instanceof IntegrationStoreUnavailableError,
     budgetMs: 5_000,
     baseDelayMs: 200,

@@ -2,12 +2,13 @@ import { decodeBody } from '../core/decode-body';
 import { IntegrationStoreUnavailableError, MethodNotAllowedError, UnauthorizedError } from '../core/errors';
 import type { ColumnTypes } from '../core/column-mapping';
 import { stampRecords, type StampServices } from '../core/stamp';
-import { extractToken, hashToken, isActive } from '../core/tokens';
+import { extractToken, hashToken } from '../core/tokens';
 import type { WebhookRoutePath } from '../core/webhook-routes';
 import { failureResponse, jsonResponse, type HttpResponse } from './http-responses';
 import { ColumnRegistryCache } from './column-registry-cache';
 import { IntegrationCache } from './integration-cache';
 import type { AppLogger, IntegrationStore, RecordSink } from './ports';
+import { TokenCache } from './token-cache';
 
 const DEFAULT_INTEGRATION_CACHE_MS = 60_000;
 /** Rounds of registering new columns and mapping again when a concurrent writer won a column's type. */
@@ -35,6 +36,8 @@ export interface IngestDependencies extends StampServices {
   readonly maxBodyBytes: number;
   /** How long an integration read for a webhook is reused. @default 60000 */
   readonly integrationCacheMs?: number;
+  /** Where active tokens are kept between webhooks. @default - none: every webhook reads its token from the store */
+  readonly tokenCache?: TokenCache;
 }
 
 export type IngestWebhook = (request: WebhookRequest) => Promise<HttpResponse>;
@@ -47,14 +50,15 @@ export type IngestWebhook = (request: WebhookRequest) => Promise<HttpResponse>;
 export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
   const integrations = new IntegrationCache(deps.store, deps.integrationCacheMs ?? DEFAULT_INTEGRATION_CACHE_MS);
   const registries = new ColumnRegistryCache(deps.store);
+  const tokens = deps.tokenCache ?? new TokenCache(deps.store, 0);
 
   const ingest = async (request: WebhookRequest): Promise<HttpResponse> => {
     if (request.method !== 'POST') {
       throw new MethodNotAllowedError(`Method ${request.method} is not allowed; webhooks are sent with POST.`);
     }
     const token = extractToken({ pathToken: request.pathToken, authorization: request.headers.authorization });
-    const tokenRecord = await deps.store.findTokenByHash(hashToken(token));
-    const integration = tokenRecord && isActive(tokenRecord) ? await integrations.get(tokenRecord.schema) : undefined;
+    const tokenRecord = await tokens.findActive(hashToken(token));
+    const integration = tokenRecord ? await integrations.get(tokenRecord.schema) : undefined;
     if (!integration) throw new UnauthorizedError('Webhook token is unknown or revoked.');
 
     const records = decodeBody(request.body, request.headers['content-type'], deps.maxBodyBytes);

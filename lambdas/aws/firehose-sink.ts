@@ -9,7 +9,8 @@
 import { PutRecordBatchCommand, type FirehoseClient, type PutRecordBatchResponseEntry } from '@aws-sdk/client-firehose';
 import { formatBytes, SinkUnavailableError } from '../core/errors';
 import { PARTITION_FIELD, REJECTED_TABLE, type PartitionKeys } from '../core/lake-layout';
-import { rowText } from '../core/row-text';
+import { rawJsonText } from '../core/column-mapping';
+import { withMember } from '../core/row-text';
 import type { LakeBatch, LakeRow } from '../core/rows';
 import { DEFAULT_MAX_RECORD_BYTES, rejectedRecord } from '../core/stamp';
 import type { RecordSink, SinkReport } from '../app/ports';
@@ -158,13 +159,14 @@ export class FirehoseRecordSink implements RecordSink {
       {
         rejectedAt: new Date(this.options.now()).toISOString(),
         reason: `record is ${formatBytes(data.byteLength)} with its routing field; the most Firehose accepts is ${formatBytes(MAX_RECORD_BYTES)}`,
-        text: rowText(row.record),
-        receivedAt: row.record._sdc_received_at,
-        sequence: row.record._sdc_sequence,
+        text: row.text,
+        receivedAt: row.receivedAt,
+        sequence: row.sequence,
       },
       MAX_RECORD_BYTES,
     );
-    return { data: serialize(schema, { table: REJECTED_TABLE, dt: row.dt, record: rejected }), rejected: row.table !== REJECTED_TABLE };
+    const rejectedRow: LakeRow = { table: REJECTED_TABLE, dt: row.dt, text: rawJsonText(rejected), receivedAt: row.receivedAt, sequence: row.sequence };
+    return { data: serialize(schema, rejectedRow), rejected: row.table !== REJECTED_TABLE };
   }
 
   /** One PutRecordBatch call; never throws, so one failed call does not hide the others' results. */
@@ -213,7 +215,7 @@ function serialize(schema: string, row: LakeRow): Buffer {
   // The routing field is appended to the row's text, so the caller's row is untouched (no row has one
   // of its own: _sdc names are refused). No trailing newline: the delivery stream's
   // AppendDelimiterToRecord processor adds it, which keeps the files NDJSON.
-  return Buffer.from(rowText(row.record, `${JSON.stringify(PARTITION_FIELD)}:${JSON.stringify(partition)}`), 'utf8');
+  return Buffer.from(withMember(row.text, `${JSON.stringify(PARTITION_FIELD)}:${JSON.stringify(partition)}`), 'utf8');
 }
 
 /** Consecutive runs of at most 500 records and 4 MiB, order kept. */

@@ -1,11 +1,7 @@
-import { rawJsonText } from './column-mapping';
-import type { JsonObject } from './rows';
-
 /**
- * One lake row as the line written to a file or a Firehose record, exact numbers as their digits and
- * JSON text columns as strings; `extra` is one more member (a sink's routing field) added at the end.
+ * A row's JSON text with one more member (a sink's routing field) added at the end, without parsing
+ * or serialising the row again. `member` is `"name":value`.
  */
-export function rowText(record: JsonObject, extra = ''): string {
-  const text = rawJsonText(record);
-  return extra === '' ? text : `${text.slice(0, -1)}${text.length > 2 ? ',' : ''}${extra}}`;
+export function withMember(rowText: string, member: string): string {
+  return `${rowText.slice(0, -1)}${rowText.length > 2 ? ',' : ''}${member}}`;
 }

@@ -7,7 +7,11 @@ export interface LakeRow {
   readonly table: LakeTable;
   /** `dt` partition value, YYYY-MM-DD (UTC). */
   readonly dt: string;
-  readonly record: JsonObject;
+  /** The row as one line of JSON, serialised once by stamping; sinks write it as it is. */
+  readonly text: string;
+  /** `_sdc_received_at` and `_sdc_sequence` of the row, for a sink that must turn it into a rejected row. */
+  readonly receivedAt: string;
+  readonly sequence: number;
 }
 
 /** Every row of one request: all of them are stored, or the request fails. */

@@ -5,7 +5,6 @@ import { formatBytes } from './errors';
 import { ExactNumber } from './exact-number';
 import type { Integration } from './integration';
 import { DATA_TABLE, REJECTED_TABLE, partitionDate } from './lake-layout';
-import { rowText } from './row-text';
 import { isJsonObject, type JsonObject, type LakeRow } from './rows';
 
 /** Firehose's record limit; applied on every runtime so the same events load locally and on AWS. */
@@ -73,23 +72,22 @@ export function stampRecords(records: readonly DecodedRecord[], ctx: StampContex
       record._sdc_sequence = sequence;
       record._sdc_table_version = ctx.integration.tableVersion;
       if (ctx.integration.primaryKey === undefined) record.__sdc_primary_key = ctx.uuid();
-      const size = smallBody ? 0 : Buffer.byteLength(rowText(record), 'utf8');
+      // The row's one serialisation: sinks write this text as it is.
+      const text = rawJsonText(record);
+      const size = smallBody ? 0 : Buffer.byteLength(text, 'utf8');
       if (size <= ctx.maxRecordBytes) {
-        rows.push({ table: DATA_TABLE, dt, record });
+        rows.push({ table: DATA_TABLE, dt, text, receivedAt, sequence });
         for (const column of mapping.newColumns) added.set(column.name, column.type);
         continue;
       }
       reason = `record is ${formatBytes(size)} once stamped; the most a record may be is ${formatBytes(ctx.maxRecordBytes)}`;
     }
     rejected += 1;
-    rows.push({
-      table: REJECTED_TABLE,
-      dt,
-      record: rejectedRecord(
-        { rejectedAt: batchedAt, reason: reason ?? 'record could not be mapped to columns', text: decoded.text ?? rawJsonText(decoded.value), receivedAt, sequence },
-        ctx.maxRecordBytes,
-      ),
-    });
+    const record = rejectedRecord(
+      { rejectedAt: batchedAt, reason: reason ?? 'record could not be mapped to columns', text: decoded.text ?? rawJsonText(decoded.value), receivedAt, sequence },
+      ctx.maxRecordBytes,
+    );
+    rows.push({ table: REJECTED_TABLE, dt, text: rawJsonText(record), receivedAt, sequence });
   }
   return { rows, records: rows.length - rejected, rejected, newColumns: [...added].map(([name, type]) => ({ name, type })) };
 }

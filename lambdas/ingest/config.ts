@@ -1,13 +1,21 @@
-import { positiveInteger, requiredString } from '../core/config-values';
+import { integerWithin, positiveInteger, requiredString } from '../core/config-values';
 import { INGEST_ENV } from './env';
 
 /** Lambda's synchronous payload limit; API Gateway refuses larger requests before we see them. */
 export const AWS_MAX_BODY_BYTES = 6 * 1024 * 1024;
 
+/**
+ * How long a warm function keeps an active token before reading it again: a revoked token keeps
+ * working for at most this long. Token reads stay eventually consistent (half the read cost).
+ */
+export const DEFAULT_TOKEN_CACHE_SECONDS = 10;
+export const MAX_TOKEN_CACHE_SECONDS = 300;
+
 export interface IngestLambdaConfig {
   readonly tokenTableName: string;
   readonly deliveryStreamName: string;
   readonly maxBodyBytes: number;
+  readonly tokenCacheSeconds: number;
 }
 
 /** Read once at cold start; a missing or bad variable fails the init with its name in the message. */
@@ -16,5 +24,6 @@ export function readIngestLambdaConfig(env: NodeJS.ProcessEnv): IngestLambdaConf
     tokenTableName: requiredString(INGEST_ENV.tokenTableName, env[INGEST_ENV.tokenTableName]),
     deliveryStreamName: requiredString(INGEST_ENV.deliveryStreamName, env[INGEST_ENV.deliveryStreamName]),
     maxBodyBytes: positiveInteger(INGEST_ENV.maxBodyBytes, env[INGEST_ENV.maxBodyBytes], AWS_MAX_BODY_BYTES),
+    tokenCacheSeconds: integerWithin(INGEST_ENV.tokenCacheSeconds, env[INGEST_ENV.tokenCacheSeconds], DEFAULT_TOKEN_CACHE_SECONDS, 0, MAX_TOKEN_CACHE_SECONDS),
   };
 }

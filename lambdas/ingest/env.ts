@@ -3,4 +3,5 @@ export const INGEST_ENV = {
   tokenTableName: 'TOKEN_TABLE_NAME',
   deliveryStreamName: 'DELIVERY_STREAM_NAME',
   maxBodyBytes: 'MAX_BODY_BYTES',
+  tokenCacheSeconds: 'TOKEN_CACHE_SECONDS',
 } as const;

@@ -7,6 +7,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { createIngestWebhook } from '../app/ingest-webhook';
+import { TokenCache } from '../app/token-cache';
 import { DynamoIntegrationStore } from '../aws/dynamo-store';
 import { FirehoseRecordSink } from '../aws/firehose-sink';
 import { sequenceGenerator } from '../core/sequence';
@@ -21,8 +22,9 @@ const logger = new Logger({ serviceName: 'hooklake-ingest' });
 // not hold the request until the function times out.
 const requestHandler = { connectionTimeout: 300, requestTimeout: 1000 };
 
+const store = new DynamoIntegrationStore(new DynamoDBClient({ requestHandler }), config.tokenTableName);
 const ingest = createIngestWebhook({
-  store: new DynamoIntegrationStore(new DynamoDBClient({ requestHandler }), config.tokenTableName),
+  store,
   // The sink retries failed entries itself within its time budget; SDK retries would multiply with it.
   sink: new FirehoseRecordSink(new FirehoseClient({ maxAttempts: 1, requestHandler }), config.deliveryStreamName),
   logger,
@@ -31,6 +33,7 @@ const ingest = createIngestWebhook({
   uuid: randomUUID,
   maxBodyBytes: config.maxBodyBytes,
   maxRecordBytes: DEFAULT_MAX_RECORD_BYTES,
+  tokenCache: new TokenCache(store, config.tokenCacheSeconds * 1000),
 });
 
 export const handler = createApiGatewayHandler(ingest, logger);

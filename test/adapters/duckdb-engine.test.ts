@@ -6,6 +6,7 @@ import { ValidationError } from '../../lambdas/core/errors';
 import type { Integration } from '../../lambdas/core/integration';
 import type { RegisteredColumn } from '../../lambdas/app/ports';
 import type { JsonObject, LakeRow } from '../../lambdas/core/rows';
+import { lakeRow } from '../support/lake-rows';
 import { stampRecords } from '../../lambdas/core/stamp';
 import { DuckDbQueryEngine } from '../../local/duckdb-engine';
 import { FileLakeSink } from '../../local/file-lake-sink';
@@ -71,11 +72,7 @@ function dataRows(target: Integration, events: readonly JsonObject[], receivedAt
 const dataRow = (fields: JsonObject, receivedAt?: string) => dataRows(KEYED, [fields], receivedAt)[0];
 
 function rejectedRow(reason: string, text: string): LakeRow {
-  return {
-    table: '_sdc_rejected',
-    dt: '2026-11-23',
-    record: { _sdc_rejected_at: '2026-11-23T10:00:01.000Z', reason, record: text, _sdc_received_at: '2026-11-23T10:00:00.000Z', _sdc_sequence: sequence++ },
-  };
+  return lakeRow('_sdc_rejected', '2026-11-23', { _sdc_rejected_at: '2026-11-23T10:00:01.000Z', reason, record: text, _sdc_received_at: '2026-11-23T10:00:00.000Z', _sdc_sequence: sequence++ });
 }
 
 /** A lake file written directly, for content the sink would never produce on its own. */

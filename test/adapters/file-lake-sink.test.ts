@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { SinkUnavailableError } from '../../lambdas/core/errors';
 import type { JsonObject, LakeBatch, LakeRow } from '../../lambdas/core/rows';
+import { lakeRow } from '../support/lake-rows';
 import { FileLakeSink } from '../../local/file-lake-sink';
 
 /**
@@ -46,7 +47,7 @@ afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-const row = (record: JsonObject, dt = '2026-11-23', table: LakeRow['table'] = 'data'): LakeRow => ({ table, dt, record });
+const row = (record: JsonObject, dt = '2026-11-23', table: LakeRow['table'] = 'data'): LakeRow => lakeRow(table, dt, record);
 
 /** Every file under `dir`, relative to it, sorted. */
 async function filesUnder(dir: string): Promise<string[]> {

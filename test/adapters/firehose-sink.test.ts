@@ -13,12 +13,13 @@ import { SinkUnavailableError } from '../../lambdas/core/errors';
 import { PARTITION_FIELD } from '../../lambdas/core/lake-layout';
 import type { JsonObject, LakeBatch, LakeRow } from '../../lambdas/core/rows';
 import { fakeTime } from '../support/fake-time';
+import { lakeRow, type TestLakeRow } from '../support/lake-rows';
 
 const STREAM = 'hooklake-events';
 const LIMIT = 1000 * 1024;
 const firehose = mockClient(FirehoseClient);
 
-const row = (record: JsonObject, table: LakeRow['table'] = 'data'): LakeRow => ({ table, dt: '2026-11-23', record });
+const row = (record: JsonObject, table: LakeRow['table'] = 'data'): TestLakeRow => lakeRow(table, '2026-11-23', record);
 const rowsOf = (count: number, extra: JsonObject = {}): LakeRow[] =>
   Array.from({ length: count }, (_, i) => row({ id: i, ...extra, _sdc_received_at: '2026-11-23T10:00:00.000Z', _sdc_sequence: 1000 + i }));
 const batchOf = (rows: LakeRow[], schema = 'shop'): LakeBatch => ({ schema, rows });

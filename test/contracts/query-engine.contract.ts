@@ -6,6 +6,7 @@
 import type { QueryEngine, RecordSink, RegisteredColumn } from '../../lambdas/app/ports';
 import { ValidationError } from '../../lambdas/core/errors';
 import type { Integration } from '../../lambdas/core/integration';
+import { lakeRow } from '../support/lake-rows';
 
 type LakeRow = Parameters<RecordSink['write']>[0]['rows'][number];
 
@@ -44,18 +45,16 @@ export const CONTRACT_LAKE: { readonly integration: Integration; readonly column
     { event: 'open', amount: 5 },
     { event: 'click' },
     { event: 'open', amount: -3 },
-  ].map((fields, i) => ({
-    table: 'data' as const,
-    dt: '2026-11-23',
-    record: {
+  ].map((fields, i) =>
+    lakeRow('data', '2026-11-23', {
       ...fields,
       _sdc_received_at: '2026-11-23T10:00:00.000Z',
       _sdc_batched_at: '2026-11-23T10:00:00.000Z',
       _sdc_sequence: 1_795_000_000_000_000 + i,
       _sdc_table_version: 0,
       __sdc_primary_key: `00000000-0000-4000-8000-00000000000${i}`,
-    },
-  })),
+    }),
+  ),
 };
 
 export function describeQueryEngineContract(name: string, makeEngine: () => Promise<QueryEngineUnderTest>): void {

@@ -5,10 +5,10 @@
  */
 import type { RecordSink } from '../../lambdas/app/ports';
 import { SinkUnavailableError } from '../../lambdas/core/errors';
+import type { JsonObject } from '../../lambdas/core/rows';
+import { lakeRow, type TestLakeRow as LakeRow } from '../support/lake-rows';
 
-type LakeBatch = Parameters<RecordSink['write']>[0];
-type LakeRow = LakeBatch['rows'][number];
-type JsonObject = LakeRow['record'];
+type LakeBatch = { readonly schema: string; readonly rows: readonly LakeRow[] };
 
 export interface StoredRow {
   /** The partition directory the row was stored under, relative to the lake's root: `lake/<schema>/<table>/dt=<day>/`. */
@@ -34,11 +34,11 @@ let sequence = 1_795_000_000_000_000;
 
 /** A row of `data` as the handler stamps it. */
 function dataRow(fields: JsonObject, dt = DAY): LakeRow {
-  return { table: 'data', dt, record: { ...fields, _sdc_received_at: RECEIVED, _sdc_batched_at: RECEIVED, _sdc_sequence: sequence++, _sdc_table_version: 0 } };
+  return lakeRow('data', dt, { ...fields, _sdc_received_at: RECEIVED, _sdc_batched_at: RECEIVED, _sdc_sequence: sequence++, _sdc_table_version: 0 });
 }
 
 function rejectedRow(reason: string, text: string, dt = DAY): LakeRow {
-  return { table: '_sdc_rejected', dt, record: { _sdc_rejected_at: RECEIVED, reason, record: text, _sdc_received_at: RECEIVED, _sdc_sequence: sequence++ } };
+  return lakeRow('_sdc_rejected', dt, { _sdc_rejected_at: RECEIVED, reason, record: text, _sdc_received_at: RECEIVED, _sdc_sequence: sequence++ });
 }
 
 /** Records whose JSON text is easy to get subtly wrong. */

@@ -71,8 +71,10 @@ describe('local Hooklake over real HTTP', () => {
     expect(rejected[1].reason).toMatch(/primary key field "id"/);
   });
 
-  it('rotates tokens: a revoked token answers 401, the new one 200', async () => {
+  it('rotates tokens: a revoked token answers 401 as soon as "tokens revoke" returns, the new one 200', async () => {
     const created = await cliJson<Created>('--data-dir', dataDir, 'integrations', 'create', 'Rotation');
+    // The server now keeps this token in memory; the revocation below must still take effect at once.
+    expect((await post(created.webhookUrl, '{"a":0}')).status).toBe(200);
     const second = await cliJson<Created>('--data-dir', dataDir, 'tokens', 'create', 'rotation');
     const third = await cli('--data-dir', dataDir, 'tokens', 'create', 'rotation');
     expect(third.code).toBe(1);

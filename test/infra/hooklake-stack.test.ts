@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
+import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { TOKEN_TABLE_KEYS } from '../../lambdas/core/deployment-names';
 import { PARTITION_KEY_QUERY } from '../../lambdas/core/lake-layout';
 import { AWS_MAX_BODY_BYTES } from '../../lambdas/ingest/config';
 import { INGEST_ENV } from '../../lambdas/ingest/env';
-import { STACK_OUTPUTS, type HooklakeStack } from '../../lib/hooklake-stack';
+import { HooklakeStack, STACK_OUTPUTS } from '../../lib/hooklake-stack';
 import { buildHooklakeApp } from './synth-hooklake';
 
 type Resource = { Type: string; Properties?: Record<string, any>; DependsOn?: string[]; DeletionPolicy?: string };
@@ -73,11 +74,22 @@ describe('HooklakeFunction (ingest)', () => {
           [INGEST_ENV.tokenTableName]: { Ref: id.table },
           [INGEST_ENV.deliveryStreamName]: { Ref: id.stream },
           [INGEST_ENV.maxBodyBytes]: String(AWS_MAX_BODY_BYTES),
+          [INGEST_ENV.tokenCacheSeconds]: '10',
           NODE_OPTIONS: '--enable-source-maps',
         }),
       },
     });
     expect(AWS_MAX_BODY_BYTES).toBe(6 * 1024 * 1024);
+  });
+
+  test('passes tokenCacheSeconds to the ingest function, and refuses a value outside 0-300 at synth', () => {
+    // No stack is bundled: only the environment is under test here.
+    const unbundled = () => new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new HooklakeStack(unbundled(), 'CachedTokens', { tokenCacheSeconds: 0 });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ [INGEST_ENV.tokenCacheSeconds]: '0' }) },
+    });
+    expect(() => new HooklakeStack(unbundled(), 'TooLong', { tokenCacheSeconds: 301 })).toThrow(/tokenCacheSeconds must be a whole number from 0 to 300, got 301/);
   });
 
   test('was bundled locally by esbuild with a source map next to the code', () => {

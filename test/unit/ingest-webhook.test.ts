@@ -9,6 +9,7 @@ import type { SinkReport, RecordSink } from '../../lambdas/app/ports';
 import { MemoryStore } from '../support/memory-store';
 import { RecordingLogger } from '../support/recording-logger';
 import { webhookRequest, type RequestInput } from '../support/webhook-requests';
+import { recordOf } from '../support/lake-rows';
 
 class CapturingSink implements RecordSink {
   readonly batches: LakeBatch[] = [];
@@ -59,7 +60,7 @@ describe('ingest use case: the response table', () => {
     expect(sink.batches).toHaveLength(1);
     expect(sink.batches[0].schema).toBe('stitch_iterable');
     expect(sink.batches[0].rows.map((row) => row.table)).toEqual(['data', 'data', '_sdc_rejected']);
-    expect(sink.batches[0].rows[0].record).toMatchObject({ id: '1', _sdc_received_at: '2026-11-23T10:00:00.000Z', _sdc_batched_at: '2026-11-23T10:00:01.000Z' });
+    expect(recordOf(sink.batches[0].rows[0])).toMatchObject({ id: '1', _sdc_received_at: '2026-11-23T10:00:00.000Z', _sdc_batched_at: '2026-11-23T10:00:01.000Z' });
   });
 
   it('counts rows the sink stored in _sdc_rejected instead as rejected, not as records', async () => {
@@ -187,7 +188,7 @@ describe('ingest use case: the column registry', () => {
       ['id', 'string'],
       ['tags', 'json'],
     ]);
-    expect(Object.keys(sink.batches[0].rows[0].record)).toEqual(expect.arrayContaining(['id', 'data__href', 'tags']));
+    expect(Object.keys(recordOf(sink.batches[0].rows[0]))).toEqual(expect.arrayContaining(['id', 'data__href', 'tags']));
   });
 
   it('maps again with the winner\'s type when a concurrent writer registered a column first', async () => {
@@ -197,8 +198,8 @@ describe('ingest use case: the column registry', () => {
     await store.addColumns('stitch_iterable', [{ name: 'amount', type: 'string', firstSeenAt: now.toISOString() }]);
     const response = await send({ token, body: '{"id":2,"amount":5}' });
     expect(response.json).toEqual({ status: 'OK', records: 1, rejected: 0 });
-    expect(sink.batches[1].rows[0].record).toMatchObject({ id: '2', amount__bi: 5 });
-    expect(sink.batches[1].rows[0].record).not.toHaveProperty('amount');
+    expect(recordOf(sink.batches[1].rows[0])).toMatchObject({ id: '2', amount__bi: 5 });
+    expect(recordOf(sink.batches[1].rows[0])).not.toHaveProperty('amount');
     expect((await store.listColumns('stitch_iterable')).find((c) => c.name === 'amount__bi')?.type).toBe('bigint');
   });
 

@@ -4,6 +4,7 @@ import type { Integration } from '../../lambdas/core/integration';
 import { sequenceGenerator } from '../../lambdas/core/sequence';
 import { ExactNumber } from '../../lambdas/core/exact-number';
 import { stampRecords, type StampContext } from '../../lambdas/core/stamp';
+import { recordOf } from '../support/lake-rows';
 
 const integration = (primaryKey?: string): Integration => ({
   name: 'Shop',
@@ -44,14 +45,16 @@ describe('stampRecords', () => {
         {
           table: 'data',
           dt: '2026-11-23',
-          record: {
+          text: JSON.stringify({
             id: '1',
             email: 'a@b.c',
             _sdc_received_at: '2026-11-23T23:59:59.900Z',
             _sdc_batched_at: '2026-11-24T00:00:00.100Z',
             _sdc_sequence: 1_000_001,
             _sdc_table_version: 3,
-          },
+          }),
+          receivedAt: '2026-11-23T23:59:59.900Z',
+          sequence: 1_000_001,
         },
       ],
     });
@@ -60,13 +63,13 @@ describe('stampRecords', () => {
   it('adds a __sdc_primary_key UUID only when the integration has no primary key', () => {
     const withKey = stampRecords(records({ id: 1 }), context());
     const withoutKey = stampRecords(records({ a: 1 }, { a: 1 }), context({ integration: integration() }));
-    expect(withKey.rows[0].record).not.toHaveProperty('__sdc_primary_key');
-    expect(withoutKey.rows.map((row) => row.record.__sdc_primary_key)).toEqual(['uuid-1', 'uuid-2']);
+    expect(recordOf(withKey.rows[0])).not.toHaveProperty('__sdc_primary_key');
+    expect(withoutKey.rows.map((row) => recordOf(row).__sdc_primary_key)).toEqual(['uuid-1', 'uuid-2']);
   });
 
   it('gives sequences in body order, rejected rows included', () => {
     const result = stampRecords(records({ id: 1 }, 'oops', { id: 2 }), context());
-    expect(result.rows.map((row) => [row.table, row.record._sdc_sequence])).toEqual([
+    expect(result.rows.map((row) => [row.table, recordOf(row)._sdc_sequence])).toEqual([
       ['data', 1_000_001],
       ['_sdc_rejected', 1_000_002],
       ['data', 1_000_003],
@@ -86,29 +89,26 @@ describe('stampRecords', () => {
   ])('routes %s to _sdc_rejected with the reason and the raw text', (_case, value, reason) => {
     const result = stampRecords(records(value), context());
     expect(result).toMatchObject({ records: 0, rejected: 1 });
-    expect(result.rows[0]).toEqual({
-      table: '_sdc_rejected',
-      dt: '2026-11-23',
-      record: {
-        _sdc_rejected_at: '2026-11-24T00:00:00.100Z',
-        reason: expect.stringMatching(reason),
-        record: JSON.stringify(value),
-        _sdc_received_at: '2026-11-23T23:59:59.900Z',
-        _sdc_sequence: 1_000_001,
-      },
+    expect(result.rows[0]).toMatchObject({ table: '_sdc_rejected', dt: '2026-11-23', receivedAt: '2026-11-23T23:59:59.900Z', sequence: 1_000_001 });
+    expect(recordOf(result.rows[0])).toEqual({
+      _sdc_rejected_at: '2026-11-24T00:00:00.100Z',
+      reason: expect.stringMatching(reason),
+      record: JSON.stringify(value),
+      _sdc_received_at: '2026-11-23T23:59:59.900Z',
+      _sdc_sequence: 1_000_001,
     });
   });
 
   it('keeps the original line text of an NDJSON record it rejects', () => {
     const result = stampRecords([{ value: [1], text: '[1]   ' }], context());
-    expect(result.rows[0].record.record).toBe('[1]   ');
+    expect(recordOf(result.rows[0]).record).toBe('[1]   ');
   });
 
   it('rejects a record over the size limit and cuts its text to fit, on a character boundary', () => {
     const big = { id: 1, text: 'é'.repeat(6000) };
     const result = stampRecords(records(big, { id: 2 }), context({ maxRecordBytes: 8 * 1024 }));
     expect(result).toMatchObject({ records: 1, rejected: 1 });
-    const rejected = result.rows[0].record;
+    const rejected = recordOf(result.rows[0]);
     expect(rejected.reason).toMatch(/record is \d+ bytes once stamped; the most a record may be is 8 KiB/);
     const text = rejected.record as string;
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(4 * 1024);
@@ -118,7 +118,7 @@ describe('stampRecords', () => {
 
   it('keeps __proto__ as a plain field of the row', () => {
     const value = JSON.parse('{"id":1,"__proto__":{"admin":true}}');
-    const row = stampRecords(records(value), context()).rows[0].record;
+    const row = recordOf(stampRecords(records(value), context()).rows[0]);
     expect(row.__proto____admin).toBe(true);
     expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).admin).toBeUndefined();
@@ -162,6 +162,6 @@ describe('sequenceGenerator', () => {
   it('keeps the raw text of a refused record that holds both an exact number and a lone surrogate', () => {
     const result = stampRecords([{ value: { n: new ExactNumber('12345678901234567890'), s: 'x\ud800' } }], context({ integration: integration() }));
     expect(result.rows[0].table).toBe('_sdc_rejected');
-    expect(result.rows[0].record.record).toBe('{"n":12345678901234567890,"s":"x\\ud800"}');
+    expect(recordOf(result.rows[0]).record).toBe('{"n":12345678901234567890,"s":"x\\ud800"}');
   });
 });
