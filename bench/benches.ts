@@ -15,5 +15,5 @@ export interface RegisteredBench {
 export const BENCHES: readonly RegisteredBench[] = [
   { ids: ['handler-cpu-array', 'handler-cpu-ndjson'], run: benchHandlerCpu },
   { ids: ['memory-one-body'], run: benchMemory },
-  { ids: ['http-vs-bare', 'http-vs-fsync'], run: benchHttpIngest },
+  { ids: ['http-1kb-single', 'http-1kb-single-p99', 'http-100-event'], run: benchHttpIngest },
 ];

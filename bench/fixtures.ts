@@ -17,14 +17,30 @@ export const quietLogger: AppLogger = { info: () => undefined, warn: () => undef
 /** Keeps nothing: isolates the handler's own cost from storage. */
 export const discardSink: RecordSink = { write: async () => ({ rejected: 0 }) };
 
+/**
+ * An email provider's event of about 1 KB (issue 9 measures with 1 KB events): nested objects, an
+ * array, numbers, a boolean, and the long strings (URLs, user agents) such events carry.
+ */
 export function sampleEvent(i: number): object {
   return {
-    [PRIMARY_KEY]: `msg-${i}`,
+    [PRIMARY_KEY]: `msg-${i}-7f3c2a9e4b1d`,
     event: i % 3 === 0 ? 'email_click' : 'email_open',
     email: `user${i}@example.com`,
     createdAt: '2026-11-23T10:00:00Z',
     campaignId: 1000 + (i % 50),
-    dataFields: { subject: 'Your November update', tags: ['newsletter', 'monthly'] },
+    templateId: 52_000 + (i % 7),
+    isTest: false,
+    dataFields: {
+      subject: 'Your November update: new features, fewer clicks',
+      tags: ['newsletter', 'monthly', 'product'],
+      url: `https://links.example.com/c/${i}?utm_source=newsletter&utm_medium=email&utm_campaign=nov-2026&utm_content=hero`,
+      userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15',
+      ip: `203.0.113.${i % 250}`,
+      location: { city: 'Lisbon', region: 'Lisboa', country: 'PT', latitude: 38.7223, longitude: -9.1393 },
+      device: { type: 'desktop', os: 'macOS', browser: 'Safari', browserVersion: '17.1' },
+      profile: { firstName: 'Ana', lastName: 'Silva', plan: 'team', signupDate: '2025-03-14', lifetimeValue: 1234.5, locale: 'pt-PT' },
+      message: { channelId: 31, messageTypeId: 44, campaignName: 'November newsletter', sendAt: '2026-11-23T09:00:00Z' },
+    },
   };
 }
 

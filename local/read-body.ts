@@ -1,13 +1,23 @@
 import type { IncomingMessage } from 'node:http';
-import { PayloadTooLargeError } from '../lambdas/core/errors';
+import { PayloadTooLargeError, ServerBusyError } from '../lambdas/core/errors';
+import type { InFlightBudget } from './in-flight-budget';
 
 /**
- * Reads a request body into memory up to `limitBytes`. A declared Content-Length over the limit is
- * refused before a byte is read; a chunked body is cut off as soon as it passes the limit.
+ * Reads a request body into memory up to `limitBytes`, taking its bytes from `budget` as it goes
+ * (the caller gives back `reserved()` once the request is answered). A declared Content-Length over
+ * the limit, or over what the budget has left, is refused before a byte is read; a chunked body is
+ * cut off as soon as it passes either.
  */
-export function readBodyWithin(request: IncomingMessage, limitBytes: number): Promise<Buffer> {
+export function readBodyWithin(request: IncomingMessage, limitBytes: number, budget: InFlightBudget, reservation: { bytes: number }): Promise<Buffer> {
   const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limitBytes) return Promise.reject(new PayloadTooLargeError(limitBytes));
+  const known = request.headers['content-length'] !== undefined && Number.isFinite(declared);
+  if (known && declared > limitBytes) return Promise.reject(new PayloadTooLargeError(limitBytes));
+  const reserve = (bytes: number): boolean => {
+    if (!budget.tryReserve(bytes)) return false;
+    reservation.bytes += bytes;
+    return true;
+  };
+  if (known && !reserve(declared)) return Promise.reject(new ServerBusyError(budget.maxBytes));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;
@@ -19,6 +29,7 @@ export function readBodyWithin(request: IncomingMessage, limitBytes: number): Pr
     request.on('data', (chunk: Buffer) => {
       received += chunk.length;
       if (received > limitBytes) return fail(new PayloadTooLargeError(limitBytes));
+      if (!known && !reserve(chunk.length)) return fail(new ServerBusyError(budget.maxBytes));
       chunks.push(chunk);
     });
     request.on('end', () => resolve(Buffer.concat(chunks, received)));

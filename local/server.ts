@@ -2,8 +2,9 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import { errorToResponse, failureResponse, jsonResponse, type HttpResponse } from '../lambdas/app/http-responses';
 import type { IngestWebhook } from '../lambdas/app/ingest-webhook';
 import type { AppLogger } from '../lambdas/app/ports';
-import { PayloadTooLargeError } from '../lambdas/core/errors';
+import { PayloadTooLargeError, ServerBusyError } from '../lambdas/core/errors';
 import { matchWebhookPath, WEBHOOK_TOKEN_PATH } from '../lambdas/core/webhook-routes';
+import { InFlightBudget } from './in-flight-budget';
 import { readBodyWithin } from './read-body';
 
 export interface LocalServerOptions {
@@ -12,7 +13,16 @@ export interface LocalServerOptions {
   readonly logger: AppLogger;
   /** A request that has not arrived whole by then is dropped (API Gateway's limit is 30 s). */
   readonly requestTimeoutMs?: number;
+  /** Bytes of request bodies held at once; past them a webhook gets 503 with Retry-After. @default DEFAULT_MAX_BYTES_IN_FLIGHT */
+  readonly maxBytesInFlight?: number;
 }
+
+/**
+ * Bodies held at once by default. Memory grows a few times the bytes in flight (body, records,
+ * rows), so this bounds a burst of large bodies to a few hundred MB; single events at any rate a
+ * provider sends stay far below it.
+ */
+export const DEFAULT_MAX_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
 
 const HEALTH_PATH = '/healthz';
 const NOT_FOUND = jsonResponse(404, { status: 'ERROR', message: `Not found: webhooks are POSTed to ${WEBHOOK_TOKEN_PATH}.` });
@@ -22,20 +32,26 @@ const NOT_FOUND = jsonResponse(404, { status: 'ERROR', message: `Not found: webh
  * transport concerns live here: routing, body size while reading, timeouts.
  */
 export function createLocalServer(options: LocalServerOptions): Server {
+  const budget = new InFlightBudget(options.maxBytesInFlight ?? DEFAULT_MAX_BYTES_IN_FLIGHT);
   const server = createServer((request, response) => {
-    void handle(request, response, options);
+    void handle(request, response, options, budget);
   });
   server.requestTimeout = options.requestTimeoutMs ?? 30_000;
   server.headersTimeout = Math.min(server.requestTimeout, 10_000);
   server.keepAliveTimeout = 5_000;
   // Refuse an oversized body before the client sends it (curl asks with Expect: 100-continue).
   server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
-    if (Number(request.headers['content-length']) > options.maxBodyBytes) {
+    const declared = Number(request.headers['content-length']);
+    if (declared > options.maxBodyBytes) {
       send(response, errorToResponse(new PayloadTooLargeError(options.maxBodyBytes)), true);
       return;
     }
+    if (budget.bytesInFlight > 0 && budget.bytesInFlight + (declared || 0) > budget.maxBytes) {
+      send(response, errorToResponse(new ServerBusyError(budget.maxBytes)), true);
+      return;
+    }
     response.writeContinue();
-    void handle(request, response, options);
+    void handle(request, response, options, budget);
   });
   server.on('clientError', (_error, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
@@ -43,7 +59,7 @@ export function createLocalServer(options: LocalServerOptions): Server {
   return server;
 }
 
-async function handle(request: IncomingMessage, response: ServerResponse, options: LocalServerOptions): Promise<void> {
+async function handle(request: IncomingMessage, response: ServerResponse, options: LocalServerOptions, budget: InFlightBudget): Promise<void> {
   const receivedAt = new Date();
   const pathname = pathOf(request.url);
   const match = matchWebhookPath(pathname);
@@ -55,24 +71,29 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
   } else if (match === undefined) {
     result = NOT_FOUND;
   } else {
+    const reservation = { bytes: 0 };
     try {
-      const body = method === 'POST' ? await readBodyWithin(request, options.maxBodyBytes) : Buffer.alloc(0);
+      const body = method === 'POST' ? await readBodyWithin(request, options.maxBodyBytes, budget, reservation) : Buffer.alloc(0);
       result = await options.ingest({ method, route: match.route, pathToken: match.token, headers: plainHeaders(request.headers), body, receivedAt });
     } catch (error) {
-      if (request.destroyed && !(error instanceof PayloadTooLargeError)) return;
-      // The rest of an oversized body is not read: close the connection instead.
-      closeAfter = error instanceof PayloadTooLargeError;
+      if (request.destroyed && !(error instanceof PayloadTooLargeError || error instanceof ServerBusyError)) {
+        budget.release(reservation.bytes);
+        return;
+      }
+      // The rest of a body that is refused unread is not read: close the connection instead.
+      closeAfter = error instanceof PayloadTooLargeError || error instanceof ServerBusyError;
       result = failureResponse(error, options.logger, { route: match.route });
     }
+    // Held until answered: the records and rows made from the body live until the sink has them.
+    budget.release(reservation.bytes);
   }
   send(response, result, closeAfter);
-  // The route template, never the path: the path may hold the token.
-  options.logger.info('HTTP request', {
-    method,
-    route: pathname === HEALTH_PATH ? HEALTH_PATH : (match?.route ?? 'unmatched'),
-    status: result.statusCode,
-    ms: Date.now() - receivedAt.getTime(),
-  });
+  // A webhook's outcome is logged once, by the use case ("Webhook stored", or refused or failed
+  // with the reason); other paths get an access line here. The route template, never the path:
+  // the path may hold the token.
+  if (match === undefined) {
+    options.logger.info('HTTP request', { method, route: pathname === HEALTH_PATH ? HEALTH_PATH : 'unmatched', status: result.statusCode, ms: Date.now() - receivedAt.getTime() });
+  }
 }
 
 /** The path of the request target, dot segments resolved, query left out; parsed once per request. */

@@ -24,6 +24,8 @@ export interface LocalHooklakeOptions {
   readonly port: number;
   readonly host: string;
   readonly maxBodyBytes: number;
+  /** @default DEFAULT_MAX_BYTES_IN_FLIGHT (server.ts) */
+  readonly maxBytesInFlight?: number;
   readonly logger: AppLogger;
 }
 
@@ -62,6 +64,7 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
       tokenCache,
     }),
     maxBodyBytes: options.maxBodyBytes,
+    maxBytesInFlight: options.maxBytesInFlight,
     logger: options.logger,
   });
   try {

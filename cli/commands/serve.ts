@@ -5,6 +5,7 @@ import { positiveInteger } from '../../lambdas/core/config-values';
 import { DEFAULT_MAX_BODY_BYTES } from '../../lambdas/core/decode-body';
 import { ValidationError } from '../../lambdas/core/errors';
 import type { IntegrationStore } from '../../lambdas/app/ports';
+import { DEFAULT_MAX_BYTES_IN_FLIGHT } from '../../local/server';
 import { startLocalHooklake } from '../../local/start-local';
 import { webhookUrl } from '../../lambdas/core/webhook-routes';
 import { HOOKLAKE_COMMAND } from '../../lambdas/core/deployment-names';
@@ -15,6 +16,7 @@ interface ServeOptions {
   port: string;
   host: string;
   maxBodyBytes: string;
+  maxBytesInFlight: string;
 }
 
 export function registerServe(program: Command, io: CliIo): void {
@@ -27,6 +29,11 @@ export function registerServe(program: Command, io: CliIo): void {
       new Option('--max-body-bytes <bytes>', 'largest request body accepted (413 above it)')
         .default(String(DEFAULT_MAX_BODY_BYTES))
         .env('HOOKLAKE_MAX_BODY_BYTES'),
+    )
+    .addOption(
+      new Option('--max-bytes-in-flight <bytes>', 'request bodies held at once; past them a webhook gets 503 and Retry-After, bounding memory')
+        .default(String(DEFAULT_MAX_BYTES_IN_FLIGHT))
+        .env('HOOKLAKE_MAX_BYTES_IN_FLIGHT'),
     )
     .action(async (options: ServeOptions, command: Command) => {
       const globals = command.optsWithGlobals<TargetOptions>();
@@ -41,6 +48,7 @@ export function registerServe(program: Command, io: CliIo): void {
         port,
         host: options.host,
         maxBodyBytes: positiveInteger('--max-body-bytes', options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES),
+        maxBytesInFlight: positiveInteger('--max-bytes-in-flight', options.maxBytesInFlight, DEFAULT_MAX_BYTES_IN_FLIGHT),
         logger: new Logger({ serviceName: 'hooklake' }),
       });
       await printBanner(io, running.url, resolve(dataDir), running.store);

@@ -6,6 +6,7 @@ import {
   MalformedBodyError,
   MethodNotAllowedError,
   PayloadTooLargeError,
+  ServerBusyError,
   SinkUnavailableError,
   UnauthorizedError,
   UnsupportedMediaTypeError,
@@ -42,6 +43,9 @@ export function errorToResponse(error: unknown): HttpResponse {
   if (error instanceof MethodNotAllowedError) return fail(405, error.message, { allow: error.allow });
   if (error instanceof PayloadTooLargeError) return fail(413, error.message);
   if (error instanceof UnsupportedMediaTypeError) return fail(415, error.message);
+  if (error instanceof ServerBusyError) {
+    return fail(503, 'Too many requests are being stored right now; retry later.', { 'retry-after': String(error.retryAfterSeconds) });
+  }
   if (error instanceof SinkUnavailableError) {
     return fail(503, 'Events could not be stored right now; retry later.', {
       'retry-after': String(error.retryAfterSeconds),

@@ -75,7 +75,7 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
     }
     const sinkRejected = stamped.rows.length > 0 ? (await deps.sink.write({ schema: integration.schema, rows: stamped.rows })).rejected : 0;
     const counts = { records: stamped.records - sinkRejected, rejected: stamped.rejected + sinkRejected };
-    deps.logger.info('Webhook stored', { route: request.route, schema: integration.schema, ...counts });
+    deps.logger.info('Webhook stored', { route: request.route, schema: integration.schema, ...counts, ms: deps.clock().getTime() - request.receivedAt.getTime() });
     return jsonResponse(200, { status: 'OK', ...counts });
   };
 

@@ -11,6 +11,8 @@ import type { IntegrationStore } from './ports';
  */
 export class TokenCache {
   private readonly entries = new Map<string, { readonly record: TokenRecord; readonly until: number }>();
+  /** Lookups under way: concurrent webhooks with one token share one store read. */
+  private readonly lookups = new Map<string, Promise<TokenRecord | undefined>>();
   /** Bumped by every invalidation; a lookup keeps its answer only if none happened meanwhile. */
   private generation = 0;
 
@@ -27,6 +29,17 @@ export class TokenCache {
     const cached = this.entries.get(tokenHash);
     if (cached !== undefined && cached.until > this.now()) return cached.record;
     if (cached !== undefined) this.entries.delete(tokenHash);
+    let lookup = this.lookups.get(tokenHash);
+    if (lookup === undefined) {
+      lookup = this.lookUp(tokenHash);
+      this.lookups.set(tokenHash, lookup);
+      const done = lookup;
+      void done.finally(() => this.lookups.get(tokenHash) === done && this.lookups.delete(tokenHash)).catch(() => undefined);
+    }
+    return lookup;
+  }
+
+  private async lookUp(tokenHash: string): Promise<TokenRecord | undefined> {
     const generation = this.generation;
     const record = await this.store.findTokenByHash(tokenHash);
     if (record === undefined || !isActive(record)) return undefined;
@@ -41,5 +54,7 @@ export class TokenCache {
   invalidate(): void {
     this.generation += 1;
     this.entries.clear();
+    // A lookup under way may have read before the write: later callers must not share its answer.
+    this.lookups.clear();
   }
 }

@@ -30,6 +30,19 @@ export class PayloadTooLargeError extends HooklakeError {
   }
 }
 
+/**
+ * The server holds as many bytes of request bodies as it may at once; this one must come back
+ * later (503 with Retry-After). Bounds memory under a burst of large bodies.
+ */
+export class ServerBusyError extends HooklakeError {
+  constructor(
+    readonly maxBytesInFlight: number,
+    readonly retryAfterSeconds = 1,
+  ) {
+    super(`The server already holds ${formatBytes(maxBytesInFlight)} of request bodies in flight; retry later.`);
+  }
+}
+
 /** A content type that is not JSON or NDJSON (415). */
 export class UnsupportedMediaTypeError extends HooklakeError {}
 

@@ -18,11 +18,13 @@ export class ExactNumber {
 export class ExactNumberInJson extends Error {}
 
 /**
- * Could this JSON text hold a number that JSON.parse would change? 16 digits in a row (a dot
- * allowed among them) or a digit followed by an exponent. Strings can match too (a hex id): they only
- * cost the slower parse, never a changed value.
+ * Could this JSON text hold a number that JSON.parse would change? A number starts the text or
+ * follows `:`, `,` or `[` (whitespace allowed); one with 16 digits (a dot allowed among them) or an
+ * exponent may change. Anchoring on what precedes a number keeps ids inside strings ("7f3c9e41",
+ * UUIDs, long digit runs) from sending most bodies down the slow path; a string that still
+ * matches (`"a:1e5"`) only costs the slower parse, never a changed value.
  */
-const MAYBE_INEXACT = /(?:\d\.?){16}|\d[eE][+-]?\d/;
+const MAYBE_INEXACT = /(?:^|[:,[])\s*-?(?:(?:\d\.?){16}|\d+(?:\.\d+)?[eE])/;
 
 export function mayHoldInexactNumber(jsonText: string): boolean {
   return MAYBE_INEXACT.test(jsonText);

@@ -50,4 +50,30 @@ describe('numberCell: no number is ever changed', () => {
     expect(mayHoldInexactNumber('{"x":1e400}')).toBe(true);
     expect(mayHoldInexactNumber('{"id":123456789012345,"price":10.25}')).toBe(false);
   });
+
+  it('finds such a number at the top level, in arrays and after whitespace, negative or not', () => {
+    expect(mayHoldInexactNumber('12345678901234567890')).toBe(true);
+    expect(mayHoldInexactNumber('[1, -2.5E3]')).toBe(true);
+    expect(mayHoldInexactNumber('{"a":\n  -9007199254740993}')).toBe(true);
+  });
+
+  it('keeps ids inside strings (hex with "9e4", UUIDs, long digit runs) on the fast parser', () => {
+    expect(mayHoldInexactNumber('{"messageId":"msg-1-7f3c2a9e4b1d","id":"3e4a1c2b-0d9e-4f6a-8b7c-1234567890123456"}')).toBe(false);
+    expect(mayHoldInexactNumber('["12345678901234567890", "1e5"]')).toBe(false);
+  });
+
+  it('never misses a number that JSON.parse could change, wherever it sits in a body', () => {
+    const inexact = fc.oneof(
+      fc.bigInt({ min: 2n ** 53n + 1n, max: 2n ** 80n }).map(String),
+      fc.stringMatching(/^-?[1-9]\d{0,5}\.\d{16,20}$/),
+      fc.stringMatching(/^-?\d{1,3}(\.\d{1,3})?[eE][+-]?\d{1,3}$/),
+    );
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 3 }), inexact, fc.constantFrom(undefined, 1, 2, '\t'), fc.nat(3), (around, literal, indent, where) => {
+        const placed = [{ value: '@@N@@' }, ['@@N@@', around], { around, deeper: { list: [around, '@@N@@'] } }, '@@N@@'][where];
+        const text = JSON.stringify(placed, null, indent).replace('"@@N@@"', literal);
+        expect(mayHoldInexactNumber(text)).toBe(true);
+      }),
+    );
+  });
 });

@@ -203,6 +203,30 @@ describe('ingest use case: the column registry', () => {
     expect((await store.listColumns('stitch_iterable')).find((c) => c.name === 'amount__bi')?.type).toBe('bigint');
   });
 
+  it('registers the new columns of a burst of concurrent webhooks once, and reads the registry once', async () => {
+    const { store, sink, token, send } = await setUp();
+    let registrations = 0;
+    let reads = 0;
+    const add = store.addColumns.bind(store);
+    const list = store.listColumns.bind(store);
+    let registering = false;
+    store.addColumns = async (...args) => {
+      registrations += 1;
+      registering = true;
+      return add(...args).finally(() => (registering = false));
+    };
+    // The memory store reads its own registry back after a registration; only the cache's reads count.
+    store.listColumns = async (...args) => {
+      if (!registering) reads += 1;
+      return list(...args);
+    };
+    const responses = await Promise.all(Array.from({ length: 64 }, (_, i) => send({ token, body: `{"id":${i},"event":"open","data":{"n":${i}}}` })));
+    expect(responses.map((response) => response.statusCode)).toEqual(responses.map(() => 200));
+    expect(registrations).toBe(1);
+    expect(reads).toBe(1);
+    expect(sink.batches.map((batch) => Object.keys(recordOf(batch.rows[0])).slice(0, 3))).toEqual(sink.batches.map(() => ['id', 'event', 'data__n']));
+  });
+
   it('stores nothing and answers 503 when the registry cannot be written', async () => {
     const { store, sink, token, send } = await setUp();
     store.addColumns = async () => {

@@ -92,3 +92,30 @@ describe('TokenCache', () => {
     expect(reads).toBe(2);
   });
 });
+
+describe('TokenCache under concurrent webhooks', () => {
+  it('shares one store read among concurrent lookups of one token, and none across an invalidation', async () => {
+    const store = new MemoryStore();
+    const at = new Date('2026-11-24T10:00:00.000Z');
+    await store.createIntegration(newIntegration({ name: 'Busy' }, at));
+    const issued = issueToken('busy', randomBytes, at);
+    await store.addToken(issued.record, MAX_ACTIVE_TOKENS);
+    let reads = 0;
+    const find = store.findTokenByHash.bind(store);
+    store.findTokenByHash = async (hash) => {
+      reads += 1;
+      return find(hash);
+    };
+    const cache = new TokenCache(store, 60_000);
+    const first = await Promise.all(Array.from({ length: 64 }, () => cache.findActive(issued.record.tokenHash)));
+    expect(first.every((record) => record?.tokenId === issued.record.tokenId)).toBe(true);
+    expect(reads).toBe(1);
+
+    cache.invalidate();
+    const during = cache.findActive(issued.record.tokenHash);
+    cache.invalidate();
+    const after = cache.findActive(issued.record.tokenHash);
+    await Promise.all([during, after]);
+    expect(reads).toBe(3);
+  });
+});

@@ -1,0 +1,26 @@
+/**
+ * Bytes of request bodies the server holds at once, from the first byte read until the answer is
+ * sent: memory grows with them (the body, its records, its rows), so past the budget a request is
+ * turned away with 503 and Retry-After instead of reading it. A request is always let in when
+ * nothing else is in flight, so one body up to the size limit goes through even with a small budget.
+ */
+export class InFlightBudget {
+  private inFlight = 0;
+
+  constructor(readonly maxBytes: number) {}
+
+  get bytesInFlight(): number {
+    return this.inFlight;
+  }
+
+  /** Takes `bytes` from the budget when they fit (or nothing else is in flight); false when not. */
+  tryReserve(bytes: number): boolean {
+    if (this.inFlight > 0 && this.inFlight + bytes > this.maxBytes) return false;
+    this.inFlight += bytes;
+    return true;
+  }
+
+  release(bytes: number): void {
+    this.inFlight = Math.max(0, this.inFlight - bytes);
+  }
+}
