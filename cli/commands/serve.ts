@@ -1,11 +1,9 @@
 import { resolve } from 'node:path';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { Option, type Command } from 'commander';
 import { positiveInteger } from '../../lambdas/core/config-values';
 import { DEFAULT_MAX_BODY_BYTES } from '../../lambdas/core/decode-body';
 import { ValidationError } from '../../lambdas/core/errors';
 import type { IntegrationStore } from '../../lambdas/app/ports';
-import { startLocalHooklake } from '../../local/start-local';
 import { webhookUrl } from '../../lambdas/core/webhook-routes';
 import { HOOKLAKE_COMMAND } from '../../lambdas/core/deployment-names';
 import type { CliIo } from '../io';
@@ -36,6 +34,9 @@ export function registerServe(program: Command, io: CliIo): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         throw new ValidationError(`--port must be a whole number from 0 to 65535, got "${options.port}".`);
       }
+      // The local runtime (dynalite, the SDK, the logger) loads only when serving, not for every command's help.
+      const { startLocalHooklake } = require('../../local/start-local') as typeof import('../../local/start-local');
+      const { Logger } = require('@aws-lambda-powertools/logger') as typeof import('@aws-lambda-powertools/logger');
       const running = await startLocalHooklake({
         dataDir: resolve(dataDir),
         port,
