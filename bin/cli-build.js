@@ -7,8 +7,8 @@
  * checks the build before any TypeScript loader is there.
  */
 const { createHash } = require('node:crypto');
-const { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
-const { join, relative } = require('node:path');
+const { mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
+const { extname, join, relative } = require('node:path');
 
 const ROOT = join(__dirname, '..');
 const DEFAULT_OUT_DIR = join(ROOT, 'dist');
@@ -17,11 +17,16 @@ const SOURCES_FILE = 'hooklake.sources.json';
 /** Change these and the output changes though no bundled file did: they count as sources too. */
 const BUILD_INPUTS = [relative(ROOT, __filename), 'tsconfig.json'];
 
-/** One hash over the files' names and bytes (paths relative to the package); throws when one is gone. */
-function sourcesHash(files) {
+/** One hash over files' names (relative to the package) and bytes, in name order. */
+function hashOf(contentsByFile) {
   const hash = createHash('sha256');
-  for (const file of files) hash.update(`${file}\0`).update(readFileSync(join(ROOT, file))).update('\0');
+  for (const [file, contents] of [...contentsByFile].sort(([a], [b]) => (a < b ? -1 : 1))) hash.update(`${file}\0`).update(contents).update('\0');
   return hash.digest('hex');
+}
+
+/** The hash of these files as they are now; throws when one is gone. */
+function sourcesHash(files) {
+  return hashOf(files.map((file) => [file, readFileSync(join(ROOT, file))]));
 }
 
 /** The built entry, when it was built from the sources exactly as they are now; otherwise undefined. */
@@ -40,7 +45,7 @@ function freshBuild(outDir = DEFAULT_OUT_DIR) {
  * the entry's path.
  */
 async function buildCli(outDir = DEFAULT_OUT_DIR) {
-  const startedMs = Date.now();
+  const used = new Map(BUILD_INPUTS.map((file) => [file, readFileSync(join(ROOT, file))]));
   const result = await require('esbuild').build({
     absWorkingDir: ROOT,
     entryPoints: ['bin/hooklake.ts'],
@@ -56,18 +61,36 @@ async function buildCli(outDir = DEFAULT_OUT_DIR) {
     metafile: true,
     write: false,
     logLevel: 'warning',
+    plugins: [keepingWhatItReads(used)],
   });
-  const sources = [...new Set([...Object.keys(result.metafile.inputs), ...BUILD_INPUTS])].sort();
-  const hash = sourcesHash(sources);
-  // A file saved after esbuild started may differ from what it read, and the hash would vouch for
-  // code the build lacks. One saved after this check makes the hash differ, as it should.
-  const changed = sources.filter((file) => statSync(join(ROOT, file)).mtimeMs >= startedMs);
-  if (changed.length > 0) throw new Error(`sources changed during the build (${changed.join(', ')}); build again`);
+  const unread = Object.keys(result.metafile.inputs).filter((file) => !used.has(file));
+  if (unread.length > 0) throw new Error(`the build read files it did not hash: ${unread.join(', ')}`);
   mkdirSync(outDir, { recursive: true });
   for (const file of result.outputFiles) writeAtomically(file.path, file.contents);
   // Written last: until it is there, the previous build's list (or none) decides.
-  writeAtomically(join(outDir, SOURCES_FILE), JSON.stringify({ sources, hash }, null, 1));
+  writeAtomically(join(outDir, SOURCES_FILE), JSON.stringify({ sources: [...used.keys()].sort(), hash: hashOf(used) }, null, 1));
   return join(outDir, ENTRY);
+}
+
+const LOADERS = { '.ts': 'ts', '.js': 'js', '.json': 'json' };
+
+/**
+ * Hands esbuild each source file as this script read it, and keeps the bytes: the hash is then of
+ * exactly what was compiled, even when a file is saved while the build runs.
+ */
+function keepingWhatItReads(used) {
+  return {
+    name: 'keep-what-it-reads',
+    setup(build) {
+      build.onLoad({ filter: /.*/ }, ({ path }) => {
+        const loader = LOADERS[extname(path)];
+        if (loader === undefined) throw new Error(`no loader for ${path}`);
+        const contents = readFileSync(path);
+        used.set(relative(ROOT, path), contents);
+        return { contents, loader };
+      });
+    },
+  };
 }
 
 /** A process starting meanwhile sees the old file or the new one, never half of one. */
