@@ -2,6 +2,7 @@
  * Every benchmark `npm run bench` runs, in order, with the ids of the results it reports (so
  * `npm run bench -- <id-prefix>` can pick some without running the others).
  */
+import { benchCliStart } from './cli-start';
 import { benchHandlerCpu } from './handler-cpu';
 import { benchHttpIngest } from './http-ingest';
 import { benchMemory } from './memory';
@@ -16,4 +17,5 @@ export const BENCHES: readonly RegisteredBench[] = [
   { ids: ['handler-cpu-array', 'handler-cpu-ndjson'], run: benchHandlerCpu },
   { ids: ['memory-one-body'], run: benchMemory },
   { ids: ['http-1kb-single', 'http-1kb-single-p99', 'http-100-event'], run: benchHttpIngest },
+  { ids: ['cli-start'], run: benchCliStart },
 ];

@@ -1,5 +1,14 @@
 #!/usr/bin/env node
-// The package's `hooklake` command (`npx hooklake ...`): loads the TypeScript CLI through tsx's
-// require hook, so nobody types a loader by hand and no npm banner lands on stdout.
-require('tsx/cjs');
-require('./hooklake.ts');
+// The package's `hooklake` command (`npx hooklake ...`). It runs the CLI as compiled at install
+// (dist/, see cli-build.js) while that build matches the sources; after an edit, the TypeScript
+// itself through tsx's require hook, slower to start but never out of date. Either way nobody
+// types a loader by hand and no npm banner lands on stdout.
+const built = require('./cli-build').freshBuild();
+if (built === undefined) {
+  require('tsx/cjs');
+  require('./hooklake.ts');
+} else {
+  // Stack traces of unexpected errors then name the TypeScript files and lines.
+  process.setSourceMapsEnabled(true);
+  require(built);
+}

@@ -1,7 +1,5 @@
 import { Command, Option } from 'commander';
 import { DEFAULT_STACK_NAME } from '../lambdas/core/deployment-names';
-import { openAwsBackend } from './aws-backend';
-import { openLocalBackend } from './backend';
 import { registerIntegrations } from './commands/integrations';
 import { registerQuery } from './commands/query';
 import { registerServe } from './commands/serve';
@@ -51,7 +49,11 @@ export function buildProgram(io: CliIo = processIo, open: OpenBackend = (options
   return program;
 }
 
-/** The backend the global options name. */
+/**
+ * The backend the global options name. Loaded here, not imported: the AWS SDK, dynalite and DuckDB
+ * take most of a second to load, and `--help` or a local command must not pay for them.
+ */
 export function openBackend(options: OpenOptions, io: CliIo): ReturnType<OpenBackend> {
-  return options.target === 'aws' ? openAwsBackend(options, io) : openLocalBackend(options.dataDir, { mayCreate: options.mayCreate });
+  if (options.target === 'aws') return (require('./aws-backend') as typeof import('./aws-backend')).openAwsBackend(options, io);
+  return (require('./local-backend') as typeof import('./local-backend')).openLocalBackend(options.dataDir, { mayCreate: options.mayCreate });
 }

@@ -4,6 +4,13 @@
  * turned away with 503 and Retry-After instead of reading it. A request is always let in when
  * nothing else is in flight, so one body up to the size limit goes through even with a small budget.
  */
+/**
+ * Bodies held at once by default. Memory grows a few times the bytes in flight (body, records,
+ * rows), so this bounds a burst of large bodies to a few hundred MB; single events at any rate a
+ * provider sends stay far below it.
+ */
+export const DEFAULT_MAX_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
+
 export class InFlightBudget {
   private inFlight = 0;
 

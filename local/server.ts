@@ -4,7 +4,7 @@ import type { IngestWebhook } from '../lambdas/app/ingest-webhook';
 import type { AppLogger } from '../lambdas/app/ports';
 import { PayloadTooLargeError, ServerBusyError } from '../lambdas/core/errors';
 import { matchWebhookPath, WEBHOOK_TOKEN_PATH } from '../lambdas/core/webhook-routes';
-import { InFlightBudget } from './in-flight-budget';
+import { DEFAULT_MAX_BYTES_IN_FLIGHT, InFlightBudget } from './in-flight-budget';
 import { readBodyWithin } from './read-body';
 
 export interface LocalServerOptions {
@@ -13,16 +13,10 @@ export interface LocalServerOptions {
   readonly logger: AppLogger;
   /** A request that has not arrived whole by then is dropped (API Gateway's limit is 30 s). */
   readonly requestTimeoutMs?: number;
-  /** Bytes of request bodies held at once; past them a webhook gets 503 with Retry-After. @default DEFAULT_MAX_BYTES_IN_FLIGHT */
+  /** Bytes of request bodies held at once; past them a webhook gets 503 with Retry-After. @default DEFAULT_MAX_BYTES_IN_FLIGHT (in-flight-budget.ts) */
   readonly maxBytesInFlight?: number;
 }
 
-/**
- * Bodies held at once by default. Memory grows a few times the bytes in flight (body, records,
- * rows), so this bounds a burst of large bodies to a few hundred MB; single events at any rate a
- * provider sends stay far below it.
- */
-export const DEFAULT_MAX_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
 
 const HEALTH_PATH = '/healthz';
 const NOT_FOUND = jsonResponse(404, { status: 'ERROR', message: `Not found: webhooks are POSTed to ${WEBHOOK_TOKEN_PATH}.` });

@@ -24,7 +24,7 @@ export interface LocalHooklakeOptions {
   readonly port: number;
   readonly host: string;
   readonly maxBodyBytes: number;
-  /** @default DEFAULT_MAX_BYTES_IN_FLIGHT (server.ts) */
+  /** @default DEFAULT_MAX_BYTES_IN_FLIGHT (in-flight-budget.ts) */
   readonly maxBytesInFlight?: number;
   readonly logger: AppLogger;
 }

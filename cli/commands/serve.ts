@@ -1,12 +1,10 @@
 import { resolve } from 'node:path';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { Option, type Command } from 'commander';
 import { positiveInteger } from '../../lambdas/core/config-values';
 import { DEFAULT_MAX_BODY_BYTES } from '../../lambdas/core/decode-body';
 import { ValidationError } from '../../lambdas/core/errors';
 import type { IntegrationStore } from '../../lambdas/app/ports';
-import { DEFAULT_MAX_BYTES_IN_FLIGHT } from '../../local/server';
-import { startLocalHooklake } from '../../local/start-local';
+import { DEFAULT_MAX_BYTES_IN_FLIGHT } from '../../local/in-flight-budget';
 import { webhookUrl } from '../../lambdas/core/webhook-routes';
 import { HOOKLAKE_COMMAND } from '../../lambdas/core/deployment-names';
 import type { CliIo } from '../io';
@@ -43,6 +41,9 @@ export function registerServe(program: Command, io: CliIo): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         throw new ValidationError(`--port must be a whole number from 0 to 65535, got "${options.port}".`);
       }
+      // The local runtime (dynalite, the SDK, the logger) loads only when serving, not for every command's help.
+      const { startLocalHooklake } = require('../../local/start-local') as typeof import('../../local/start-local');
+      const { Logger } = require('@aws-lambda-powertools/logger') as typeof import('@aws-lambda-powertools/logger');
       const running = await startLocalHooklake({
         dataDir: resolve(dataDir),
         port,
@@ -52,7 +53,7 @@ export function registerServe(program: Command, io: CliIo): void {
         logger: new Logger({ serviceName: 'hooklake' }),
       });
       await printBanner(io, running.url, resolve(dataDir), running.store);
-      await untilStopped();
+      await untilStopped(io);
       io.err('Stopping: finishing requests in flight...');
       await running.close();
       io.err('Stopped.');
@@ -77,12 +78,24 @@ async function printBanner(io: CliIo, url: string, dataDir: string, store: Integ
   io.out('\nPress Ctrl+C to stop.\n');
 }
 
-function untilStopped(): Promise<void> {
+/** A signal this soon after the first is the same stop (npm forwards Ctrl+C to a process that got it already). */
+const REPEATED_SIGNAL_MS = 2_000;
+
+/**
+ * Resolves on the first SIGINT or SIGTERM. Later signals stay handled, so a repeat does not kill
+ * the process halfway through stopping; one sent well after the first stops at once, without waiting.
+ */
+function untilStopped(io: CliIo): Promise<void> {
   return new Promise((resolve) => {
+    let firstAt: number | undefined;
     const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
+      if (firstAt === undefined) {
+        firstAt = Date.now();
+        resolve();
+      } else if (Date.now() - firstAt > REPEATED_SIGNAL_MS) {
+        io.err('Stopping now, without waiting for requests in flight.');
+        process.exit(130);
+      }
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);

@@ -1,0 +1,23 @@
+import { resolve } from 'node:path';
+import type { QueryEngine } from '../lambdas/app/ports';
+import { openLocalStore } from '../local/local-store';
+import { DEFAULT_LOCAL_BASE_URL, type Backend } from './backend';
+
+/** The local runtime's data directory; one that holds no Hooklake data is only started when `mayCreate`. */
+export async function openLocalBackend(dataDir: string, options: { readonly mayCreate?: boolean } = {}): Promise<Backend> {
+  const directory = resolve(dataDir);
+  const local = await openLocalStore(directory, options);
+  return {
+    store: local.store,
+    engine: onFirstQuery(() => (require('../local/lake-query-engine') as typeof import('../local/lake-query-engine')).lakeQueryEngine(directory, local.store)),
+    webhookBaseUrl: local.serverUrl ?? DEFAULT_LOCAL_BASE_URL,
+    serverRunning: local.serverUrl !== undefined,
+    close: () => local.close(),
+  };
+}
+
+/** DuckDB takes a while to load: only commands that run SQL pay for it. */
+function onFirstQuery(make: () => QueryEngine): QueryEngine {
+  let engine: QueryEngine | undefined;
+  return { query: (sql) => (engine ??= make()).query(sql) };
+}
