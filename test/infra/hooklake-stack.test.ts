@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { TOKEN_TABLE_KEYS } from '../../lambdas/core/deployment-names';
 import { PARTITION_KEY_QUERY } from '../../lambdas/core/lake-layout';
+import { ROW_DELIMITER } from '../../lambdas/core/record-packing';
 import { AWS_MAX_BODY_BYTES } from '../../lambdas/ingest/config';
 import { INGEST_ENV } from '../../lambdas/ingest/env';
 import { STACK_OUTPUTS, type HooklakeStack } from '../../lib/hooklake-stack';
@@ -250,7 +251,7 @@ describe('EventLake', () => {
     template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
   });
 
-  test('delivery stream partitions dynamically on schema/table/dt from the routing field', () => {
+  test('delivery stream splits packed records at newlines, then partitions each row on schema/table/dt from its routing field', () => {
     template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
       DeliveryStreamType: 'DirectPut',
       ExtendedS3DestinationConfiguration: Match.objectLike({
@@ -262,6 +263,13 @@ describe('EventLake', () => {
         ProcessingConfiguration: {
           Enabled: true,
           Processors: [
+            {
+              Type: 'RecordDeAggregation',
+              Parameters: [
+                { ParameterName: 'SubRecordType', ParameterValue: 'DELIMITED' },
+                { ParameterName: 'Delimiter', ParameterValue: Buffer.from(ROW_DELIMITER).toString('base64') },
+              ],
+            },
             {
               Type: 'MetadataExtraction',
               Parameters: [
@@ -277,6 +285,7 @@ describe('EventLake', () => {
     expect(PARTITION_KEY_QUERY).toBe(
       '{schema: ._sdc_partition.schema, table: ._sdc_partition.table, dt: ._sdc_partition.dt}',
     );
+    expect(Buffer.from(ROW_DELIMITER).toString('base64')).toBe('Cg==');
   });
 
   test('writes gzip NDJSON files named .json.gz, buffering 60 s and 64 MiB', () => {
