@@ -2,6 +2,7 @@
  * Every benchmark `npm run bench` runs, in order, with the ids of the results it reports (so
  * `npm run bench -- <id-prefix>` can pick some without running the others).
  */
+import { benchCost } from './cost';
 import { benchHandlerCpu } from './handler-cpu';
 import { benchHttpIngest } from './http-ingest';
 import { benchMemory } from './memory';
@@ -16,4 +17,5 @@ export const BENCHES: readonly RegisteredBench[] = [
   { ids: ['handler-cpu-array', 'handler-cpu-ndjson'], run: benchHandlerCpu },
   { ids: ['memory-one-body'], run: benchMemory },
   { ids: ['http-vs-bare', 'http-vs-fsync'], run: benchHttpIngest },
+  { ids: ['cost-1-event', 'cost-100-event'], run: benchCost },
 ];
