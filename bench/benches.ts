@@ -3,6 +3,7 @@
  * `npm run bench -- <id-prefix>` can pick some without running the others).
  */
 import { benchCliStart } from './cli-start';
+import { benchCost } from './cost';
 import { benchHandlerCpu } from './handler-cpu';
 import { benchHttpIngest } from './http-ingest';
 import { benchMemory } from './memory';
@@ -18,4 +19,5 @@ export const BENCHES: readonly RegisteredBench[] = [
   { ids: ['memory-one-body'], run: benchMemory },
   { ids: ['http-1kb-single', 'http-1kb-single-p99', 'http-100-event'], run: benchHttpIngest },
   { ids: ['cli-start'], run: benchCliStart },
+  { ids: ['cost-1-event', 'cost-100-event'], run: benchCost },
 ];

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { STACK_OUTPUTS } from '../lambdas/core/deployment-names';
 import { AWS_MAX_BODY_BYTES, DEFAULT_TOKEN_CACHE_SECONDS, MAX_TOKEN_CACHE_SECONDS } from '../lambdas/ingest/config';
@@ -15,6 +16,19 @@ import { WebhookApi, type WebhookThrottle } from './constructs/webhook-api';
 export const INGEST_ENTRY = path.join(__dirname, '..', 'lambdas', 'ingest', 'lambda.ts');
 /** The catalog Lambda's entry: the token table's stream in front of the catalog sync. */
 export const CATALOG_ENTRY = path.join(__dirname, '..', 'lambdas', 'catalog', 'lambda.ts');
+
+/**
+ * The ingest function's settings that decide much of what a webhook costs; bench/cost-model.ts
+ * prices them (`npm run cost`). 512 MB (about 0.3 vCPU) suits a request that mostly waits for
+ * Firehose; a multi-megabyte body parses about half as fast as at 1,024 MB. No X-Ray traces, and
+ * its own log lines from WARN up: the access log already records every request. Turn tracing on,
+ * or the level down to INFO, while debugging.
+ */
+export const INGEST_FUNCTION_COST_SETTINGS = {
+  memorySize: 512,
+  tracing: lambda.Tracing.DISABLED,
+  applicationLogLevel: lambda.ApplicationLogLevel.WARN,
+} as const;
 
 /** Properties of a {@link HooklakeStack}. */
 export interface HooklakeStackProps extends StackProps {
@@ -87,6 +101,7 @@ export class HooklakeStack extends Stack {
       entry: INGEST_ENTRY,
       handler: 'handler',
       description: 'Hooklake webhook ingest: token check, decode, stamp, put to Firehose',
+      ...INGEST_FUNCTION_COST_SETTINGS,
       environment: {
         [INGEST_ENV.tokenTableName]: this.tokens.tableName,
         [INGEST_ENV.deliveryStreamName]: this.lake.deliveryStream.deliveryStreamName,

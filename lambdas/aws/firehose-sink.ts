@@ -1,6 +1,8 @@
 /**
- * RecordSink on Amazon Data Firehose: one record per row, routed to `lake/<schema>/<table>/dt=.../`
- * by dynamic partitioning, which reads the keys from the routing field.
+ * RecordSink on Amazon Data Firehose: the rows of a batch that share a partition are packed into as
+ * few records as the limits allow (record-packing.ts); the delivery stream splits them again and
+ * routes each row to `lake/<schema>/<table>/dt=.../` by dynamic partitioning, which reads the keys
+ * from the row's routing field.
  *
  * Retries are this sink's job, inside one time budget. Create the client with `maxAttempts: 1` and
  * short HTTP timeouts: SDK retries inside each of these attempts would multiply the wait past the
@@ -10,6 +12,7 @@ import { PutRecordBatchCommand, type FirehoseClient, type PutRecordBatchResponse
 import { formatBytes, SinkUnavailableError } from '../core/errors';
 import { PARTITION_FIELD, REJECTED_TABLE, type PartitionKeys } from '../core/lake-layout';
 import { rawJsonText } from '../core/column-mapping';
+import { batchRecords, FIREHOSE_LIMITS, packRows, type PackedRecord } from '../core/record-packing';
 import { withMember } from '../core/row-text';
 import type { LakeBatch, LakeRow } from '../core/rows';
 import { DEFAULT_MAX_RECORD_BYTES, rejectedRecord } from '../core/stamp';
@@ -49,9 +52,7 @@ const DEFAULT_OPTIONS: FirehoseSinkOptions = {
 };
 
 /** Firehose's own per-record limit, before base64; stamp.ts's default mirrors it. */
-const MAX_RECORD_BYTES = DEFAULT_MAX_RECORD_BYTES;
-const MAX_CALL_RECORDS = 500;
-const MAX_CALL_BYTES = 4 * 1024 * 1024;
+const MAX_RECORD_BYTES = Math.min(DEFAULT_MAX_RECORD_BYTES, FIREHOSE_LIMITS.maxRecordBytes);
 const RETRY_AFTER_SECONDS = 5;
 
 /**
@@ -94,7 +95,7 @@ class Unstored extends Error {
 
 interface CallResult {
   /** Records to send again, in their original order. */
-  readonly failed: Uint8Array[];
+  readonly failed: PackedRecord[];
   readonly failure?: Failure;
 }
 
@@ -113,22 +114,28 @@ export class FirehoseRecordSink implements RecordSink {
     const startedAt = this.options.now();
     const total = batch.rows.length;
     let rejected = 0;
-    let pending = batch.rows.map((row) => {
-      const record = this.toRecordData(batch.schema, row);
-      if (record.rejected) rejected += 1;
-      return record.data;
-    });
+    // Rows of one partition, in batch order: only those may share a record.
+    const partitions = new Map<string, Buffer[]>();
+    for (const row of batch.rows) {
+      const text = this.rowData(batch.schema, row);
+      if (text.rejected) rejected += 1;
+      const key = `${text.table}/${row.dt}`;
+      const rows = partitions.get(key);
+      if (rows) rows.push(text.data);
+      else partitions.set(key, [text.data]);
+    }
+    let pending = [...partitions.values()].flatMap((rows) => packRows(rows));
     if (pending.length === 0) return { rejected };
     const { timeBudgetMs, baseDelayMs, maxDelayMs, maxConcurrentCalls, random, sleep, now } = this.options;
     try {
       await retry(
         async ({ deadline }) => {
-          const results = await mapWithConcurrency(chunkRecords(pending), maxConcurrentCalls, (chunk) => this.put(chunk, deadline));
+          const results = await mapWithConcurrency(batchRecords(pending), maxConcurrentCalls, (call) => this.put(call, deadline));
           // Exactly the records that failed are sent again.
           pending = results.flatMap((result) => result.failed);
           const failures = results.flatMap((result) => (result.failure ? [result.failure] : []));
           const fatal = failures.find((failure) => !failure.retryable);
-          if (fatal) throw this.refused(fatal, pending.length, total);
+          if (fatal) throw this.refused(fatal, rowsIn(pending), total);
           if (pending.length > 0) throw new Unstored(failures[failures.length - 1]);
         },
         {
@@ -144,16 +151,19 @@ export class FirehoseRecordSink implements RecordSink {
         },
       );
     } catch (error) {
-      if (error instanceof Unstored) throw this.gaveUp(error.failure, pending.length, total);
+      if (error instanceof Unstored) throw this.gaveUp(error.failure, rowsIn(pending), total);
       throw error;
     }
     return { rejected };
   }
 
-  /** One Firehose record: the row plus its routing field, or a rejected row when that is over the limit. */
-  private toRecordData(schema: string, row: LakeRow): { data: Uint8Array; rejected: boolean } {
+  /**
+   * The row's text as it goes into a record: the row plus its routing field, or a rejected row when
+   * that is over the record limit. The one place a row becomes bytes.
+   */
+  private rowData(schema: string, row: LakeRow): { data: Buffer; table: LakeRow['table']; rejected: boolean } {
     const data = serialize(schema, row);
-    if (data.byteLength <= MAX_RECORD_BYTES) return { data, rejected: false };
+    if (data.byteLength <= MAX_RECORD_BYTES) return { data, table: row.table, rejected: false };
     // Stamping already rejects records over the limit; only the routing field's few bytes land here.
     const rejected = rejectedRecord(
       {
@@ -166,14 +176,14 @@ export class FirehoseRecordSink implements RecordSink {
       MAX_RECORD_BYTES,
     );
     const rejectedRow: LakeRow = { table: REJECTED_TABLE, dt: row.dt, text: rawJsonText(rejected), receivedAt: row.receivedAt, sequence: row.sequence };
-    return { data: serialize(schema, rejectedRow), rejected: row.table !== REJECTED_TABLE };
+    return { data: serialize(schema, rejectedRow), table: REJECTED_TABLE, rejected: row.table !== REJECTED_TABLE };
   }
 
   /** One PutRecordBatch call; never throws, so one failed call does not hide the others' results. */
-  private async put(records: Uint8Array[], deadline: number): Promise<CallResult> {
+  private async put(records: PackedRecord[], deadline: number): Promise<CallResult> {
     try {
       const response = await this.client.send(
-        new PutRecordBatchCommand({ DeliveryStreamName: this.deliveryStreamName, Records: records.map((Data) => ({ Data })) }),
+        new PutRecordBatchCommand({ DeliveryStreamName: this.deliveryStreamName, Records: records.map(({ data }) => ({ Data: data })) }),
         // Backstop for a hung connection: no call outlives the budget.
         { abortSignal: AbortSignal.timeout(Math.max(1, deadline - this.options.now())) },
       );
@@ -213,27 +223,13 @@ export class FirehoseRecordSink implements RecordSink {
 function serialize(schema: string, row: LakeRow): Buffer {
   const partition: PartitionKeys = { schema, table: row.table, dt: row.dt };
   // The routing field is appended to the row's text, so the caller's row is untouched (no row has one
-  // of its own: _sdc names are refused). No trailing newline: the delivery stream's
-  // AppendDelimiterToRecord processor adds it, which keeps the files NDJSON.
+  // of its own: _sdc names are refused). No trailing newline: packing puts one between rows, and
+  // the delivery stream appends one to every row after splitting, which keeps the files NDJSON.
   return Buffer.from(withMember(row.text, `${JSON.stringify(PARTITION_FIELD)}:${JSON.stringify(partition)}`), 'utf8');
 }
 
-/** Consecutive runs of at most 500 records and 4 MiB, order kept. */
-function chunkRecords(records: readonly Uint8Array[]): Uint8Array[][] {
-  const chunks: Uint8Array[][] = [];
-  let chunk: Uint8Array[] = [];
-  let bytes = 0;
-  for (const record of records) {
-    if (chunk.length > 0 && (chunk.length === MAX_CALL_RECORDS || bytes + record.byteLength > MAX_CALL_BYTES)) {
-      chunks.push(chunk);
-      chunk = [];
-      bytes = 0;
-    }
-    chunk.push(record);
-    bytes += record.byteLength;
-  }
-  if (chunk.length > 0) chunks.push(chunk);
-  return chunks;
+function rowsIn(records: readonly PackedRecord[]): number {
+  return records.reduce((sum, record) => sum + record.rows, 0);
 }
 
 function isRetryable(error: unknown): boolean {

@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { LAKE_FILE_SUFFIX, LAKE_PREFIX, PARTITION_COLUMN, PARTITION_KEY_QUERY, partitionPath, type PartitionKeys } from '../../lambdas/core/lake-layout';
+import { ROW_DELIMITER } from '../../lambdas/core/record-packing';
 import { logicalIdOf } from './logical-id';
 
 /** Partition keys the JQ query extracts, in prefix order; checked against `PartitionKeys`. */
@@ -72,10 +73,13 @@ export interface EventLakeProps {
  * to a second bucket, lifecycle from props) and a Firehose `DeliveryStream` (L2) with dynamic
  * partitioning that writes gzip NDJSON files to `lake/<schema>/<table>/dt=YYYY-MM-DD/*.json.gz`.
  *
- * Each Firehose record is one JSON object whose routing field `_sdc_partition` carries the
- * partition keys; a metadata-extraction (JQ) processor reads them and an
- * append-delimiter processor ends every record with a newline. The L2 expresses all of this,
- * so no escape hatch is needed.
+ * Each Firehose record carries up to 500 rows of one partition, one JSON object per line with no
+ * newline after the last (lambdas/core/record-packing.ts). A record-deaggregation processor
+ * splits a record at the newlines (DELIMITED: a byte split, so each row reaches S3 with exactly
+ * the bytes the sink wrote; JSON deaggregation would parse the rows, and its output bytes are not
+ * documented); the metadata-extraction (JQ) processor then reads the partition keys from each
+ * row's routing field `_sdc_partition`, and an append-delimiter processor ends every row with a
+ * newline. The L2 expresses all of this, so no escape hatch is needed.
  *
  * SSE-S3 rather than KMS: Athena users, Glue and Firehose need no key grants, and there is no
  * per-request KMS charge on a bucket that receives many small objects.
@@ -160,6 +164,8 @@ export class EventLake extends Construct {
         loggingConfig: new firehose.EnableLogging(this.deliveryLogGroup),
         dynamicPartitioning: { enabled: true },
         processors: [
+          // The L2 base64-encodes the delimiter, as the processor parameter requires.
+          firehose.RecordDeAggregationProcessor.delimited(ROW_DELIMITER),
           new firehose.MetadataExtractionProcessor(
             { metadataExtractionQuery: PARTITION_KEY_QUERY, jsonParsingEngine: firehose.JsonParsingEngine.JQ_1_6 },
             [...PARTITION_KEYS],

@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { FirehoseRecordSink } from '../../lambdas/aws/firehose-sink';
 import { SinkUnavailableError } from '../../lambdas/core/errors';
 import { PARTITION_FIELD } from '../../lambdas/core/lake-layout';
+import { unpackRows } from '../../lambdas/core/record-packing';
 import type { JsonObject, LakeBatch, LakeRow } from '../../lambdas/core/rows';
 import { fakeTime } from '../support/fake-time';
 import { lakeRow, type TestLakeRow } from '../support/lake-rows';
@@ -19,16 +20,22 @@ const STREAM = 'hooklake-events';
 const LIMIT = 1000 * 1024;
 const firehose = mockClient(FirehoseClient);
 
-const row = (record: JsonObject, table: LakeRow['table'] = 'data'): TestLakeRow => lakeRow(table, '2026-11-23', record);
+const row = (record: JsonObject, table: LakeRow['table'] = 'data', dt = '2026-11-23'): TestLakeRow => lakeRow(table, dt, record);
 const rowsOf = (count: number, extra: JsonObject = {}): LakeRow[] =>
   Array.from({ length: count }, (_, i) => row({ id: i, ...extra, _sdc_received_at: '2026-11-23T10:00:00.000Z', _sdc_sequence: 1000 + i }));
+/** A day of its own for each row: rows of different partitions never share a record, so each is one record. */
+const dayOf = (i: number): string => new Date(Date.UTC(2026, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+const rowsApart = (count: number): LakeRow[] => rowsOf(count).map((each, i) => ({ ...each, dt: dayOf(i) }));
 const batchOf = (rows: LakeRow[], schema = 'shop'): LakeBatch => ({ schema, rows });
 
 function calls(): PutRecordBatchCommandInput[] {
   return firehose.commandCalls(PutRecordBatchCommand).map((call) => call.args[0].input);
 }
 const decode = (data: Uint8Array | undefined): string => Buffer.from(data ?? new Uint8Array()).toString('utf8');
-const sentIn = (input: PutRecordBatchCommandInput): JsonObject[] => (input.Records ?? []).map((record) => JSON.parse(decode(record.Data)));
+/** The rows of one record, as the delivery stream splits them. */
+const rowsOfRecord = (data: Uint8Array | undefined): JsonObject[] => unpackRows(data ?? new Uint8Array()).map((text) => JSON.parse(text.toString('utf8')));
+/** Every row a call carried, record after record. */
+const sentIn = (input: PutRecordBatchCommandInput): JsonObject[] => (input.Records ?? []).flatMap((record) => rowsOfRecord(record.Data));
 const bytesIn = (input: PutRecordBatchCommandInput): number => (input.Records ?? []).reduce((sum, record) => sum + (record.Data?.byteLength ?? 0), 0);
 
 const ok = (count: number): Partial<PutRecordBatchCommandOutput> => ({
@@ -63,13 +70,52 @@ describe('FirehoseRecordSink', () => {
     });
   });
 
-  it('sends at most 500 records per call, in order', async () => {
+  it('packs the rows of one partition into one record, one row per line, no newline after the last', async () => {
+    succeedAll();
+    await new FirehoseRecordSink(new FirehoseClient({}), STREAM, fakeTime().options).write(batchOf(rowsOf(3)));
+
+    expect(calls()).toHaveLength(1);
+    expect(calls()[0].Records).toHaveLength(1);
+    const lines = decode(calls()[0].Records?.[0].Data).split('\n');
+    expect(lines.map((line) => JSON.parse(line).id)).toEqual([0, 1, 2]);
+    for (const line of lines) expect(JSON.parse(line)[PARTITION_FIELD]).toEqual({ schema: 'shop', table: 'data', dt: '2026-11-23' });
+  });
+
+  it('keeps partitions in records of their own, each in batch order', async () => {
+    succeedAll();
+    const rows = [row({ n: 1 }), row({ n: 2 }, 'data', '2026-11-22'), row({ n: 3 }, '_sdc_rejected'), row({ n: 4 }), row({ n: 5 }, 'data', '2026-11-22')];
+    await new FirehoseRecordSink(new FirehoseClient({}), STREAM, fakeTime().options).write(batchOf(rows));
+
+    const records = (calls()[0].Records ?? []).map((record) => rowsOfRecord(record.Data));
+    expect(records.map((rowsIn) => rowsIn.map((each) => each.n))).toEqual([[1, 4], [2, 5], [3]]);
+    for (const rowsIn of records) expect(new Set(rowsIn.map((each) => JSON.stringify(each[PARTITION_FIELD]))).size).toBe(1);
+  });
+
+  it('puts at most 500 rows in a record', async () => {
     succeedAll();
     await new FirehoseRecordSink(new FirehoseClient({}), STREAM, fakeTime().options).write(batchOf(rowsOf(1201)));
+
+    expect(calls()).toHaveLength(1);
+    expect(calls()[0].Records?.map((record) => rowsOfRecord(record.Data).length)).toEqual([500, 500, 201]);
+    expect(sentIn(calls()[0]).map((record) => record.id)).toEqual(Array.from({ length: 1201 }, (_, i) => i));
+  });
+
+  it('sends at most 500 records per call, in order', async () => {
+    succeedAll();
+    await new FirehoseRecordSink(new FirehoseClient({}), STREAM, fakeTime().options).write(batchOf(rowsApart(1201)));
 
     expect(firehose).toHaveReceivedCommandTimes(PutRecordBatchCommand, 3);
     expect(calls().map((input) => input.Records?.length)).toEqual([500, 500, 201]);
     expect(calls().flatMap(sentIn).map((record) => record.id)).toEqual(Array.from({ length: 1201 }, (_, i) => i));
+  });
+
+  it('packs a record up to 1,000 KiB and starts another for the row that would pass it', async () => {
+    succeedAll();
+    await new FirehoseRecordSink(new FirehoseClient({}), STREAM, fakeTime().options).write(batchOf(rowsOf(5, { text: 'x'.repeat(300 * 1024) })));
+
+    const records = calls()[0].Records ?? [];
+    expect(records.map((record) => rowsOfRecord(record.Data).length)).toEqual([3, 2]);
+    for (const record of records) expect(record.Data?.byteLength).toBeLessThanOrEqual(LIMIT);
   });
 
   it('sends at most 4 MiB per call', async () => {
@@ -88,7 +134,7 @@ describe('FirehoseRecordSink', () => {
       .resolvesOnce(partly([false, true, false, true, false]))
       .resolvesOnce(ok(2));
     const time = fakeTime();
-    await new FirehoseRecordSink(new FirehoseClient({}), STREAM, { ...time.options, baseDelayMs: 50 }).write(batchOf(rowsOf(5)));
+    await new FirehoseRecordSink(new FirehoseClient({}), STREAM, { ...time.options, baseDelayMs: 50 }).write(batchOf(rowsApart(5)));
 
     expect(firehose).toHaveReceivedCommandTimes(PutRecordBatchCommand, 2);
     expect(sentIn(calls()[1]).map((record) => record.id)).toEqual([1, 3]);
@@ -128,7 +174,7 @@ describe('FirehoseRecordSink', () => {
     const time = fakeTime();
     const sink = new FirehoseRecordSink(new FirehoseClient({}), STREAM, { ...time.options, timeBudgetMs: 2500, baseDelayMs: 50, maxDelayMs: 1000 });
 
-    const error = await sink.write(batchOf(rowsOf(4))).catch((e: unknown) => e);
+    const error = await sink.write(batchOf(rowsApart(4))).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SinkUnavailableError);
     expect(error).toMatchObject({
       retryAfterSeconds: 5,
@@ -180,7 +226,7 @@ describe('FirehoseRecordSink', () => {
 
   it('resends every record when FailedPutCount is set but an answer is missing', async () => {
     firehose.on(PutRecordBatchCommand).resolvesOnce({ FailedPutCount: 1, RequestResponses: [{ RecordId: 'r0' }] }).resolves(ok(1));
-    await new FirehoseRecordSink(new FirehoseClient({}), STREAM, fakeTime().options).write(batchOf(rowsOf(2)));
+    await new FirehoseRecordSink(new FirehoseClient({}), STREAM, fakeTime().options).write(batchOf(rowsApart(2)));
     expect(sentIn(calls()[1]).map((record) => record.id)).toEqual([1]);
   });
 
@@ -196,8 +242,9 @@ describe('FirehoseRecordSink', () => {
 
     expect(report).toEqual({ rejected: 1 });
     const input = calls()[0];
-    expect(input.Records).toHaveLength(3);
-    const rejected = sentIn(input)[1];
+    // The two rows that fit share the data partition's record; the rejected row goes to its own table's.
+    expect(input.Records).toHaveLength(2);
+    const rejected = sentIn(input)[2];
     expect(rejected).toMatchObject({
       _sdc_rejected_at: '2026-11-23T10:00:01.000Z',
       reason: expect.stringMatching(/^record is \d+ bytes with its routing field; the most Firehose accepts is 1000 KiB \(the raw text is cut to its first \d+ characters of \d+\)$/),
@@ -210,7 +257,7 @@ describe('FirehoseRecordSink', () => {
     expect(text.length).toBeLessThan(JSON.stringify(big).length);
     expect(text).not.toContain('\uFFFD');
     expect(input.Records?.[1].Data?.byteLength).toBeLessThanOrEqual(LIMIT);
-    expect(sentIn(input).map((record) => record.id)).toEqual([0, undefined, 0]);
+    expect(sentIn(input).map((record) => record.id)).toEqual([0, 0, undefined]);
   });
 
   it('keeps a rejected row under the limit even when escaping the raw text doubles it', async () => {
@@ -241,12 +288,12 @@ describe('FirehoseRecordSink', () => {
     expect(options.abortSignal?.aborted).toBe(false);
   });
 
-  it('stores every record exactly once, whatever entries fail before succeeding', async () => {
+  it('stores every row exactly once, in order within its partition, whatever entries fail before succeeding', async () => {
     type CallOutcome = 'throttle' | boolean[];
     const outcome: fc.Arbitrary<CallOutcome> = fc.oneof(fc.constant('throttle' as const), fc.array(fc.boolean(), { minLength: 1, maxLength: 7 }));
     await fc.assert(
       fc.asyncProperty(
-        fc.integer({ min: 1, max: 1200 }),
+        fc.integer({ min: 1, max: 3000 }),
         fc.array(outcome, { maxLength: 6 }),
         fc.integer({ min: 1, max: 4 }),
         async (count, outcomes, maxConcurrentCalls) => {
@@ -255,16 +302,22 @@ describe('FirehoseRecordSink', () => {
           let outOfOrder = false;
           let call = 0;
           firehose.on(PutRecordBatchCommand).callsFake((input: PutRecordBatchCommandInput) => {
-            const ids = sentIn(input).map((record) => record.id as number);
-            outOfOrder ||= ids.some((id, i) => i > 0 && id < ids[i - 1]);
+            const records = (input.Records ?? []).map((record) => rowsOfRecord(record.Data));
+            for (const rowsIn of records) {
+              const ids = rowsIn.map((each) => each.id as number);
+              outOfOrder ||= ids.some((id, i) => i > 0 && id < ids[i - 1]);
+              outOfOrder ||= new Set(rowsIn.map((each) => JSON.stringify(each[PARTITION_FIELD]))).size !== 1;
+            }
             const plan = outcomes[call++];
             if (plan === 'throttle') throw throttling();
-            const failing = ids.map((_, i) => (plan ? plan[i % plan.length] : false));
-            ids.forEach((id, i) => failing[i] || stored.push(id));
+            const failing = records.map((_, i) => (plan ? plan[i % plan.length] : false));
+            records.forEach((rowsIn, i) => failing[i] || stored.push(...rowsIn.map((each) => each.id as number)));
             return partly(failing);
           });
           const time = fakeTime();
-          await new FirehoseRecordSink(new FirehoseClient({}), STREAM, { ...time.options, maxConcurrentCalls }).write(batchOf(rowsOf(count)));
+          // Three partitions, so a batch makes several records and calls.
+          const rows = rowsOf(count).map((each, i) => ({ ...each, dt: dayOf(i % 3) }));
+          await new FirehoseRecordSink(new FirehoseClient({}), STREAM, { ...time.options, maxConcurrentCalls }).write(batchOf(rows));
           expect(outOfOrder).toBe(false);
           expect(stored.sort((a, b) => a - b)).toEqual(Array.from({ length: count }, (_, i) => i));
         },

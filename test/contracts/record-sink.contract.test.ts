@@ -13,6 +13,7 @@ import { join, relative, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { FirehoseRecordSink } from '../../lambdas/aws/firehose-sink';
 import { PARTITION_FIELD, PARTITION_KEY_QUERY } from '../../lambdas/core/lake-layout';
+import { ROW_DELIMITER } from '../../lambdas/core/record-packing';
 import { LAKE_OUTPUT_PREFIX } from '../../lib/constructs/event-lake';
 import { FileLakeSink } from '../../local/file-lake-sink';
 import { describeRecordSinkContract, type StoredRow } from './record-sink.contract';
@@ -142,16 +143,20 @@ function fakeFirehose(options: FakeFirehoseOptions) {
       down = true;
     },
     /**
-     * What the S3 objects would hold: each accepted record, ended by the newline that the
-     * append-delimiter processor adds, under the prefix dynamic partitioning gives it; read back as
-     * NDJSON with the routing field dropped.
+     * What the S3 objects would hold: each accepted record split at the stack's deaggregation
+     * delimiter (at most 500 sub-records a record, as Firehose deaggregates), each sub-record ended by
+     * the newline that the append-delimiter processor adds, under the prefix dynamic partitioning
+     * gives it; read back as NDJSON with the routing field dropped.
      */
     stored: async (): Promise<StoredRow[]> => {
       const objects = new Map<string, string>();
       for (const data of accepted) {
-        const text = Buffer.from(data).toString('utf8');
-        const prefix = deliveryPrefix(JSON.parse(text) as Record<string, unknown>);
-        objects.set(prefix, (objects.get(prefix) ?? '') + text + '\n');
+        const subRecords = Buffer.from(data).toString('utf8').split(ROW_DELIMITER);
+        if (subRecords.length > 500) throw new Error(`A record of ${subRecords.length} sub-records: Firehose deaggregates at most 500`);
+        for (const text of subRecords) {
+          const prefix = deliveryPrefix(JSON.parse(text) as Record<string, unknown>);
+          objects.set(prefix, (objects.get(prefix) ?? '') + text + '\n');
+        }
       }
       return [...objects].flatMap(([path, ndjson]) =>
         ndjson

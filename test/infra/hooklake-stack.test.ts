@@ -5,9 +5,10 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { TOKEN_TABLE_KEYS } from '../../lambdas/core/deployment-names';
 import { PARTITION_KEY_QUERY } from '../../lambdas/core/lake-layout';
+import { ROW_DELIMITER } from '../../lambdas/core/record-packing';
 import { AWS_MAX_BODY_BYTES } from '../../lambdas/ingest/config';
 import { INGEST_ENV } from '../../lambdas/ingest/env';
-import { HooklakeStack, STACK_OUTPUTS } from '../../lib/hooklake-stack';
+import { HooklakeStack, INGEST_FUNCTION_COST_SETTINGS, STACK_OUTPUTS } from '../../lib/hooklake-stack';
 import { buildHooklakeApp } from './synth-hooklake';
 
 type Resource = { Type: string; Properties?: Record<string, any>; DependsOn?: string[]; DeletionPolicy?: string };
@@ -54,7 +55,7 @@ function statementsOfRole(roleId: string): Statement[] {
 }
 
 describe('HooklakeFunction (ingest)', () => {
-  test('runs Node.js 22 or newer on arm64 with the ingest handler, tracing active', () => {
+  test('runs Node.js 22 or newer on arm64 with the ingest handler, 512 MB, no X-Ray tracing', () => {
     const fn = resourcesOf('AWS::Lambda::Function')[id.fn];
     const runtime = String(fn.Properties?.Runtime);
     expect(runtime).toMatch(/^nodejs\d+\.x$/);
@@ -62,8 +63,27 @@ describe('HooklakeFunction (ingest)', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Architectures: ['arm64'],
       Handler: 'index.handler',
-      TracingConfig: { Mode: 'Active' },
+      MemorySize: 512,
+      TracingConfig: Match.absent(),
       Role: getAtt(id.fnRole),
+    });
+    // What the cost model prices is what the stack deploys.
+    expect(INGEST_FUNCTION_COST_SETTINGS).toEqual({ memorySize: 512, tracing: 'Disabled', applicationLogLevel: 'WARN' });
+  });
+
+  test('other Hooklake functions keep the house defaults: tracing active, JSON logs, own lines from INFO, Lambda\'s from WARN', () => {
+    const others = Object.entries(resourcesOf('AWS::Lambda::Function')).filter(([logicalId, fn]) => logicalId !== id.fn && fn.Properties?.Architectures?.[0] === 'arm64');
+    expect(others.length).toBeGreaterThan(0);
+    for (const [, fn] of others) {
+      expect(fn.Properties?.TracingConfig).toEqual({ Mode: 'Active' });
+      expect(fn.Properties?.LoggingConfig).toMatchObject({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: 'WARN' });
+    }
+  });
+
+  test('logs JSON, its own lines from WARN up and Lambda\'s from WARN up (no START/END/REPORT lines)', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.handler',
+      LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'WARN', SystemLogLevel: 'WARN', LogGroup: { Ref: id.fnLogGroup } },
     });
   });
 
@@ -262,7 +282,7 @@ describe('EventLake', () => {
     template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
   });
 
-  test('delivery stream partitions dynamically on schema/table/dt from the routing field', () => {
+  test('delivery stream splits packed records at newlines, then partitions each row on schema/table/dt from its routing field', () => {
     template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
       DeliveryStreamType: 'DirectPut',
       ExtendedS3DestinationConfiguration: Match.objectLike({
@@ -274,6 +294,13 @@ describe('EventLake', () => {
         ProcessingConfiguration: {
           Enabled: true,
           Processors: [
+            {
+              Type: 'RecordDeAggregation',
+              Parameters: [
+                { ParameterName: 'SubRecordType', ParameterValue: 'DELIMITED' },
+                { ParameterName: 'Delimiter', ParameterValue: Buffer.from(ROW_DELIMITER).toString('base64') },
+              ],
+            },
             {
               Type: 'MetadataExtraction',
               Parameters: [
@@ -289,6 +316,7 @@ describe('EventLake', () => {
     expect(PARTITION_KEY_QUERY).toBe(
       '{schema: ._sdc_partition.schema, table: ._sdc_partition.table, dt: ._sdc_partition.dt}',
     );
+    expect(Buffer.from(ROW_DELIMITER).toString('base64')).toBe('Cg==');
   });
 
   test('writes gzip NDJSON files named .json.gz, buffering 60 s and 64 MiB', () => {
