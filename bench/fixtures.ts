@@ -14,8 +14,6 @@ import { MemoryStore } from '../test/support/memory-store';
 export const PRIMARY_KEY = 'messageId';
 /** Logging is not what is measured; a logger that writes would time stdout instead. */
 export const quietLogger: AppLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
-/** Keeps nothing: isolates the handler's own cost from storage. */
-export const discardSink: RecordSink = { write: async () => ({ rejected: 0 }) };
 
 /**
  * An email provider's event of about 1 KB (issue 9 measures with 1 KB events): nested objects, an
@@ -50,7 +48,6 @@ function eventLines(count: number): string[] {
 }
 
 export const arrayBody = (count: number): string => `[${eventLines(count).join(',')}]`;
-export const ndjsonBody = (count: number): string => eventLines(count).join('\n');
 
 /** Creates an integration keyed on PRIMARY_KEY in `store` and returns a working webhook token. */
 export async function addIntegrationWithToken(store: IntegrationStore): Promise<string> {

@@ -34,18 +34,12 @@ const RESERVED_NAME = /^_?_sdc/;
 /** Repeated splits of one name before a row is refused: only names nested fields already took need more than one. */
 const MAX_SPLITS = 4;
 
-/** The JSON text of an array or of an object kept whole; written to the lake as a string. */
-export class JsonText {
-  constructor(readonly text: string) {}
-
-  /** JSON.stringify writes it as the string it is stored as. */
-  toJSON(): string {
-    return this.text;
-  }
-}
-
-/** A value as written to the lake. */
-export type CellValue = string | number | boolean | ExactNumber | JsonText;
+/**
+ * A value as written to the lake. A `json` column's value is the JSON text of an array or of an
+ * object kept whole, a plain string: its type lives in the registry, and a plain string keeps
+ * JSON.stringify of the row on V8's fast path (a toJSON method anywhere would leave it).
+ */
+export type CellValue = string | number | boolean | ExactNumber;
 
 export interface ColumnDef {
   readonly name: string;
@@ -66,30 +60,48 @@ export type Mapping =
   | { readonly ok: true; readonly cells: Record<string, CellValue>; readonly newColumns: readonly ColumnDef[] }
   | { readonly ok: false; readonly reason: string };
 
+/**
+ * One field path's column name, made once: keys repeat across events, so each path's name is built
+ * and cleaned once and later events only look it up (no string is built or hashed again per leaf).
+ */
+interface PathNode {
+  /** The key's own part of the name (Stitch's cleaning); '' when it has no usable character. */
+  readonly part: string;
+  /** Column name of the path (`parent__child`). */
+  readonly base: string;
+  /** The field paths below this one, by key. */
+  children: Map<string, PathNode> | undefined;
+}
+
+/** Paths seen so far, from the top-level keys down. Bounded, since keys are the senders' to choose. */
+let rootPaths = new Map<string, PathNode>();
+let pathNodes = 0;
+const PATH_NODE_LIMIT = 50_000;
+
+function pathNode(parent: PathNode | undefined, key: string): PathNode {
+  const siblings = parent === undefined ? rootPaths : (parent.children ??= new Map());
+  let node = siblings.get(key);
+  if (node === undefined) {
+    if (pathNodes >= PATH_NODE_LIMIT) {
+      // Start over; the nodes already handed out stay valid for the records being mapped now.
+      rootPaths = new Map();
+      pathNodes = 0;
+    }
+    const part = columnNameOf(key);
+    node = { part, base: parent === undefined || parent.base === '' ? part : `${parent.base}__${part}`, children: undefined };
+    siblings.set(key, node);
+    pathNodes += 1;
+  }
+  return node;
+}
+
 interface Pending {
   readonly parent: Pending | undefined;
+  /** The path node of `parent`; undefined at the top level. */
+  readonly parentPath: PathNode | undefined;
   readonly key: string;
   readonly value: unknown;
   readonly depth: number;
-  /** Column name of this path so far (`parent__child`). */
-  readonly base: string;
-}
-
-/**
- * Column name parts of keys seen before: keys repeat across events, so each is cleaned once. Bounded,
- * since keys are the senders' to choose.
- */
-const partCache = new Map<string, string>();
-const PART_CACHE_LIMIT = 10_000;
-
-function partOf(key: string): string {
-  let part = partCache.get(key);
-  if (part === undefined) {
-    part = columnNameOf(key);
-    if (partCache.size >= PART_CACHE_LIMIT) partCache.clear();
-    partCache.set(key, part);
-  }
-  return part;
 }
 
 /** The dotted path of a field, for reasons: built only when a row is refused. */
@@ -114,19 +126,19 @@ export function mapRecord(record: JsonObject, known: ColumnTypes, options: Mappi
 
   const stack: Pending[] = [];
   const keys = Object.keys(record);
-  for (let i = keys.length - 1; i >= 0; i--) stack.push({ parent: undefined, key: keys[i], value: record[keys[i]], depth: 1, base: '' });
+  for (let i = keys.length - 1; i >= 0; i--) stack.push({ parent: undefined, parentPath: undefined, key: keys[i], value: record[keys[i]], depth: 1 });
   while (stack.length > 0) {
     const field = stack.pop() as Pending;
     const { key, value, depth } = field;
     if (value === null || value === undefined) continue;
-    const part = partOf(key);
+    const path = pathNode(field.parentPath, key);
+    const { part, base } = path;
     // Characters other than a-z, 0-9 and _ (a lone surrogate among them) leave the name, as Stitch's rule says.
     if (part === '') return refuse(`field name ${pathOf(field)} has no letters, digits or "_" to make a column name of`);
-    const base = field.base === '' ? part : `${field.base}__${part}`;
     if (typeof value === 'object' && depth < MAX_FLATTEN_DEPTH && isJsonObject(value)) {
       const inner = Object.keys(value);
       if (inner.length > 0) {
-        for (let i = inner.length - 1; i >= 0; i--) stack.push({ parent: field, key: inner[i], value: value[inner[i]], depth: depth + 1, base });
+        for (let i = inner.length - 1; i >= 0; i--) stack.push({ parent: field, parentPath: path, key: inner[i], value: value[inner[i]], depth: depth + 1 });
         continue;
       }
     }
@@ -175,10 +187,9 @@ function cellOf(value: unknown): { type: ColumnType; value: CellValue } | undefi
   if (typeof value === 'string') return isWellFormed(value) ? { type: 'string', value } : undefined;
   if (typeof value === 'boolean') return { type: 'boolean', value };
   if (typeof value === 'number' || value instanceof ExactNumber) return numberCell(value);
-  if (value instanceof JsonText) return { type: 'json', value };
   // Arrays, empty objects and objects nested past the flatten depth: their JSON text.
   const text = jsonText(value);
-  return text === undefined ? undefined : { type: 'json', value: new JsonText(text) };
+  return text === undefined ? undefined : { type: 'json', value: text };
 }
 
 /** A primary key is one string whatever it was sent as, so `123` and `"123"` are the same key. */
@@ -189,7 +200,6 @@ function keyCell(value: unknown): { type: ColumnType; value: CellValue } | undef
     const number = numberCell(value);
     return { type: 'string', value: number.value instanceof ExactNumber ? number.value.text : String(number.value) };
   }
-  if (value instanceof JsonText) return { type: 'string', value: value.text };
   return { type: 'string', value: String(value) };
 }
 
@@ -225,7 +235,6 @@ const MAYBE_LONE_SURROGATE = /\\ud[89a-f]/;
 function exactJsonText(value: unknown, escapeLoneSurrogates: boolean): string | undefined {
   if (typeof value === 'string') return escapeLoneSurrogates || isWellFormed(value) ? JSON.stringify(value) : undefined;
   if (value instanceof ExactNumber) return value.text;
-  if (value instanceof JsonText) return JSON.stringify(value.text);
   if (Array.isArray(value)) {
     const items: string[] = [];
     for (const item of value) {
