@@ -4,6 +4,7 @@
  */
 import { benchHandlerCpu } from './handler-cpu';
 import { benchHttpIngest } from './http-ingest';
+import { benchLambdaLoad } from './lambda-load';
 import { benchMemory } from './memory';
 import type { Bench } from './target';
 
@@ -16,4 +17,5 @@ export const BENCHES: readonly RegisteredBench[] = [
   { ids: ['handler-cpu-array', 'handler-cpu-ndjson'], run: benchHandlerCpu },
   { ids: ['memory-one-body'], run: benchMemory },
   { ids: ['http-vs-bare', 'http-vs-fsync'], run: benchHttpIngest },
+  { ids: ['lambda-load'], run: benchLambdaLoad },
 ];

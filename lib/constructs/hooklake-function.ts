@@ -1,9 +1,10 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { DEFAULT_LAMBDA_RUNTIME, LAMBDA_BUNDLING, LAMBDA_NODE_OPTIONS } from '../lambda-bundling';
 
 /** Properties of a {@link HooklakeFunction}. */
 export interface HooklakeFunctionProps {
@@ -59,8 +60,9 @@ export interface HooklakeFunctionProps {
 
 /**
  * The one way Hooklake builds a Lambda function: a `NodejsFunction` bundled locally with
- * esbuild (never Docker), arm64, Node 22 or newer, source maps on, X-Ray tracing active,
- * and an explicit log group with retention that the function's own role may write to.
+ * esbuild (never Docker) as `../lambda-bundling.ts` says, arm64, Node 22 or newer, source maps
+ * on, X-Ray tracing active, and an explicit log group with retention that the function's own role
+ * may write to.
  *
  * The role is created here instead of by Lambda so that it carries no
  * `AWSLambdaBasicExecutionRole` managed policy (whose log permissions are `Resource: *`):
@@ -77,7 +79,7 @@ export class HooklakeFunction extends Construct implements iam.IGrantable {
   constructor(scope: Construct, id: string, props: HooklakeFunctionProps) {
     super(scope, id);
 
-    const runtime = props.runtime ?? lambda.Runtime.NODEJS_24_X;
+    const runtime = props.runtime ?? DEFAULT_LAMBDA_RUNTIME;
     assertNode22OrNewer(this, runtime);
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
@@ -102,20 +104,8 @@ export class HooklakeFunction extends Construct implements iam.IGrantable {
       role: this.role,
       logGroup: this.logGroup,
       tracing: lambda.Tracing.ACTIVE,
-      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.CJS,
-        minify: true,
-        // Keep class and function names: error names appear in logs and in `error.name` checks.
-        keepNames: true,
-        sourceMap: true,
-        // Ship the SDK versions the adapters were tested with instead of whatever the runtime bundles.
-        bundleAwsSDK: true,
-        // Prefer packages' ESM builds: some UMD builds (jsonc-parser's) require() their own files
-        // dynamically, which esbuild cannot follow, and the bundle then fails at cold start.
-        mainFields: ['module', 'main'],
-      },
+      environment: { ...props.environment, NODE_OPTIONS: LAMBDA_NODE_OPTIONS },
+      bundling: LAMBDA_BUNDLING,
     });
 
     // Tracing.ACTIVE adds xray:PutTraceSegments/PutTelemetryRecords on "*" to this role.
