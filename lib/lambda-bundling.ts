@@ -8,8 +8,12 @@ import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodej
 
 export const DEFAULT_LAMBDA_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
-/** Stack traces point into the TypeScript sources. */
-export const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
+/**
+ * Node's own source maps, which the functions do without: with them Node reads the map and scans the
+ * whole bundle at every cold start. The entries map their stack traces when one is first written
+ * instead (lambdas/aws/lambda-source-maps.ts). The lambda-load benchmark prints what this would cost.
+ */
+export const EAGER_SOURCE_MAPS_NODE_OPTIONS = '--enable-source-maps';
 
 /**
  * Packages the bundles replace with a smaller module of the same exports (paths relative to the
@@ -30,9 +34,8 @@ export const LAMBDA_BUNDLING: BundlingOptions = {
   minify: true,
   // Keep class and function names: error names appear in logs and in `error.name` checks.
   keepNames: true,
+  // Next to the code, for the entries' stack traces; it carries the mappings, not the sources' text.
   sourceMap: true,
-  // A stack trace needs the mappings, not the sources' text: the map is a third the size, and
-  // Node reads and parses it at start-up under --enable-source-maps.
   sourcesContent: false,
   // Ship the SDK versions the adapters were tested with instead of whatever the runtime bundles.
   bundleAwsSDK: true,

@@ -4,7 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { DEFAULT_LAMBDA_RUNTIME, LAMBDA_BUNDLING, LAMBDA_NODE_OPTIONS } from '../lambda-bundling';
+import { DEFAULT_LAMBDA_RUNTIME, LAMBDA_BUNDLING } from '../lambda-bundling';
 
 /** Properties of a {@link HooklakeFunction}. */
 export interface HooklakeFunctionProps {
@@ -21,9 +21,9 @@ export interface HooklakeFunctionProps {
   readonly description?: string;
 
   /**
-   * Environment variables of the function. `NODE_OPTIONS` is always set to
-   * `--enable-source-maps` so stack traces point into the TypeScript sources.
-   * @default - only NODE_OPTIONS
+   * Environment variables of the function. No `NODE_OPTIONS` is needed for source maps: the entry
+   * maps its stack traces itself when one is first written (`lambdas/aws/lambda-source-maps.ts`).
+   * @default - none
    */
   readonly environment?: Record<string, string>;
 
@@ -60,8 +60,8 @@ export interface HooklakeFunctionProps {
 
 /**
  * The one way Hooklake builds a Lambda function: a `NodejsFunction` bundled locally with
- * esbuild (never Docker) as `../lambda-bundling.ts` says, arm64, Node 22 or newer, source maps
- * on, X-Ray tracing active, and an explicit log group with retention that the function's own role
+ * esbuild (never Docker) as `../lambda-bundling.ts` says, arm64, Node 22 or newer, a source map
+ * next to the code, X-Ray tracing active, and an explicit log group with retention that the function's own role
  * may write to.
  *
  * The role is created here instead of by Lambda so that it carries no
@@ -104,7 +104,7 @@ export class HooklakeFunction extends Construct implements iam.IGrantable {
       role: this.role,
       logGroup: this.logGroup,
       tracing: lambda.Tracing.ACTIVE,
-      environment: { ...props.environment, NODE_OPTIONS: LAMBDA_NODE_OPTIONS },
+      environment: props.environment,
       bundling: LAMBDA_BUNDLING,
     });
 

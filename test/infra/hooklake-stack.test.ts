@@ -86,14 +86,13 @@ describe('HooklakeFunction (ingest)', () => {
     });
   });
 
-  test('gets exactly the ingest environment, names taken from INGEST_ENV, plus source maps', () => {
+  test('gets exactly the ingest environment, names taken from INGEST_ENV', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.exact({
           [INGEST_ENV.tokenTableName]: { Ref: id.table },
           [INGEST_ENV.deliveryStreamName]: { Ref: id.stream },
           [INGEST_ENV.maxBodyBytes]: String(AWS_MAX_BODY_BYTES),
-          NODE_OPTIONS: '--enable-source-maps',
         }),
       },
     });
@@ -153,6 +152,22 @@ describe('HooklakeFunction (ingest)', () => {
     } finally {
       server.close();
     }
+  });
+
+  test('stack traces from the bundle point into the TypeScript sources, with no NODE_OPTIONS', () => {
+    // The probe is a getter the handler reads inside the bundle; the stack it records passes through it.
+    const script = `
+      const { handler } = require(${JSON.stringify(ingestBundle())});
+      let stack;
+      const event = { version: '2.0', rawPath: '/v1/hooks', rawQueryString: '', isBase64Encoded: false,
+        get headers() { stack = new Error('probe').stack; return {}; },
+        requestContext: { http: { method: 'GET', path: '/v1/hooks', sourceIp: '192.0.2.1' }, requestId: 'r', timeEpoch: Date.now() } };
+      handler(event, { awsRequestId: 'r', getRemainingTimeInMillis: () => 10000 })
+        .then(() => process.stdout.write(stack), (e) => { console.error(e); process.exit(1); });`;
+    const stack = execFileSync(process.execPath, ['-e', script], { env: ingestBundleEnv, encoding: 'utf8', timeout: 15_000 });
+    expect(stack).toMatch(/^Error: probe\n/);
+    // The path is the source's as the bundler saw it from its output folder (here a temporary one).
+    expect(stack).toMatch(/at toWebhookRequest \((\S*\/)?lambdas\/ingest\/api-gateway\.ts:\d+:\d+\)/);
   });
 
   test('the bundle loads in Node and answers through the shared handler (cold start smoke test)', () => {
@@ -556,5 +571,20 @@ describe('CatalogUpdater', () => {
       timeout: 15_000,
     });
     expect(stdout).toContain('done:undefined');
+  });
+
+  test('a failure thrown from the bundle has a stack in the TypeScript sources', () => {
+    const s3Key = String(resourcesOf('AWS::Lambda::Function')[catalogId()].Properties?.Code.S3Key);
+    const bundle = path.join(outdir, `asset.${s3Key.replace(/\.zip$/, '')}`, 'index.js');
+    const script = `
+      require(${JSON.stringify(bundle)}).handler({ Records: null })
+        .then(() => process.exit(1), (e) => process.stdout.write(e.stack));`;
+    const stdout = execFileSync(process.execPath, ['-e', script], {
+      env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', TOKEN_TABLE_NAME: 'tokens', LAKE_BUCKET_NAME: 'lake', LAKE_PREFIX: 'lake/', ATHENA_WORKGROUP: 'wg', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+    expect(stdout).toMatch(/^TypeError: /);
+    expect(stdout).toMatch(/at changedSchemas \((\S*\/)?lambdas\/catalog\/registry-events\.ts:\d+:\d+\)/);
   });
 });
