@@ -6,6 +6,7 @@ import { benchCliStart } from './cli-start';
 import { benchCost } from './cost';
 import { benchHandlerCpu } from './handler-cpu';
 import { benchHttpIngest } from './http-ingest';
+import { benchLambdaLoad } from './lambda-load';
 import { benchMemory } from './memory';
 import type { Bench } from './target';
 
@@ -20,4 +21,5 @@ export const BENCHES: readonly RegisteredBench[] = [
   { ids: ['http-1kb-single', 'http-1kb-single-p99', 'http-100-event'], run: benchHttpIngest },
   { ids: ['cli-start'], run: benchCliStart },
   { ids: ['cost-1-event', 'cost-100-event'], run: benchCost },
+  { ids: ['lambda-load'], run: benchLambdaLoad },
 ];

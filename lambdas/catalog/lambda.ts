@@ -13,10 +13,12 @@ import { CatalogSync } from '../app/catalog-sync';
 import { syncCatalogs } from '../app/integrations';
 import { AthenaQueryEngine } from '../aws/athena-query';
 import { DynamoIntegrationStore } from '../aws/dynamo-store';
+import { mapStackTracesLazily } from '../aws/lambda-source-maps';
 import { GlueLakeCatalog } from '../aws/glue-catalog';
 import { readCatalogLambdaConfig } from './config';
 import { changedSchemas } from './registry-events';
 
+mapStackTracesLazily(__filename);
 const config = readCatalogLambdaConfig(process.env);
 const logger = new Logger({ serviceName: 'hooklake-catalog' });
 const store = new DynamoIntegrationStore(new DynamoDBClient({}), config.tokenTableName);

@@ -9,12 +9,14 @@ import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { createIngestWebhook } from '../app/ingest-webhook';
 import { TokenCache } from '../app/token-cache';
 import { DynamoIntegrationStore } from '../aws/dynamo-store';
+import { mapStackTracesLazily } from '../aws/lambda-source-maps';
 import { FirehoseRecordSink } from '../aws/firehose-sink';
 import { sequenceGenerator } from '../core/sequence';
 import { DEFAULT_MAX_RECORD_BYTES } from '../core/stamp';
 import { createApiGatewayHandler } from './api-gateway';
 import { readIngestLambdaConfig } from './config';
 
+mapStackTracesLazily(__filename);
 const config = readIngestLambdaConfig(process.env);
 const logger = new Logger({ serviceName: 'hooklake-ingest' });
 

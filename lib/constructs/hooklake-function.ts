@@ -1,9 +1,10 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { DEFAULT_LAMBDA_RUNTIME, LAMBDA_BUNDLING } from '../lambda-bundling';
 
 /** Properties of a {@link HooklakeFunction}. */
 export interface HooklakeFunctionProps {
@@ -20,9 +21,9 @@ export interface HooklakeFunctionProps {
   readonly description?: string;
 
   /**
-   * Environment variables of the function. `NODE_OPTIONS` is always set to
-   * `--enable-source-maps` so stack traces point into the TypeScript sources.
-   * @default - only NODE_OPTIONS
+   * Environment variables of the function. No `NODE_OPTIONS` is needed for source maps: the entry
+   * maps its stack traces itself when one is first written (`lambdas/aws/lambda-source-maps.ts`).
+   * @default - none
    */
   readonly environment?: Record<string, string>;
 
@@ -72,8 +73,9 @@ export interface HooklakeFunctionProps {
 
 /**
  * The one way Hooklake builds a Lambda function: a `NodejsFunction` bundled locally with
- * esbuild (never Docker), arm64, Node 22 or newer, source maps on, X-Ray tracing (active unless
- * turned off), and an explicit log group with retention that the function's own role may write to.
+ * esbuild (never Docker) as `../lambda-bundling.ts` says, arm64, Node 22 or newer, a source map
+ * next to the code, X-Ray tracing (active unless turned off), and an explicit log group with
+ * retention that the function's own role may write to.
  *
  * Logs are JSON, and Lambda's own lines are kept from WARN up: the START, END and REPORT lines of
  * every invocation (about 300 bytes a request, billed as log ingestion) are dropped, while failed
@@ -94,7 +96,7 @@ export class HooklakeFunction extends Construct implements iam.IGrantable {
   constructor(scope: Construct, id: string, props: HooklakeFunctionProps) {
     super(scope, id);
 
-    const runtime = props.runtime ?? lambda.Runtime.NODEJS_24_X;
+    const runtime = props.runtime ?? DEFAULT_LAMBDA_RUNTIME;
     assertNode22OrNewer(this, runtime);
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
@@ -122,20 +124,8 @@ export class HooklakeFunction extends Construct implements iam.IGrantable {
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       applicationLogLevelV2: props.applicationLogLevel ?? lambda.ApplicationLogLevel.INFO,
       tracing: props.tracing ?? lambda.Tracing.ACTIVE,
-      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.CJS,
-        minify: true,
-        // Keep class and function names: error names appear in logs and in `error.name` checks.
-        keepNames: true,
-        sourceMap: true,
-        // Ship the SDK versions the adapters were tested with instead of whatever the runtime bundles.
-        bundleAwsSDK: true,
-        // Prefer packages' ESM builds: some UMD builds (jsonc-parser's) require() their own files
-        // dynamically, which esbuild cannot follow, and the bundle then fails at cold start.
-        mainFields: ['module', 'main'],
-      },
+      environment: props.environment,
+      bundling: LAMBDA_BUNDLING,
     });
 
     // Tracing.ACTIVE adds xray:PutTraceSegments/PutTelemetryRecords on "*" to this role.

@@ -1,6 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { TOKEN_TABLE_KEYS } from '../../lambdas/core/deployment-names';
@@ -54,6 +57,23 @@ function statementsOfRole(roleId: string): Statement[] {
     .flatMap((p) => p.Properties?.PolicyDocument.Statement as Statement[]);
 }
 
+/** The ingest function's bundled code, as staged in the cloud assembly. */
+function ingestBundle(): string {
+  const s3Key = String(resourcesOf('AWS::Lambda::Function')[id.fn].Properties?.Code.S3Key);
+  return path.join(outdir, `asset.${s3Key.replace(/\.zip$/, '')}`, 'index.js');
+}
+
+/** What the ingest bundle needs to start outside Lambda. */
+const ingestBundleEnv = {
+  PATH: process.env.PATH,
+  AWS_REGION: 'us-east-1',
+  [INGEST_ENV.tokenTableName]: 'tokens',
+  [INGEST_ENV.deliveryStreamName]: 'stream',
+  POWERTOOLS_LOG_LEVEL: 'CRITICAL',
+  // Node 20 here, Node 24 on Lambda: the SDK's notice about Node 20 is not this test's business.
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
 describe('HooklakeFunction (ingest)', () => {
   test('runs Node.js 22 or newer on arm64 with the ingest handler, 512 MB, no X-Ray tracing', () => {
     const fn = resourcesOf('AWS::Lambda::Function')[id.fn];
@@ -87,7 +107,7 @@ describe('HooklakeFunction (ingest)', () => {
     });
   });
 
-  test('gets exactly the ingest environment, names taken from INGEST_ENV, plus source maps', () => {
+  test('gets exactly the ingest environment, names taken from INGEST_ENV', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.exact({
@@ -95,7 +115,6 @@ describe('HooklakeFunction (ingest)', () => {
           [INGEST_ENV.deliveryStreamName]: { Ref: id.stream },
           [INGEST_ENV.maxBodyBytes]: String(AWS_MAX_BODY_BYTES),
           [INGEST_ENV.tokenCacheSeconds]: '10',
-          NODE_OPTIONS: '--enable-source-maps',
         }),
       },
     });
@@ -120,9 +139,71 @@ describe('HooklakeFunction (ingest)', () => {
     expect(existsSync(path.join(assetDir, 'index.js.map'))).toBe(true);
   });
 
+  test('bundles the stand-ins of lib/lambda-bundling.ts for the SDK credential chain and event streams', () => {
+    const map = JSON.parse(readFileSync(`${ingestBundle()}.map`, 'utf8')) as { sources: string[]; sourcesContent?: unknown };
+    expect(map.sources).toEqual(
+      expect.arrayContaining([expect.stringMatching(/lambdas\/ingest\/lambda\.ts$/), expect.stringMatching(/lambdas\/aws\/lambda-credentials\.ts$/)]),
+    );
+    expect(map.sources.filter((source) => /credential-provider-|nested-clients|\/event-streams\//.test(source))).toEqual([]);
+    // Mappings only: a stack trace needs no sources' text, and Node parses the map at start-up.
+    expect(map.sourcesContent).toBeUndefined();
+  });
+
+  test('the bundle signs its AWS calls with the keys Lambda puts in the environment', async () => {
+    // A stand-in DynamoDB endpoint: it records the request and answers "no such token".
+    const seen: IncomingHttpHeaders[] = [];
+    const server = createServer((request, response) => {
+      seen.push(request.headers);
+      request.resume().on('end', () => response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{}'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const token = `hlk_${'A'.repeat(43)}`;
+      const script = `
+        const { handler } = require(${JSON.stringify(ingestBundle())});
+        const event = { version: '2.0', rawPath: '/v1/hooks/${token}', rawQueryString: '', pathParameters: { token: '${token}' },
+          headers: { 'content-type': 'application/json' }, body: '{"id":1}', isBase64Encoded: false,
+          requestContext: { http: { method: 'POST', path: '/v1/hooks/${token}', sourceIp: '192.0.2.1' }, requestId: 'r', timeEpoch: Date.now() } };
+        handler(event, { awsRequestId: 'r', getRemainingTimeInMillis: () => 10000 })
+          .then((r) => process.stdout.write(JSON.stringify(r)), (e) => { console.error(e); process.exit(1); });`;
+      const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], {
+        env: {
+          ...ingestBundleEnv,
+          AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+          AWS_ACCESS_KEY_ID: 'AKIDFROMLAMBDA',
+          AWS_SECRET_ACCESS_KEY: 'secret',
+          AWS_SESSION_TOKEN: 'session-from-lambda',
+        },
+        encoding: 'utf8',
+        timeout: 15_000,
+      });
+      expect(JSON.parse(stdout.slice(stdout.indexOf('{"statusCode"')))).toMatchObject({ statusCode: 401 });
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen[0].authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDFROMLAMBDA\/\d{8}\/us-east-1\/dynamodb\//);
+      expect(seen[0]['x-amz-security-token']).toBe('session-from-lambda');
+    } finally {
+      server.close();
+    }
+  });
+
+  test('stack traces from the bundle point into the TypeScript sources, with no NODE_OPTIONS', () => {
+    // The probe is a getter the handler reads inside the bundle; the stack it records passes through it.
+    const script = `
+      const { handler } = require(${JSON.stringify(ingestBundle())});
+      let stack;
+      const event = { version: '2.0', rawPath: '/v1/hooks', rawQueryString: '', isBase64Encoded: false,
+        get headers() { stack = new Error('probe').stack; return {}; },
+        requestContext: { http: { method: 'GET', path: '/v1/hooks', sourceIp: '192.0.2.1' }, requestId: 'r', timeEpoch: Date.now() } };
+      handler(event, { awsRequestId: 'r', getRemainingTimeInMillis: () => 10000 })
+        .then(() => process.stdout.write(stack), (e) => { console.error(e); process.exit(1); });`;
+    const stack = execFileSync(process.execPath, ['-e', script], { env: ingestBundleEnv, encoding: 'utf8', timeout: 15_000 });
+    expect(stack).toMatch(/^Error: probe\n/);
+    // The path is the source's as the bundler saw it from its output folder (here a temporary one).
+    expect(stack).toMatch(/at toWebhookRequest \((\S*\/)?lambdas\/ingest\/api-gateway\.ts:\d+:\d+\)/);
+  });
+
   test('the bundle loads in Node and answers through the shared handler (cold start smoke test)', () => {
-    const s3Key = String(resourcesOf('AWS::Lambda::Function')[id.fn].Properties?.Code.S3Key);
-    const bundle = path.join(outdir, `asset.${s3Key.replace(/\.zip$/, '')}`, 'index.js');
+    const bundle = ingestBundle();
     // A GET needs no AWS call: the handler answers 405 before looking at the token.
     const script = `
       const { handler } = require(${JSON.stringify(bundle)});
@@ -131,19 +212,7 @@ describe('HooklakeFunction (ingest)', () => {
         isBase64Encoded: false };
       handler(event, { awsRequestId: 'r', getRemainingTimeInMillis: () => 10000 })
         .then((r) => process.stdout.write(JSON.stringify(r)), (e) => { console.error(e); process.exit(1); });`;
-    const stdout = execFileSync(process.execPath, ['-e', script], {
-      env: {
-        PATH: process.env.PATH,
-        AWS_REGION: 'us-east-1',
-        [INGEST_ENV.tokenTableName]: 'tokens',
-        [INGEST_ENV.deliveryStreamName]: 'stream',
-        POWERTOOLS_LOG_LEVEL: 'CRITICAL',
-        // Node 20 here, Node 24 on Lambda: the SDK's notice about Node 20 is not this test's business.
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      },
-      encoding: 'utf8',
-      timeout: 15_000,
-    });
+    const stdout = execFileSync(process.execPath, ['-e', script], { env: ingestBundleEnv, encoding: 'utf8', timeout: 15_000 });
     const response = JSON.parse(stdout.slice(stdout.indexOf('{"statusCode"')));
     expect(response).toMatchObject({ statusCode: 405, headers: { allow: 'POST' } });
   });
@@ -542,5 +611,20 @@ describe('CatalogUpdater', () => {
       timeout: 15_000,
     });
     expect(stdout).toContain('done:undefined');
+  });
+
+  test('a failure thrown from the bundle has a stack in the TypeScript sources', () => {
+    const s3Key = String(resourcesOf('AWS::Lambda::Function')[catalogId()].Properties?.Code.S3Key);
+    const bundle = path.join(outdir, `asset.${s3Key.replace(/\.zip$/, '')}`, 'index.js');
+    const script = `
+      require(${JSON.stringify(bundle)}).handler({ Records: null })
+        .then(() => process.exit(1), (e) => process.stdout.write(e.stack));`;
+    const stdout = execFileSync(process.execPath, ['-e', script], {
+      env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', TOKEN_TABLE_NAME: 'tokens', LAKE_BUCKET_NAME: 'lake', LAKE_PREFIX: 'lake/', ATHENA_WORKGROUP: 'wg', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+    expect(stdout).toMatch(/^TypeError: /);
+    expect(stdout).toMatch(/at changedSchemas \((\S*\/)?lambdas\/catalog\/registry-events\.ts:\d+:\d+\)/);
   });
 });
