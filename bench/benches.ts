@@ -17,7 +17,7 @@ export interface RegisteredBench {
 
 export const BENCHES: readonly RegisteredBench[] = [
   { ids: ['handler-cpu-1kb-object', 'handler-cpu-100-array'], run: benchHandlerCpu },
-  { ids: ['memory-one-body'], run: benchMemory },
+  { ids: ['memory-burst'], run: benchMemory },
   { ids: ['http-1kb-single', 'http-1kb-single-p99', 'http-100-event'], run: benchHttpIngest },
   { ids: ['cli-start'], run: benchCliStart },
   { ids: ['cost-1-event', 'cost-100-event'], run: benchCost },

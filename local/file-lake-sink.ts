@@ -10,15 +10,13 @@
  */
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
 import { SinkUnavailableError } from '../lambdas/core/errors';
 import { LAKE_FILE_SUFFIX, partitionPath } from '../lambdas/core/lake-layout';
 import type { LakeBatch } from '../lambdas/core/rows';
 import type { RecordSink, SinkReport } from '../lambdas/app/ports';
 import { GroupCommit } from './group-commit';
+import { gzipLines } from './gzip-lines';
 
-const gzipAsync = promisify(gzip);
 const RETRY_AFTER_SECONDS = 5;
 
 /** What an errno means for someone deciding what to fix. */
@@ -76,8 +74,7 @@ export class FileLakeSink implements RecordSink {
   }
 
   private async writePartitionFile(dir: string, lines: readonly string[]): Promise<void> {
-    const ndjson = lines.join('\n') + '\n';
-    const body = await gzipAsync(Buffer.from(ndjson, 'utf8'));
+    const body = await gzipLines(lines);
     await this.ensureDurableDir(dir);
     const name = `${Date.now()}-${process.pid}-${++this.fileCounter}${LAKE_FILE_SUFFIX}`;
     // Leading dot and trailing .tmp: no `*.json.gz` glob (DuckDB's, a user's) matches a file in progress.

@@ -19,6 +19,9 @@ export function readBodyWithin(request: IncomingMessage, limitBytes: number, bud
   };
   if (known && !reserve(declared)) return Promise.reject(new ServerBusyError(budget.maxBytes));
   return new Promise((resolve, reject) => {
+    // With a declared length, each chunk is copied into place and dropped: the body is never held
+    // twice (chunks, then their concatenation). node:http ends a request at its declared length.
+    const whole = known ? Buffer.allocUnsafe(declared) : undefined;
     const chunks: Buffer[] = [];
     let received = 0;
     const fail = (error: Error) => {
@@ -27,13 +30,42 @@ export function readBodyWithin(request: IncomingMessage, limitBytes: number, bud
       reject(error);
     };
     request.on('data', (chunk: Buffer) => {
+      if (whole !== undefined) {
+        chunk.copy(whole, received);
+        received += chunk.length;
+        return;
+      }
       received += chunk.length;
       if (received > limitBytes) return fail(new PayloadTooLargeError(limitBytes));
-      if (!known && !reserve(chunk.length)) return fail(new ServerBusyError(budget.maxBytes));
+      if (!reserve(chunk.length)) return fail(new ServerBusyError(budget.maxBytes));
       chunks.push(chunk);
     });
-    request.on('end', () => resolve(Buffer.concat(chunks, received)));
+    request.on('end', () => resolve(whole !== undefined ? whole.subarray(0, received) : Buffer.concat(chunks, received)));
     request.on('error', reject);
     request.on('aborted', () => reject(new Error('Client closed the connection before sending the whole body.')));
+  });
+}
+
+/**
+ * Reads the rest of a body and drops it; true once it has ended, false when it ran past `limitBytes`
+ * or failed (the caller then closes the connection).
+ */
+export function discardBody(request: IncomingMessage, limitBytes: number): Promise<boolean> {
+  if (request.complete) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    let received = 0;
+    request.removeAllListeners('data');
+    request.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > limitBytes) {
+        request.removeAllListeners('data');
+        request.pause();
+        resolve(false);
+      }
+    });
+    request.once('end', () => resolve(true));
+    request.once('error', () => resolve(false));
+    request.once('aborted', () => resolve(false));
+    request.resume();
   });
 }

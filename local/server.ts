@@ -5,7 +5,7 @@ import type { AppLogger } from '../lambdas/app/ports';
 import { PayloadTooLargeError, ServerBusyError } from '../lambdas/core/errors';
 import { matchWebhookPath, WEBHOOK_TOKEN_PATH } from '../lambdas/core/webhook-routes';
 import { DEFAULT_MAX_BYTES_IN_FLIGHT, InFlightBudget } from './in-flight-budget';
-import { readBodyWithin } from './read-body';
+import { discardBody, readBodyWithin } from './read-body';
 
 export interface LocalServerOptions {
   readonly ingest: IngestWebhook;
@@ -67,15 +67,24 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
   } else {
     const reservation = { bytes: 0 };
     try {
-      const body = method === 'POST' ? await readBodyWithin(request, options.maxBodyBytes, budget, reservation) : Buffer.alloc(0);
-      result = await options.ingest({ method, route: match.route, pathToken: match.token, headers: plainHeaders(request.headers), body, receivedAt });
+      // The body is handed on, never kept in this frame: it can be freed while the rows wait for the sink.
+      result = await (method === 'POST' ? readBodyWithin(request, options.maxBodyBytes, budget, reservation) : Promise.resolve(Buffer.alloc(0))).then((body) =>
+        options.ingest({ method, route: match.route, pathToken: match.token, headers: plainHeaders(request.headers), body, receivedAt }),
+      );
     } catch (error) {
-      if (request.destroyed && !(error instanceof PayloadTooLargeError || error instanceof ServerBusyError)) {
+      if (request.destroyed && !(error instanceof PayloadTooLargeError)) {
         budget.release(reservation.bytes);
         return;
       }
-      // The rest of a body that is refused unread is not read: close the connection instead.
-      closeAfter = error instanceof PayloadTooLargeError || error instanceof ServerBusyError;
+      // The rest of an oversized body is not read: close the connection instead.
+      closeAfter = error instanceof PayloadTooLargeError;
+      if (error instanceof ServerBusyError) {
+        budget.release(reservation.bytes);
+        reservation.bytes = 0;
+        // Read the rest and drop it, holding nothing, so the client sees the 503 rather than a reset
+        // connection mid-upload (which many providers report as an error, not as "retry later").
+        closeAfter = !(await discardBody(request, options.maxBodyBytes));
+      }
       result = failureResponse(error, options.logger, { route: match.route });
     }
     // Held until answered: the records and rows made from the body live until the sink has them.

@@ -1,7 +1,7 @@
 import { decodeBody } from '../core/decode-body';
 import { IntegrationStoreUnavailableError, MethodNotAllowedError, UnauthorizedError } from '../core/errors';
 import type { ColumnTypes } from '../core/column-mapping';
-import { stampRecords, type StampServices } from '../core/stamp';
+import { stampRecords, type StampResult, type StampServices } from '../core/stamp';
 import { extractToken, hashToken } from '../core/tokens';
 import type { WebhookRoutePath } from '../core/webhook-routes';
 import { failureResponse, jsonResponse, type HttpResponse } from './http-responses';
@@ -52,7 +52,8 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
   const registries = new ColumnRegistryCache(deps.store);
   const tokens = deps.tokenCache ?? new TokenCache(deps.store, 0);
 
-  const ingest = async (request: WebhookRequest): Promise<HttpResponse> => {
+  /** Authenticates, decodes and stamps: everything that needs the body, which is unreachable once this returns. */
+  const prepare = async (request: WebhookRequest): Promise<{ schema: string; stamped: StampResult }> => {
     if (request.method !== 'POST') {
       throw new MethodNotAllowedError(`Method ${request.method} is not allowed; webhooks are sent with POST.`);
     }
@@ -73,11 +74,21 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
       if (agreed) break;
       stamped = stamp(registry);
     }
-    const sinkRejected = stamped.rows.length > 0 ? (await deps.sink.write({ schema: integration.schema, rows: stamped.rows })).rejected : 0;
+    return { schema: integration.schema, stamped };
+  };
+
+  /** Stores the rows; only the rows are held while the sink makes them durable, not the body they came from. */
+  const store = async ({ schema, stamped }: { schema: string; stamped: StampResult }, route: WebhookRoutePath, receivedAt: Date): Promise<HttpResponse> => {
+    const sinkRejected = stamped.rows.length > 0 ? (await deps.sink.write({ schema, rows: stamped.rows })).rejected : 0;
     const counts = { records: stamped.records - sinkRejected, rejected: stamped.rejected + sinkRejected };
-    deps.logger.info('Webhook stored', { route: request.route, schema: integration.schema, ...counts, ms: deps.clock().getTime() - request.receivedAt.getTime() });
+    deps.logger.info('Webhook stored', { route, schema, ...counts, ms: deps.clock().getTime() - receivedAt.getTime() });
     return jsonResponse(200, { status: 'OK', ...counts });
   };
 
-  return (request) => ingest(request).catch((error: unknown) => failureResponse(error, deps.logger, { route: request.route }));
+  return (request) => {
+    const { route, receivedAt } = request;
+    return prepare(request)
+      .then((prepared) => store(prepared, route, receivedAt))
+      .catch((error: unknown) => failureResponse(error, deps.logger, { route }));
+  };
 }

@@ -49,7 +49,7 @@ export interface StampResult {
  * columns, or into rows of `_sdc_rejected` with the reason and the raw text. Sequences follow body
  * order, so a later element wins in `data_latest`.
  */
-export function stampRecords(records: readonly DecodedRecord[], ctx: StampContext): StampResult {
+export function stampRecords(records: Iterable<DecodedRecord>, ctx: StampContext): StampResult {
   const dt = partitionDate(ctx.receivedAt);
   const receivedAt = ctx.receivedAt.toISOString();
   const batchedAt = ctx.batchedAt.toISOString();

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { ExactNumber } from '../../lambdas/core/exact-number';
-import { decodeBody } from '../../lambdas/core/decode-body';
+import { decodeBody, ELEMENTWISE_BYTES } from '../../lambdas/core/decode-body';
 import { MalformedBodyError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../lambdas/core/errors';
 
 const LIMIT = 1024 * 1024;
@@ -14,7 +14,7 @@ const asDoubles = (value: unknown): unknown =>
       : typeof value === 'object' && value !== null
         ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asDoubles(v)]))
         : value;
-const values = (body: string, contentType?: string) => decode(body, contentType).map((record) => record.value);
+const values = (body: string, contentType?: string) => [...decode(body, contentType)].map((record) => record.value);
 
 describe('decodeBody shapes', () => {
   it('reads a JSON object as one record', () => {
@@ -108,7 +108,8 @@ describe('decodeBody: depth and exact numbers', () => {
 
   it('answers a body nested deeper than the limit with a 400 naming it, however deep', () => {
     for (const depth of [101, 5000, 200_000]) {
-      expect(() => json(`${'['.repeat(depth)}${']'.repeat(depth)}`)).toThrow(/nested more than 100 levels deep/);
+      // A large body is decoded as its records are reached: the refusal may come while iterating.
+      expect(() => [...json(`${'['.repeat(depth)}${']'.repeat(depth)}`)]).toThrow(/nested more than 100 levels deep/);
     }
     expect(json(`${'['.repeat(99)}{}${']'.repeat(99)}`)).toHaveLength(1);
   });
@@ -135,5 +136,32 @@ describe('decodeBody: depth and exact numbers', () => {
   it('keeps exact numbers in NDJSON lines too', () => {
     const [record] = decodeBody(Buffer.from('{"id":99999999999999999999}\n'), 'application/x-ndjson', 1 << 20);
     expect((record.value as Record<string, unknown>).id).toEqual(new ExactNumber('99999999999999999999'));
+  });
+});
+
+describe('decodeBody: large bodies, decoded record by record', () => {
+  const big = (count: number) => Array.from({ length: count }, (_, i) => ({ id: i, pad: 'x'.repeat(500), n: i % 3 === 0 ? 12345678901234567890n.toString() : i }));
+  const arrayText = (records: unknown[]) => `[\n${records.map((record) => `  ${JSON.stringify(record)}`).join(',\n')}\n]`;
+
+  it('reads a large array and large NDJSON to the same records as a small body of each would give', () => {
+    const records = big(ELEMENTWISE_BYTES / 200);
+    const array = decode(arrayText(records), 'application/json', 1 << 24);
+    const ndjson = decode(records.map((record) => JSON.stringify(record)).join('\n'), 'application/x-ndjson', 1 << 24);
+    expect(array.length).toBe(records.length);
+    expect(ndjson.length).toBe(records.length);
+    expect([...array].map((record) => record.value)).toEqual(records);
+    expect([...ndjson].map((record) => record.value)).toEqual(records);
+    // Iterating again decodes again, to the same records.
+    expect([...array].map((record) => record.value)).toEqual(records);
+  });
+
+  it('keeps exact numbers, and refuses a malformed element with the whole body\'s line and column', () => {
+    const records = big(ELEMENTWISE_BYTES / 200);
+    const exact = `[${JSON.stringify(records[0])},{"big":123456789012345678901234567890}${','.repeat(0)}]`;
+    expect([...decode(exact.padEnd(ELEMENTWISE_BYTES + 10, ' '), 'application/json', 1 << 24)][1].value).toEqual({ big: new ExactNumber('123456789012345678901234567890') });
+    const text = arrayText(records).replace('"id":7,', '"id":7,,');
+    const body = decode(text, 'application/json', 1 << 24);
+    expect(() => [...body]).toThrow(MalformedBodyError);
+    expect(() => [...body]).toThrow(/^Malformed JSON at line 9, column \d+: /);
   });
 });
