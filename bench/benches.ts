@@ -6,8 +6,10 @@ import { benchCliStart } from './cli-start';
 import { benchCost } from './cost';
 import { benchHandlerCpu } from './handler-cpu';
 import { benchHttpIngest } from './http-ingest';
+import { benchLakeFiles } from './lake-files';
 import { benchLambdaLoad } from './lambda-load';
 import { benchMemory } from './memory';
+import { benchQuery1m } from './query-1m';
 import type { Bench } from './target';
 
 export interface RegisteredBench {
@@ -22,4 +24,6 @@ export const BENCHES: readonly RegisteredBench[] = [
   { ids: ['cli-start'], run: benchCliStart },
   { ids: ['cost-1-event', 'cost-100-event'], run: benchCost },
   { ids: ['lambda-load'], run: benchLambdaLoad },
+  { ids: ['lake-files'], run: benchLakeFiles },
+  { ids: ['query-1m-count', 'query-1m-latest', 'query-1m-cli'], run: benchQuery1m },
 ];

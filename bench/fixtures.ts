@@ -58,9 +58,8 @@ export async function addIntegrationWithToken(store: IntegrationStore): Promise<
   return issued.token;
 }
 
-/** The production ingest use case, as start-local wires it, but on an in-memory store and the given sink. */
-export async function benchHandler(sink: RecordSink): Promise<{ handler: IngestWebhook; token: string }> {
-  const store = new MemoryStore();
+/** The production ingest use case, as start-local wires it, on the given sink and (by default) an in-memory store. */
+export async function benchHandler(sink: RecordSink, store: IntegrationStore = new MemoryStore()): Promise<{ handler: IngestWebhook; token: string; store: IntegrationStore }> {
   const token = await addIntegrationWithToken(store);
   const handler = createIngestWebhook({
     store,
@@ -72,5 +71,5 @@ export async function benchHandler(sink: RecordSink): Promise<{ handler: IngestW
     maxBodyBytes: 20 * 1024 * 1024,
     maxRecordBytes: DEFAULT_MAX_RECORD_BYTES,
   });
-  return { handler, token };
+  return { handler, token, store };
 }

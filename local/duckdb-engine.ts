@@ -28,10 +28,13 @@
  *   also turns "2026-11-23T10:00:00+02:00" or "11-23-2026" into TIMESTAMP/DATE values, which come
  *   back rewritten ("2026-11-23T08:00:00.000Z", "2026-11-23"); a user's strings should stay as sent.
  *   ("10:00" still reads as a TIME; that detection has no option.)
- * - A glob that matches no file is an error in DuckDB, so a table without files is a typed, empty
- *   view; views are re-made when a table gets its first file (checked before every query).
+ * - An explicit list of files, not a glob: the compactor (lake-compactor.ts) leaves a merged file and
+ *   the files it replaced side by side for a while, and only the listing in lake-files.ts knows which
+ *   of them hold the rows. Before every query each table is listed again and its view re-made when
+ *   its files changed; a table without files is a typed, empty view (DuckDB refuses an empty list).
+ *   A listed file can vanish before DuckDB opens it (the compactor removes replaced files after a
+ *   grace period); the query is then run once more over a fresh listing, so no user ever sees that.
  */
-import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   DuckDBDecimalType,
@@ -50,10 +53,11 @@ import {
 import { ValidationError } from '../lambdas/core/errors';
 import type { Integration } from '../lambdas/core/integration';
 import { MAX_DECIMAL_DIGITS } from '../lambdas/core/exact-number';
-import { DATA_TABLE, LAKE_TABLES, PARTITION_COLUMN, REJECTED_TABLE, isLakeFile, keyColumnOf, tableFilesGlob, tablePath, type LakeTable } from '../lambdas/core/lake-layout';
+import { DATA_TABLE, LAKE_TABLES, PARTITION_COLUMN, REJECTED_TABLE, keyColumnOf, tablePath, type LakeTable } from '../lambdas/core/lake-layout';
 import { DATA_SYSTEM_COLUMNS, REJECTED_SYSTEM_COLUMNS } from '../lambdas/core/system-columns';
 import { duckDbTableViewSql, latestViewSql, quoteIdentifier, type ViewColumn } from '../lambdas/core/view-sql';
 import type { QueryEngine, QueryResult, RegisteredColumn } from '../lambdas/app/ports';
+import { visibleTableFiles } from './lake-files';
 
 const READ_OPTIONS = [
   "format='newline_delimited'",
@@ -63,6 +67,8 @@ const READ_OPTIONS = [
 ].join(', ');
 
 const PARTITION: ViewColumn = { name: PARTITION_COLUMN, type: 'VARCHAR' };
+/** Listings tried before a file that keeps vanishing under us becomes the caller's error. */
+const LIST_ATTEMPTS = 3;
 
 /** Registry and system column types as DuckDB spells them; JSON text is text, as in Athena. */
 const DUCKDB_TYPES: Readonly<Record<string, string>> = {
@@ -90,13 +96,11 @@ interface LakeTableView {
   readonly table: LakeTable;
   /** The table's folder on disk. */
   readonly dir: string;
-  /** Glob of its finished files, escaped for DuckDB. */
-  readonly glob: string;
 }
 
 export class DuckDbQueryEngine implements QueryEngine {
-  /** Whether each view was last made over files (true) or empty (false); keyed by `schema/table`. */
-  private readonly madeWithFiles = new Map<string, boolean>();
+  /** The files each view was last made over, keyed by `schema/table`. */
+  private readonly madeOver = new Map<string, string>();
   /** Queries run one at a time: views may be re-made before each, on the one connection. */
   private tail: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -120,7 +124,6 @@ export class DuckDbQueryEngine implements QueryEngine {
           columns,
           table,
           dir: join(root, tablePath(integration.schema, table)),
-          glob: `${escapeGlob(root)}/${tableFilesGlob(integration.schema, table)}`,
         })),
       );
       for (const { integration } of schemas) await connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(integration.schema)}`);
@@ -142,7 +145,13 @@ export class DuckDbQueryEngine implements QueryEngine {
       try {
         reader = await this.connection.runAndReadAll(sql);
       } catch (error) {
-        throw new ValidationError(`Query failed: ${messageOf(error)}`, { cause: error });
+        // A file removed by the compactor between the listing and the read: list again, once.
+        if (!(isMissingFile(error) && (await this.refreshViews()))) throw new ValidationError(`Query failed: ${messageOf(error)}`, { cause: error });
+        try {
+          reader = await this.connection.runAndReadAll(sql);
+        } catch (again) {
+          throw new ValidationError(`Query failed: ${messageOf(again)}`, { cause: again });
+        }
       }
       return toQueryResult(reader);
     });
@@ -163,25 +172,42 @@ export class DuckDbQueryEngine implements QueryEngine {
     return result;
   }
 
-  /** Re-makes the views of tables that got their first file (or lost their last) since last time. */
-  private async refreshViews(): Promise<void> {
-    const states = await Promise.all(this.views.map(async (view) => ({ view, hasFiles: await hasLakeFiles(view.dir) })));
-    for (const { view, hasFiles } of states) {
+  /**
+   * Re-makes the views of tables whose files changed since they were made; true when any was. DuckDB
+   * looks for the files as it makes a view, so one removed since the listing means listing again.
+   */
+  private async refreshViews(): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.remakeChangedViews();
+      } catch (error) {
+        if (!isMissingFile(error) || attempt === LIST_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private async remakeChangedViews(): Promise<boolean> {
+    const listed = await Promise.all(this.views.map(async (view) => ({ view, files: (await visibleTableFiles(view.dir)).map(escapeGlob) })));
+    let changed = false;
+    for (const { view, files } of listed) {
       const key = `${view.integration.schema}/${view.table}`;
-      if (this.madeWithFiles.get(key) === hasFiles) continue;
-      await this.connection.run(tableViewSql(view, hasFiles));
-      if (view.table === DATA_TABLE) {
+      const made = files.join('\n');
+      if (this.madeOver.get(key) === made) continue;
+      await this.connection.run(tableViewSql(view, files));
+      if (view.table === DATA_TABLE && !this.madeOver.has(key)) {
         await this.connection.run(latestViewSql('duckdb', { schema: view.integration.schema, keyColumn: keyColumnOf(view.integration) }));
       }
-      this.madeWithFiles.set(key, hasFiles);
+      this.madeOver.set(key, made);
+      changed = true;
     }
+    return changed;
   }
 }
 
 /** The table's view over its files: the registry's columns in the order first seen, then the system columns, then the partition. */
-function tableViewSql({ integration, columns, table, glob }: LakeTableView, hasFiles: boolean): string {
+function tableViewSql({ integration, columns, table }: LakeTableView, files: readonly string[]): string {
   const declared = table === REJECTED_TABLE ? REJECTED_COLUMNS : [...inDuckDb(columns), ...DATA_COLUMNS, ...keyColumn(integration, columns)];
-  return duckDbTableViewSql(integration.schema, table, declared, PARTITION, hasFiles ? glob : undefined, READ_OPTIONS);
+  return duckDbTableViewSql(integration.schema, table, declared, PARTITION, files, READ_OPTIONS);
 }
 
 /** The key column of `data_latest` when the registry does not have it yet (no event has arrived). */
@@ -190,19 +216,9 @@ function keyColumn(integration: Integration, columns: readonly RegisteredColumn[
   return columns.some((column) => column.name === name) ? [] : [{ name, type: 'VARCHAR' }];
 }
 
-/** Does any partition directory of the table hold a finished file (temporary names do not count)? */
-async function hasLakeFiles(tableDir: string): Promise<boolean> {
-  let partitions: string[];
-  try {
-    partitions = await readdir(tableDir);
-  } catch {
-    return false;
-  }
-  for (const partition of partitions) {
-    const names = await readdir(join(tableDir, partition)).catch((): string[] => []);
-    if (names.some(isLakeFile)) return true;
-  }
-  return false;
+/** DuckDB's words for a file that is not there (as of 1.5: "No files found that match the pattern", "Cannot open file"). */
+function isMissingFile(error: unknown): boolean {
+  return /No files found|Cannot open file|No such file/i.test(messageOf(error));
 }
 
 /** The native addon's errors may come from another realm, where `instanceof Error` is false. */
@@ -211,7 +227,7 @@ function messageOf(error: unknown): string {
   return typeof message === 'string' ? message : String(error);
 }
 
-/** A literal path inside a DuckDB glob: each metacharacter as a one-character class. */
+/** A literal path where DuckDB expects a glob: each metacharacter as a one-character class. */
 function escapeGlob(path: string): string {
   return path.replace(/[[*?]/g, '[$&]');
 }

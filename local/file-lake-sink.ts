@@ -8,12 +8,13 @@
  * Concurrent writes share that cost through group commit: one file per partition and one round of
  * fsyncs per flush, whatever number of requests the flush serves.
  */
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { SinkUnavailableError } from '../lambdas/core/errors';
 import { LAKE_FILE_SUFFIX, partitionPath } from '../lambdas/core/lake-layout';
 import type { LakeBatch } from '../lambdas/core/rows';
 import type { RecordSink, SinkReport } from '../lambdas/app/ports';
+import { fsyncDirectory, writeFileAtomically } from './durable-files';
 import { GroupCommit } from './group-commit';
 import { gzipLines } from './gzip-lines';
 
@@ -77,21 +78,8 @@ export class FileLakeSink implements RecordSink {
     const body = await gzipLines(lines);
     await this.ensureDurableDir(dir);
     const name = `${Date.now()}-${process.pid}-${++this.fileCounter}${LAKE_FILE_SUFFIX}`;
-    // Leading dot and trailing .tmp: no `*.json.gz` glob (DuckDB's, a user's) matches a file in progress.
-    const temp = join(dir, `.${name}.tmp`);
-    try {
-      const file = await open(temp, 'wx');
-      try {
-        await file.writeFile(body);
-        await file.sync();
-      } finally {
-        await file.close();
-      }
-      await rename(temp, join(dir, name));
-    } catch (error) {
-      await unlink(temp).catch(() => undefined);
-      throw error;
-    }
+    // Under a temporary name that no `*.json.gz` glob (DuckDB's, a user's) matches until it is whole.
+    await writeFileAtomically(dir, name, body);
     await fsyncDirectory(dir);
   }
 
@@ -133,14 +121,6 @@ function groupByPartition(batches: readonly LakeBatch[]): Map<string, string[]> 
   return partitions;
 }
 
-async function fsyncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 /** True when `path` is below `root`, not `root` itself. */
 function isStrictlyInside(path: string, root: string): boolean {

@@ -8,7 +8,7 @@ import { createIngestWebhook } from '../lambdas/app/ingest-webhook';
 import { TokenCache } from '../lambdas/app/token-cache';
 import type { AppLogger, IntegrationStore } from '../lambdas/app/ports';
 import { retry } from '../lambdas/shared/retry';
-import { FileLakeSink } from './file-lake-sink';
+import { openLocalLake } from './local-lake';
 import { startOwnStore, type LocalStore } from './local-store';
 import { findRunningServer, removeRuntimeInfo, writeRuntimeInfo } from './runtime-file';
 import { createLocalServer } from './server';
@@ -35,7 +35,7 @@ export interface RunningLocalHooklake {
   close(): Promise<void>;
 }
 
-/** Boots the whole local runtime: embedded store, file lake, ingest use case behind node:http. */
+/** Boots the whole local runtime: embedded store, file lake and its compaction, ingest use case behind node:http. */
 export async function startLocalHooklake(options: LocalHooklakeOptions): Promise<RunningLocalHooklake> {
   await mkdir(options.dataDir, { recursive: true });
   const running = await findRunningServer(options.dataDir);
@@ -50,11 +50,12 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
   const local = await openStoreWaiting(options.dataDir, () => storeChanged());
   const tokenCache = new TokenCache(local.store, LOCAL_TOKEN_CACHE_MS);
   storeChanged = () => tokenCache.invalidate();
-  const sink = new FileLakeSink(options.dataDir);
+  // The compactor starts with the lake: this process is the one server, so the one compactor, of the data directory.
+  const lake = openLocalLake(options.dataDir, options.logger);
   const server = createLocalServer({
     ingest: createIngestWebhook({
       store: local.store,
-      sink,
+      sink: lake.sink,
       logger: options.logger,
       clock: () => new Date(),
       nextSequence: sequenceGenerator(Date.now),
@@ -70,6 +71,7 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
   try {
     await listen(server, options.port, options.host);
   } catch (error) {
+    await lake.close();
     await local.close();
     throw error;
   }
@@ -85,7 +87,7 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
         server.close(() => resolve());
         server.closeIdleConnections();
       });
-      await sink.close();
+      await lake.close();
       await removeRuntimeInfo(options.dataDir, process.pid);
       await local.close();
     },

@@ -72,11 +72,6 @@ export function partitionPath(schema: string, table: string, dt: string, lakePre
   return `${tablePath(schema, table, lakePrefix)}${PARTITION_COLUMN}=${dt}/`;
 }
 
-/** Glob of every finished file of a table, relative to where the lake prefix starts. */
-export function tableFilesGlob(schema: string, table: string, lakePrefix: string = LAKE_PREFIX): string {
-  return `${tablePath(schema, table, lakePrefix)}${PARTITION_COLUMN}=*/*${LAKE_FILE_SUFFIX}`;
-}
-
 /** The `dt` of a partition folder name (`dt=2026-11-23`, trailing slash allowed), or undefined. */
 export function partitionDateOf(folder: string): string | undefined {
   return new RegExp(`^${PARTITION_COLUMN}=(\\d{4}-\\d{2}-\\d{2})/?$`).exec(folder)?.[1];
@@ -85,6 +80,49 @@ export function partitionDateOf(folder: string): string | undefined {
 /** Is this file name a finished lake file? */
 export function isLakeFile(name: string): boolean {
   return name.endsWith(LAKE_FILE_SUFFIX) && !name.startsWith('.');
+}
+
+/**
+ * Where a file is written before it is renamed into place: a leading dot and a trailing `.tmp`, so no
+ * `*.json.gz` glob (DuckDB's, a user's) and no listing of finished files sees it.
+ */
+export function temporaryFileName(name: string): string {
+  return `.${name}.tmp`;
+}
+
+/** Names of the files the local compactor writes by merging smaller lake files of one partition. */
+export const COMPACTED_FILE_PREFIX = 'compacted-';
+/**
+ * Next to a compacted file `<name>`, the file `<name>.sources` lists the files it replaces (a JSON
+ * array of names in the same folder). It is written before the compacted file appears, and removed
+ * after those files are; readers of the local lake skip what it lists (see lake-compaction.ts).
+ */
+export const SOURCES_FILE_SUFFIX = '.sources';
+
+/** A compacted file's name; `unique` makes it unique (e.g. `<ms>-<pid>-<n>`). */
+export function compactedFileName(unique: string): string {
+  return `${COMPACTED_FILE_PREFIX}${unique}${LAKE_FILE_SUFFIX}`;
+}
+
+export function isCompactedFile(name: string): boolean {
+  return isLakeFile(name) && name.startsWith(COMPACTED_FILE_PREFIX);
+}
+
+/** The name of the list of files that `compacted` replaces. */
+export function sourcesFileName(compacted: string): string {
+  return `${compacted}${SOURCES_FILE_SUFFIX}`;
+}
+
+/** The compacted file a sources list belongs to, or undefined when `name` is no sources list. */
+export function compactedFileOf(name: string): string | undefined {
+  if (!name.endsWith(SOURCES_FILE_SUFFIX)) return undefined;
+  const compacted = name.slice(0, -SOURCES_FILE_SUFFIX.length);
+  return isCompactedFile(compacted) ? compacted : undefined;
+}
+
+/** A temporary file the compactor left behind when it stopped mid-merge (never one of the sink's). */
+export function isCompactionTemporaryFile(name: string): boolean {
+  return name.startsWith(`.${COMPACTED_FILE_PREFIX}`) && name.endsWith('.tmp');
 }
 
 /** A key prefix as the layout uses it: no leading slash, one trailing slash (or empty for the bucket root). */

@@ -57,29 +57,30 @@ export interface ViewColumn {
 }
 
 /**
- * `CREATE OR REPLACE VIEW <schema>.<table>` in DuckDB over the table's lake files (`fileGlob`, already
- * escaped for DuckDB), reading exactly `columns` with their declared types: no schema is guessed from
- * the files, so a query reads only what it needs and no file can change a type. `partition` comes
- * from the folder names. With no glob, a typed empty view: a glob that matches nothing is an error.
+ * `CREATE OR REPLACE VIEW <schema>.<table>` in DuckDB over the table's lake files (`files`, each path
+ * already escaped for DuckDB's globbing), reading exactly `columns` with their declared types: no
+ * schema is guessed from the files, so a query reads only what it needs and no file can change a type.
+ * `partition` comes from the folder names. With no files, a typed empty view: DuckDB refuses to read
+ * an empty list of files.
  */
 export function duckDbTableViewSql(
   schema: string,
   table: string,
   columns: readonly ViewColumn[],
   partition: ViewColumn,
-  fileGlob: string | undefined,
+  files: readonly string[],
   readOptions: string,
 ): string {
   const name = `${quoteIdentifier(schema)}.${quoteIdentifier(table)}`;
   const all = [...columns, partition];
-  if (fileGlob === undefined) {
+  if (files.length === 0) {
     return `CREATE OR REPLACE VIEW ${name} AS SELECT ${all.map((c) => `CAST(NULL AS ${c.type}) AS ${quoteIdentifier(c.name)}`).join(', ')} WHERE false`;
   }
   const declared = columns.map((c) => `${stringLiteral(c.name)}: ${stringLiteral(c.type)}`).join(', ');
   const hive = `hive_types={${stringLiteral(partition.name)}: ${stringLiteral(partition.type)}}`;
   return (
     `CREATE OR REPLACE VIEW ${name} AS SELECT ${all.map((c) => quoteIdentifier(c.name)).join(', ')} ` +
-    `FROM read_json(${stringLiteral(fileGlob)}, ${readOptions}, hive_partitioning=true, ${hive}, columns={${declared}})`
+    `FROM read_json([${files.map(stringLiteral).join(', ')}], ${readOptions}, hive_partitioning=true, ${hive}, columns={${declared}})`
   );
 }
 

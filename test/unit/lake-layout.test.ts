@@ -1,4 +1,8 @@
 import {
+  compactedFileName,
+  compactedFileOf,
+  isCompactedFile,
+  isCompactionTemporaryFile,
   isLakeFile,
   keyColumnOf,
   NON_DATA_FIELDS,
@@ -6,8 +10,9 @@ import {
   partitionDate,
   partitionDateOf,
   partitionPath,
-  tableFilesGlob,
+  sourcesFileName,
   tablePath,
+  temporaryFileName,
 } from '../../lambdas/core/lake-layout';
 
 describe('lake layout', () => {
@@ -28,10 +33,6 @@ describe('lake layout', () => {
     expect(partitionPath('s', 'data', '${dt}')).toBe('lake/s/data/dt=${dt}/');
   });
 
-  it('globs the finished files of every day of a table', () => {
-    expect(tableFilesGlob('s', 'data')).toBe('lake/s/data/dt=*/*.json.gz');
-  });
-
   it('reads the day back from a partition folder, and nothing else', () => {
     expect(partitionDateOf('dt=2026-11-23/')).toBe('2026-11-23');
     expect(partitionDateOf('dt=2026-11-23')).toBe('2026-11-23');
@@ -43,6 +44,22 @@ describe('lake layout', () => {
     expect(isLakeFile('1764-12-1.json.gz')).toBe(true);
     expect(isLakeFile('.1764-12-1.json.gz.tmp')).toBe(false);
     expect(isLakeFile('.hidden.json.gz')).toBe(false);
+  });
+
+  it('names compacted files, their sources lists and temporary files apart from the sink\'s files', () => {
+    const compacted = compactedFileName('1764-12-1');
+    expect(compacted).toBe('compacted-1764-12-1.json.gz');
+    expect(isLakeFile(compacted) && isCompactedFile(compacted)).toBe(true);
+    expect(isCompactedFile('1764-12-1.json.gz')).toBe(false);
+    expect(sourcesFileName(compacted)).toBe('compacted-1764-12-1.json.gz.sources');
+    expect(isLakeFile(sourcesFileName(compacted))).toBe(false);
+    expect(compactedFileOf(sourcesFileName(compacted))).toBe(compacted);
+    expect(compactedFileOf(compacted)).toBeUndefined();
+    expect(compactedFileOf('1764-12-1.json.gz.sources')).toBeUndefined();
+    expect(temporaryFileName(compacted)).toBe('.compacted-1764-12-1.json.gz.tmp');
+    expect(isCompactionTemporaryFile(temporaryFileName(compacted))).toBe(true);
+    expect(isCompactionTemporaryFile(temporaryFileName(sourcesFileName(compacted)))).toBe(true);
+    expect(isCompactionTemporaryFile(temporaryFileName('1764-12-1.json.gz'))).toBe(false);
   });
 
   it('dates a partition by the UTC day', () => {

@@ -36,15 +36,15 @@ describe('duckDbTableViewSql', () => {
   const dt = { name: 'dt', type: 'VARCHAR' };
 
   it('is a typed empty view when the table has no files', () => {
-    expect(duckDbTableViewSql('s', 'data', columns, dt, undefined, "format='x'")).toBe(
+    expect(duckDbTableViewSql('s', 'data', columns, dt, [], "format='x'")).toBe(
       'CREATE OR REPLACE VIEW "s"."data" AS SELECT CAST(NULL AS BIGINT) AS "_sdc_sequence", CAST(NULL AS VARCHAR) AS "id", CAST(NULL AS VARCHAR) AS "dt" WHERE false',
     );
   });
 
-  it('reads exactly the declared columns with their types, the partition from the folders', () => {
-    const sql = duckDbTableViewSql('s', 'data', columns, dt, "/tmp/it's/*.json.gz", "format='newline_delimited'");
+  it('reads exactly the declared columns of the listed files with their types, the partition from the folders', () => {
+    const sql = duckDbTableViewSql('s', 'data', columns, dt, ["/tmp/it's/dt=2026-11-23/1.json.gz", '/tmp/b.json.gz'], "format='newline_delimited'");
     expect(sql).toBe(
-      `CREATE OR REPLACE VIEW "s"."data" AS SELECT "_sdc_sequence", "id", "dt" FROM read_json('/tmp/it''s/*.json.gz', format='newline_delimited', ` +
+      `CREATE OR REPLACE VIEW "s"."data" AS SELECT "_sdc_sequence", "id", "dt" FROM read_json(['/tmp/it''s/dt=2026-11-23/1.json.gz', '/tmp/b.json.gz'], format='newline_delimited', ` +
         `hive_partitioning=true, hive_types={'dt': 'VARCHAR'}, columns={'_sdc_sequence': 'BIGINT', 'id': 'VARCHAR'})`,
     );
   });

@@ -1,0 +1,32 @@
+/**
+ * The local lake as the server runs it: the file sink, and the compactor that merges what it writes,
+ * told of each write so that a burst is merged as it arrives.
+ */
+import type { AppLogger, RecordSink } from '../lambdas/app/ports';
+import { FileLakeSink } from './file-lake-sink';
+import { LakeCompactor, type LakeCompactorOptions } from './lake-compactor';
+
+export interface LocalLake {
+  readonly sink: RecordSink;
+  /** Waits for writes in flight and the compaction pass in progress. */
+  close(): Promise<void>;
+}
+
+export function openLocalLake(dataDir: string, logger: AppLogger, options: Omit<LakeCompactorOptions, 'logger'> = {}): LocalLake {
+  const files = new FileLakeSink(dataDir);
+  const compactor = new LakeCompactor(dataDir, { ...options, logger });
+  compactor.start();
+  return {
+    sink: {
+      async write(...args: Parameters<RecordSink['write']>) {
+        const report = await files.write(...args);
+        compactor.noteWrite();
+        return report;
+      },
+    },
+    async close() {
+      await files.close();
+      await compactor.stop();
+    },
+  };
+}
