@@ -1,15 +1,24 @@
 import { once } from 'node:events';
-import { createGzip } from 'node:zlib';
+import { createGzip, gzipSync } from 'node:zlib';
 
 /** Text handed to gzip at a time: big enough to keep the calls few, small next to a large body. */
 const CHUNK_CHARS = 256 * 1024;
+const SYNC_CHARS = 64 * 1024;
+const SYNC_LINES = 1000;
 
 /**
  * Gzip of `lines` as NDJSON (each line ended by "\n"), made a chunk at a time: the uncompressed
  * file is never held whole (a joined string, then its UTF-8 copy), only the compressed result.
- * Compression runs on libuv's thread pool, off the event loop.
+ * Compression of more than a little text runs on libuv's thread pool, off the event loop.
  */
 export async function gzipLines(lines: readonly string[]): Promise<Buffer> {
+  // A small flush (a group of single events) is compressed at once: a trip through the thread pool
+  // costs more waiting on a busy event loop than the compression itself.
+  if (lines.length <= SYNC_LINES) {
+    let chars = 0;
+    for (const line of lines) chars += line.length;
+    if (chars <= SYNC_CHARS) return gzipSync(lines.length === 0 ? '' : `${lines.join('\n')}\n`);
+  }
   const gzip = createGzip();
   const output: Buffer[] = [];
   gzip.on('data', (chunk: Buffer) => output.push(chunk));

@@ -45,6 +45,34 @@ describe('GroupCommit', () => {
     await Promise.all(later);
   });
 
+  it('with maxInFlight 2, overlaps a second flush only once a group as large as the running one waits', async () => {
+    const { groups, finishers, flush } = controlledFlush<number>();
+    const commit = new GroupCommit(flush, { maxInFlight: 2 });
+    const all = [commit.submit(0), commit.submit(1), commit.submit(2)];
+    await settle();
+    expect(groups).toEqual([[0, 1, 2]]);
+
+    all.push(commit.submit(3), commit.submit(4));
+    await settle();
+    expect(groups).toHaveLength(1); // 2 waiting, fewer than the 3 the running flush carries
+
+    all.push(commit.submit(5));
+    await settle();
+    expect(groups).toEqual([[0, 1, 2], [3, 4, 5]]); // a full group: it need not wait
+
+    all.push(commit.submit(6), commit.submit(7), commit.submit(8), commit.submit(9));
+    await settle();
+    expect(groups).toHaveLength(2); // two flushes run: the third waits
+
+    finishers[1].resolve();
+    await settle();
+    expect(groups).toEqual([[0, 1, 2], [3, 4, 5], [6, 7, 8, 9]]);
+    finishers[0].resolve();
+    finishers[2].resolve();
+    await Promise.all(all);
+    await commit.drain();
+  });
+
   it('serves 100 concurrent submits with fewer flushes than submits', async () => {
     let flushes = 0;
     const commit = new GroupCommit<number>(async () => {
