@@ -8,18 +8,18 @@
  * Concurrent writes share that cost through group commit: one file per partition and one round of
  * fsyncs per flush, whatever number of requests the flush serves.
  */
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { SinkUnavailableError } from '../lambdas/core/errors';
 import { LAKE_FILE_SUFFIX, partitionPath } from '../lambdas/core/lake-layout';
 import type { LakeBatch } from '../lambdas/core/rows';
 import type { RecordSink, SinkReport } from '../lambdas/app/ports';
+import { DirectoryHandles } from './directory-handles';
 import { fsyncDirectory, writeFileAtomically } from './durable-files';
 import { GroupCommit } from './group-commit';
 import { gzipLines } from './gzip-lines';
 
 const RETRY_AFTER_SECONDS = 5;
-const MAX_DIR_HANDLES = 64;
 
 /** What an errno means for someone deciding what to fix. */
 const PROBLEMS: Readonly<Record<string, string>> = {
@@ -42,7 +42,7 @@ export class FileLakeSink implements RecordSink {
   /** Partition directories whose entries, and their parents' entries, this process has fsynced. */
   private readonly durableDirs = new Set<string>();
   /** Open handles of partition folders, to fsync a folder in one step. */
-  private readonly dirHandles = new Map<string, Promise<FileHandle>>();
+  private readonly dirHandles = new DirectoryHandles();
   private fileCounter = 0;
 
   constructor(dataDir: string) {
@@ -58,15 +58,11 @@ export class FileLakeSink implements RecordSink {
   /** Waits for queued and in-flight flushes; their writers get their own answers. */
   async close(): Promise<void> {
     await this.commits.drain();
-    await Promise.all([...this.dirHandles.keys()].map((dir) => this.forgetDir(dir)));
+    this.dirHandles.closeAll();
   }
 
   /** One file per partition for the whole group; fails as a whole, so every caller retries. */
   private async flush(batches: readonly LakeBatch[]): Promise<void> {
-    const t0 = performance.now();
-    try { return await this.flush2(batches); } finally { const g = globalThis as any; g.__fl ??= []; g.__fl.push([batches.length, performance.now() - t0]); if (g.__fl.length % 300 === 0) { const a = g.__fl.splice(0); process.stderr.write(`flushes ${a.length} avg batch ${(a.reduce((s: number, x: number[]) => s + x[0], 0) / a.length).toFixed(1)} avg ms ${(a.reduce((s: number, x: number[]) => s + x[1], 0) / a.length).toFixed(2)}\n`); } }
-  }
-  private async flush2(batches: readonly LakeBatch[]): Promise<void> {
     const partitions = groupByPartition(batches);
     // allSettled, not all: every file is finished or cleaned up before the callers hear back.
     const results = await Promise.allSettled(
@@ -104,26 +100,12 @@ export class FileLakeSink implements RecordSink {
   private async writeDurably(dir: string, name: string, body: Buffer): Promise<void> {
     await this.ensureDurableDir(dir);
     await writeFileAtomically(dir, name, body);
-    await (await this.dirHandle(dir)).sync();
-  }
-
-  private async dirHandle(dir: string): Promise<FileHandle> {
-    let handle = this.dirHandles.get(dir);
-    if (handle === undefined) {
-      // A day's folders are few; the oldest handle is closed past a bound all the same.
-      if (this.dirHandles.size >= MAX_DIR_HANDLES) await this.forgetDir(this.dirHandles.keys().next().value as string);
-      handle = open(dir, 'r');
-      this.dirHandles.set(dir, handle);
-      handle.catch(() => this.dirHandles.get(dir) === handle && this.dirHandles.delete(dir));
-    }
-    return handle;
+    await this.dirHandles.sync(dir);
   }
 
   private async forgetDir(dir: string): Promise<void> {
     this.durableDirs.delete(dir);
-    const handle = this.dirHandles.get(dir);
-    this.dirHandles.delete(dir);
-    await handle?.then((opened) => opened.close()).catch(() => undefined);
+    this.dirHandles.forget(dir);
   }
 
   /**

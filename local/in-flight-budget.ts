@@ -20,9 +20,12 @@ export class InFlightBudget {
     return this.inFlight;
   }
 
-  /** Takes `bytes` from the budget when they fit (or nothing else is in flight); false when not. */
-  tryReserve(bytes: number): boolean {
-    if (this.inFlight > 0 && this.inFlight + bytes > this.maxBytes) return false;
+  /**
+   * Takes `bytes` from the budget when they fit, or when nothing but the caller's own `alreadyHeld`
+   * bytes is in flight (a chunked body reserves chunk by chunk); false when not.
+   */
+  tryReserve(bytes: number, alreadyHeld = 0): boolean {
+    if (this.inFlight > alreadyHeld && this.inFlight + bytes > this.maxBytes) return false;
     this.inFlight += bytes;
     return true;
   }

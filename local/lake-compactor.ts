@@ -73,6 +73,8 @@ export interface PassReport {
   readonly removed: number;
   /** Whether a partition had more to merge than one pass does. */
   readonly backlog: boolean;
+  /** Whether a list whose replaced files this pass removed is left for the next pass to remove. */
+  readonly listsLeft: boolean;
 }
 
 interface DescribedFile {
@@ -89,7 +91,7 @@ interface SourceFile {
 /** Per process, not per compactor: with the time and the pid, it makes every merged file's name unique. */
 let mergeCounter = 0;
 
-const NOTHING_DONE: PassReport = { merged: 0, removed: 0, backlog: false };
+const NOTHING_DONE: PassReport = { merged: 0, removed: 0, backlog: false, listsLeft: false };
 
 export class LakeCompactor {
   private readonly lakeDir: string;
@@ -163,7 +165,7 @@ export class LakeCompactor {
       const after = (pauseMs: number) => this.schedule(Math.max(0, started + pauseMs - Date.now()));
       this.runPass().then(
         // A backlog (a restart after much was written) drains at once.
-        (report) => after(report.backlog ? 0 : report.merged > 0 || this.written ? this.busyIntervalMs : this.intervalMs),
+        (report) => after(report.backlog ? 0 : report.merged > 0 || report.listsLeft || this.written ? this.busyIntervalMs : this.intervalMs),
         (error: unknown) => {
           this.options.logger.warn('Lake compaction failed; trying again later', { error: messageOf(error) });
           after(this.intervalMs);
@@ -177,14 +179,16 @@ export class LakeCompactor {
     let merged = 0;
     let removed = 0;
     let backlog = false;
+    let listsLeft = false;
     for (const folder of await this.partitionFolders()) {
       if (this.stopped) break;
       const report = await this.compactPartition(folder);
       merged += report.merged;
       removed += report.removed;
       backlog ||= report.backlog;
+      listsLeft ||= report.listsLeft;
     }
-    return { merged, removed, backlog };
+    return { merged, removed, backlog, listsLeft };
   }
 
   private async partitionFolders(): Promise<string[]> {
@@ -211,8 +215,11 @@ export class LakeCompactor {
 
     const committedAt = await modifiedTimes(dir, [...state.committed.keys()].map((list) => compactedFileOf(list) as string).filter((name) => present.has(name)));
     const now = Date.now();
+    let listsLeft = false;
     for (const list of readyToRemove(state, present, (compacted) => (committedAt.get(compacted) ?? 0) + this.graceMs <= now)) {
-      removed += await this.removeReplaced(dir, list, state.committed.get(list) ?? [], present);
+      const done = await this.removeReplaced(dir, list, state.committed.get(list) ?? [], present);
+      removed += done.removed;
+      listsLeft ||= done.listLeft;
     }
 
     const files = await this.sizedByAge(dir, state.visible);
@@ -222,11 +229,11 @@ export class LakeCompactor {
       await this.merge(dir, sources.map((name) => byName.get(name) as SizedFile));
       this.settled.delete(dir);
       const merged = new Set(sources);
-      return { merged: 1, removed, backlog: planMerge(files.filter((file) => !merged.has(file.name)), this.policy) !== undefined };
+      return { merged: 1, removed, backlog: planMerge(files.filter((file) => !merged.has(file.name)), this.policy) !== undefined, listsLeft };
     }
     const pending = [...committedAt.values()].map((at) => at + this.graceMs);
     this.settled.set(dir, { listing: removed > 0 ? '' : listing, until: pending.length === 0 ? Infinity : Math.min(...pending) });
-    return { merged: 0, removed, backlog: false };
+    return { merged: 0, removed, backlog: false, listsLeft };
   }
 
   /** The files with their NDJSON sizes, oldest first (by modification time, then name). */
@@ -239,13 +246,21 @@ export class LakeCompactor {
       .map(([name, { bytes }]) => ({ name, bytes }));
   }
 
-  /** The files a committed merge replaced, then its list: in that order, so the list hides them while any is left. */
-  private async removeReplaced(dir: string, list: string, listed: readonly string[], present: ReadonlySet<string>): Promise<number> {
-    const removed = await removeAll(dir, listed.filter((name) => present.has(name)));
-    await fsyncDirectory(dir);
+  /**
+   * The files a committed merge replaced, then, in a later pass, its list: the list hides them while
+   * any is left. A pass apart, so that no reader's listing of the folder (not atomic) can see a
+   * replaced file still there and the list already gone.
+   */
+  private async removeReplaced(dir: string, list: string, listed: readonly string[], present: ReadonlySet<string>): Promise<{ removed: number; listLeft: boolean }> {
+    const left = listed.filter((name) => present.has(name));
+    if (left.length > 0) {
+      const removed = await removeAll(dir, left);
+      await fsyncDirectory(dir);
+      return { removed, listLeft: true };
+    }
     await unlink(join(dir, list));
     await fsyncDirectory(dir);
-    return removed + 1;
+    return { removed: 1, listLeft: false };
   }
 
   /** Merges `sources` into one new file of the same folder; see the top of this file for the order of steps. */

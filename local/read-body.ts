@@ -13,7 +13,7 @@ export function readBodyWithin(request: IncomingMessage, limitBytes: number, bud
   const known = request.headers['content-length'] !== undefined && Number.isFinite(declared);
   if (known && declared > limitBytes) return Promise.reject(new PayloadTooLargeError(limitBytes));
   const reserve = (bytes: number): boolean => {
-    if (!budget.tryReserve(bytes)) return false;
+    if (!budget.tryReserve(bytes, reservation.bytes)) return false;
     reservation.bytes += bytes;
     return true;
   };

@@ -77,7 +77,8 @@ export function failureResponse(error: unknown, logger: AppLogger, fields: Recor
   const reason = error instanceof Error ? error.message : String(error);
   const dependency = error instanceof DependencyUnavailableError ? { dependency: error.dependency } : {};
   const logged = { ...fields, status: response.statusCode, error: name, reason, ...dependency };
-  if (response.statusCode >= 500) logger.error('Webhook failed', { ...logged, cause: describeCause(error) });
+  // A busy server turning a webhook away is back-pressure working, not a failure to look into.
+  if (response.statusCode >= 500 && !(error instanceof ServerBusyError)) logger.error('Webhook failed', { ...logged, cause: describeCause(error) });
   else logger.warn('Webhook refused', logged);
   return response;
 }

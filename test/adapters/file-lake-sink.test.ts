@@ -162,6 +162,17 @@ describe('FileLakeSink', () => {
     expect(await recordsOf('s', 'data')).toEqual([{ n: 2 }]);
   });
 
+  it('answers every write of one flush over more partitions than it keeps folders open, each row once', async () => {
+    const sink = new FileLakeSink(dataDir);
+    const writes = Array.from({ length: 100 }, (_, i) => sink.write({ schema: `many_${i}`, rows: [row({ n: i })] }));
+    await expect(Promise.all(writes)).resolves.toEqual(writes.map(() => ({ rejected: 0 })));
+    const again = Array.from({ length: 100 }, (_, i) => sink.write({ schema: `many_${i}`, rows: [row({ n: i + 100 })] }));
+    await expect(Promise.all(again)).resolves.toEqual(again.map(() => ({ rejected: 0 })));
+    await sink.close();
+    const files = (await filesUnder(join(dataDir, 'lake'))).filter((file) => file.endsWith('.json.gz'));
+    expect(files).toHaveLength(200);
+  });
+
   it('names the problem when the disk is full, leaving no file behind', async () => {
     const sink = new FileLakeSink(dataDir);
     injected.failNextOpen = { error: errno('ENOSPC', 'no space left on device') };

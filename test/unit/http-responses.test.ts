@@ -6,11 +6,24 @@ import {
   IntegrationStoreUnavailableError,
   LakeUnavailableError,
   QueryEngineUnavailableError,
+  ServerBusyError,
   SinkUnavailableError,
 } from '../../lambdas/core/errors';
-import { errorToResponse } from '../../lambdas/app/http-responses';
+import { errorToResponse, failureResponse } from '../../lambdas/app/http-responses';
+import { RecordingLogger } from '../support/recording-logger';
 
 const body = (error: unknown) => JSON.parse(errorToResponse(error).body) as { status: string; message: string };
+
+describe('failureResponse', () => {
+  it('answers a busy server 503 with Retry-After 1 and logs it as a warning, a failed store as an error', () => {
+    const logger = new RecordingLogger();
+    const busy = failureResponse(new ServerBusyError(64 * 1024 * 1024), logger);
+    expect(busy.statusCode).toBe(503);
+    expect(busy.headers).toMatchObject({ 'retry-after': '1' });
+    failureResponse(new SinkUnavailableError('disk full'), logger);
+    expect(logger.lines.map((line) => JSON.parse(line).level)).toEqual(['WARN', 'ERROR']);
+  });
+});
 
 describe('errorToResponse', () => {
   it('answers a sink failure 503 with its Retry-After', () => {

@@ -20,4 +20,12 @@ describe('InFlightBudget', () => {
     expect(budget.bytesInFlight).toBe(0);
     expect(budget.tryReserve(1)).toBe(true);
   });
+
+  it('lets a request that holds all that is in flight keep taking (a chunked body past the budget)', () => {
+    const budget = new InFlightBudget(100);
+    expect(budget.tryReserve(80)).toBe(true);
+    expect(budget.tryReserve(80, 80)).toBe(true);
+    expect(budget.tryReserve(1)).toBe(false);
+    expect(budget.tryReserve(1, 100)).toBe(false); // someone else's 60 are in flight too
+  });
 });
