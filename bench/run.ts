@@ -1,10 +1,11 @@
 /**
  * `npm run bench [-- <id-prefix>...]`: each benchmark measures Hooklake against a baseline in the
  * same run and checks the figure against the target its issue names. Prints each result as it
- * comes, then a table; writes bench/results.json. Exits 1 when a target is missed or a benchmark
- * breaks. With arguments, runs only the benchmarks whose ids start with one of them.
+ * comes, then a table; updates bench/results.json (results of benchmarks not run are kept). Exits 1
+ * when a target is missed or a benchmark breaks. With arguments, runs only the benchmarks whose ids
+ * start with one of them.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BENCHES } from './benches';
 import { describe, formatValue, passes, targetText, type BenchResult } from './target';
@@ -33,8 +34,8 @@ async function main(filters: readonly string[]): Promise<number> {
   const missed = results.filter((result) => !passes(result)).length;
   const seconds = Math.round((Date.now() - started) / 1000);
   process.stdout.write(missed === 0 ? `All ${results.length} targets met (${seconds} s).\n` : `${missed} of ${results.length} targets missed (${seconds} s).\n`);
-  await writeFile(RESULTS_FILE, `${JSON.stringify(resultsFile(results, seconds), null, 2)}\n`);
-  process.stdout.write(`Wrote ${RESULTS_FILE}\n`);
+  await writeFile(RESULTS_FILE, `${JSON.stringify(await mergedResults(results), null, 2)}\n`);
+  process.stdout.write(`Updated ${RESULTS_FILE} (${results.length} of its results)\n`);
   return missed === 0 ? 0 : 1;
 }
 
@@ -46,13 +47,23 @@ function table(results: readonly BenchResult[]): string {
   return [line(header), ...rows.map(line)].join('\n');
 }
 
-function resultsFile(results: readonly BenchResult[], seconds: number) {
-  return {
-    measuredAt: new Date().toISOString(),
-    node: process.version,
-    seconds,
-    results: results.map((result) => ({ ...result, pass: passes(result) })),
-  };
+interface StoredResult extends BenchResult {
+  readonly pass: boolean;
+  readonly measuredAt: string;
+  readonly node: string;
+}
+
+/** The file's results with this run's in place of theirs: a run of some benchmarks keeps the others'. */
+async function mergedResults(results: readonly BenchResult[]): Promise<{ results: StoredResult[] }> {
+  const previous = await readFile(RESULTS_FILE, 'utf8').then(
+    (text) => (JSON.parse(text) as { results?: StoredResult[] }).results ?? [],
+    () => [] as StoredResult[],
+  );
+  const measuredAt = new Date().toISOString();
+  const fresh = new Map(results.map((result) => [result.id, { ...result, pass: passes(result), measuredAt, node: process.version }]));
+  const order = [...BENCHES.flatMap((bench) => bench.ids), ...previous.map((result) => result.id)];
+  const byId = new Map<string, StoredResult>([...previous.map((result) => [result.id, result] as const), ...fresh]);
+  return { results: [...new Set(order)].flatMap((id) => byId.get(id) ?? []) };
 }
 
 main(process.argv.slice(2)).then(

@@ -25,10 +25,14 @@ const NOT_FOUND = jsonResponse(404, { status: 'ERROR', message: `Not found: webh
  * node:http in front of the ingest use case: each request becomes a plain WebhookRequest. Only
  * transport concerns live here: routing, body size while reading, timeouts.
  */
+/** Servers shutting down: each request they get from then on is turned away, and its connection closed. */
+const stopping = new WeakSet<Server>();
+
 export function createLocalServer(options: LocalServerOptions): Server {
   const budget = new InFlightBudget(options.maxBytesInFlight ?? DEFAULT_MAX_BYTES_IN_FLIGHT);
   const server = createServer((request, response) => {
-    void handle(request, response, options, budget);
+    if (stopping.has(server)) return refuseWhileStopping(response);
+    void handle(request, response, options, budget, () => stopping.has(server));
   });
   server.requestTimeout = options.requestTimeoutMs ?? 30_000;
   server.headersTimeout = Math.min(server.requestTimeout, 10_000);
@@ -44,8 +48,9 @@ export function createLocalServer(options: LocalServerOptions): Server {
       send(response, errorToResponse(new ServerBusyError(budget.maxBytes)), true);
       return;
     }
+    if (stopping.has(server)) return refuseWhileStopping(response);
     response.writeContinue();
-    void handle(request, response, options, budget);
+    void handle(request, response, options, budget, () => stopping.has(server));
   });
   server.on('clientError', (_error, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
@@ -53,7 +58,29 @@ export function createLocalServer(options: LocalServerOptions): Server {
   return server;
 }
 
-async function handle(request: IncomingMessage, response: ServerResponse, options: LocalServerOptions, budget: InFlightBudget): Promise<void> {
+/**
+ * Stops taking requests and resolves once every connection is closed: a request that arrives from now
+ * on (a busy provider's keep-alive connection never goes idle) gets 503 and Retry-After on a connection
+ * that then closes; requests in flight finish and close theirs. Connections still open after `graceMs`
+ * are closed anyway.
+ */
+export function shutDownLocalServer(server: Server, graceMs = 10_000): Promise<void> {
+  stopping.add(server);
+  return new Promise((resolve) => {
+    const force = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+function refuseWhileStopping(response: ServerResponse): void {
+  send(response, jsonResponse(503, { status: 'ERROR', message: 'The server is stopping; retry later.' }, { 'retry-after': '1' }), true);
+}
+
+async function handle(request: IncomingMessage, response: ServerResponse, options: LocalServerOptions, budget: InFlightBudget, isStopping: () => boolean): Promise<void> {
   const receivedAt = new Date();
   const pathname = pathOf(request.url);
   const match = matchWebhookPath(pathname);
@@ -90,7 +117,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
     // Held until answered: the records and rows made from the body live until the sink has them.
     budget.release(reservation.bytes);
   }
-  send(response, result, closeAfter);
+  send(response, result, closeAfter || isStopping());
   // A webhook's outcome is logged once, by the use case ("Webhook stored", or refused or failed
   // with the reason); other paths get an access line here. The route template, never the path:
   // the path may hold the token.

@@ -11,7 +11,7 @@ import { retry } from '../lambdas/shared/retry';
 import { openLocalLake } from './local-lake';
 import { startOwnStore, type LocalStore } from './local-store';
 import { findRunningServer, removeRuntimeInfo, writeRuntimeInfo } from './runtime-file';
-import { createLocalServer } from './server';
+import { createLocalServer, shutDownLocalServer } from './server';
 
 /**
  * How long the server keeps an active token without reading the store again. Writes to the store
@@ -83,10 +83,7 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
     url,
     store: local.store,
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      await shutDownLocalServer(server);
       await lake.close();
       await removeRuntimeInfo(options.dataDir, process.pid);
       await local.close();

@@ -96,10 +96,10 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
 function registerSync(integrations: Command, io: CliIo, open: OpenBackend): void {
   integrations
     .command('sync')
-    .description('on AWS: add Glue columns for fields in the newest lake files and re-make data_latest (queries do this for you)')
+    .description('on AWS: bring the Glue columns in step with the column registry and re-make data_latest (the stack and queries do this for you)')
     .argument('[schemas...]', 'schemas to bring up to date (default: every integration)')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', `\nRun it before querying from the Athena console or a BI tool after events gained new fields:\n  $ ${HOOKLAKE_COMMAND} --target aws integrations sync stitch_iterable`)
+    .addHelpText('after', `\nThe stack's catalog function keeps Glue in step within a minute of new columns; run this to do it at once:\n  $ ${HOOKLAKE_COMMAND} --target aws integrations sync stitch_iterable`)
     .action(async (schemas: string[], options: { json?: boolean }, command: Command) =>
       withBackend(command, open, async (backend) => {
         const results = await syncCatalogs(backend, schemas);

@@ -253,6 +253,7 @@ describe('DuckDbQueryEngine', () => {
     const oddDir = join(dataDir, "odd [dir] it's *?");
     const oddSink = new FileLakeSink(oddDir);
     await oddSink.write({ schema: 'stitch_iterable', rows: [dataRow({ email: 'a' })] });
+    await oddSink.close();
     await writeFile(join(oddDir, 'lake/stitch_iterable/data/dt=2026-11-23/.half-written.json.gz.tmp'), 'not gzip');
     const db = await DuckDbQueryEngine.open(oddDir, [{ integration: KEYED, columns: registries.get('stitch_iterable') ?? [] }]);
     try {

@@ -41,7 +41,17 @@ beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'hooklake-sink-'));
 });
 
+/** Every sink a test makes is closed after it: a sink keeps its partition folders open. */
+let sinks: FileLakeSink[] = [];
+const newSink = (dir = dataDir): FileLakeSink => {
+  const sink = new FileLakeSink(dir);
+  sinks.push(sink);
+  return sink;
+};
+
 afterEach(async () => {
+  await Promise.all(sinks.map((sink) => sink.close()));
+  sinks = [];
   delete injected.failNextOpen;
   await chmod(dataDir, 0o700).catch(() => undefined);
   await rm(dataDir, { recursive: true, force: true });
@@ -73,7 +83,7 @@ async function recordsOf(schema: string, table: string): Promise<JsonObject[]> {
 
 describe('FileLakeSink', () => {
   it('writes the rows as gzip NDJSON at lake/<schema>/<table>/dt=<day>/<file>.json.gz', async () => {
-    const sink = new FileLakeSink(dataDir);
+    const sink = newSink();
     const records = [
       { id: 1, event: 'open', _sdc_received_at: '2026-11-23T10:00:00.000Z', _sdc_sequence: 1 },
       { id: 2, text: 'ünïcode ✓ "quoted"\nline', nested: { a: [1, { b: null }] }, _sdc_sequence: 2 },
@@ -92,7 +102,7 @@ describe('FileLakeSink', () => {
   });
 
   it('routes rows of different tables and days to their own partition directories', async () => {
-    const sink = new FileLakeSink(dataDir);
+    const sink = newSink();
     await sink.write({
       schema: 'hooks',
       rows: [
@@ -118,7 +128,7 @@ describe('FileLakeSink', () => {
   });
 
   it('leaves no temporary files behind and gives every file a unique name', async () => {
-    const sink = new FileLakeSink(dataDir);
+    const sink = newSink();
     for (let i = 0; i < 5; i++) await sink.write({ schema: 's', rows: [row({ i })] });
     const files = await filesUnder(dataDir);
     expect(files).toHaveLength(5);
@@ -127,7 +137,7 @@ describe('FileLakeSink', () => {
   });
 
   it('stores 200 concurrent writes exactly once each, in fewer files than writes', async () => {
-    const sink = new FileLakeSink(dataDir);
+    const sink = newSink();
     const batches: LakeBatch[] = Array.from({ length: 200 }, (_, n) => ({
       schema: 'busy',
       rows: [row({ n, part: 'a' }), row({ n, part: 'b' })],
@@ -148,7 +158,7 @@ describe('FileLakeSink', () => {
   it('rejects with SinkUnavailableError when the lake directory cannot be created, and recovers', async () => {
     // A file where the lake directory belongs: fails for every user, root included.
     await writeFile(join(dataDir, 'lake'), 'in the way');
-    const sink = new FileLakeSink(dataDir);
+    const sink = newSink();
     const failure = sink.write({ schema: 's', rows: [row({ n: 1 })] });
     await expect(failure).rejects.toBeInstanceOf(SinkUnavailableError);
     const error = (await failure.catch((e: unknown) => e)) as SinkUnavailableError;
@@ -163,7 +173,7 @@ describe('FileLakeSink', () => {
   });
 
   it('answers every write of one flush over more partitions than it keeps folders open, each row once', async () => {
-    const sink = new FileLakeSink(dataDir);
+    const sink = newSink();
     const writes = Array.from({ length: 100 }, (_, i) => sink.write({ schema: `many_${i}`, rows: [row({ n: i })] }));
     await expect(Promise.all(writes)).resolves.toEqual(writes.map(() => ({ rejected: 0 })));
     const again = Array.from({ length: 100 }, (_, i) => sink.write({ schema: `many_${i}`, rows: [row({ n: i + 100 })] }));
@@ -174,7 +184,7 @@ describe('FileLakeSink', () => {
   });
 
   it('names the problem when the disk is full, leaving no file behind', async () => {
-    const sink = new FileLakeSink(dataDir);
+    const sink = newSink();
     injected.failNextOpen = { error: errno('ENOSPC', 'no space left on device') };
     const failure = sink.write({ schema: 's', rows: [row({ n: 1 })] });
     await expect(failure).rejects.toThrow(/disk full \(ENOSPC: no space left on device\)/);
@@ -187,14 +197,14 @@ describe('FileLakeSink', () => {
     await chmod(join(dataDir, 'lake/s/data/dt=2026-11-23'), 0o500);
     // Root ignores permission bits; make the kernel's answer for it instead.
     if (process.getuid?.() === 0) injected.failNextOpen = { error: errno('EACCES', 'permission denied') };
-    const failure = new FileLakeSink(dataDir).write({ schema: 's', rows: [row({ n: 1 })] });
+    const failure = newSink().write({ schema: 's', rows: [row({ n: 1 })] });
     await expect(failure).rejects.toThrow(/permission denied/);
     await expect(failure).rejects.toBeInstanceOf(SinkUnavailableError);
     await chmod(join(dataDir, 'lake/s/data/dt=2026-11-23'), 0o700);
   });
 
   it('fails only the flush that failed; writes queued behind it still succeed', async () => {
-    const sink = new FileLakeSink(dataDir);
+    const sink = newSink();
     let reached!: () => void;
     const flushRunning = new Promise<void>((resolve) => (reached = resolve));
     let release!: () => void;
@@ -211,7 +221,7 @@ describe('FileLakeSink', () => {
   });
 
   it('close waits for writes in flight', async () => {
-    const sink = new FileLakeSink(dataDir);
+    const sink = newSink();
     let stored = 0;
     const writes = Array.from({ length: 20 }, (_, n) => sink.write({ schema: 's', rows: [row({ n })] }).then(() => (stored += 1)));
     await sink.close();
