@@ -119,8 +119,9 @@ export function mapRecord(record: JsonObject, known: ColumnTypes, options: Mappi
   const maxColumns = options.maxColumns ?? DEFAULT_MAX_COLUMNS;
   const keyColumn = options.primaryKey === undefined ? undefined : columnNameOf(options.primaryKey);
   const cells: Record<string, CellValue> = {};
-  /** Which field filled each column, to name both when two fill the same one. */
-  const sourceOf = new Map<string, Pending>();
+  /** Which field filled each column, in order, to name both when two fill the same one (looked up only then). */
+  const sources: Pending[] = [];
+  const sourceNames: string[] = [];
   let added: Map<string, ColumnType> | undefined;
   const typeOf = (name: string): ColumnType | undefined => known.get(name) ?? added?.get(name);
 
@@ -151,8 +152,10 @@ export function mapRecord(record: JsonObject, known: ColumnTypes, options: Mappi
 
     // The key field by its column name: column names ignore case, so `ID` fills primary key `id`.
     const isKey = depth === 1 && keyColumn !== undefined && part === keyColumn;
-    const cell = isKey ? keyCell(value) : cellOf(value);
+    // Strings and booleans, most leaves, without a cell object per leaf.
+    const cell = isKey ? keyCell(value) : typeof value === 'string' ? (isWellFormed(value) ? STRING_CELL : undefined) : typeof value === 'boolean' ? BOOLEAN_CELL : cellOf(value);
     if (cell === undefined) return refuse(`field ${pathOf(field)} holds a string that is not valid Unicode (a lone surrogate)`);
+    const cellValue = cell === STRING_CELL || cell === BOOLEAN_CELL ? (value as CellValue) : cell.value;
     const current = typeOf(base);
     let name = base;
     let existing = current;
@@ -166,9 +169,12 @@ export function mapRecord(record: JsonObject, known: ColumnTypes, options: Mappi
     if (name.length > MAX_COLUMN_NAME_LENGTH) {
       return refuse(`field ${pathOf(field)} needs split column "${name}" of ${name.length} characters; the most is ${MAX_COLUMN_NAME_LENGTH}`);
     }
-    const earlier = sourceOf.get(name);
-    if (earlier !== undefined) return refuse(`fields ${pathOf(earlier)} and ${pathOf(field)} both become column "${name}"`);
-    sourceOf.set(name, field);
+    if (hasOwn.call(cells, name)) {
+      const earlier = sources[sourceNames.indexOf(name)];
+      return refuse(`fields ${pathOf(earlier)} and ${pathOf(field)} both become column "${name}"`);
+    }
+    sources.push(field);
+    sourceNames.push(name);
     if (existing === undefined) {
       added ??= new Map();
       if (known.size + added.size >= maxColumns) {
@@ -176,11 +182,15 @@ export function mapRecord(record: JsonObject, known: ColumnTypes, options: Mappi
       }
       added.set(name, isKey ? 'string' : cell.type);
     }
-    if (name === '__proto__') Object.defineProperty(cells, name, { value: cell.value, enumerable: true, writable: true, configurable: true });
-    else cells[name] = cell.value;
+    if (name === '__proto__') Object.defineProperty(cells, name, { value: cellValue, enumerable: true, writable: true, configurable: true });
+    else cells[name] = cellValue;
   }
   return { ok: true, cells, newColumns: added === undefined ? [] : [...added].map(([name, type]) => ({ name, type })) };
 }
+
+/** Types of the leaves stored as they are; their value is the leaf's own. */
+const STRING_CELL = { type: 'string', value: '' } as const;
+const BOOLEAN_CELL = { type: 'boolean', value: false } as const;
 
 /** The column type and stored value of a leaf; undefined for a string that is not valid Unicode. */
 function cellOf(value: unknown): { type: ColumnType; value: CellValue } | undefined {
@@ -255,6 +265,8 @@ function exactJsonText(value: unknown, escapeLoneSurrogates: boolean): string | 
   }
   return JSON.stringify(value) ?? 'null';
 }
+
+const hasOwn = Object.prototype.hasOwnProperty;
 
 function refuse(reason: string): Mapping {
   return { ok: false, reason };

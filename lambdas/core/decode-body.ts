@@ -63,20 +63,31 @@ function parseJson(text: string, where: string, depth = 1): unknown {
  * JSON.stringify of a nested value). Walks only the arrays and objects of the parsed value, iteratively.
  */
 function checkDepth(value: unknown, where: string, depth: number): void {
-  const stack: { value: unknown; depth: number }[] = [{ value, depth }];
-  while (stack.length > 0) {
-    const { value: container, depth } = stack.pop() as { value: unknown; depth: number };
+  // Two parallel stacks: no object per container walked.
+  const containers: unknown[] = [value];
+  const depths: number[] = [depth];
+  while (containers.length > 0) {
+    const container = containers.pop();
+    const at = depths.pop() as number;
     if (typeof container !== 'object' || container === null) continue;
-    if (depth > MAX_BODY_DEPTH) {
+    if (at > MAX_BODY_DEPTH) {
       throw new MalformedBodyError(`JSON ${where} is nested more than ${MAX_BODY_DEPTH} levels deep; the most is ${MAX_BODY_DEPTH}.`);
     }
     if (Array.isArray(container)) {
-      for (const item of container) if (typeof item === 'object' && item !== null) stack.push({ value: item, depth: depth + 1 });
+      for (const item of container) {
+        if (typeof item === 'object' && item !== null) {
+          containers.push(item);
+          depths.push(at + 1);
+        }
+      }
     } else {
       const object = container as Record<string, unknown>;
       for (const key in object) {
         const item = object[key];
-        if (typeof item === 'object' && item !== null) stack.push({ value: item, depth: depth + 1 });
+        if (typeof item === 'object' && item !== null) {
+          containers.push(item);
+          depths.push(at + 1);
+        }
       }
     }
   }

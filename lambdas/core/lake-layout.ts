@@ -54,9 +54,9 @@ export interface LakeLocation {
   readonly lakePrefix: string;
 }
 
-/** UTC calendar day of an instant, as the `dt` partition value. */
-export function partitionDate(at: Date): string {
-  return at.toISOString().slice(0, 10);
+/** UTC calendar day of an instant (or of its ISO text, when the caller has it already), as the `dt` partition value. */
+export function partitionDate(at: Date | string): string {
+  return (typeof at === 'string' ? at : at.toISOString()).slice(0, 10);
 }
 
 /**

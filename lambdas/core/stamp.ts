@@ -50,9 +50,9 @@ export interface StampResult {
  * order, so a later element wins in `data_latest`.
  */
 export function stampRecords(records: Iterable<DecodedRecord>, ctx: StampContext): StampResult {
-  const dt = partitionDate(ctx.receivedAt);
   const receivedAt = ctx.receivedAt.toISOString();
-  const batchedAt = ctx.batchedAt.toISOString();
+  const dt = partitionDate(receivedAt);
+  const batchedAt = ctx.batchedAt.getTime() === ctx.receivedAt.getTime() ? receivedAt : ctx.batchedAt.toISOString();
   const rows: LakeRow[] = [];
   let rejected = 0;
   const added = new Map<string, ColumnType>();

@@ -53,6 +53,8 @@ describe('mapRecord: Stitch-style columns', () => {
   it.each([
     [{ Email: 'a', email: 'b' }, /fields "Email" and "email" both become column "email"/],
     [{ 'a.b': 1, ab: 2 }, /both become column "ab"/],
+    // Column "1" sorts first among the row's keys, yet the earlier field named is the one that filled "b".
+    [{ b: 1, '1!': 2, B: 3 }, /fields "b" and "B" both become column "b"/],
     [{ '!!!': 1 }, /no letters, digits or "_"/],
     [{ ['x'.repeat(121)]: 1 }, /121 characters; the most is 120/],
     [{ s: 'bad \ud800' }, /not valid Unicode/],
