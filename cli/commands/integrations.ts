@@ -1,10 +1,12 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { createIntegration, summarizeIntegrations, syncCatalogs } from '../../lambdas/app/integrations';
 import { requireIntegration } from '../../lambdas/app/tokens';
 import { HooklakeError, ValidationError } from '../../lambdas/core/errors';
 import { DEFAULT_MAX_COLUMNS } from '../../lambdas/core/column-mapping';
 import { splitOf } from '../../lambdas/core/column-registry';
 import { positiveInteger } from '../../lambdas/core/config-values';
+import { INTEGRATION_TYPES } from '../../lambdas/core/integration';
+import { presetOf } from '../../lambdas/core/presets';
 import { webhookUrl } from '../../lambdas/core/webhook-routes';
 import { useCaseServices } from '../backend';
 import { HOOKLAKE_COMMAND } from '../../lambdas/core/deployment-names';
@@ -21,14 +23,24 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
     .command('create')
     .description('create an integration and its first webhook URL (the token in it is shown once)')
     .argument('<name>', 'display name, e.g. "Stitch Iterable"; the schema is derived from it (stitch_iterable)')
-    .option('--primary-key <field>', 'top-level field that identifies an event; data_latest keeps its latest version')
+    .addOption(
+      new Option('--type <type>', 'a provider preset: its primary key, and where to paste the URL in its UI (iterable, customerio, sendgrid); webhooks for any other sender')
+        .choices([...INTEGRATION_TYPES])
+        .default('webhooks'),
+    )
+    .option('--primary-key <field>', "top-level field that identifies an event; data_latest keeps its latest version (default: the preset's)")
     .option('--max-columns <n>', `most columns its data table may have; a row that would pass it goes to _sdc_rejected (default ${DEFAULT_MAX_COLUMNS})`)
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', `\nExample:\n  $ ${HOOKLAKE_COMMAND} integrations create "Stitch Customer.io" --primary-key event_id`)
-    .action(async (name: string, options: { primaryKey?: string; maxColumns?: string; json?: boolean }, command: Command) =>
+    .addHelpText(
+      'after',
+      `\nPresets: iterable (append-only, no primary key), customerio (primary key event_id), sendgrid (primary key sg_event_id).\n` +
+        `\nExamples:\n  $ ${HOOKLAKE_COMMAND} integrations create "Stitch Customer.io" --type customerio\n  $ ${HOOKLAKE_COMMAND} integrations create "Shop Orders" --primary-key order_id`,
+    )
+    .action(async (name: string, options: { type: string; primaryKey?: string; maxColumns?: string; json?: boolean }, command: Command) =>
       withBackend(command, open, async (backend) => {
         const { integration, issued, tablesError } = await createIntegration(useCaseServices(backend), {
           name,
+          type: options.type,
           primaryKey: options.primaryKey,
           maxColumns: options.maxColumns === undefined ? undefined : positiveInteger('--max-columns', options.maxColumns, DEFAULT_MAX_COLUMNS),
         });
@@ -38,8 +50,14 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
         else {
           io.out(`Created integration "${integration.name}"`);
           io.out(`  schema:       ${integration.schema}`);
+          io.out(`  type:         ${integration.type}`);
           io.out(`  primary key:  ${integration.primaryKey ?? '(none: each row gets a __sdc_primary_key UUID)'}`);
           printNewToken(io, backend, integration, issued.record.tokenId, url);
+          if (integration.type !== 'webhooks') {
+            io.out(`\nNext, in ${presetOf(integration.type).provider}:`);
+            presetOf(integration.type).setup(url).forEach((step, i) => io.out(`  ${i + 1}. ${step}`));
+            if (isLoopback(url)) io.out(`  (${presetOf(integration.type).provider} cannot reach this machine's 127.0.0.1: expose the server over HTTPS, e.g. through a tunnel, or deploy to AWS.)`);
+          }
           io.out(`\nQuery it:\n  ${HOOKLAKE_COMMAND}${targetFlag(command)} query "SELECT * FROM ${integration.schema}.data"`);
         }
         if (tablesError !== undefined) throw tablesNotReady(integration.schema, tablesError);
@@ -127,4 +145,9 @@ function tablesNotReady(schema: string, cause: unknown): HooklakeError {
       `Once that is fixed, any query naming ${schema}. makes them.`,
     { cause },
   );
+}
+
+function isLoopback(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '[::1]' || host.startsWith('127.');
 }

@@ -2,6 +2,7 @@ import { columnNameOf } from './column-names';
 import { HOOKLAKE_COMMAND } from './deployment-names';
 import { NotFoundError, ValidationError } from './errors';
 import { PARTITION_COLUMN } from './lake-layout';
+import { PRESETS } from './presets';
 
 export const INTEGRATION_TYPES = ['webhooks', 'iterable', 'customerio', 'sendgrid'] as const;
 export type IntegrationType = (typeof INTEGRATION_TYPES)[number];
@@ -134,14 +135,17 @@ export interface NewIntegrationInput {
   readonly type?: string;
 }
 
+/** A new integration; a preset's primary key applies unless one is given. */
 export function newIntegration(input: NewIntegrationInput, now: Date): Integration {
+  const type = assertIntegrationType(input.type ?? 'webhooks');
+  const primaryKey = input.primaryKey ?? PRESETS[type].primaryKey;
   const integration: Integration = {
     name: input.name.trim(),
     schema: schemaFromName(input.name),
-    type: assertIntegrationType(input.type ?? 'webhooks'),
+    type,
     tableVersion: 0,
     createdAt: now.toISOString(),
-    ...(input.primaryKey === undefined ? {} : { primaryKey: validatePrimaryKey(input.primaryKey) }),
+    ...(primaryKey === undefined ? {} : { primaryKey: validatePrimaryKey(primaryKey) }),
     ...(input.maxColumns === undefined ? {} : { maxColumns: validateMaxColumns(input.maxColumns) }),
   };
   return integration;

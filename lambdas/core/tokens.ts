@@ -82,17 +82,23 @@ export function extractToken(sources: TokenSources): string {
   return candidate;
 }
 
+/**
+ * The token of an `Authorization` header, in every form providers send it: `Bearer <token>`, Basic
+ * auth with the token as password (`base64(user:token)`), and, as Iterable's header settings make
+ * it, `Basic <token>` or `Bearer <token>` with the token as it is or base64-encoded alone.
+ */
 function tokenFromAuthorization(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
   const match = /^\s*(\S+)\s+(.+?)\s*$/.exec(header);
   if (!match) return undefined;
   const scheme = match[1].toLowerCase();
   const value = match[2];
-  if (scheme === 'bearer') return value;
-  if (scheme === 'basic') {
-    const decoded = Buffer.from(value, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    return colon === -1 ? undefined : decoded.slice(colon + 1);
-  }
-  return undefined;
+  if (scheme !== 'bearer' && scheme !== 'basic') return undefined;
+  if (looksLikeToken(value)) return value;
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  if (looksLikeToken(decoded)) return decoded;
+  const colon = decoded.indexOf(':');
+  if (scheme === 'basic' && colon !== -1) return decoded.slice(colon + 1);
+  // Not a token in any form: passed on as it is, so the check says what is wrong with it.
+  return value;
 }

@@ -52,10 +52,16 @@ describe('extractToken', () => {
     expect(extractToken({ authorization: basic('iterable') })).toBe(token);
     expect(extractToken({ authorization: basic('') })).toBe(token);
   });
+  it('takes it as Iterable sends it: Basic or Bearer with the token as it is, or base64-encoded alone', () => {
+    const base64 = Buffer.from(token).toString('base64');
+    for (const authorization of [`Basic ${token}`, `Bearer ${token}`, `Basic ${base64}`, `Bearer ${base64}`, `basic  ${token}`]) {
+      expect(extractToken({ authorization })).toBe(token);
+    }
+  });
   it.each([
     [{}, /No webhook token/],
     [{ authorization: 'Digest abc' }, /No webhook token/],
-    [{ authorization: `Basic ${Buffer.from('no-colon').toString('base64')}` }, /No webhook token/],
+    [{ authorization: `Basic ${Buffer.from('no-colon').toString('base64')}` }, /not valid/],
     [{ pathToken: 'hlk_short' }, /not valid/],
     [{ authorization: 'Bearer sk_live_something' }, /not valid/],
   ])('refuses %j with 401 and does not echo what it got', (sources, message) => {
