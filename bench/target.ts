@@ -14,9 +14,10 @@ export interface BenchResult {
   readonly meaning: string;
   readonly value: number;
   readonly unit: Unit;
-  /** The value must be at least `min`, or at most `max` (the issue's target, as it is). */
+  /** The value must be at least `min`, at most `max`, or below `below` (the issue's target, as it is). */
   readonly min?: number;
   readonly max?: number;
+  readonly below?: number;
   /** The measured figures behind the value, for the log. */
   readonly figures: string;
 }
@@ -24,7 +25,11 @@ export interface BenchResult {
 export type Bench = (progress: (line: string) => void) => Promise<BenchResult | BenchResult[]>;
 
 export function passes(result: BenchResult): boolean {
-  return (result.min === undefined || result.value >= result.min) && (result.max === undefined || result.value <= result.max);
+  return (
+    (result.min === undefined || result.value >= result.min) &&
+    (result.max === undefined || result.value <= result.max) &&
+    (result.below === undefined || result.value < result.below)
+  );
 }
 
 export function formatValue(value: number, unit: Unit): string {
@@ -38,6 +43,7 @@ export function targetText(result: BenchResult): string {
   const parts: string[] = [];
   if (result.min !== undefined) parts.push(`>= ${formatValue(result.min, result.unit)}`);
   if (result.max !== undefined) parts.push(`<= ${formatValue(result.max, result.unit)}`);
+  if (result.below !== undefined) parts.push(`< ${formatValue(result.below, result.unit)}`);
   return parts.join(' and ');
 }
 

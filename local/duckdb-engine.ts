@@ -57,6 +57,7 @@ import { DATA_TABLE, LAKE_TABLES, PARTITION_COLUMN, REJECTED_TABLE, keyColumnOf,
 import { DATA_SYSTEM_COLUMNS, REJECTED_SYSTEM_COLUMNS } from '../lambdas/core/system-columns';
 import { duckDbTableViewSql, latestViewSql, quoteIdentifier, type ViewColumn } from '../lambdas/core/view-sql';
 import type { QueryEngine, QueryResult, RegisteredColumn } from '../lambdas/app/ports';
+import { messageOf } from '../lambdas/shared/error-message';
 import { visibleTableFiles } from './lake-files';
 
 const READ_OPTIONS = [
@@ -221,11 +222,6 @@ function isMissingFile(error: unknown): boolean {
   return /No files found|Cannot open file|No such file/i.test(messageOf(error));
 }
 
-/** The native addon's errors may come from another realm, where `instanceof Error` is false. */
-function messageOf(error: unknown): string {
-  const message = (error as { message?: unknown } | null | undefined)?.message;
-  return typeof message === 'string' ? message : String(error);
-}
 
 /** A literal path where DuckDB expects a glob: each metacharacter as a one-character class. */
 function escapeGlob(path: string): string {

@@ -87,7 +87,7 @@ export class FileLakeSink implements RecordSink {
     } catch (error) {
       if ((error as NodeJS.ErrnoException | undefined)?.code !== 'ENOENT') throw error;
       // The folder went away under us (removed by hand): forget what we knew of it and make it again.
-      await this.forgetDir(dir);
+      this.forgetDir(dir);
       await this.writeDurably(dir, name, body);
     }
   }
@@ -103,7 +103,7 @@ export class FileLakeSink implements RecordSink {
     await this.dirHandles.sync(dir);
   }
 
-  private async forgetDir(dir: string): Promise<void> {
+  private forgetDir(dir: string): void {
     this.durableDirs.delete(dir);
     this.dirHandles.forget(dir);
   }
@@ -145,7 +145,6 @@ function groupByPartition(batches: readonly LakeBatch[]): Map<string, string[]> 
   }
   return partitions;
 }
-
 
 /** True when `path` is below `root`, not `root` itself. */
 function isStrictlyInside(path: string, root: string): boolean {

@@ -1,16 +1,16 @@
 /**
- * Bytes of request bodies the server holds at once, from the first byte read until the answer is
- * sent: memory grows with them (the body, its records, its rows), so past the budget a request is
- * turned away with 503 and Retry-After instead of reading it. A request is always let in when
- * nothing else is in flight, so one body up to the size limit goes through even with a small budget.
- */
-/**
  * Bodies held at once by default. Memory grows a few times the bytes in flight (body, records,
  * rows), so this bounds a burst of large bodies to a few hundred MB; single events at any rate a
  * provider sends stay far below it.
  */
 export const DEFAULT_MAX_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
 
+/**
+ * Bytes of request bodies the server holds at once, from the first byte read until the answer is
+ * sent: memory grows with them (the body, its records, its rows), so past the budget a request is
+ * turned away with 503 and Retry-After instead of reading it. A request is always let in when
+ * nothing else is in flight, so one body up to the size limit goes through even with a small budget.
+ */
 export class InFlightBudget {
   private inFlight = 0;
 
@@ -25,9 +25,14 @@ export class InFlightBudget {
    * bytes is in flight (a chunked body reserves chunk by chunk); false when not.
    */
   tryReserve(bytes: number, alreadyHeld = 0): boolean {
-    if (this.inFlight > alreadyHeld && this.inFlight + bytes > this.maxBytes) return false;
+    if (!this.wouldFit(bytes, alreadyHeld)) return false;
     this.inFlight += bytes;
     return true;
+  }
+
+  /** Whether `tryReserve` would take `bytes` now, without taking them. */
+  wouldFit(bytes: number, alreadyHeld = 0): boolean {
+    return this.inFlight <= alreadyHeld || this.inFlight + bytes <= this.maxBytes;
   }
 
   release(bytes: number): void {

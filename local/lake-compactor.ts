@@ -38,6 +38,7 @@ import {
 } from '../lambdas/core/lake-compaction';
 import { compactedFileName, compactedFileOf, LAKE_PREFIX, LAKE_TABLES, sourcesFileName, temporaryFileName } from '../lambdas/core/lake-layout';
 import type { AppLogger } from '../lambdas/app/ports';
+import { messageOf } from '../lambdas/shared/error-message';
 import { fsyncDirectory, writeFileAtomically } from './durable-files';
 import { isMissing, partitionFolders, readPartition } from './lake-files';
 
@@ -368,7 +369,3 @@ async function describeFile(path: string): Promise<DescribedFile> {
   }
 }
 
-function messageOf(error: unknown): string {
-  const message = (error as { message?: unknown } | null | undefined)?.message;
-  return typeof message === 'string' ? message : String(error);
-}

@@ -3,8 +3,8 @@ import { PayloadTooLargeError, ServerBusyError } from '../lambdas/core/errors';
 import type { InFlightBudget } from './in-flight-budget';
 
 /**
- * Reads a request body into memory up to `limitBytes`, taking its bytes from `budget` as it goes
- * (the caller gives back `reserved()` once the request is answered). A declared Content-Length over
+ * Reads a request body into memory up to `limitBytes`, taking its bytes from `budget` as it goes and
+ * counting them in `reservation` (the caller gives them back once the request is answered). A declared Content-Length over
  * the limit, or over what the budget has left, is refused before a byte is read; a chunked body is
  * cut off as soon as it passes either.
  */

@@ -17,17 +17,16 @@ export interface LocalServerOptions {
   readonly maxBytesInFlight?: number;
 }
 
-
 const HEALTH_PATH = '/healthz';
 const NOT_FOUND = jsonResponse(404, { status: 'ERROR', message: `Not found: webhooks are POSTed to ${WEBHOOK_TOKEN_PATH}.` });
 
-/**
- * node:http in front of the ingest use case: each request becomes a plain WebhookRequest. Only
- * transport concerns live here: routing, body size while reading, timeouts.
- */
 /** Servers shutting down: each request they get from then on is turned away, and its connection closed. */
 const stopping = new WeakSet<Server>();
 
+/**
+ * node:http in front of the ingest use case: each request becomes a plain WebhookRequest. Only
+ * transport concerns live here: routing, body size and bytes in flight while reading, timeouts, shutdown.
+ */
 export function createLocalServer(options: LocalServerOptions): Server {
   const budget = new InFlightBudget(options.maxBytesInFlight ?? DEFAULT_MAX_BYTES_IN_FLIGHT);
   const server = createServer((request, response) => {
@@ -39,16 +38,16 @@ export function createLocalServer(options: LocalServerOptions): Server {
   server.keepAliveTimeout = 5_000;
   // Refuse an oversized body before the client sends it (curl asks with Expect: 100-continue).
   server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
-    const declared = Number(request.headers['content-length']);
+    if (stopping.has(server)) return refuseWhileStopping(response);
+    const declared = Number(request.headers['content-length']) || 0;
     if (declared > options.maxBodyBytes) {
       send(response, errorToResponse(new PayloadTooLargeError(options.maxBodyBytes)), true);
       return;
     }
-    if (budget.bytesInFlight > 0 && budget.bytesInFlight + (declared || 0) > budget.maxBytes) {
+    if (!budget.wouldFit(declared)) {
       send(response, errorToResponse(new ServerBusyError(budget.maxBytes)), true);
       return;
     }
-    if (stopping.has(server)) return refuseWhileStopping(response);
     response.writeContinue();
     void handle(request, response, options, budget, () => stopping.has(server));
   });

@@ -53,10 +53,11 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
           io.out(`  type:         ${integration.type}`);
           io.out(`  primary key:  ${integration.primaryKey ?? '(none: each row gets a __sdc_primary_key UUID)'}`);
           printNewToken(io, backend, integration, issued.record.tokenId, url);
+          const preset = presetOf(integration.type);
           if (integration.type !== 'webhooks') {
-            io.out(`\nNext, in ${presetOf(integration.type).provider}:`);
-            presetOf(integration.type).setup(url).forEach((step, i) => io.out(`  ${i + 1}. ${step}`));
-            if (isLoopback(url)) io.out(`  (${presetOf(integration.type).provider} cannot reach this machine's 127.0.0.1: expose the server over HTTPS, e.g. through a tunnel, or deploy to AWS.)`);
+            io.out(`\nNext, in ${preset.provider}:`);
+            preset.setup(url).forEach((step, i) => io.out(`  ${i + 1}. ${step}`));
+            if (isLoopback(url)) io.out(`  (${preset.provider} cannot reach this machine's 127.0.0.1: expose the server over HTTPS, e.g. through a tunnel, or deploy to AWS.)`);
           }
           io.out(`\nQuery it:\n  ${HOOKLAKE_COMMAND}${targetFlag(command)} query "SELECT * FROM ${integration.schema}.data"`);
         }

@@ -37,9 +37,10 @@ export type DecodedBody = Iterable<DecodedRecord> & { readonly length: number };
 export function decodeBody(body: Buffer, contentType: string | undefined, maxBodyBytes: number): DecodedBody {
   const format = bodyFormatOf(contentType);
   if (body.length > maxBodyBytes) throw new PayloadTooLargeError(maxBodyBytes);
-  const large = body.length > ELEMENTWISE_BYTES ? decodeLarge(body, format) : undefined;
+  const bytes = withoutBom(validUtf8(body));
+  const large = bytes.length > ELEMENTWISE_BYTES ? decodeLarge(bytes, format) : undefined;
   if (large !== undefined) return large;
-  const text = utf8Text(body);
+  const text = bytes.toString('utf8');
   if (text.trim() === '') {
     throw new MalformedBodyError('Request body is empty; send a JSON object, a JSON array of objects, or NDJSON.');
   }
@@ -93,11 +94,6 @@ function checkDepth(value: unknown, where: string, depth: number): void {
   }
 }
 
-function utf8Text(body: Buffer): string {
-  const text = validUtf8(body).toString('utf8');
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-
 function validUtf8(body: Buffer): Buffer {
   const invalidAt = firstInvalidUtf8Offset(body);
   if (invalidAt !== -1) {
@@ -130,11 +126,11 @@ function decodeJson(text: string, format: BodyFormat): DecodedBody {
  * copied whole into a string. Undefined when it is neither (one object, or not valid JSON): the
  * caller then decodes it whole, which also reports what is wrong.
  */
-function decodeLarge(body: Buffer, format: BodyFormat): DecodedBody | undefined {
-  const bytes = withoutBom(validUtf8(body));
+function decodeLarge(bytes: Buffer, format: BodyFormat): DecodedBody | undefined {
   if (format === 'ndjson') {
     const lines = nonBlankLineSpans(bytes);
-    return lazily(lines.length / 3, () => ndjsonLines(bytes, lines));
+    // All blank: the whole-body path refuses it as empty.
+    return lines.length === 0 ? undefined : lazily(lines.length / 3, () => ndjsonLines(bytes, lines));
   }
   const spans = arrayElementSpans(bytes);
   return spans === undefined ? undefined : lazily(spans.length / 2, () => arrayElements(bytes, spans));

@@ -155,6 +155,12 @@ describe('decodeBody: large bodies, decoded record by record', () => {
     expect([...array].map((record) => record.value)).toEqual(records);
   });
 
+  it('refuses a large body of blank lines as empty, as a small one', () => {
+    const blank = ' \n'.repeat(ELEMENTWISE_BYTES);
+    expect(() => decode(blank, 'application/x-ndjson', 1 << 24)).toThrow(/Request body is empty/);
+    expect(() => decode(blank, 'application/json', 1 << 24)).toThrow(/Request body is empty/);
+  });
+
   it('keeps exact numbers, and refuses a malformed element with the whole body\'s line and column', () => {
     const records = big(ELEMENTWISE_BYTES / 200);
     const exact = `[${JSON.stringify(records[0])},{"big":123456789012345678901234567890}${','.repeat(0)}]`;
