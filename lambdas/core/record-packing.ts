@@ -84,19 +84,6 @@ export function batchRecords<T extends { readonly data: Uint8Array }>(records: r
   return calls;
 }
 
-/** The rows of a record body, as packRows joined them. */
-export function unpackRows(data: Uint8Array): Buffer[] {
-  const rows: Buffer[] = [];
-  const buffer = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  let start = 0;
-  for (let end = buffer.indexOf(DELIMITER_BYTE); end !== -1; end = buffer.indexOf(DELIMITER_BYTE, start)) {
-    rows.push(buffer.subarray(start, end));
-    start = end + 1;
-  }
-  rows.push(buffer.subarray(start));
-  return rows;
-}
-
 function join(rows: readonly Uint8Array[], bytes: number): Buffer {
   if (rows.length === 1) return Buffer.from(rows[0].buffer, rows[0].byteOffset, rows[0].byteLength);
   const data = Buffer.allocUnsafe(bytes);

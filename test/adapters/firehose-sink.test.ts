@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { FirehoseRecordSink } from '../../lambdas/aws/firehose-sink';
 import { SinkUnavailableError } from '../../lambdas/core/errors';
 import { PARTITION_FIELD } from '../../lambdas/core/lake-layout';
-import { unpackRows } from '../../lambdas/core/record-packing';
+import { subRecordsOf } from '../support/firehose-deaggregation';
 import type { JsonObject, LakeBatch, LakeRow } from '../../lambdas/core/rows';
 import { fakeTime } from '../support/fake-time';
 import { lakeRow, type TestLakeRow } from '../support/lake-rows';
@@ -33,7 +33,7 @@ function calls(): PutRecordBatchCommandInput[] {
 }
 const decode = (data: Uint8Array | undefined): string => Buffer.from(data ?? new Uint8Array()).toString('utf8');
 /** The rows of one record, as the delivery stream splits them. */
-const rowsOfRecord = (data: Uint8Array | undefined): JsonObject[] => unpackRows(data ?? new Uint8Array()).map((text) => JSON.parse(text.toString('utf8')));
+const rowsOfRecord = (data: Uint8Array | undefined): JsonObject[] => subRecordsOf(data ?? new Uint8Array()).map((text) => JSON.parse(text));
 /** Every row a call carried, record after record. */
 const sentIn = (input: PutRecordBatchCommandInput): JsonObject[] => (input.Records ?? []).flatMap((record) => rowsOfRecord(record.Data));
 const bytesIn = (input: PutRecordBatchCommandInput): number => (input.Records ?? []).reduce((sum, record) => sum + (record.Data?.byteLength ?? 0), 0);

@@ -13,7 +13,7 @@ import { join, relative, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { FirehoseRecordSink } from '../../lambdas/aws/firehose-sink';
 import { PARTITION_FIELD, PARTITION_KEY_QUERY } from '../../lambdas/core/lake-layout';
-import { ROW_DELIMITER } from '../../lambdas/core/record-packing';
+import { subRecordsOf } from '../support/firehose-deaggregation';
 import { LAKE_OUTPUT_PREFIX } from '../../lib/constructs/event-lake';
 import { FileLakeSink } from '../../local/file-lake-sink';
 import { describeRecordSinkContract, type StoredRow } from './record-sink.contract';
@@ -151,7 +151,7 @@ function fakeFirehose(options: FakeFirehoseOptions) {
     stored: async (): Promise<StoredRow[]> => {
       const objects = new Map<string, string>();
       for (const data of accepted) {
-        const subRecords = Buffer.from(data).toString('utf8').split(ROW_DELIMITER);
+        const subRecords = subRecordsOf(data);
         if (subRecords.length > 500) throw new Error(`A record of ${subRecords.length} sub-records: Firehose deaggregates at most 500`);
         for (const text of subRecords) {
           const prefix = deliveryPrefix(JSON.parse(text) as Record<string, unknown>);

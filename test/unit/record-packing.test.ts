@@ -1,8 +1,9 @@
 import fc from 'fast-check';
-import { batchRecords, FIREHOSE_LIMITS, packRows, unpackRows, type PackingLimits } from '../../lambdas/core/record-packing';
+import { batchRecords, FIREHOSE_LIMITS, packRows, type PackingLimits } from '../../lambdas/core/record-packing';
+import { subRecordsOf } from '../support/firehose-deaggregation';
 
 const rowText = (text: string): Buffer => Buffer.from(text, 'utf8');
-const texts = (records: readonly { data: Uint8Array }[]): string[][] => records.map((record) => unpackRows(record.data).map((row) => row.toString('utf8')));
+const texts = (records: readonly { data: Uint8Array }[]): string[][] => records.map((record) => subRecordsOf(record.data));
 
 /** Small limits, so that a few short rows reach every one of them. */
 const limitsArb: fc.Arbitrary<PackingLimits> = fc.record({
@@ -28,12 +29,12 @@ describe('packRows', () => {
           expect(record.data.byteLength).toBeLessThanOrEqual(limits.maxRecordBytes);
           expect(record.rows).toBeGreaterThanOrEqual(1);
           expect(record.rows).toBeLessThanOrEqual(limits.maxRowsPerRecord);
-          expect(unpackRows(record.data)).toHaveLength(record.rows);
+          expect(subRecordsOf(record.data)).toHaveLength(record.rows);
         }
         // Greedy: a record is only closed when the next row would not fit it.
         for (let i = 0; i + 1 < records.length; i++) {
-          const nextRow = unpackRows(records[i + 1].data)[0];
-          const full = records[i].rows === limits.maxRowsPerRecord || records[i].data.byteLength + 1 + nextRow.byteLength > limits.maxRecordBytes;
+          const nextRow = subRecordsOf(records[i + 1].data)[0];
+          const full = records[i].rows === limits.maxRowsPerRecord || records[i].data.byteLength + 1 + Buffer.byteLength(nextRow) > limits.maxRecordBytes;
           expect(full).toBe(true);
         }
       }),
