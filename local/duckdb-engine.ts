@@ -222,7 +222,6 @@ function isMissingFile(error: unknown): boolean {
   return /No files found|Cannot open file|No such file/i.test(messageOf(error));
 }
 
-
 /** A literal path where DuckDB expects a glob: each metacharacter as a one-character class. */
 function escapeGlob(path: string): string {
   return path.replace(/[[*?]/g, '[$&]');

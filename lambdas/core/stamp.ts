@@ -100,7 +100,6 @@ function withAdded(known: ColumnTypes, added: ReadonlyMap<string, ColumnType>): 
   return merged;
 }
 
-
 /** Why a record cannot be a row of `data`, or undefined when it can. */
 export function rejectionReason(value: unknown, primaryKey: string | undefined): string | undefined {
   if (!isJsonObject(value)) return `record is ${describe(value)}, not a JSON object`;
