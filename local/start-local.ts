@@ -5,6 +5,7 @@ import { IntegrationStoreUnavailableError, ValidationError } from '../lambdas/co
 import { sequenceGenerator } from '../lambdas/core/sequence';
 import { DEFAULT_MAX_RECORD_BYTES } from '../lambdas/core/stamp';
 import { createIngestWebhook } from '../lambdas/app/ingest-webhook';
+import { IntegrationCache } from '../lambdas/app/integration-cache';
 import { TokenCache } from '../lambdas/app/token-cache';
 import type { AppLogger, IntegrationStore } from '../lambdas/app/ports';
 import { retry } from '../lambdas/shared/retry';
@@ -14,7 +15,7 @@ import { findRunningServer, removeRuntimeInfo, writeRuntimeInfo } from './runtim
 import { createLocalServer, shutDownLocalServer } from './server';
 
 /**
- * How long the server keeps an active token without reading the store again. Writes to the store
+ * How long the server keeps an active token or an integration without reading the store again. Writes to the store
  * invalidate at once; this bound only matters if the store changed some other way.
  */
 const LOCAL_TOKEN_CACHE_MS = 60_000;
@@ -45,11 +46,16 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
     );
   }
   // Every write to the store, a CLI command's included, goes through our embedded endpoint and
-  // forgets the kept tokens at once: a revoked token stops before "tokens revoke" returns.
+  // forgets the kept tokens and integrations at once: a revoked token stops before "tokens revoke"
+  // returns, and a new signing key applies before "integrations set-secret" does.
   let storeChanged = () => {};
   const local = await openStoreWaiting(options.dataDir, () => storeChanged());
   const tokenCache = new TokenCache(local.store, LOCAL_TOKEN_CACHE_MS);
-  storeChanged = () => tokenCache.invalidate();
+  const integrationCache = new IntegrationCache(local.store, LOCAL_TOKEN_CACHE_MS);
+  storeChanged = () => {
+    tokenCache.invalidate();
+    integrationCache.invalidate();
+  };
   // The compactor starts with the lake: this process is the one server, so the one compactor, of the data directory.
   const lake = openLocalLake(options.dataDir, options.logger);
   const server = createLocalServer({
@@ -63,6 +69,7 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
       maxBodyBytes: options.maxBodyBytes,
       maxRecordBytes: DEFAULT_MAX_RECORD_BYTES,
       tokenCache,
+      integrationCache,
     }),
     maxBodyBytes: options.maxBodyBytes,
     maxBytesInFlight: options.maxBytesInFlight,

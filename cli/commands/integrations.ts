@@ -5,7 +5,7 @@ import { HooklakeError, ValidationError } from '../../lambdas/core/errors';
 import { DEFAULT_MAX_COLUMNS } from '../../lambdas/core/column-mapping';
 import { splitOf } from '../../lambdas/core/column-registry';
 import { positiveInteger } from '../../lambdas/core/config-values';
-import { INTEGRATION_TYPES } from '../../lambdas/core/integration';
+import { INTEGRATION_TYPES, publicIntegration, type Integration } from '../../lambdas/core/integration';
 import { presetOf } from '../../lambdas/core/presets';
 import { webhookUrl } from '../../lambdas/core/webhook-routes';
 import { useCaseServices } from '../backend';
@@ -14,6 +14,7 @@ import type { CliIo } from '../io';
 import { printJson, printTable } from '../output';
 import type { TargetOptions } from '../target';
 import { withBackend, type OpenBackend } from '../with-backend';
+import { describeSigning, registerSigning } from './signing';
 import { printNewToken } from './token-output';
 
 export function registerIntegrations(program: Command, io: CliIo, open: OpenBackend): void {
@@ -46,7 +47,7 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
         });
         const url = webhookUrl(backend.webhookBaseUrl, issued.token);
         // The token is shown only now: print it even when the lake's tables cannot be made yet.
-        if (options.json) printJson(io, { integration, tokenId: issued.record.tokenId, token: issued.token, webhookUrl: url });
+        if (options.json) printJson(io, { integration: publicIntegration(integration), tokenId: issued.record.tokenId, token: issued.token, webhookUrl: url });
         else {
           io.out(`Created integration "${integration.name}"`);
           io.out(`  schema:       ${integration.schema}`);
@@ -56,8 +57,12 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
           const preset = presetOf(integration.type);
           if (integration.type !== 'webhooks') {
             io.out(`\nNext, in ${preset.provider}:`);
-            preset.setup(url).forEach((step, i) => io.out(`  ${i + 1}. ${step}`));
+            const setSecret = `${HOOKLAKE_COMMAND}${targetFlag(command)} integrations set-secret ${integration.schema} < key.txt`;
+            [...preset.setup(url), ...(preset.signingKeySteps?.(setSecret) ?? [])].forEach((step, i) => io.out(`  ${i + 1}. ${step}`));
             if (isLoopback(url)) io.out(`  (${preset.provider} cannot reach this machine's 127.0.0.1: expose the server over HTTPS, e.g. through a tunnel, or deploy to AWS.)`);
+          }
+          if (integration.type === 'webhooks') {
+            io.out(`\nIf the sender signs its webhooks (GitHub, Shopify, Stripe and others do), check the signatures:\n  ${HOOKLAKE_COMMAND}${targetFlag(command)} integrations set-secret ${integration.schema} --signature-header <header> < secret.txt   (see --help)`);
           }
           io.out(`\nQuery it:\n  ${HOOKLAKE_COMMAND}${targetFlag(command)} query "SELECT * FROM ${integration.schema}.data"`);
         }
@@ -91,7 +96,7 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
         const registered = await backend.store.listColumns(integration.schema);
         const names = new Set(registered.map((column) => column.name));
         const columns = registered.map(({ name, type, firstSeenAt }) => ({ name, type, splitOf: splitOf(name, type, names) ?? null, firstSeenAt }));
-        if (options.json) return printJson(io, { ...integration, primaryKey: integration.primaryKey ?? null, columns, tokens: publicTokens });
+        if (options.json) return printJson(io, { ...publicIntegration(integration), columns, tokens: publicTokens });
         io.out(`${integration.name}`);
         io.out(`  schema:         ${integration.schema}`);
         io.out(`  type:           ${integration.type}`);
@@ -99,6 +104,7 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
         io.out(`  column limit:   ${integration.maxColumns ?? DEFAULT_MAX_COLUMNS}`);
         io.out(`  table version:  ${integration.tableVersion}`);
         io.out(`  created:        ${integration.createdAt}`);
+        io.out(`  signatures:     ${signingState(integration, targetFlag(command))}`);
         io.out(`  tables:         ${integration.schema}.data, ${integration.schema}.data_latest, ${integration.schema}._sdc_rejected`);
         io.out(`  webhook URL:    ${webhookUrl(backend.webhookBaseUrl, '<token>')}`);
         io.out('');
@@ -109,7 +115,18 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
       }),
     );
 
+  registerSigning(integrations, io, open);
   registerSync(integrations, io, open);
+}
+
+/** Whether webhooks must be signed, and how to turn it on where the provider signs. */
+function signingState(integration: Integration, target: string): string {
+  if (integration.signing !== undefined) return `checked: ${describeSigning(integration.signing)}`;
+  const preset = presetOf(integration.type);
+  const setSecret = `${HOOKLAKE_COMMAND}${target} integrations set-secret ${integration.schema}`;
+  if (preset.signature !== undefined) return `not checked yet: ${preset.provider} signs its webhooks; set its key with ${setSecret} < key.txt`;
+  if (integration.type === 'webhooks') return `not checked (the token authenticates); for a sender that signs: ${setSecret} --signature-header <header>`;
+  return `not offered by ${preset.provider} (the token authenticates)`;
 }
 
 function registerSync(integrations: Command, io: CliIo, open: OpenBackend): void {

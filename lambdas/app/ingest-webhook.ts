@@ -1,4 +1,5 @@
 import { decodeBody } from '../core/decode-body';
+import { verifySignature } from '../core/signature-check';
 import { IntegrationStoreUnavailableError, MethodNotAllowedError, UnauthorizedError } from '../core/errors';
 import type { ColumnTypes } from '../core/column-mapping';
 import { stampRecords, type StampResult, type StampServices } from '../core/stamp';
@@ -34,8 +35,8 @@ export interface IngestDependencies extends StampServices {
   readonly logger: AppLogger;
   readonly clock: () => Date;
   readonly maxBodyBytes: number;
-  /** How long an integration read for a webhook is reused. @default 60000 */
-  readonly integrationCacheMs?: number;
+  /** Where integrations are kept between webhooks. @default - a cache of DEFAULT_INTEGRATION_CACHE_MS */
+  readonly integrationCache?: IntegrationCache;
   /** Where active tokens are kept between webhooks. @default - none: every webhook reads its token from the store */
   readonly tokenCache?: TokenCache;
 }
@@ -48,7 +49,7 @@ export type IngestWebhook = (request: WebhookRequest) => Promise<HttpResponse>;
  * the response the contract names (http-responses.ts), so this never throws.
  */
 export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
-  const integrations = new IntegrationCache(deps.store, deps.integrationCacheMs ?? DEFAULT_INTEGRATION_CACHE_MS);
+  const integrations = deps.integrationCache ?? new IntegrationCache(deps.store, DEFAULT_INTEGRATION_CACHE_MS);
   const registries = new ColumnRegistryCache(deps.store);
   const tokens = deps.tokenCache ?? new TokenCache(deps.store, 0);
 
@@ -61,6 +62,8 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
     const tokenRecord = await tokens.findActive(hashToken(token));
     const integration = tokenRecord ? await integrations.get(tokenRecord.schema) : undefined;
     if (!integration) throw new UnauthorizedError('Webhook token is unknown or revoked.');
+    // On the bytes as received, before anything is decoded: a forged body is never parsed, let alone stored.
+    if (integration.signing !== undefined) verifySignature(integration.signing, request);
 
     const records = decodeBody(request.body, request.headers['content-type'], deps.maxBodyBytes);
     const batchedAt = deps.clock();

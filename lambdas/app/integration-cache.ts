@@ -1,29 +1,24 @@
 import type { Integration } from '../core/integration';
-import type { IntegrationStore } from '../app/ports';
+import type { IntegrationStore } from './ports';
+import { KeptReads } from './kept-reads';
 
 /**
- * Integrations as the ingest path reads them, kept for a short while. What a webhook needs of its
- * integration (schema, primary key) never changes once made, so a second store read per request
- * buys nothing. Tokens are not cached: a new one works at once and a revoked one stops at once.
+ * Integrations as the ingest path reads them (kept-reads.ts). Their signature keys change, so they
+ * are kept no longer than tokens are: at most `ttlMs`, and not past an invalidation.
  */
 export class IntegrationCache {
-  private readonly entries = new Map<string, { readonly integration: Integration; readonly until: number }>();
+  private readonly kept: KeptReads<Integration>;
 
-  constructor(
-    private readonly store: IntegrationStore,
-    private readonly ttlMs: number,
-    private readonly now: () => number = Date.now,
-    /** Bounds memory when one process serves very many integrations. */
-    private readonly maxEntries = 1000,
-  ) {}
+  constructor(store: Pick<IntegrationStore, 'getIntegration'>, ttlMs: number, now: () => number = Date.now, maxEntries = 1000) {
+    this.kept = new KeptReads((schema) => store.getIntegration(schema), ttlMs, now, maxEntries);
+  }
 
-  async get(schema: string): Promise<Integration | undefined> {
-    const cached = this.entries.get(schema);
-    if (cached && cached.until > this.now()) return cached.integration;
-    const integration = await this.store.getIntegration(schema);
-    if (integration === undefined || this.ttlMs <= 0) return integration;
-    if (this.entries.size >= this.maxEntries) this.entries.clear();
-    this.entries.set(schema, { integration, until: this.now() + this.ttlMs });
-    return integration;
+  get(schema: string): Promise<Integration | undefined> {
+    return this.kept.get(schema);
+  }
+
+  /** Forgets every kept integration: call it when the store may have changed (a new signing key). */
+  invalidate(): void {
+    this.kept.invalidate();
   }
 }

@@ -8,13 +8,17 @@ import type { CatalogColumn } from '../core/column-types';
 import type { Integration } from '../core/integration';
 import type { LakeTable } from '../core/lake-layout';
 import type { LakeBatch } from '../core/rows';
+import type { SigningConfig } from '../core/signing';
 import type { TokenRecord } from '../core/tokens';
 
 export interface IntegrationStore {
   /** Throws ConflictError when the schema is taken. */
   createIntegration(integration: Integration): Promise<void>;
   getIntegration(schema: string): Promise<Integration | undefined>;
+  /** Every integration without its `signing`: keys are read only where a webhook is checked (getIntegration). */
   listIntegrations(): Promise<Integration[]>;
+  /** Replaces the integration's signature checking (undefined turns it off); NotFoundError for an unknown schema. */
+  setSigning(schema: string, signing: SigningConfig | undefined): Promise<void>;
   /** Throws NotFoundError for an unknown schema, TokenLimitError past `maxActive` active tokens. */
   addToken(record: TokenRecord, maxActive: number): Promise<void>;
   /** Every token of the integration, revoked ones included, oldest first. */

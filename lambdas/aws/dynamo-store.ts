@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { ConflictError, IntegrationStoreUnavailableError, NotFoundError, TokenLimitError } from '../core/errors';
 import { unknownIntegration, type Integration, type IntegrationType } from '../core/integration';
+import { SigningSecret, type SignatureScheme, type SigningConfig } from '../core/signing';
 import { tokenMatches, type TokenRecord } from '../core/tokens';
 import type { IntegrationStore, RegisteredColumn } from '../app/ports';
 import { COLUMN_TYPES, type ColumnType } from '../core/column-mapping';
@@ -101,6 +102,27 @@ export class DynamoIntegrationStore implements IntegrationStore {
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
     return integrations.sort((a, b) => compareStrings(a.schema, b.schema));
+  }
+
+  async setSigning(schema: string, signing: SigningConfig | undefined): Promise<void> {
+    try {
+      await this.call('UpdateItem', `change signature checking of integration "${schema}"`, () =>
+        this.client.send(
+          new UpdateItemCommand({
+            TableName: this.tableName,
+            Key: integrationKey(schema),
+            ...(signing === undefined
+              ? { UpdateExpression: 'REMOVE #signing' }
+              : { UpdateExpression: 'SET #signing = :signing', ExpressionAttributeValues: { ':signing': signingToAttribute(signing) } }),
+            ConditionExpression: 'attribute_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': PK, '#signing': 'signing' },
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      throw unknownIntegration(schema, error);
+    }
   }
 
   async addToken(record: TokenRecord, maxActive: number): Promise<void> {
@@ -390,7 +412,31 @@ function integrationToItem(integration: Integration): Item {
     createdAt: { S: integration.createdAt },
     ...(integration.primaryKey === undefined ? {} : { primaryKey: { S: integration.primaryKey } }),
     ...(integration.maxColumns === undefined ? {} : { maxColumns: { N: String(integration.maxColumns) } }),
+    ...(integration.signing === undefined ? {} : { signing: signingToAttribute(integration.signing) }),
   };
+}
+
+/** The scheme as JSON text (read back whole, never queried), the keys as a list in order. */
+function signingToAttribute(signing: SigningConfig): AttributeValue {
+  return {
+    M: {
+      scheme: { S: JSON.stringify(signing.scheme) },
+      keys: { L: signing.keys.map((key) => ({ M: { secret: { S: key.secret.reveal() }, addedAt: { S: key.addedAt } } })) },
+    },
+  };
+}
+
+function signingFromAttribute(value: AttributeValue): SigningConfig {
+  const map = value.M ?? {};
+  let scheme: SignatureScheme;
+  try {
+    scheme = JSON.parse(readS(map, 'scheme')) as SignatureScheme;
+  } catch (error) {
+    if (error instanceof IntegrationStoreUnavailableError) throw error;
+    throw unreadableItem('JSON string', 'signing.scheme');
+  }
+  const keys = (map.keys?.L ?? []).map((entry) => ({ secret: new SigningSecret(readS(entry.M ?? {}, 'secret')), addedAt: readS(entry.M ?? {}, 'addedAt') }));
+  return { scheme, keys };
 }
 
 function integrationFromItem(item: Item): Integration {
@@ -404,6 +450,7 @@ function integrationFromItem(item: Item): Integration {
     createdAt: readS(item, 'createdAt'),
     ...(primaryKey === undefined ? {} : { primaryKey }),
     ...(maxColumns === undefined ? {} : { maxColumns: Number(maxColumns) }),
+    ...(item.signing === undefined ? {} : { signing: signingFromAttribute(item.signing) }),
   };
 }
 

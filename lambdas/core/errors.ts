@@ -15,6 +15,19 @@ export class MalformedBodyError extends HooklakeError {}
 /** No usable token, or a token that is unknown or revoked (401). Never carries the token. */
 export class UnauthorizedError extends HooklakeError {}
 
+/** Which part of a signature check failed; the 401 names it. */
+export type SignatureCheck = 'missing header' | 'malformed header' | 'stale timestamp' | 'bad signature';
+
+/** The request is not signed as the integration's provider signs (401); nothing of it is stored. */
+export class SignatureError extends UnauthorizedError {
+  constructor(
+    readonly check: SignatureCheck,
+    detail: string,
+  ) {
+    super(`Signature check failed (${check}): ${detail}`);
+  }
+}
+
 /** Any method but POST on a webhook route (405). */
 export class MethodNotAllowedError extends HooklakeError {
   readonly allow = 'POST';

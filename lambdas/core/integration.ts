@@ -3,6 +3,7 @@ import { HOOKLAKE_COMMAND } from './deployment-names';
 import { NotFoundError, ValidationError } from './errors';
 import { PARTITION_COLUMN } from './lake-layout';
 import { PRESETS } from './presets';
+import { summarizeSigning, type SigningConfig, type SigningSummary } from './signing';
 
 export const INTEGRATION_TYPES = ['webhooks', 'iterable', 'customerio', 'sendgrid'] as const;
 export type IntegrationType = (typeof INTEGRATION_TYPES)[number];
@@ -21,6 +22,8 @@ export interface Integration {
   readonly tableVersion: number;
   /** ISO 8601 UTC. */
   readonly createdAt: string;
+  /** Present when webhooks must carry the provider's signature; its keys never leave the store and ingest. */
+  readonly signing?: SigningConfig;
 }
 
 export const MAX_SCHEMA_LENGTH = 63;
@@ -155,4 +158,10 @@ export function newIntegration(input: NewIntegrationInput, now: Date): Integrati
 export function unknownIntegration(schemas: string | readonly string[], cause?: unknown): NotFoundError {
   const names = (typeof schemas === 'string' ? [schemas] : schemas).map((schema) => `"${schema}"`).join(', ');
   return new NotFoundError(`No integration with schema ${names}; see "${HOOKLAKE_COMMAND} integrations list".`, { cause });
+}
+
+/** An integration as commands print it: every field, but of its signing only what may be shown. */
+export function publicIntegration(integration: Integration): Omit<Integration, 'signing' | 'primaryKey'> & { primaryKey: string | null; signing: SigningSummary | null } {
+  const { signing, ...rest } = integration;
+  return { ...rest, primaryKey: integration.primaryKey ?? null, signing: summarizeSigning(signing) };
 }

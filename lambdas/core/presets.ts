@@ -4,6 +4,7 @@
  * provider's UI once the webhook URL is made. `webhooks` is the generic integration: the user says.
  */
 import type { IntegrationType } from './integration';
+import { DEFAULT_TOLERANCE_SECONDS, type SignatureScheme } from './signing';
 
 export interface Preset {
   readonly type: IntegrationType;
@@ -15,6 +16,13 @@ export interface Preset {
   readonly eventTypeFields: readonly string[];
   /** Steps in the provider's UI, where the webhook URL goes and which events to send. */
   readonly setup: (webhookUrl: string) => readonly string[];
+  /**
+   * How the provider signs its webhooks; checked once a key is set. Absent on `webhooks` (the user
+   * describes the sender's HMAC) and on providers that do not sign (Iterable).
+   */
+  readonly signature?: SignatureScheme;
+  /** Where the provider shows the key to verify with, and what to run with it. */
+  readonly signingKeySteps?: (setSecretCommand: string) => readonly string[];
 }
 
 export const PRESETS: Readonly<Record<IntegrationType, Preset>> = {
@@ -47,6 +55,19 @@ export const PRESETS: Readonly<Record<IntegrationType, Preset>> = {
       'Select the events you want (email sent, delivered, opened, clicked, bounced, ...), then Save and Enable Webhook.',
       'Customer.io allows 4 seconds for an answer and retries on failure; a retried event keeps its event_id, so data_latest shows it once.',
     ],
+    signature: {
+      kind: 'hmac',
+      signatureHeader: 'x-cio-signature',
+      timestampHeader: 'x-cio-timestamp',
+      algorithm: 'sha256',
+      encoding: 'hex',
+      signedPayload: 'v0:{timestamp}:{body}',
+      toleranceSeconds: DEFAULT_TOLERANCE_SECONDS,
+    },
+    signingKeySteps: (command) => [
+      "Open the reporting webhook's settings and copy its webhook signing key.",
+      `Turn signature checking on (the key is read from standard input, never the command line): ${command}`,
+    ],
   },
   sendgrid: {
     type: 'sendgrid',
@@ -57,6 +78,17 @@ export const PRESETS: Readonly<Record<IntegrationType, Preset>> = {
       'Open Settings > Mail Settings > Event Webhooks and create (or edit) an Event Webhook.',
       `Post URL: ${url}`,
       'Select the deliverability and engagement events to post (processed, delivered, open, click, bounce, ...), then save and enable it. SendGrid posts JSON arrays of events.',
+    ],
+    signature: {
+      kind: 'ecdsa-p256',
+      signatureHeader: 'x-twilio-email-event-webhook-signature',
+      timestampHeader: 'x-twilio-email-event-webhook-timestamp',
+      signedPayload: '{timestamp}{body}',
+      toleranceSeconds: DEFAULT_TOLERANCE_SECONDS,
+    },
+    signingKeySteps: (command) => [
+      'In the Event Webhook\'s security features, turn on Signed Event Webhook and copy the Verification Key it shows.',
+      `Turn signature checking on (the key is read from standard input, never the command line): ${command}`,
     ],
   },
 };

@@ -5,8 +5,9 @@ import { INGEST_ENV } from './env';
 export const AWS_MAX_BODY_BYTES = 6 * 1024 * 1024;
 
 /**
- * How long a warm function keeps an active token before reading it again: a revoked token keeps
- * working for at most this long. Token reads stay eventually consistent (half the read cost).
+ * How long a warm function keeps an active token, and an integration, before reading them again: a
+ * revoked token keeps working, and a changed signing key waits, for at most this long. Token reads
+ * stay eventually consistent (half the read cost).
  */
 export const DEFAULT_TOKEN_CACHE_SECONDS = 10;
 export const MAX_TOKEN_CACHE_SECONDS = 300;

@@ -7,6 +7,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { createIngestWebhook } from '../app/ingest-webhook';
+import { IntegrationCache } from '../app/integration-cache';
 import { TokenCache } from '../app/token-cache';
 import { DynamoIntegrationStore } from '../aws/dynamo-store';
 import { mapStackTracesLazily } from '../aws/lambda-source-maps';
@@ -36,6 +37,8 @@ const ingest = createIngestWebhook({
   maxBodyBytes: config.maxBodyBytes,
   maxRecordBytes: DEFAULT_MAX_RECORD_BYTES,
   tokenCache: new TokenCache(store, config.tokenCacheSeconds * 1000),
+  // An integration's signing keys change as tokens do: kept no longer.
+  integrationCache: new IntegrationCache(store, config.tokenCacheSeconds * 1000),
 });
 
 export const handler = createApiGatewayHandler(ingest, logger);

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { IntegrationStore, RegisteredColumn } from '../../lambdas/app/ports';
 import { ConflictError, NotFoundError, TokenLimitError } from '../../lambdas/core/errors';
 import { newIntegration, type Integration } from '../../lambdas/core/integration';
+import { hmacScheme, SigningSecret } from '../../lambdas/core/signing';
 import { hashToken, issueToken, type IssuedToken, type TokenRecord } from '../../lambdas/core/tokens';
 
 export interface IntegrationStoreUnderTest {
@@ -106,6 +107,40 @@ export function describeIntegrationStoreContract(name: string, makeStore: () => 
         await addToken('zeta_hooks', 2);
         // "2" sorts before "_" by code unit, whatever a locale's collation says.
         expect(await store.listIntegrations()).toStrictEqual([alpha2, alpha, mid, zeta]);
+      });
+    });
+
+    describe('setSigning', () => {
+      const scheme = hmacScheme({ signatureHeader: 'X-Hub-Signature-256', prefix: 'sha256=' });
+      const keys = [
+        { secret: new SigningSecret('first-secret'), addedAt: at(1).toISOString() },
+        { secret: new SigningSecret('second "secret" \u00e9'), addedAt: at(2).toISOString() },
+      ];
+      const shown = (integration: Integration | undefined) =>
+        integration?.signing && { scheme: integration.signing.scheme, keys: integration.signing.keys.map((key) => [key.secret.reveal(), key.addedAt]) };
+
+      it('stores the scheme and every key in order for getIntegration; listIntegrations leaves signing out', async () => {
+        const integration = await create('Signed Hooks');
+        await store.setSigning('signed_hooks', { scheme, keys });
+        const read = await store.getIntegration('signed_hooks');
+        expect(shown(read)).toStrictEqual({ scheme, keys: [['first-secret', at(1).toISOString()], ['second "secret" \u00e9', at(2).toISOString()]] });
+        expect({ ...read, signing: undefined }).toStrictEqual({ ...integration, signing: undefined });
+        expect(await store.listIntegrations()).toStrictEqual([integration]);
+      });
+
+      it('replaces the keys on a second call, and turns checking off with undefined', async () => {
+        await create('Signed Hooks');
+        await store.setSigning('signed_hooks', { scheme, keys });
+        await store.setSigning('signed_hooks', { scheme, keys: keys.slice(1) });
+        expect(shown(await store.getIntegration('signed_hooks'))?.keys).toStrictEqual([['second "secret" \u00e9', at(2).toISOString()]]);
+        await store.setSigning('signed_hooks', undefined);
+        expect(await store.getIntegration('signed_hooks')).not.toHaveProperty('signing');
+      });
+
+      it('throws NotFoundError for an unknown schema and creates nothing', async () => {
+        await expect(store.setSigning('no_such_schema', { scheme, keys })).rejects.toThrow(NotFoundError);
+        expect(await store.getIntegration('no_such_schema')).toBeUndefined();
+        expect(await store.listIntegrations()).toEqual([]);
       });
     });
 

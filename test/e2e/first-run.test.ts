@@ -2,27 +2,16 @@
  * What a newcomer types first, through the real `hooklake` command (bin/hooklake.js, what
  * `npx hooklake` runs): help, the printed "try it" line, piping --json, a mistyped data directory.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { startLocalHooklake, type RunningLocalHooklake } from '../../local/start-local';
+import { BIN, ROOT, hooklakeProcess } from '../support/cli-process';
 import { RecordingLogger } from '../support/recording-logger';
 
-const ROOT = join(__dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'hooklake.js');
-
-async function hooklake(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...argv], { cwd: ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const hooklake = (...argv: string[]) => hooklakeProcess(argv);
 
 describe('hooklake for a newcomer', () => {
   let dataDir: string;

@@ -6,7 +6,7 @@ import { cli, cliJson } from '../support/cli-capture';
 import { RecordingLogger } from '../support/recording-logger';
 
 interface Created {
-  integration: { schema: string; type: string; primaryKey?: string };
+  integration: { schema: string; type: string; primaryKey: string | null };
   token: string;
   webhookUrl: string;
 }
@@ -47,7 +47,7 @@ describe('provider presets over real HTTP', () => {
   it("makes an append-only Iterable integration that takes Iterable's Authorization header with the raw token", async () => {
     const created = await cliJson<Created>('--data-dir', dataDir, 'integrations', 'create', 'Stitch Iterable', '--type', 'iterable');
     expect(created.integration).toMatchObject({ type: 'iterable' });
-    expect(created.integration.primaryKey).toBeUndefined();
+    expect(created.integration.primaryKey).toBeNull();
     const event = { email: 'user@example.com', eventName: 'emailClick', dataFields: { campaignId: 59667, url: 'https://example.com/a' } };
     const base = `${hooklake.url}/v1/hooks`;
     expect((await post(base, event, { authorization: `Basic ${created.token}` })).status).toBe(200);

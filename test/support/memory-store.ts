@@ -1,5 +1,6 @@
 import { ConflictError, NotFoundError, TokenLimitError } from '../../lambdas/core/errors';
 import { unknownIntegration, type Integration } from '../../lambdas/core/integration';
+import type { SigningConfig } from '../../lambdas/core/signing';
 import { isActive, type TokenRecord } from '../../lambdas/core/tokens';
 import type { IntegrationStore, RegisteredColumn } from '../../lambdas/app/ports';
 import { byFirstSeen } from '../../lambdas/core/column-registry';
@@ -26,7 +27,14 @@ export class MemoryStore implements IntegrationStore {
   }
 
   async listIntegrations(): Promise<Integration[]> {
-    return [...this.integrations.values()].sort((a, b) => compareStrings(a.schema, b.schema));
+    return [...this.integrations.values()].map(({ signing: _keys, ...listed }) => listed).sort((a, b) => compareStrings(a.schema, b.schema));
+  }
+
+  async setSigning(schema: string, signing: SigningConfig | undefined): Promise<void> {
+    const integration = this.integrations.get(schema);
+    if (!integration) throw unknownIntegration(schema);
+    const { signing: _dropped, ...rest } = integration;
+    this.integrations.set(schema, signing === undefined ? rest : { ...rest, signing });
   }
 
   async addToken(record: TokenRecord, maxActive: number): Promise<void> {

@@ -10,6 +10,8 @@ import { MemoryStore } from '../support/memory-store';
 import { RecordingLogger } from '../support/recording-logger';
 import { webhookRequest, type RequestInput } from '../support/webhook-requests';
 import { recordOf } from '../support/lake-rows';
+import { hmacScheme, SigningSecret } from '../../lambdas/core/signing';
+import { gitHubHeaders } from '../support/signers';
 
 class CapturingSink implements RecordSink {
   readonly batches: LakeBatch[] = [];
@@ -235,5 +237,46 @@ describe('ingest use case: the column registry', () => {
     const response = await send({ token, body: '{"id":1,"new":true}' });
     expect(response.statusCode).toBe(503);
     expect(sink.batches).toHaveLength(0);
+  });
+});
+
+describe('ingest use case: signatures', () => {
+  const signed = async () => {
+    const setup = await setUp();
+    await setup.store.setSigning('stitch_iterable', {
+      scheme: hmacScheme({ signatureHeader: 'X-Hub-Signature-256', prefix: 'sha256=' }),
+      keys: [{ secret: new SigningSecret('hub-secret'), addedAt: now.toISOString() }],
+    });
+    return setup;
+  };
+
+  it('stores a webhook signed over its raw bytes, whitespace and key order as sent', async () => {
+    const { sink, token, send } = await signed();
+    const body = '{ "id" : 1,\n  "b": 2 }';
+    const response = await send({ token, body, headers: gitHubHeaders('hub-secret', body) });
+    expect(response.statusCode).toBe(200);
+    expect(sink.batches).toHaveLength(1);
+  });
+
+  it('answers 401 naming the failed check, stores nothing and logs the check without the token or secret', async () => {
+    const { sink, logger, token, send } = await signed();
+    const body = '{"id":1}';
+    const unsigned = await send({ token, body });
+    const forged = await send({ token, body, headers: gitHubHeaders('guessed', body) });
+    expect([unsigned.statusCode, forged.statusCode]).toEqual([401, 401]);
+    expect(unsigned.json.message).toMatch(/^Signature check failed \(missing header\)/);
+    expect(forged.json.message).toMatch(/^Signature check failed \(bad signature\)/);
+    expect(sink.batches).toHaveLength(0);
+    const logged = logger.lines.join('\n');
+    expect(logged).toContain('SignatureError');
+    expect(logged).not.toContain(token);
+    expect(logged).not.toContain('hub-secret');
+  });
+
+  it('checks the token before the signature: an unknown token is a plain 401', async () => {
+    const { send } = await signed();
+    const response = await send({ token: `hlk_${'A'.repeat(43)}`, body: '{"id":1}' });
+    expect(response.statusCode).toBe(401);
+    expect(response.json.message).toBe('Webhook token is unknown or revoked.');
   });
 });
