@@ -1,7 +1,10 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { ensureTokenTable } from '../../local/dynalite-server';
+import { chmod, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureTokenTable, startEmbeddedDynamo } from '../../local/dynalite-server';
 
 const ddb = mockClient(DynamoDBClient);
 const client = () => new DynamoDBClient({ region: 'local' });
@@ -28,5 +31,20 @@ describe('ensureTokenTable', () => {
     await ensureTokenTable(client(), 'tokens');
     expect(ddb).toHaveReceivedCommandWith(CreateTableCommand, { TableName: 'tokens' });
     expect(ddb).toHaveReceivedCommandTimes(DescribeTableCommand, 4);
+  });
+});
+
+describe('startEmbeddedDynamo', () => {
+  it('keeps the store (signing keys, token hashes) readable by its owner only, even in a folder made world-readable', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'hooklake-store-mode-'));
+    await mkdir(join(dataDir, 'store'), { mode: 0o755 });
+    await chmod(join(dataDir, 'store'), 0o755);
+    const embedded = await startEmbeddedDynamo(dataDir);
+    try {
+      expect((await stat(join(dataDir, 'store'))).mode & 0o777).toBe(0o700);
+    } finally {
+      await embedded.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
