@@ -158,7 +158,7 @@ export function costLines(workload: Workload): CostLine[] {
   const objects = a.arrivalSeconds / a.bufferingSeconds;
   const coldStarts = workload.warmContainers * (a.arrivalSeconds / a.containerLifetimeSeconds);
   const readUnits = workload.warmContainers * (a.arrivalSeconds / a.tokenCacheSeconds + a.arrivalSeconds / a.integrationCacheSeconds) + coldStarts;
-  const functionLineBytes = LOGS_INFO.includes(settings.applicationLogLevel) ? STORED_LINE_BYTES + a.logEventOverheadBytes : 0;
+  const functionLineBytes = LOGS_INFO.includes(settings.loggerLevel) ? STORED_LINE_BYTES + a.logEventOverheadBytes : 0;
   const logBytes = workload.requests * (accessLogLineBytes() + a.logEventOverheadBytes + functionLineBytes);
   const tracing: string = settings.tracing;
   const traced = tracing === 'Active';
@@ -227,13 +227,16 @@ export function costReport(): string {
       `gzip to ${a.lakeGzipRatio * 100}% (and log archives to ${a.logArchiveRatio * 100}%); JQ takes ${a.jqMsPerRow} ms a row. ` +
       `A request's rows go to Firehose as ${WORKLOADS.map((workload) => recordsText(workload)).join(' and ')}. A stored webhook leaves one ` +
       `access-log line of ${accessLogLineBytes()} bytes plus ${a.logEventOverheadBytes} bytes of event overhead, and no function log line ` +
-      `(its own lines from ${settings.applicationLogLevel} up, Lambda's from WARN up); a response is ${a.responseWireBytes} bytes on the wire. Prices per GB are ` +
+      `(its Logger's lines from ${settings.loggerLevel} up, Lambda's from WARN up); its metrics are summed in memory and published as at most one ` +
+      `log line a minute per warm function, a share of a cent per million requests at any rate that keeps a function busy. ` +
+      `A response is ${a.responseWireBytes} bytes on the wire. Prices per GB are ` +
       `applied to 10^9 bytes. Free tiers are left out.`,
     '',
     `Not in the totals: X-Ray, off on the ingest function (tracing ACTIVE would add ${WORKLOADS.map((workload) => usd(xrayIfActive(workload))).join(' and ')}: ` +
       `Lambda traces 1 request a second and 5% of the rest); the "Webhook stored" line at INFO would add ` +
       `${usd((MILLION * (STORED_LINE_BYTES + a.logEventOverheadBytes) / GB) * PRICES.logsIngestGb.usd)} per million requests; Athena at $5 per TB scanned; ` +
-      `the catalog function, which runs only when an integration gains columns. Before rows were packed, every row was a record of its own, ` +
+      `the catalog function, which runs only when an integration gains columns; fixed monthly charges, whatever the traffic: ` +
+      `CloudWatch custom metrics at $0.30 each (the ingest function's counters, one per refusal reason seen) and alarms at $0.10 each. Before rows were packed, every row was a record of its own, ` +
       `billed as 5 KB: Firehose ingestion alone was ${usd(unpackedIngest)} per million events, however they were batched.`,
     '',
     `Prices not confirmed on a pricing page while writing this (long-standing list prices; check them): ${unconfirmed.join('; ')}.`,

@@ -21,14 +21,20 @@ export const CATALOG_ENTRY = path.join(__dirname, '..', 'lambdas', 'catalog', 'l
  * The ingest function's settings that decide much of what a webhook costs; bench/cost-model.ts
  * prices them (`npm run cost`). 512 MB (about 0.3 vCPU) suits a request that mostly waits for
  * Firehose; a multi-megabyte body parses about half as fast as at 1,024 MB. No X-Ray traces, and
- * its own log lines from WARN up: the access log already records every request. Turn tracing on,
- * or the level down to INFO, while debugging.
+ * its own lines from WARN up (`loggerLevel`, applied by the function): the access log already
+ * records every request. Lambda's level lets INFO through, as the metric lines (EMF, at most one a
+ * minute per warm function) have no level and count as INFO. Turn tracing on, or `loggerLevel`
+ * down to INFO, while debugging.
  */
 export const INGEST_FUNCTION_COST_SETTINGS = {
   memorySize: 512,
   tracing: lambda.Tracing.DISABLED,
-  applicationLogLevel: lambda.ApplicationLogLevel.WARN,
+  applicationLogLevel: lambda.ApplicationLogLevel.INFO,
+  loggerLevel: 'WARN',
 } as const;
+
+/** Where the ingest function's metrics go in CloudWatch; each stack's are told apart by the `service` dimension, its name. */
+export const METRICS_NAMESPACE = 'Hooklake';
 
 /** Properties of a {@link HooklakeStack}. */
 export interface HooklakeStackProps extends StackProps {
@@ -101,8 +107,13 @@ export class HooklakeStack extends Stack {
       entry: INGEST_ENTRY,
       handler: 'handler',
       description: 'Hooklake webhook ingest: token check, decode, stamp, put to Firehose',
-      ...INGEST_FUNCTION_COST_SETTINGS,
+      memorySize: INGEST_FUNCTION_COST_SETTINGS.memorySize,
+      tracing: INGEST_FUNCTION_COST_SETTINGS.tracing,
+      applicationLogLevel: INGEST_FUNCTION_COST_SETTINGS.applicationLogLevel,
       environment: {
+        [INGEST_ENV.logLevel]: INGEST_FUNCTION_COST_SETTINGS.loggerLevel,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_SERVICE_NAME: this.stackName,
         [INGEST_ENV.tokenTableName]: this.tokens.tableName,
         [INGEST_ENV.deliveryStreamName]: this.lake.deliveryStream.deliveryStreamName,
         // Lambda's synchronous payload limit: nothing larger can reach the function anyway.

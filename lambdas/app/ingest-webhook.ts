@@ -8,7 +8,7 @@ import type { WebhookRoutePath } from '../core/webhook-routes';
 import { failureResponse, jsonResponse, type HttpResponse } from './http-responses';
 import { ColumnRegistryCache } from './column-registry-cache';
 import { IntegrationCache } from './integration-cache';
-import type { AppLogger, IntegrationStore, RecordSink } from './ports';
+import type { AppLogger, IngestMetrics, IntegrationStore, RecordSink } from './ports';
 import { TokenCache } from './token-cache';
 
 const DEFAULT_INTEGRATION_CACHE_MS = 60_000;
@@ -39,6 +39,8 @@ export interface IngestDependencies extends StampServices {
   readonly integrationCache?: IntegrationCache;
   /** Where active tokens are kept between webhooks. @default - none: every webhook reads its token from the store */
   readonly tokenCache?: TokenCache;
+  /** Told of every answered webhook. @default - none */
+  readonly metrics?: IngestMetrics;
 }
 
 export type IngestWebhook = (request: WebhookRequest) => Promise<HttpResponse>;
@@ -82,9 +84,10 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
 
   /** Stores the rows; only the rows are held while the sink makes them durable, not the body they came from. */
   const store = async ({ schema, stamped }: { schema: string; stamped: StampResult }, route: WebhookRoutePath, receivedAt: Date): Promise<HttpResponse> => {
-    const sinkRejected = stamped.rows.length > 0 ? (await deps.sink.write({ schema, rows: stamped.rows })).rejected : 0;
-    const counts = { records: stamped.records - sinkRejected, rejected: stamped.rejected + sinkRejected };
+    const report = stamped.rows.length > 0 ? await deps.sink.write({ schema, rows: stamped.rows }) : { rejected: 0 };
+    const counts = { records: stamped.records - report.rejected, rejected: stamped.rejected + report.rejected };
     deps.logger.info('Webhook stored', { route, schema, ...counts, ms: deps.clock().getTime() - receivedAt.getTime() });
+    deps.metrics?.answered({ status: 200, ...counts, sinkRetries: report.retries ?? 0 });
     return jsonResponse(200, { status: 'OK', ...counts });
   };
 
@@ -92,6 +95,10 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
     const { route, receivedAt } = request;
     return prepare(request)
       .then((prepared) => store(prepared, route, receivedAt))
-      .catch((error: unknown) => failureResponse(error, deps.logger, { route }));
+      .catch((error: unknown) => {
+        const response = failureResponse(error, deps.logger, { route });
+        deps.metrics?.answered({ status: response.statusCode, reason: error instanceof Error ? error.name : typeof error, records: 0, rejected: 0, sinkRetries: 0 });
+        return response;
+      });
   };
 }

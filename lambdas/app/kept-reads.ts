@@ -9,6 +9,8 @@ export class KeptReads<V> {
   private readonly reads = new Map<string, Promise<V | undefined>>();
   /** Bumped by every invalidation; a read keeps its answer only if none happened meanwhile. */
   private generation = 0;
+  /** Answers given from what was kept, and those that needed the store (or a read under way), so far. */
+  readonly counts = { hits: 0, misses: 0 };
 
   constructor(
     private readonly read: (key: string) => Promise<V | undefined>,
@@ -20,7 +22,11 @@ export class KeptReads<V> {
 
   get(key: string): Promise<V | undefined> {
     const cached = this.entries.get(key);
-    if (cached !== undefined && cached.until > this.now()) return Promise.resolve(cached.value);
+    if (cached !== undefined && cached.until > this.now()) {
+      this.counts.hits += 1;
+      return Promise.resolve(cached.value);
+    }
+    this.counts.misses += 1;
     if (cached !== undefined) this.entries.delete(key);
     let read = this.reads.get(key);
     if (read === undefined) {

@@ -56,6 +56,23 @@ export interface RecordSink {
 export interface SinkReport {
   /** Rows of `data` the sink could not store as they were and stored in `_sdc_rejected` instead. */
   readonly rejected: number;
+  /** Rounds of sending again what the store refused at first (throttling, partial failures). @default 0 */
+  readonly retries?: number;
+}
+
+/** What the ingest path reports of each answered webhook, for metrics (EMF through Powertools on AWS). */
+export interface IngestMetrics {
+  answered(outcome: WebhookOutcome): void;
+}
+
+export interface WebhookOutcome {
+  readonly status: number;
+  /** For a refusal or failure, the error's name (`SignatureError`, `SinkUnavailableError`, ...). */
+  readonly reason?: string;
+  /** Rows stored in `data` and in `_sdc_rejected`. */
+  readonly records: number;
+  readonly rejected: number;
+  readonly sinkRetries: number;
 }
 
 export interface QueryResult {

@@ -23,6 +23,11 @@ export class TokenCache {
     return this.kept.get(tokenHash);
   }
 
+  /** Lookups answered from memory, and those that read the store, so far. */
+  lookups(): { readonly hits: number; readonly misses: number } {
+    return { ...this.kept.counts };
+  }
+
   /** Forgets every kept token: call it when the store may have changed (a revocation). */
   invalidate(): void {
     this.kept.invalidate();

@@ -127,9 +127,11 @@ export class FirehoseRecordSink implements RecordSink {
     let pending = [...partitions.values()].flatMap((rows) => packRows(rows));
     if (pending.length === 0) return { rejected };
     const { timeBudgetMs, baseDelayMs, maxDelayMs, maxConcurrentCalls, random, sleep, now } = this.options;
+    let rounds = 0;
     try {
       await retry(
-        async ({ deadline }) => {
+        async ({ deadline, attempt }) => {
+          rounds = attempt;
           const results = await mapWithConcurrency(batchRecords(pending), maxConcurrentCalls, (call) => this.put(call, deadline));
           // Exactly the records that failed are sent again.
           pending = results.flatMap((result) => result.failed);
@@ -154,7 +156,7 @@ export class FirehoseRecordSink implements RecordSink {
       if (error instanceof Unstored) throw this.gaveUp(error.failure, rowsIn(pending), total);
       throw error;
     }
-    return { rejected };
+    return { rejected, retries: rounds - 1 };
   }
 
   /**

@@ -1,4 +1,6 @@
 import { integerWithin, positiveInteger, requiredString } from '../core/config-values';
+import { ValidationError } from '../core/errors';
+import { LOG_LEVELS, type LogLevel } from './log-level';
 import { INGEST_ENV } from './env';
 
 /** Lambda's synchronous payload limit; API Gateway refuses larger requests before we see them. */
@@ -17,6 +19,7 @@ export interface IngestLambdaConfig {
   readonly deliveryStreamName: string;
   readonly maxBodyBytes: number;
   readonly tokenCacheSeconds: number;
+  readonly logLevel: LogLevel;
 }
 
 /** Read once at cold start; a missing or bad variable fails the init with its name in the message. */
@@ -26,5 +29,12 @@ export function readIngestLambdaConfig(env: NodeJS.ProcessEnv): IngestLambdaConf
     deliveryStreamName: requiredString(INGEST_ENV.deliveryStreamName, env[INGEST_ENV.deliveryStreamName]),
     maxBodyBytes: positiveInteger(INGEST_ENV.maxBodyBytes, env[INGEST_ENV.maxBodyBytes], AWS_MAX_BODY_BYTES),
     tokenCacheSeconds: integerWithin(INGEST_ENV.tokenCacheSeconds, env[INGEST_ENV.tokenCacheSeconds], DEFAULT_TOKEN_CACHE_SECONDS, 0, MAX_TOKEN_CACHE_SECONDS),
+    logLevel: logLevelOf(env[INGEST_ENV.logLevel]),
   };
+}
+
+function logLevelOf(raw: string | undefined): LogLevel {
+  const level = (raw ?? '').trim().toUpperCase() || 'WARN';
+  if ((LOG_LEVELS as readonly string[]).includes(level)) return level as LogLevel;
+  throw new ValidationError(`${INGEST_ENV.logLevel} must be one of ${LOG_LEVELS.join(', ')}, got "${raw}".`);
 }

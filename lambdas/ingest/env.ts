@@ -4,4 +4,6 @@ export const INGEST_ENV = {
   deliveryStreamName: 'DELIVERY_STREAM_NAME',
   maxBodyBytes: 'MAX_BODY_BYTES',
   tokenCacheSeconds: 'TOKEN_CACHE_SECONDS',
+  /** The function's own lines from this level up: INFO, WARN or ERROR. */
+  logLevel: 'INGEST_LOG_LEVEL',
 } as const;

@@ -80,7 +80,7 @@ export function describeRecordSinkContract(name: string, makeSink: () => Promise
     it('has stored every row when write resolves, at its partition, the same JSON text as given, rejected 0', async () => {
       const rows = awkwardRecords().map((record) => dataRow(record));
       const report = await sink.write({ schema: 'stitch_iterable', rows });
-      expect(report).toEqual({ rejected: 0 });
+      expect(report).toMatchObject({ rejected: 0 });
 
       const found = await stored();
       expect(found.map((row) => row.path)).toEqual(rows.map(() => partition('stitch_iterable', 'data', DAY)));
@@ -100,8 +100,8 @@ export function describeRecordSinkContract(name: string, makeSink: () => Promise
         rejectedRow('record is an array, not a JSON object', '[1]', '2026-11-22'),
       ];
       const other = [dataRow({ n: 4 }, '2026-11-23')];
-      expect(await sink.write({ schema: 'hooks', rows: hooks })).toEqual({ rejected: 0 });
-      expect(await sink.write({ schema: 'other_hooks', rows: other })).toEqual({ rejected: 0 });
+      expect(await sink.write({ schema: 'hooks', rows: hooks })).toMatchObject({ rejected: 0 });
+      expect(await sink.write({ schema: 'other_hooks', rows: other })).toMatchObject({ rejected: 0 });
 
       expect(byPath(await stored())).toEqual({
         [partition('hooks', 'data', '2026-11-22')]: [hooks[0].record, hooks[3].record],
@@ -126,7 +126,7 @@ export function describeRecordSinkContract(name: string, makeSink: () => Promise
     });
 
     it('stores nothing for an empty batch', async () => {
-      expect(await sink.write({ schema: 'quiet', rows: [] })).toEqual({ rejected: 0 });
+      expect(await sink.write({ schema: 'quiet', rows: [] })).toMatchObject({ rejected: 0 });
       expect(await stored()).toEqual([]);
     });
 
@@ -136,7 +136,7 @@ export function describeRecordSinkContract(name: string, makeSink: () => Promise
         rows: [dataRow({ w, part: 1 }), dataRow({ w, part: 2 }, '2026-11-24'), dataRow({ w, part: 3 }), rejectedRow('bad', `[${w}]`)],
       }));
       const reports = await Promise.all(batches.map((batch) => sink.write(batch)));
-      expect(reports).toEqual(batches.map(() => ({ rejected: 0 })));
+      expect(reports.map((report) => report.rejected)).toEqual(batches.map(() => 0));
 
       const found = await stored();
       const expected = batches.flatMap((batch) => batch.rows.map((row) => ({ path: partition(batch.schema, row.table, row.dt), record: row.record })));

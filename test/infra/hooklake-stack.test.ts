@@ -11,7 +11,7 @@ import { PARTITION_KEY_QUERY } from '../../lambdas/core/lake-layout';
 import { ROW_DELIMITER } from '../../lambdas/core/record-packing';
 import { AWS_MAX_BODY_BYTES } from '../../lambdas/ingest/config';
 import { INGEST_ENV } from '../../lambdas/ingest/env';
-import { HooklakeStack, INGEST_FUNCTION_COST_SETTINGS, STACK_OUTPUTS } from '../../lib/hooklake-stack';
+import { HooklakeStack, INGEST_FUNCTION_COST_SETTINGS, METRICS_NAMESPACE, STACK_OUTPUTS } from '../../lib/hooklake-stack';
 import { buildHooklakeApp } from './synth-hooklake';
 
 type Resource = { Type: string; Properties?: Record<string, any>; DependsOn?: string[]; DeletionPolicy?: string };
@@ -70,6 +70,9 @@ const ingestBundleEnv = {
   [INGEST_ENV.tokenTableName]: 'tokens',
   [INGEST_ENV.deliveryStreamName]: 'stream',
   POWERTOOLS_LOG_LEVEL: 'CRITICAL',
+  POWERTOOLS_METRICS_NAMESPACE: 'Hooklake',
+  POWERTOOLS_SERVICE_NAME: 'hooklake-test',
+  AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
   // Node 20 here, Node 24 on Lambda: the SDK's notice about Node 20 is not this test's business.
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
@@ -88,7 +91,7 @@ describe('HooklakeFunction (ingest)', () => {
       Role: getAtt(id.fnRole),
     });
     // What the cost model prices is what the stack deploys.
-    expect(INGEST_FUNCTION_COST_SETTINGS).toEqual({ memorySize: 512, tracing: 'Disabled', applicationLogLevel: 'WARN' });
+    expect(INGEST_FUNCTION_COST_SETTINGS).toEqual({ memorySize: 512, tracing: 'Disabled', applicationLogLevel: 'INFO', loggerLevel: 'WARN' });
   });
 
   test('other Hooklake functions keep the house defaults: tracing active, JSON logs, own lines from INFO, Lambda\'s from WARN', () => {
@@ -100,10 +103,11 @@ describe('HooklakeFunction (ingest)', () => {
     }
   });
 
-  test('logs JSON, its own lines from WARN up and Lambda\'s from WARN up (no START/END/REPORT lines)', () => {
+  test('logs JSON, its own lines from WARN up (filtered by the function), metric lines (INFO to Lambda) and Lambda\'s from WARN up (no START/END/REPORT lines)', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Handler: 'index.handler',
-      LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'WARN', SystemLogLevel: 'WARN', LogGroup: { Ref: id.fnLogGroup } },
+      LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: 'WARN', LogGroup: { Ref: id.fnLogGroup } },
+      Environment: { Variables: Match.objectLike({ [INGEST_ENV.logLevel]: 'WARN' }) },
     });
   });
 
@@ -115,6 +119,9 @@ describe('HooklakeFunction (ingest)', () => {
           [INGEST_ENV.deliveryStreamName]: { Ref: id.stream },
           [INGEST_ENV.maxBodyBytes]: String(AWS_MAX_BODY_BYTES),
           [INGEST_ENV.tokenCacheSeconds]: '10',
+          [INGEST_ENV.logLevel]: 'WARN',
+          POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+          POWERTOOLS_SERVICE_NAME: stack.stackName,
         }),
       },
     });
@@ -195,8 +202,10 @@ describe('HooklakeFunction (ingest)', () => {
         get headers() { stack = new Error('probe').stack; return {}; },
         requestContext: { http: { method: 'GET', path: '/v1/hooks', sourceIp: '192.0.2.1' }, requestId: 'r', timeEpoch: Date.now() } };
       handler(event, { awsRequestId: 'r', getRemainingTimeInMillis: () => 10000 })
-        .then(() => process.stdout.write(stack), (e) => { console.error(e); process.exit(1); });`;
-    const stack = execFileSync(process.execPath, ['-e', script], { env: ingestBundleEnv, encoding: 'utf8', timeout: 15_000 });
+        .then(() => process.stdout.write('\\n' + stack), (e) => { console.error(e); process.exit(1); });`;
+    const stdout = execFileSync(process.execPath, ['-e', script], { env: ingestBundleEnv, encoding: 'utf8', timeout: 15_000 });
+    // Metric lines (EMF) come first on stdout.
+    const stack = stdout.slice(stdout.indexOf('Error: probe'));
     expect(stack).toMatch(/^Error: probe\n/);
     // The path is the source's as the bundler saw it from its output folder (here a temporary one).
     expect(stack).toMatch(/at toWebhookRequest \((\S*\/)?lambdas\/ingest\/api-gateway\.ts:\d+:\d+\)/);
@@ -215,6 +224,11 @@ describe('HooklakeFunction (ingest)', () => {
     const stdout = execFileSync(process.execPath, ['-e', script], { env: ingestBundleEnv, encoding: 'utf8', timeout: 15_000 });
     const response = JSON.parse(stdout.slice(stdout.indexOf('{"statusCode"')));
     expect(response).toMatchObject({ statusCode: 405, headers: { allow: 'POST' } });
+    // The metrics, as CloudWatch reads them from the log: the cold start and the refusal with its reason.
+    const emf = stdout.split('\n').filter((line) => line.startsWith('{"_aws"')).map((line) => JSON.parse(line));
+    const declared = (line: { _aws: { CloudWatchMetrics: { Namespace: string; Metrics: { Name: string }[] }[] } }) => line._aws.CloudWatchMetrics.flatMap((m) => m.Metrics.map((metric) => `${m.Namespace}/${metric.Name}`));
+    expect(emf.flatMap(declared)).toEqual(expect.arrayContaining(['Hooklake/ColdStart', 'Hooklake/Refused']));
+    expect(emf.find((line) => declared(line).includes('Hooklake/Refused'))).toMatchObject({ Reason: 'MethodNotAllowedError', Refused: 1, service: 'hooklake-test' });
   });
 
   test('logs to its own log group with a retention', () => {
@@ -605,6 +619,9 @@ describe('CatalogUpdater', () => {
         LAKE_PREFIX: 'lake/',
         ATHENA_WORKGROUP: 'wg',
         POWERTOOLS_LOG_LEVEL: 'CRITICAL',
+  POWERTOOLS_METRICS_NAMESPACE: 'Hooklake',
+  POWERTOOLS_SERVICE_NAME: 'hooklake-test',
+  AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
       encoding: 'utf8',

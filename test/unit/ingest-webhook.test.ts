@@ -5,7 +5,7 @@ import type { LakeBatch } from '../../lambdas/core/rows';
 import { sequenceGenerator } from '../../lambdas/core/sequence';
 import { issueToken } from '../../lambdas/core/tokens';
 import { createIngestWebhook, type IngestDependencies } from '../../lambdas/app/ingest-webhook';
-import type { SinkReport, RecordSink } from '../../lambdas/app/ports';
+import type { SinkReport, RecordSink, WebhookOutcome } from '../../lambdas/app/ports';
 import { MemoryStore } from '../support/memory-store';
 import { RecordingLogger } from '../support/recording-logger';
 import { webhookRequest, type RequestInput } from '../support/webhook-requests';
@@ -278,5 +278,21 @@ describe('ingest use case: signatures', () => {
     const response = await send({ token: `hlk_${'A'.repeat(43)}`, body: '{"id":1}' });
     expect(response.statusCode).toBe(401);
     expect(response.json.message).toBe('Webhook token is unknown or revoked.');
+  });
+});
+
+describe('ingest use case: metrics', () => {
+  it('tells the metrics port of every answer: counts when stored, the error name when refused or failed', async () => {
+    const outcomes: WebhookOutcome[] = [];
+    const { sink, token, send } = await setUp({ metrics: { answered: (outcome) => outcomes.push(outcome) } });
+    await send({ token, body: '[{"id":1},{"name":"no id"}]' });
+    await send({ token, body: '{"id":' });
+    sink.failWith = new SinkUnavailableError('down');
+    await send({ token, body: '{"id":2}' });
+    expect(outcomes).toEqual([
+      { status: 200, records: 1, rejected: 1, sinkRetries: 0 },
+      { status: 400, reason: 'MalformedBodyError', records: 0, rejected: 0, sinkRetries: 0 },
+      { status: 503, reason: 'SinkUnavailableError', records: 0, rejected: 0, sinkRetries: 0 },
+    ]);
   });
 });
