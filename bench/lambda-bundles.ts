@@ -1,7 +1,7 @@
 /**
  * The two bundles lambda-load compares, built with esbuild's JS API: the ingest Lambda with the
  * options the stack deploys (lib/lambda-bundling.ts, translated here the way NodejsFunction turns
- * them into esbuild flags), and a naive bundle of the same SDK clients, middy and Powertools logger
+ * them into esbuild flags), and a naive bundle of the same SDK clients, middy and Powertools logger and metrics
  * with esbuild's defaults for Node.
  */
 import { statSync } from 'node:fs';
@@ -38,15 +38,17 @@ export async function buildIngestBundle(outDir: string): Promise<BuiltBundle> {
 
 /**
  * What a handler written without care for cold starts looks like: the same clients, created at init
- * with default settings, behind middy, with the Powertools logger; `bundle: true` and nothing else.
+ * with default settings, behind middy, with the Powertools logger and metrics; `bundle: true` and nothing else.
  */
 const NAIVE_HANDLER = `
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
 import middy from '@middy/core';
 
 const logger = new Logger({ serviceName: 'naive-ingest' });
+const metrics = new Metrics({ namespace: 'Naive', serviceName: 'naive-ingest' });
 const dynamodb = new DynamoDBClient({});
 const firehose = new FirehoseClient({});
 
@@ -60,12 +62,14 @@ export const handler = middy().handler(async (event) => {
     Records: [{ Data: Buffer.from(event.body ?? '') }],
   }));
   logger.info('stored', { known: token.Item !== undefined });
+  metrics.addMetric('Records', MetricUnit.Count, 1);
+  metrics.publishStoredMetrics();
   return { statusCode: 200, body: '{"status":"OK"}' };
 });
 `;
 
 /** The packages the naive handler imports: the clients and middleware the ingest bundle uses, no more, no fewer. */
-const NAIVE_PACKAGES = ['@aws-lambda-powertools/logger', '@aws-sdk/client-dynamodb', '@aws-sdk/client-firehose', '@middy/core'];
+const NAIVE_PACKAGES = ['@aws-lambda-powertools/logger', '@aws-lambda-powertools/metrics', '@aws-sdk/client-dynamodb', '@aws-sdk/client-firehose', '@middy/core'];
 
 export async function buildNaiveBundle(outDir: string): Promise<BuiltBundle> {
   const outfile = join(outDir, 'index.js');

@@ -65,7 +65,7 @@ export async function benchLambdaLoad(progress: (line: string) => void): Promise
     return {
       id: 'lambda-load',
       name: 'Lambda module load',
-      meaning: `ingest bundle init ÷ naive bundle init (same SDK clients, middy, logger), median of ${ROUNDS} fresh processes each`,
+      meaning: `ingest bundle init ÷ naive bundle init (same SDK clients, middy, Powertools logger and metrics), median of ${ROUNDS} fresh processes each`,
       value: oursMs / naiveMs,
       unit: 'x',
       max: 0.6,

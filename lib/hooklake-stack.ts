@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { STACK_OUTPUTS } from '../lambdas/core/deployment-names';
 import { AWS_MAX_BODY_BYTES, DEFAULT_TOKEN_CACHE_SECONDS, MAX_TOKEN_CACHE_SECONDS } from '../lambdas/ingest/config';
@@ -8,6 +9,7 @@ import { INGEST_ENV } from '../lambdas/ingest/env';
 import { CatalogUpdater } from './constructs/catalog-updater';
 import { EventLake } from './constructs/event-lake';
 import { HooklakeFunction } from './constructs/hooklake-function';
+import { OperationalAlarms } from './constructs/operational-alarms';
 import { QueryWorkGroup } from './constructs/query-workgroup';
 import { TokenTable } from './constructs/token-table';
 import { WebhookApi, type WebhookThrottle } from './constructs/webhook-api';
@@ -74,6 +76,19 @@ export interface HooklakeStackProps extends StackProps {
    * @default 10
    */
   readonly tokenCacheSeconds?: number;
+
+  /**
+   * Active partitions (integration x table x day) the delivery stream may have: Firehose's quota in
+   * your account. The PartitionsNearQuota alarm goes off at 80% of it; ask AWS for more, then set this.
+   * @default 500
+   */
+  readonly activePartitionQuota?: number;
+
+  /**
+   * SNS topic the alarms notify (and tell when they are OK again).
+   * @default - none: the alarms show in the CloudWatch console only
+   */
+  readonly alarmTopic?: sns.ITopic;
 }
 
 /**
@@ -87,6 +102,7 @@ export class HooklakeStack extends Stack {
   readonly ingest: HooklakeFunction;
   readonly api: WebhookApi;
   readonly catalog: CatalogUpdater;
+  readonly alarms: OperationalAlarms;
 
   constructor(scope: Construct, id: string, props: HooklakeStackProps = {}) {
     super(scope, id, props);
@@ -134,6 +150,16 @@ export class HooklakeStack extends Stack {
     });
 
     this.api = new WebhookApi(this, 'WebhookApi', { handler: this.ingest.function, throttle: props.throttle });
+
+    this.alarms = new OperationalAlarms(this, 'Alarms', {
+      api: this.api.httpApi,
+      ingest: this.ingest.function,
+      catalog: this.catalog.fn.function,
+      tokenTable: this.tokens.table,
+      deliveryStream: this.lake.deliveryStream,
+      activePartitionQuota: props.activePartitionQuota,
+      alarmTopic: props.alarmTopic,
+    });
 
     output(this, STACK_OUTPUTS.webhookBaseUrl, this.api.baseUrl, 'Webhook base URL; a provider posts to <url>/v1/hooks/<token>');
     output(this, STACK_OUTPUTS.lakeBucketName, this.lake.bucket.bucketName, 'S3 bucket holding the lake');

@@ -4,7 +4,8 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { TOKEN_TABLE_KEYS } from '../../lambdas/core/deployment-names';
 import { PARTITION_KEY_QUERY } from '../../lambdas/core/lake-layout';
@@ -643,5 +644,43 @@ describe('CatalogUpdater', () => {
     });
     expect(stdout).toMatch(/^TypeError: /);
     expect(stdout).toMatch(/at changedSchemas \((\S*\/)?lambdas\/catalog\/registry-events\.ts:\d+:\d+\)/);
+  });
+});
+
+describe('OperationalAlarms', () => {
+  type AlarmProps = { MetricName?: string; Namespace?: string; Threshold: number; ComparisonOperator: string; EvaluationPeriods: number; Metrics?: { Expression?: string }[]; AlarmActions?: unknown[]; OKActions?: unknown[]; TreatMissingData: string; AlarmDescription: string };
+  const alarms = (t: Template = template) => Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties as AlarmProps);
+  const byMetric = (name: string, t?: Template) => alarms(t).find((alarm) => alarm.MetricName === name);
+
+  test('watch delivery, partitions, throttling, the catalog and the 5xx share, none firing on missing data', () => {
+    expect(byMetric('DeliveryToS3.Success')).toMatchObject({ Namespace: 'AWS/Firehose', Threshold: 1, ComparisonOperator: 'LessThanThreshold' });
+    expect(byMetric('PartitionCount')).toMatchObject({ Threshold: 400, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(byMetric('PartitionCountExceeded')).toMatchObject({ Threshold: 1 });
+    expect(byMetric('ThrottledRecords')).toMatchObject({ Namespace: 'AWS/Firehose', Threshold: 0 });
+    expect(byMetric('Throttles')).toMatchObject({ Namespace: 'AWS/Lambda', Threshold: 0 });
+    expect(byMetric('IteratorAge')).toMatchObject({ Namespace: 'AWS/Lambda', Threshold: 15 * 60 * 1000 });
+    expect(byMetric('Errors')).toMatchObject({ Namespace: 'AWS/Lambda', EvaluationPeriods: 3 });
+    const fiveHundreds = alarms().find((alarm) => alarm.Metrics?.some((m) => m.Expression?.includes('100 * errors / requests')));
+    expect(fiveHundreds).toMatchObject({ Threshold: 1, EvaluationPeriods: 2 });
+    expect(alarms().some((alarm) => alarm.Metrics?.some((m) => JSON.stringify(m).includes('ThrottledRequests')))).toBe(true);
+    for (const alarm of alarms()) {
+      expect(alarm.TreatMissingData).toBe('notBreaching');
+      expect(alarm.AlarmDescription.length).toBeGreaterThan(40);
+      expect(alarm.AlarmActions).toBeUndefined();
+    }
+  });
+
+  test('notify the alarm topic (alarm and OK) and follow the partition quota, given as props', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const topicStack = new Stack(app, 'Topics');
+    const topic = new sns.Topic(topicStack, 'Ops');
+    const stack = new HooklakeStack(app, 'Alarmed', { alarmTopic: topic, activePartitionQuota: 2000 });
+    const t = Template.fromStack(stack);
+    expect(byMetric('PartitionCount', t)?.Threshold).toBe(1600);
+    for (const alarm of alarms(t)) {
+      expect(alarm.AlarmActions).toHaveLength(1);
+      expect(alarm.OKActions).toEqual(alarm.AlarmActions);
+    }
+    expect(() => new HooklakeStack(app, 'NoQuota', { activePartitionQuota: 0 })).toThrow(/activePartitionQuota must be a positive whole number/);
   });
 });
