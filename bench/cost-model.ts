@@ -59,7 +59,8 @@ export const ASSUMPTIONS = {
   containerLifetimeSeconds: 2 * 3600,
   initDurationMs: 600,
   tokenCacheSeconds: DEFAULT_TOKEN_CACHE_SECONDS,
-  integrationCacheSeconds: 60,
+  // Integrations are kept as long as tokens: their signing keys change as tokens do.
+  integrationCacheSeconds: DEFAULT_TOKEN_CACHE_SECONDS,
   kmsCallSeconds: 300,
   bufferingSeconds: 60,
   jqMsPerRow: 0.1,

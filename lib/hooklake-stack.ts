@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { STACK_OUTPUTS } from '../lambdas/core/deployment-names';
 import { AWS_MAX_BODY_BYTES, DEFAULT_TOKEN_CACHE_SECONDS, MAX_TOKEN_CACHE_SECONDS } from '../lambdas/ingest/config';
@@ -89,6 +89,9 @@ export interface HooklakeStackProps extends StackProps {
    * @default - none: the alarms show in the CloudWatch console only
    */
   readonly alarmTopic?: sns.ITopic;
+
+  /** The same, by ARN (what `-c alarmTopicArn=...` gives); ignored when `alarmTopic` is set. */
+  readonly alarmTopicArn?: string;
 }
 
 /**
@@ -158,7 +161,7 @@ export class HooklakeStack extends Stack {
       tokenTable: this.tokens.table,
       deliveryStream: this.lake.deliveryStream,
       activePartitionQuota: props.activePartitionQuota,
-      alarmTopic: props.alarmTopic,
+      alarmTopic: props.alarmTopic ?? (props.alarmTopicArn === undefined ? undefined : sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn)),
     });
 
     output(this, STACK_OUTPUTS.webhookBaseUrl, this.api.baseUrl, 'Webhook base URL; a provider posts to <url>/v1/hooks/<token>');

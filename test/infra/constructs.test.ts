@@ -107,4 +107,15 @@ describe('app', () => {
   test('refuses a stackName context value that is not a CloudFormation stack name', () => {
     expect(() => createHooklakeApp({ context: { stackName: 'bad name!' } })).toThrow(/stackName/);
   });
+
+  test('takes the alarm topic and the partition quota from -c context values, and refuses bad ones', () => {
+    const unbundled = { 'aws:cdk:bundling-stacks': [] };
+    const { stack } = createHooklakeApp({ context: { ...unbundled, alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops-alerts', activePartitionQuota: '2000' } });
+    const alarms = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties);
+    expect(alarms.length).toBeGreaterThan(5);
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual(['arn:aws:sns:eu-west-1:123456789012:ops-alerts']);
+    expect(alarms.find((alarm) => alarm.MetricName === 'PartitionCount')?.Threshold).toBe(1600);
+    expect(() => createHooklakeApp({ context: { ...unbundled, alarmTopicArn: 'ops-alerts' } })).toThrow(/"alarmTopicArn" must be an SNS topic ARN/);
+    expect(() => createHooklakeApp({ context: { ...unbundled, activePartitionQuota: 'many' } })).toThrow(/"activePartitionQuota" must be a positive whole number/);
+  });
 });
