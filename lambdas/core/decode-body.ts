@@ -3,6 +3,7 @@ import { arrayElementSpans } from './array-elements';
 import { bodyFormatOf, type BodyFormat } from './content-type';
 import { MalformedBodyError, PayloadTooLargeError } from './errors';
 import { ExactNumber, mayHoldInexactNumber } from './exact-number';
+import { nestsDeeperThan } from './json-depth';
 import { locateJsonError } from './json-location';
 import { firstInvalidUtf8Offset } from './utf8';
 
@@ -71,9 +72,7 @@ function checkDepth(value: unknown, where: string, depth: number): void {
     const container = containers.pop();
     const at = depths.pop() as number;
     if (typeof container !== 'object' || container === null) continue;
-    if (at > MAX_BODY_DEPTH) {
-      throw new MalformedBodyError(`JSON ${where} is nested more than ${MAX_BODY_DEPTH} levels deep; the most is ${MAX_BODY_DEPTH}.`);
-    }
+    if (at > MAX_BODY_DEPTH) throw tooDeep(where);
     if (Array.isArray(container)) {
       for (const item of container) {
         if (typeof item === 'object' && item !== null) {
@@ -92,6 +91,20 @@ function checkDepth(value: unknown, where: string, depth: number): void {
       }
     }
   }
+}
+
+function tooDeep(where: string): MalformedBodyError {
+  return new MalformedBodyError(`JSON ${where} is nested more than ${MAX_BODY_DEPTH} levels deep; the most is ${MAX_BODY_DEPTH}.`);
+}
+
+/**
+ * The error for text JSON.parse refused: too deep, when it is (whether or not it is valid there),
+ * else what is wrong and where.
+ */
+function malformedJson(text: string, where: string): MalformedBodyError {
+  if (nestsDeeperThan(text, MAX_BODY_DEPTH)) return tooDeep(where);
+  const at = locateJsonError(text);
+  return new MalformedBodyError(`Malformed JSON at line ${at.line}, column ${at.column}: ${at.problem}.`);
 }
 
 function validUtf8(body: Buffer): Buffer {
@@ -115,8 +128,7 @@ function decodeJson(text: string, format: BodyFormat): DecodedBody {
     if (error instanceof MalformedBodyError) throw error;
     // Some senders label NDJSON as JSON (or send no type): accept it when the first line stands alone.
     if (format !== 'ndjson' && firstLineIsJson(text)) return decodeNdjson(text);
-    const where = locateJsonError(text);
-    throw new MalformedBodyError(`Malformed JSON at line ${where.line}, column ${where.column}: ${where.problem}.`);
+    throw malformedJson(text, 'in the body');
   }
   return Array.isArray(value) ? value.map((element) => ({ value: element })) : [{ value }];
 }
@@ -145,8 +157,7 @@ function* arrayElements(bytes: Buffer, spans: readonly number[]): Generator<Deco
       value = parseJson(bytes.toString('utf8', spans[i], spans[i + 1]), 'in the body', 2);
     } catch (error) {
       if (error instanceof MalformedBodyError) throw error;
-      const where = locateJsonError(bytes.toString('utf8'));
-      throw new MalformedBodyError(`Malformed JSON at line ${where.line}, column ${where.column}: ${where.problem}.`);
+      throw malformedJson(bytes.toString('utf8'), 'in the body');
     }
     yield { value };
   }
@@ -208,6 +219,7 @@ function ndjsonRecord({ text: line, number }: { text: string; number: number }):
     value = parseJson(line, `on line ${number}`);
   } catch (error) {
     if (error instanceof MalformedBodyError) throw error;
+    if (nestsDeeperThan(line, MAX_BODY_DEPTH)) throw tooDeep(`on line ${number}`);
     const where = locateJsonError(line);
     throw new MalformedBodyError(`Malformed NDJSON on line ${number}, column ${where.column}: ${where.problem}.`);
   }

@@ -118,6 +118,17 @@ describe('decodeBody: depth and exact numbers', () => {
     expect(json(`{"s":"${'['.repeat(500)}"}`)).toHaveLength(1);
   });
 
+  it('answers deep text that is also malformed or cut short with the same 400, on every decode path', () => {
+    const large = `[{"pad":"${'x'.repeat(ELEMENTWISE_BYTES)}"},`;
+    for (const depth of [5000, 200_000]) {
+      const bodies = ['['.repeat(depth), `${'{"a":'.repeat(depth)}x`, `${large}${'['.repeat(depth)}]`, `${large}${'['.repeat(depth)}`];
+      for (const body of bodies) {
+        expect(() => [...json(body)]).toThrow('JSON in the body is nested more than 100 levels deep; the most is 100.');
+        expect(() => [...decode(`{}\n${body}`, 'application/x-ndjson', 1 << 24)]).toThrow('JSON on line 2 is nested more than 100 levels deep; the most is 100.');
+      }
+    }
+  });
+
   it('keeps numbers a double would change as their exact text, and others as numbers', () => {
     const [record] = json('{"big":1234567890123456789,"huge":1e400,"small":42,"price":10.5}');
     const value = record.value as Record<string, unknown>;
