@@ -5,6 +5,7 @@ import {
   type TableStatus,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,9 +15,16 @@ import { errorName } from '../lambdas/aws/aws-errors';
 import { tokenTableDefinition } from '../lambdas/aws/token-table-definition';
 import { retry } from '../lambdas/shared/retry';
 
+/** What a client must sign with; made afresh for each run, held by this process and its 0600 runtime file. */
+export interface LocalDynamoCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
 export interface EmbeddedDynamo {
   /** `http://127.0.0.1:<port>` */
   readonly endpoint: string;
+  readonly credentials: LocalDynamoCredentials;
   close(): Promise<void>;
 }
 
@@ -44,14 +52,43 @@ export async function startEmbeddedDynamo(dataDir: string, options: EmbeddedDyna
   // before dynalite takes it again is a few milliseconds.
   await probeStore(dataDir, store);
   const server = dynalite({ path: store, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const credentials = newCredentials();
+  admitOnly(server, credentials.accessKeyId);
   const { onWrite } = options;
   if (onWrite !== undefined) server.prependListener('request', (request, response) => observeWrite(request, response, onWrite));
   await listen(server);
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    credentials,
     close: () => closeServer(server),
   };
+}
+
+function newCredentials(): LocalDynamoCredentials {
+  return { accessKeyId: `hooklake-${randomBytes(24).toString('hex')}`, secretAccessKey: randomBytes(32).toString('base64url') };
+}
+
+type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
+
+/**
+ * The port is open to every local user, and dynalite takes any signature: a request reaches it only
+ * when signed with this run's access key id, which only this process and its runtime file hold.
+ */
+function admitOnly(server: Server, accessKeyId: string): void {
+  const serve = server.listeners('request') as RequestListener[];
+  server.removeAllListeners('request');
+  const expected = Buffer.from(accessKeyId);
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    const presented = Buffer.from(/Credential=([^/,\s]+)\//.exec(request.headers.authorization ?? '')?.[1] ?? '');
+    if (presented.length === expected.length && timingSafeEqual(presented, expected)) {
+      for (const listener of serve) listener.call(server, request, response);
+      return;
+    }
+    request.resume();
+    response.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+    response.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#UnrecognizedClientException', message: 'The security token included in the request is invalid.' }));
+  });
 }
 
 function observeWrite(request: IncomingMessage, response: ServerResponse, onWrite: () => void): void {
@@ -68,13 +105,9 @@ export function storePath(dataDir: string): string {
   return join(dataDir, 'store');
 }
 
-/** A client for the embedded endpoint; dynalite ignores credentials but the SDK wants some. */
-export function localDynamoClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({
-    region: 'local',
-    endpoint,
-    credentials: { accessKeyId: 'hooklake-local', secretAccessKey: 'hooklake-local' },
-  });
+/** A client for the embedded endpoint, with the credentials of its run. */
+export function localDynamoClient(endpoint: string, credentials: LocalDynamoCredentials): DynamoDBClient {
+  return new DynamoDBClient({ region: 'local', endpoint, credentials });
 }
 
 /** How often, and how long, to check that a new token table is ACTIVE (dynalite makes it at once). */

@@ -20,7 +20,7 @@ let store: DynamoIntegrationStore;
 
 async function boot(): Promise<void> {
   dynamo = await startEmbeddedDynamo(dataDir);
-  client = localDynamoClient(dynamo.endpoint);
+  client = localDynamoClient(dynamo.endpoint, dynamo.credentials);
   await ensureTokenTable(client, LOCAL_TOKEN_TABLE_NAME);
   store = new DynamoIntegrationStore(client, LOCAL_TOKEN_TABLE_NAME);
 }
@@ -96,6 +96,23 @@ describe('embedded dynalite', () => {
     const second = startEmbeddedDynamo(dataDir);
     await expect(second).rejects.toThrow(IntegrationStoreUnavailableError);
     await expect(second).rejects.toThrow('is in use by another hooklake process');
+  });
+
+  it('answers only requests signed with the credentials of its run', async () => {
+    await addToken((await createIntegration('Guarded')).schema, 1);
+    const stranger = (accessKeyId: string) => new DynamoIntegrationStore(localDynamoClient(dynamo.endpoint, { accessKeyId, secretAccessKey: 'x' }), LOCAL_TOKEN_TABLE_NAME);
+    for (const accessKeyId of ['hooklake-local', 'AKIAANYTHING', dynamo.credentials.accessKeyId.slice(0, -1) + '0']) {
+      await expect(stranger(accessKeyId).listTokens('guarded')).rejects.toThrow(/did not accept your credentials .*UnrecognizedClientException/);
+    }
+    await expect(store.listTokens('guarded')).resolves.toHaveLength(1);
+  });
+
+  it('makes new credentials for each run', async () => {
+    const before = dynamo.credentials;
+    await shutdown();
+    await boot();
+    expect(dynamo.credentials.accessKeyId).not.toBe(before.accessKeyId);
+    expect(dynamo.credentials.secretAccessKey).not.toBe(before.secretAccessKey);
   });
 
   it('keeps integrations and tokens across a restart on the same directory', async () => {
