@@ -8,6 +8,7 @@ import { createIngestWebhook } from '../lambdas/app/ingest-webhook';
 import { TokenCache } from '../lambdas/app/token-cache';
 import type { AppLogger, IntegrationStore } from '../lambdas/app/ports';
 import { retry } from '../lambdas/shared/retry';
+import { removeCrashLeftovers } from './crash-leftovers';
 import { openLocalLake } from './local-lake';
 import { startOwnStore, type LocalStore } from './local-store';
 import { findRunningServer, removeRuntimeInfo, writeRuntimeInfo } from './runtime-file';
@@ -26,6 +27,8 @@ export interface LocalHooklakeOptions {
   readonly maxBodyBytes: number;
   /** @default DEFAULT_MAX_BYTES_IN_FLIGHT (in-flight-budget.ts) */
   readonly maxBytesInFlight?: number;
+  /** A request that has not arrived whole by then gets 408. @default 30000 */
+  readonly requestTimeoutMs?: number;
   readonly logger: AppLogger;
 }
 
@@ -50,6 +53,12 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
   const local = await openStoreWaiting(options.dataDir, () => storeChanged());
   const tokenCache = new TokenCache(local.store, LOCAL_TOKEN_CACHE_MS);
   storeChanged = () => tokenCache.invalidate();
+  // The store's lock is ours, so no other process writes this lake: what a crash left half-written goes.
+  const leftovers = await removeCrashLeftovers(options.dataDir).catch(async (error: unknown) => {
+    await local.close();
+    throw error;
+  });
+  if (leftovers > 0) options.logger.info('Removed temporary files left by an earlier crash', { files: leftovers });
   // The compactor starts with the lake: this process is the one server, so the one compactor, of the data directory.
   const lake = openLocalLake(options.dataDir, options.logger);
   const server = createLocalServer({
@@ -66,6 +75,7 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
     }),
     maxBodyBytes: options.maxBodyBytes,
     maxBytesInFlight: options.maxBytesInFlight,
+    requestTimeoutMs: options.requestTimeoutMs,
     logger: options.logger,
   });
   try {
@@ -77,7 +87,7 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
   }
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
-  await writeRuntimeInfo(options.dataDir, { pid: process.pid, url, dynamoEndpoint: local.endpoint, startedAt: new Date().toISOString() });
+  await writeRuntimeInfo(options.dataDir, { pid: process.pid, url, dynamoEndpoint: local.endpoint, dynamoCredentials: local.credentials, startedAt: new Date().toISOString() });
 
   return {
     url,
