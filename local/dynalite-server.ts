@@ -5,7 +5,7 @@ import {
   type TableStatus,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,12 +14,9 @@ import { IntegrationStoreUnavailableError } from '../lambdas/core/errors';
 import { errorName } from '../lambdas/aws/aws-errors';
 import { tokenTableDefinition } from '../lambdas/aws/token-table-definition';
 import { retry } from '../lambdas/shared/retry';
+import { admitOnlySigned, type LocalDynamoCredentials } from './dynalite-guard';
 
-/** What a client must sign with; made afresh for each run, held by this process and its 0600 runtime file. */
-export interface LocalDynamoCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-}
+export type { LocalDynamoCredentials } from './dynalite-guard';
 
 export interface EmbeddedDynamo {
   /** `http://127.0.0.1:<port>` */
@@ -52,10 +49,11 @@ export async function startEmbeddedDynamo(dataDir: string, options: EmbeddedDyna
   // before dynalite takes it again is a few milliseconds.
   await probeStore(dataDir, store);
   const server = dynalite({ path: store, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const credentials = newCredentials();
-  admitOnly(server, credentials.accessKeyId);
   const { onWrite } = options;
   if (onWrite !== undefined) server.prependListener('request', (request, response) => observeWrite(request, response, onWrite));
+  // Last, so that only requests it admits reach dynalite and the write observer.
+  const credentials = newCredentials();
+  admitOnlySigned(server, credentials);
   await listen(server);
   const { port } = server.address() as AddressInfo;
   return {
@@ -67,28 +65,6 @@ export async function startEmbeddedDynamo(dataDir: string, options: EmbeddedDyna
 
 function newCredentials(): LocalDynamoCredentials {
   return { accessKeyId: `hooklake-${randomBytes(24).toString('hex')}`, secretAccessKey: randomBytes(32).toString('base64url') };
-}
-
-type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
-
-/**
- * The port is open to every local user, and dynalite takes any signature: a request reaches it only
- * when signed with this run's access key id, which only this process and its runtime file hold.
- */
-function admitOnly(server: Server, accessKeyId: string): void {
-  const serve = server.listeners('request') as RequestListener[];
-  server.removeAllListeners('request');
-  const expected = Buffer.from(accessKeyId);
-  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    const presented = Buffer.from(/Credential=([^/,\s]+)\//.exec(request.headers.authorization ?? '')?.[1] ?? '');
-    if (presented.length === expected.length && timingSafeEqual(presented, expected)) {
-      for (const listener of serve) listener.call(server, request, response);
-      return;
-    }
-    request.resume();
-    response.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
-    response.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#UnrecognizedClientException', message: 'The security token included in the request is invalid.' }));
-  });
 }
 
 function observeWrite(request: IncomingMessage, response: ServerResponse, onWrite: () => void): void {

@@ -34,7 +34,7 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_REGION: 'eu-west-1',
     AWS_ACCESS_KEY_ID: dynamo.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_SECRET_ACCESS_KEY: dynamo.credentials.secretAccessKey,
     TOKEN_TABLE_NAME: LOCAL_TOKEN_TABLE_NAME,
     LAKE_BUCKET_NAME: 'lake-bucket',
     LAKE_PREFIX: 'lake/',

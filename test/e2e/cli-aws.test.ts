@@ -39,7 +39,7 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_REGION: 'eu-west-1',
     AWS_ACCESS_KEY_ID: dynamo.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_SECRET_ACCESS_KEY: dynamo.credentials.secretAccessKey,
   });
   delete process.env.AWS_PROFILE;
 });
