@@ -81,6 +81,7 @@ const BAD_TOKEN = 'Webhook token is not valid: a token starts with "hlk_" follow
 const UNKNOWN_TOKEN = 'Webhook token is unknown or revoked.';
 const EMPTY = 'Request body is empty; send a JSON object, a JSON array of objects, or NDJSON.';
 const TOO_DEEP = 'JSON in the body is nested more than 100 levels deep; the most is 100.';
+const TOO_MANY = 'Request body holds more than 100,000 records; send fewer events per request.';
 const TOO_LARGE = 'Request body is larger than the 2 MiB limit; send fewer events per request.';
 const NOT_JSON_TYPE = (type: string) =>
   `Content type "${type}" is not supported; send JSON with "Content-Type: application/json" or newline-delimited JSON with "Content-Type: application/x-ndjson".`;
@@ -214,6 +215,9 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
   { name: 'over the limit with Expect: 100-continue', request: raw(`POST ${TOKEN} HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\nexpect: 100-continue\r\ncontent-length: ${3 * 1024 * 1024}\r\n\r\n`), expect: refused(413, TOO_LARGE) },
   { name: 'chunked body that grows past the limit', request: (tokens) => ({ parts: [...raw(`POST ${TOKEN} HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n`)(tokens).parts, ...Array.from({ length: 40 }, () => Buffer.from(`10000\r\n${'x'.repeat(0x10000)}\r\n`))] }), expect: refused(413, TOO_LARGE) },
   { name: 'record over the 1000 KiB record limit: rejected as a row', request: json(`{"big":"${'x'.repeat(1_100_000)}"}`), expect: stored(0, 1) },
+  { name: '100,001 scalars: more records than a request may hold', request: json(`[${'1,'.repeat(100_000)}1]`), expect: refused(413, TOO_MANY) },
+  { name: '100,001 empty objects in a large array', request: json(`[${'{},'.repeat(100_000)}{}]`), expect: refused(413, TOO_MANY) },
+  { name: '100,001 NDJSON lines', request: ndjson('{}\n'.repeat(100_001)), expect: refused(413, TOO_MANY) },
   { name: 'a 10,000-element array', request: json(`[${Array.from({ length: 10_000 }, (_, i) => `{"i":${i}}`).join(',')}]`), expect: stored(10_000) },
 
   // Slow clients.

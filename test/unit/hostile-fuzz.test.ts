@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { decodeBody, ELEMENTWISE_BYTES, type DecodedRecord } from '../../lambdas/core/decode-body';
-import { MalformedBodyError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../lambdas/core/errors';
+import { MalformedBodyError, PayloadTooLargeError, TooManyRecordsError, UnsupportedMediaTypeError } from '../../lambdas/core/errors';
 import { newIntegration } from '../../lambdas/core/integration';
 import { DATA_TABLE, REJECTED_TABLE } from '../../lambdas/core/lake-layout';
 import { DEFAULT_MAX_RECORD_BYTES, stampRecords } from '../../lambdas/core/stamp';
 
 const LIMIT = 4 * 1024 * 1024;
 const CONTENT_TYPES = [undefined, 'application/json', 'application/x-ndjson', 'text/json; charset=utf-8'];
-const NAMED_ERRORS = [MalformedBodyError, PayloadTooLargeError, UnsupportedMediaTypeError];
+const NAMED_ERRORS = [MalformedBodyError, PayloadTooLargeError, TooManyRecordsError, UnsupportedMediaTypeError];
 const at = new Date('2026-11-24T10:00:00.000Z');
 
 /** Decodes and reads every record: undefined, or one of our named errors; anything else fails the property. */
