@@ -3,7 +3,7 @@ import { errorToResponse, failureResponse, jsonResponse, type HttpResponse } fro
 import type { Socket } from 'node:net';
 import type { IngestWebhook } from '../lambdas/app/ingest-webhook';
 import type { AppLogger } from '../lambdas/app/ports';
-import { PayloadTooLargeError, ServerBusyError } from '../lambdas/core/errors';
+import { MethodNotAllowedError, PayloadTooLargeError, ServerBusyError } from '../lambdas/core/errors';
 import { matchWebhookPath, WEBHOOK_TOKEN_PATH } from '../lambdas/core/webhook-routes';
 import { clientErrorResponse, MAX_HEADER_BYTES, MAX_URL_BYTES, rawHttpResponse, URL_TOO_LONG } from './client-errors';
 import { DEFAULT_MAX_BYTES_IN_FLIGHT, InFlightBudget } from './in-flight-budget';
@@ -56,6 +56,15 @@ export function createLocalServer(options: LocalServerOptions): Server {
     }
     response.writeContinue();
     void handle(request, response, options, budget, () => stopping.has(server));
+  });
+  // An Expect other than 100-continue: node would answer 417 with no body.
+  server.on('checkExpectation', (_request: IncomingMessage, response: ServerResponse) => {
+    send(response, jsonResponse(417, { status: 'ERROR', message: 'Only "Expect: 100-continue" is supported; send the request without any other Expect header.' }), true);
+  });
+  // CONNECT is handed over as a raw socket (node would just close it): answer it as any other method.
+  server.on('connect', (request: IncomingMessage, socket: Socket) => {
+    const refusal = matchWebhookPath(pathOf(request.url)) === undefined ? NOT_FOUND : errorToResponse(new MethodNotAllowedError('Method CONNECT is not allowed; webhooks are sent with POST.'));
+    socket.end(rawHttpResponse(refusal));
   });
   // Requests node:http refuses before a handler runs get the same JSON errors as the rest, and the
   // status that says why (400, 408, 414, 431); a response already under way is left alone.
