@@ -64,7 +64,7 @@ export function createLocalServer(options: LocalServerOptions): Server {
   // CONNECT is handed over as a raw socket (node would just close it): answer it as any other method.
   server.on('connect', (request: IncomingMessage, socket: Socket) => {
     const refusal = matchWebhookPath(pathOf(request.url)) === undefined ? NOT_FOUND : errorToResponse(new MethodNotAllowedError('Method CONNECT is not allowed; webhooks are sent with POST.'));
-    socket.end(rawHttpResponse(refusal));
+    endWith(socket, refusal);
   });
   // Requests node:http refuses before a handler runs get the same JSON errors as the rest, and the
   // status that says why (400, 408, 414, 431); a response already under way is left alone.
@@ -75,11 +75,17 @@ export function createLocalServer(options: LocalServerOptions): Server {
       socket.destroy();
       return;
     }
-    socket.end(rawHttpResponse(response));
-    // The client may never close its side; it has had its answer.
-    socket.setTimeout(5_000, () => socket.destroy());
+    endWith(socket, response);
   });
   return server;
+}
+
+/** Answers on a socket node:http has handed over or given up on, and closes it. */
+function endWith(socket: Socket, response: HttpResponse): void {
+  socket.on('error', () => socket.destroy());
+  socket.end(rawHttpResponse(response));
+  // The client may never close its side; it has had its answer.
+  socket.setTimeout(5_000, () => socket.destroy());
 }
 
 /**
