@@ -5,6 +5,7 @@ import {
   type TableStatus,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdir } from 'node:fs/promises';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,10 +14,14 @@ import { IntegrationStoreUnavailableError } from '../lambdas/core/errors';
 import { errorName } from '../lambdas/aws/aws-errors';
 import { tokenTableDefinition } from '../lambdas/aws/token-table-definition';
 import { retry } from '../lambdas/shared/retry';
+import { admitOnlySigned, type LocalDynamoCredentials } from './dynalite-guard';
+
+export type { LocalDynamoCredentials } from './dynalite-guard';
 
 export interface EmbeddedDynamo {
   /** `http://127.0.0.1:<port>` */
   readonly endpoint: string;
+  readonly credentials: LocalDynamoCredentials;
   close(): Promise<void>;
 }
 
@@ -52,12 +57,20 @@ export async function startEmbeddedDynamo(dataDir: string, options: EmbeddedDyna
   const server = dynalite({ path: store, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const { onWrite } = options;
   if (onWrite !== undefined) server.prependListener('request', (request, response) => observeWrite(request, response, onWrite));
+  // Last, so that only requests it admits reach dynalite and the write observer.
+  const credentials = newCredentials();
+  admitOnlySigned(server, credentials);
   await listen(server);
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    credentials,
     close: () => closeServer(server),
   };
+}
+
+function newCredentials(): LocalDynamoCredentials {
+  return { accessKeyId: `hooklake-${randomBytes(24).toString('hex')}`, secretAccessKey: randomBytes(32).toString('base64url') };
 }
 
 function observeWrite(request: IncomingMessage, response: ServerResponse, onWrite: () => void): void {
@@ -74,13 +87,9 @@ export function storePath(dataDir: string): string {
   return join(dataDir, 'store');
 }
 
-/** A client for the embedded endpoint; dynalite ignores credentials but the SDK wants some. */
-export function localDynamoClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({
-    region: 'local',
-    endpoint,
-    credentials: { accessKeyId: 'hooklake-local', secretAccessKey: 'hooklake-local' },
-  });
+/** A client for the embedded endpoint, with the credentials of its run. */
+export function localDynamoClient(endpoint: string, credentials: LocalDynamoCredentials): DynamoDBClient {
+  return new DynamoDBClient({ region: 'local', endpoint, credentials });
 }
 
 /** How often, and how long, to check that a new token table is ACTIVE (dynalite makes it at once). */

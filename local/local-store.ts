@@ -5,12 +5,13 @@ import { NotFoundError } from '../lambdas/core/errors';
 import { DynamoIntegrationStore } from '../lambdas/aws/dynamo-store';
 import { LOCAL_TOKEN_TABLE_NAME } from '../lambdas/core/deployment-names';
 import type { IntegrationStore } from '../lambdas/app/ports';
-import { ensureTokenTable, localDynamoClient, startEmbeddedDynamo, storePath, type EmbeddedDynamoOptions } from './dynalite-server';
+import { ensureTokenTable, localDynamoClient, startEmbeddedDynamo, storePath, type EmbeddedDynamoOptions, type LocalDynamoCredentials } from './dynalite-server';
 import { findRunningServer } from './runtime-file';
 
 export interface LocalStore {
   readonly store: IntegrationStore;
   readonly endpoint: string;
+  readonly credentials: LocalDynamoCredentials;
   /** URL of the running server whose store this is, when one runs. */
   readonly serverUrl?: string;
   close(): Promise<void>;
@@ -23,8 +24,8 @@ export interface LocalStore {
 export async function openLocalStore(dataDir: string, options: { readonly mayCreate?: boolean } = {}): Promise<LocalStore> {
   const running = await findRunningServer(dataDir);
   if (running) {
-    const client = localDynamoClient(running.dynamoEndpoint);
-    return { ...storeOn(client, running.dynamoEndpoint, async () => client.destroy()), serverUrl: running.url };
+    const client = localDynamoClient(running.dynamoEndpoint, running.dynamoCredentials);
+    return { ...storeOn(client, running.dynamoEndpoint, running.dynamoCredentials, async () => client.destroy()), serverUrl: running.url };
   }
   if (!options.mayCreate && !(await holdsStore(dataDir))) {
     // A mistyped --data-dir would otherwise become a new, empty Hooklake.
@@ -38,7 +39,7 @@ export async function openLocalStore(dataDir: string, options: { readonly mayCre
 /** Starts the embedded DynamoDB on the data directory and makes sure the token table exists. */
 export async function startOwnStore(dataDir: string, options: EmbeddedDynamoOptions = {}): Promise<LocalStore> {
   const dynamo = await startEmbeddedDynamo(dataDir, options);
-  const client = localDynamoClient(dynamo.endpoint);
+  const client = localDynamoClient(dynamo.endpoint, dynamo.credentials);
   try {
     await ensureTokenTable(client, LOCAL_TOKEN_TABLE_NAME);
   } catch (error) {
@@ -46,7 +47,7 @@ export async function startOwnStore(dataDir: string, options: EmbeddedDynamoOpti
     await dynamo.close();
     throw error;
   }
-  return storeOn(client, dynamo.endpoint, async () => {
+  return storeOn(client, dynamo.endpoint, dynamo.credentials, async () => {
     client.destroy();
     await dynamo.close();
   });
@@ -59,6 +60,6 @@ async function holdsStore(dataDir: string): Promise<boolean> {
   );
 }
 
-function storeOn(client: DynamoDBClient, endpoint: string, close: () => Promise<void>): LocalStore {
-  return { store: new DynamoIntegrationStore(client, LOCAL_TOKEN_TABLE_NAME), endpoint, close };
+function storeOn(client: DynamoDBClient, endpoint: string, credentials: LocalDynamoCredentials, close: () => Promise<void>): LocalStore {
+  return { store: new DynamoIntegrationStore(client, LOCAL_TOKEN_TABLE_NAME), endpoint, credentials, close };
 }

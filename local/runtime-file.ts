@@ -1,6 +1,7 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import type { LocalDynamoCredentials } from './dynalite-server';
 
 /**
  * `<data-dir>/server.json`: written by a running `hooklake serve` so that CLI commands reach its
@@ -10,6 +11,8 @@ export interface RuntimeInfo {
   readonly pid: number;
   readonly url: string;
   readonly dynamoEndpoint: string;
+  /** The embedded store refuses requests not signed with these: the file is readable by its owner only. */
+  readonly dynamoCredentials: LocalDynamoCredentials;
   readonly startedAt: string;
 }
 
@@ -18,7 +21,10 @@ export function runtimeFilePath(dataDir: string): string {
 }
 
 export async function writeRuntimeInfo(dataDir: string, info: RuntimeInfo): Promise<void> {
-  await writeFile(runtimeFilePath(dataDir), JSON.stringify(info, null, 2) + '\n', { mode: 0o600 });
+  const path = runtimeFilePath(dataDir);
+  await writeFile(path, JSON.stringify(info, null, 2) + '\n', { mode: 0o600 });
+  // `mode` applies only when the file is created; one left by an earlier run keeps its own.
+  await chmod(path, 0o600);
 }
 
 export async function removeRuntimeInfo(dataDir: string, pid: number): Promise<void> {
@@ -54,6 +60,7 @@ async function readRuntimeInfo(dataDir: string): Promise<RuntimeInfo | undefined
   try {
     const parsed = JSON.parse(await readFile(runtimeFilePath(dataDir), 'utf8')) as Partial<RuntimeInfo>;
     if (typeof parsed.pid !== 'number' || typeof parsed.url !== 'string' || typeof parsed.dynamoEndpoint !== 'string') return undefined;
+    if (typeof parsed.dynamoCredentials?.accessKeyId !== 'string' || typeof parsed.dynamoCredentials.secretAccessKey !== 'string') return undefined;
     return parsed as RuntimeInfo;
   } catch {
     return undefined;

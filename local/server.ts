@@ -1,9 +1,11 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { errorToResponse, failureResponse, jsonResponse, type HttpResponse } from '../lambdas/app/http-responses';
+import type { Socket } from 'node:net';
 import type { IngestWebhook } from '../lambdas/app/ingest-webhook';
 import type { AppLogger } from '../lambdas/app/ports';
-import { PayloadTooLargeError, ServerBusyError } from '../lambdas/core/errors';
+import { MethodNotAllowedError, PayloadTooLargeError, ServerBusyError } from '../lambdas/core/errors';
 import { matchWebhookPath, WEBHOOK_TOKEN_PATH } from '../lambdas/core/webhook-routes';
+import { clientErrorResponse, MAX_HEADER_BYTES, MAX_URL_BYTES, rawHttpResponse, URL_TOO_LONG } from './client-errors';
 import { DEFAULT_MAX_BYTES_IN_FLIGHT, InFlightBudget } from './in-flight-budget';
 import { discardBody, readBodyWithin } from './read-body';
 
@@ -29,8 +31,11 @@ const stopping = new WeakSet<Server>();
  */
 export function createLocalServer(options: LocalServerOptions): Server {
   const budget = new InFlightBudget(options.maxBytesInFlight ?? DEFAULT_MAX_BYTES_IN_FLIGHT);
-  const server = createServer((request, response) => {
+  // Timeouts are checked every second, not every 30 s (node's default), so they hold as documented.
+  // A request without Host is served: nothing here depends on it, and node would refuse it bare.
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, requireHostHeader: false, connectionsCheckingInterval: 1_000 }, (request, response) => {
     if (stopping.has(server)) return refuseWhileStopping(response);
+    if ((request.url ?? '').length > MAX_URL_BYTES) return send(response, URL_TOO_LONG, true);
     void handle(request, response, options, budget, () => stopping.has(server));
   });
   server.requestTimeout = options.requestTimeoutMs ?? 30_000;
@@ -39,6 +44,7 @@ export function createLocalServer(options: LocalServerOptions): Server {
   // Refuse an oversized body before the client sends it (curl asks with Expect: 100-continue).
   server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
     if (stopping.has(server)) return refuseWhileStopping(response);
+    if ((request.url ?? '').length > MAX_URL_BYTES) return send(response, URL_TOO_LONG, true);
     const declared = Number(request.headers['content-length']) || 0;
     if (declared > options.maxBodyBytes) {
       send(response, errorToResponse(new PayloadTooLargeError(options.maxBodyBytes)), true);
@@ -51,10 +57,35 @@ export function createLocalServer(options: LocalServerOptions): Server {
     response.writeContinue();
     void handle(request, response, options, budget, () => stopping.has(server));
   });
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  // An Expect other than 100-continue: node would answer 417 with no body.
+  server.on('checkExpectation', (_request: IncomingMessage, response: ServerResponse) => {
+    send(response, jsonResponse(417, { status: 'ERROR', message: 'Only "Expect: 100-continue" is supported; send the request without any other Expect header.' }), true);
+  });
+  // CONNECT is handed over as a raw socket (node would just close it): answer it as any other method.
+  server.on('connect', (request: IncomingMessage, socket: Socket) => {
+    const refusal = matchWebhookPath(pathOf(request.url)) === undefined ? NOT_FOUND : errorToResponse(new MethodNotAllowedError('Method CONNECT is not allowed; webhooks are sent with POST.'));
+    endWith(socket, refusal);
+  });
+  // Requests node:http refuses before a handler runs get the same JSON errors as the rest, and the
+  // status that says why (400, 408, 414, 431); a response already under way is left alone.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    const answered = (socket as { _httpMessage?: ServerResponse })._httpMessage?.headersSent === true;
+    const response = clientErrorResponse(error, { headersTimeoutMs: server.headersTimeout, requestTimeoutMs: server.requestTimeout });
+    if (response === undefined || !socket.writable || answered) {
+      socket.destroy();
+      return;
+    }
+    endWith(socket, response);
   });
   return server;
+}
+
+/** Answers on a socket node:http has handed over or given up on, and closes it. */
+function endWith(socket: Socket, response: HttpResponse): void {
+  socket.on('error', () => socket.destroy());
+  socket.end(rawHttpResponse(response));
+  // The client may never close its side; it has had its answer.
+  socket.setTimeout(5_000, () => socket.destroy());
 }
 
 /**

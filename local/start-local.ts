@@ -9,6 +9,7 @@ import { IntegrationCache } from '../lambdas/app/integration-cache';
 import { TokenCache } from '../lambdas/app/token-cache';
 import type { AppLogger, IntegrationStore } from '../lambdas/app/ports';
 import { retry } from '../lambdas/shared/retry';
+import { removeCrashLeftovers } from './crash-leftovers';
 import { openLocalLake } from './local-lake';
 import { startOwnStore, type LocalStore } from './local-store';
 import { findRunningServer, removeRuntimeInfo, writeRuntimeInfo } from './runtime-file';
@@ -27,6 +28,8 @@ export interface LocalHooklakeOptions {
   readonly maxBodyBytes: number;
   /** @default DEFAULT_MAX_BYTES_IN_FLIGHT (in-flight-budget.ts) */
   readonly maxBytesInFlight?: number;
+  /** A request that has not arrived whole by then gets 408. @default 30000 */
+  readonly requestTimeoutMs?: number;
   readonly logger: AppLogger;
 }
 
@@ -56,6 +59,12 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
     tokenCache.invalidate();
     integrationCache.invalidate();
   };
+  // The store's lock is ours, so no other process writes this lake: what a crash left half-written goes.
+  const leftovers = await removeCrashLeftovers(options.dataDir).catch(async (error: unknown) => {
+    await local.close();
+    throw error;
+  });
+  if (leftovers > 0) options.logger.info('Removed temporary files left by an earlier crash', { files: leftovers });
   // The compactor starts with the lake: this process is the one server, so the one compactor, of the data directory.
   const lake = openLocalLake(options.dataDir, options.logger);
   const server = createLocalServer({
@@ -73,6 +82,7 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
     }),
     maxBodyBytes: options.maxBodyBytes,
     maxBytesInFlight: options.maxBytesInFlight,
+    requestTimeoutMs: options.requestTimeoutMs,
     logger: options.logger,
   });
   try {
@@ -84,7 +94,7 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
   }
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
-  await writeRuntimeInfo(options.dataDir, { pid: process.pid, url, dynamoEndpoint: local.endpoint, startedAt: new Date().toISOString() });
+  await writeRuntimeInfo(options.dataDir, { pid: process.pid, url, dynamoEndpoint: local.endpoint, dynamoCredentials: local.credentials, startedAt: new Date().toISOString() });
 
   return {
     url,

@@ -8,6 +8,7 @@ import {
   PayloadTooLargeError,
   ServerBusyError,
   SinkUnavailableError,
+  TooManyRecordsError,
   UnauthorizedError,
   UnsupportedMediaTypeError,
 } from '../core/errors';
@@ -41,7 +42,7 @@ export function errorToResponse(error: unknown): HttpResponse {
   if (error instanceof MalformedBodyError) return fail(400, error.message);
   if (error instanceof UnauthorizedError) return fail(401, error.message);
   if (error instanceof MethodNotAllowedError) return fail(405, error.message, { allow: error.allow });
-  if (error instanceof PayloadTooLargeError) return fail(413, error.message);
+  if (error instanceof PayloadTooLargeError || error instanceof TooManyRecordsError) return fail(413, error.message);
   if (error instanceof UnsupportedMediaTypeError) return fail(415, error.message);
   if (error instanceof ServerBusyError) {
     return fail(503, 'Too many requests are being stored right now; retry later.', { 'retry-after': String(error.retryAfterSeconds) });

@@ -44,6 +44,16 @@ export class PayloadTooLargeError extends HooklakeError {
 }
 
 /**
+ * The body holds more records than one request may (413): every record becomes a row held in memory
+ * until the sink has it, so a body of tiny records would otherwise cost many times its size.
+ */
+export class TooManyRecordsError extends HooklakeError {
+  constructor(readonly maxRecords: number) {
+    super(`Request body holds more than ${maxRecords.toLocaleString('en-US')} records; send fewer events per request.`);
+  }
+}
+
+/**
  * The server holds as many bytes of request bodies as it may at once; this one must come back
  * later (503 with Retry-After). Bounds memory under a burst of large bodies.
  */

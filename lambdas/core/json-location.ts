@@ -32,7 +32,12 @@ export interface JsonErrorLocation {
  */
 export function locateJsonError(text: string): JsonErrorLocation {
   const errors: ParseError[] = [];
-  parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  try {
+    parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  } catch {
+    // The parser recurses; callers refuse deep text first, so this is only a backstop.
+    return { line: 1, column: 1, problem: 'invalid JSON, nested too deeply to say where' };
+  }
   const first = errors[0];
   const offset = first?.offset ?? 0;
   const problem = first ? (EXPECTATIONS[printParseErrorCode(first.error)] ?? printParseErrorCode(first.error)) : 'invalid JSON';

@@ -90,6 +90,11 @@ export function temporaryFileName(name: string): string {
   return `.${name}.tmp`;
 }
 
+/** A file still being written (or left by a crash mid-write): never a committed lake file or list. */
+export function isTemporaryFile(name: string): boolean {
+  return name.startsWith('.') && name.endsWith('.tmp');
+}
+
 /** Names of the files the local compactor writes by merging smaller lake files of one partition. */
 export const COMPACTED_FILE_PREFIX = 'compacted-';
 /**

@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +21,7 @@ let store: DynamoIntegrationStore;
 
 async function boot(): Promise<void> {
   dynamo = await startEmbeddedDynamo(dataDir);
-  client = localDynamoClient(dynamo.endpoint);
+  client = localDynamoClient(dynamo.endpoint, dynamo.credentials);
   await ensureTokenTable(client, LOCAL_TOKEN_TABLE_NAME);
   store = new DynamoIntegrationStore(client, LOCAL_TOKEN_TABLE_NAME);
 }
@@ -96,6 +97,36 @@ describe('embedded dynalite', () => {
     const second = startEmbeddedDynamo(dataDir);
     await expect(second).rejects.toThrow(IntegrationStoreUnavailableError);
     await expect(second).rejects.toThrow('is in use by another hooklake process');
+  });
+
+  it('answers only requests signed with the secret of its run', async () => {
+    await addToken((await createIntegration('Guarded')).schema, 1);
+    const stranger = (accessKeyId: string, secretAccessKey: string) => new DynamoIntegrationStore(localDynamoClient(dynamo.endpoint, { accessKeyId, secretAccessKey }), LOCAL_TOKEN_TABLE_NAME);
+    const { accessKeyId, secretAccessKey } = dynamo.credentials;
+    for (const [id, secret] of [['hooklake-local', 'hooklake-local'], [accessKeyId, 'guessed'], [accessKeyId, secretAccessKey.slice(0, -1)], ['AKIAOTHER', secretAccessKey]]) {
+      await expect(stranger(id, secret).listTokens('guarded')).rejects.toThrow(/did not accept your credentials .*UnrecognizedClientException/);
+    }
+    await expect(store.listTokens('guarded')).resolves.toHaveLength(1);
+  });
+
+  it('survives a signed request whose client goes away mid-body', async () => {
+    const { port } = new URL(dynamo.endpoint);
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const auth = `AWS4-HMAC-SHA256 Credential=${dynamo.credentials.accessKeyId}/20261124/local/dynamodb/aws4_request, SignedHeaders=host, Signature=${'0'.repeat(64)}`;
+    socket.write(`POST / HTTP/1.1\r\nhost: x\r\nx-amz-target: DynamoDB_20120810.ListTables\r\nauthorization: ${auth}\r\ncontent-length: 100\r\n\r\n{"a`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    socket.resetAndDestroy();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await expect(store.listTokens('guarded')).resolves.toHaveLength(1);
+  });
+
+  it('makes new credentials for each run', async () => {
+    const before = dynamo.credentials;
+    await shutdown();
+    await boot();
+    expect(dynamo.credentials.accessKeyId).not.toBe(before.accessKeyId);
+    expect(dynamo.credentials.secretAccessKey).not.toBe(before.secretAccessKey);
   });
 
   it('keeps integrations and tokens across a restart on the same directory', async () => {

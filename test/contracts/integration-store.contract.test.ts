@@ -16,7 +16,7 @@ let tables = 0;
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'hooklake-store-contract-'));
   dynamo = await startEmbeddedDynamo(dataDir);
-  client = localDynamoClient(dynamo.endpoint);
+  client = localDynamoClient(dynamo.endpoint, dynamo.credentials);
 });
 
 afterAll(async () => {

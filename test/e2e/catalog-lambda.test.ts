@@ -27,14 +27,14 @@ const savedEnv = { ...process.env };
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'hooklake-catalog-'));
   dynamo = await startEmbeddedDynamo(dataDir);
-  client = localDynamoClient(dynamo.endpoint);
+  client = localDynamoClient(dynamo.endpoint, dynamo.credentials);
   await ensureTokenTable(client, LOCAL_TOKEN_TABLE_NAME);
   store = new DynamoIntegrationStore(client, LOCAL_TOKEN_TABLE_NAME);
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ACCESS_KEY_ID: dynamo.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: dynamo.credentials.secretAccessKey,
     TOKEN_TABLE_NAME: LOCAL_TOKEN_TABLE_NAME,
     LAKE_BUCKET_NAME: 'lake-bucket',
     LAKE_PREFIX: 'lake/',

@@ -32,14 +32,14 @@ const savedEnv = { ...process.env };
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'hooklake-aws-cli-'));
   dynamo = await startEmbeddedDynamo(dataDir);
-  const client = localDynamoClient(dynamo.endpoint);
+  const client = localDynamoClient(dynamo.endpoint, dynamo.credentials);
   await ensureTokenTable(client, LOCAL_TOKEN_TABLE_NAME);
   client.destroy();
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ACCESS_KEY_ID: dynamo.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: dynamo.credentials.secretAccessKey,
   });
   delete process.env.AWS_PROFILE;
 });
@@ -187,7 +187,7 @@ function fakeCloudFormation(): void {
 
 /** Columns as ingest registers them in the stack's table before storing rows that use them. */
 async function registerColumns(schema: string, columns: { name: string; type: ColumnType }[]): Promise<void> {
-  const client = localDynamoClient(dynamo.endpoint);
+  const client = localDynamoClient(dynamo.endpoint, dynamo.credentials);
   try {
     await new DynamoIntegrationStore(client, LOCAL_TOKEN_TABLE_NAME).addColumns(
       schema,

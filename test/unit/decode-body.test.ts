@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { ExactNumber } from '../../lambdas/core/exact-number';
-import { decodeBody, ELEMENTWISE_BYTES } from '../../lambdas/core/decode-body';
-import { MalformedBodyError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../lambdas/core/errors';
+import { decodeBody, ELEMENTWISE_BYTES, MAX_BODY_RECORDS } from '../../lambdas/core/decode-body';
+import { MalformedBodyError, PayloadTooLargeError, TooManyRecordsError, UnsupportedMediaTypeError } from '../../lambdas/core/errors';
 
 const LIMIT = 1024 * 1024;
 const decode = (body: string | Buffer, contentType: string | undefined = 'application/json', limit = LIMIT) =>
@@ -103,6 +103,19 @@ describe('decodeBody refusals', () => {
   );
 });
 
+describe('decodeBody: records per body', () => {
+  const ofRecords = (count: number, record: string, separator: string) => Array.from({ length: count }, () => record).join(separator);
+  it.each([
+    ['a small array of scalars', (n: number) => `[${ofRecords(n, '1', ',')}]`, 'application/json'],
+    ['a large array of objects', (n: number) => `[${ofRecords(n, '{"pad":"xx"}', ',')}]`, 'application/json'],
+    ['NDJSON', (n: number) => ofRecords(n, '{}', '\n'), 'application/x-ndjson'],
+  ])('takes %s of MAX_BODY_RECORDS records and refuses one more with 413 naming the limit', (_shape, body, contentType) => {
+    expect(decode(body(MAX_BODY_RECORDS), contentType, 1 << 24)).toHaveLength(MAX_BODY_RECORDS);
+    expect(() => decode(body(MAX_BODY_RECORDS + 1), contentType, 1 << 24)).toThrow(new TooManyRecordsError(MAX_BODY_RECORDS));
+    expect(new TooManyRecordsError(MAX_BODY_RECORDS).message).toBe('Request body holds more than 100,000 records; send fewer events per request.');
+  });
+});
+
 describe('decodeBody: depth and exact numbers', () => {
   const json = (text: string) => decodeBody(Buffer.from(text), 'application/json', 1 << 24);
 
@@ -116,6 +129,17 @@ describe('decodeBody: depth and exact numbers', () => {
 
   it('does not count brackets inside strings', () => {
     expect(json(`{"s":"${'['.repeat(500)}"}`)).toHaveLength(1);
+  });
+
+  it('answers deep text that is also malformed or cut short with the same 400, on every decode path', () => {
+    const large = `[{"pad":"${'x'.repeat(ELEMENTWISE_BYTES)}"},`;
+    for (const depth of [5000, 200_000]) {
+      const bodies = ['['.repeat(depth), `${'{"a":'.repeat(depth)}x`, `${large}${'['.repeat(depth)}]`, `${large}${'['.repeat(depth)}`];
+      for (const body of bodies) {
+        expect(() => [...json(body)]).toThrow('JSON in the body is nested more than 100 levels deep; the most is 100.');
+        expect(() => [...decode(`{}\n${body}`, 'application/x-ndjson', 1 << 24)]).toThrow('JSON on line 2 is nested more than 100 levels deep; the most is 100.');
+      }
+    }
   });
 
   it('keeps numbers a double would change as their exact text, and others as numbers', () => {

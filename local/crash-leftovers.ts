@@ -1,0 +1,34 @@
+import { readdir, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isTemporaryFile, LAKE_PREFIX, LAKE_TABLES } from '../lambdas/core/lake-layout';
+import { fsyncDirectory } from './durable-files';
+import { isMissing, partitionFolders } from './lake-files';
+
+/**
+ * Deletes the temporary files a crash (kill -9, power loss) left in the lake: the sink's and the
+ * compactor's files written under a temporary name and never renamed into place, empty or partial.
+ * Only run before this process writes to the lake (it is then the one writer of the data
+ * directory): a temporary file then belongs to no live write. Committed files are never touched.
+ * Returns how many files were removed.
+ */
+export async function removeCrashLeftovers(dataDir: string): Promise<number> {
+  const lakeDir = join(dataDir, LAKE_PREFIX);
+  const schemas = await readdir(lakeDir).catch((error: unknown) => {
+    if (isMissing(error)) return [];
+    throw error;
+  });
+  const tables = schemas.flatMap((schema) => LAKE_TABLES.map((table) => join(lakeDir, schema, table)));
+  const folders = (await Promise.all(tables.map(partitionFolders))).flat();
+  const removed = await Promise.all(folders.map(removeTemporaryFiles));
+  return removed.reduce((sum, count) => sum + count, 0);
+}
+
+async function removeTemporaryFiles(folder: string): Promise<number> {
+  const leftovers = (await readdir(folder).catch(() => [])).filter(isTemporaryFile);
+  if (leftovers.length === 0) return 0;
+  await Promise.all(leftovers.map((name) => unlink(join(folder, name)).catch((error: unknown) => {
+    if (!isMissing(error)) throw error;
+  })));
+  await fsyncDirectory(folder);
+  return leftovers.length;
+}
