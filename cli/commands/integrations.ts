@@ -58,7 +58,8 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
           if (integration.type !== 'webhooks') {
             io.out(`\nNext, in ${preset.provider}:`);
             const setSecret = `${HOOKLAKE_COMMAND}${targetFlag(command)} integrations set-secret ${integration.schema} < key.txt`;
-            [...preset.setup(url), ...(preset.signingKeySteps?.(setSecret) ?? [])].forEach((step, i) => io.out(`  ${i + 1}. ${step}`));
+            const signing = preset.signingKeyStep === undefined ? [] : [preset.signingKeyStep, `Turn signature checking on (the key is read from standard input, never the command line): ${setSecret}`];
+            [...preset.setup(url), ...signing].forEach((step, i) => io.out(`  ${i + 1}. ${step}`));
             if (isLoopback(url)) io.out(`  (${preset.provider} cannot reach this machine's 127.0.0.1: expose the server over HTTPS, e.g. through a tunnel, or deploy to AWS.)`);
           }
           if (integration.type === 'webhooks') {

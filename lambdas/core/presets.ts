@@ -21,8 +21,8 @@ export interface Preset {
    * describes the sender's HMAC) and on providers that do not sign (Iterable).
    */
   readonly signature?: SignatureScheme;
-  /** Where the provider shows the key to verify with, and what to run with it. */
-  readonly signingKeySteps?: (setSecretCommand: string) => readonly string[];
+  /** Where the provider's UI shows the key to verify with (a step of the setup, when it signs). */
+  readonly signingKeyStep?: string;
 }
 
 export const PRESETS: Readonly<Record<IntegrationType, Preset>> = {
@@ -64,10 +64,7 @@ export const PRESETS: Readonly<Record<IntegrationType, Preset>> = {
       signedPayload: 'v0:{timestamp}:{body}',
       toleranceSeconds: DEFAULT_TOLERANCE_SECONDS,
     },
-    signingKeySteps: (command) => [
-      "Open the reporting webhook's settings and copy its webhook signing key.",
-      `Turn signature checking on (the key is read from standard input, never the command line): ${command}`,
-    ],
+    signingKeyStep: "Open the reporting webhook's settings and copy its webhook signing key.",
   },
   sendgrid: {
     type: 'sendgrid',
@@ -86,10 +83,7 @@ export const PRESETS: Readonly<Record<IntegrationType, Preset>> = {
       signedPayload: '{timestamp}{body}',
       toleranceSeconds: DEFAULT_TOLERANCE_SECONDS,
     },
-    signingKeySteps: (command) => [
-      'In the Event Webhook\'s security features, turn on Signed Event Webhook and copy the Verification Key it shows.',
-      `Turn signature checking on (the key is read from standard input, never the command line): ${command}`,
-    ],
+    signingKeyStep: "In the Event Webhook's security features, turn on Signed Event Webhook and copy the Verification Key it shows.",
   },
 };
 

@@ -32,6 +32,7 @@ describe('provider presets over real HTTP', () => {
     expect(shown.code).toBe(0);
     expect(shown.out).toMatch(/primary key: {2}event_id/);
     expect(shown.out).toMatch(/Next, in Customer\.io:\n {2}1\. Go to Data & Integrations > Integrations/);
+    expect(shown.out).toMatch(/ 5\. Open the reporting webhook's settings and copy its webhook signing key\.\n {2}6\. Turn signature checking on .*: npx hooklake integrations set-secret stitch_customerio < key\.txt/);
     const url = /Webhook Endpoint: (\S+)/.exec(shown.out)?.[1] as string;
 
     const delivered = { event_id: '01E4C4CT6YDC7Y5M7FE1GWWPQJ', object_type: 'email', metric: 'delivered', timestamp: 1613063089, data: { customer_id: '42', delivery_id: 'RAECAAFwnUSneIa0ZXkmq8EdkAM==', identifiers: { id: '42' } } };
