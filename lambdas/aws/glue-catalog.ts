@@ -42,7 +42,7 @@ import {
   type LakeLocation,
   type LakeTable,
 } from '../core/lake-layout';
-import { DATA_SYSTEM_COLUMNS, REJECTED_SYSTEM_COLUMNS } from '../core/system-columns';
+import { REJECTED_SYSTEM_COLUMNS, dataSystemColumns } from '../core/system-columns';
 import type { MergedColumns, TableCatalog } from '../app/ports';
 import { HOOKLAKE_COMMAND } from '../core/deployment-names';
 import { retry, type RetryOptions } from '../shared/retry';
@@ -166,7 +166,7 @@ export class GlueLakeCatalog implements TableCatalog {
 
   private tableInput(integration: Integration, table: LakeTable, createdAt: Date): TableInput {
     const base = `s3://${this.location.bucket}/${tablePath(integration.schema, table, this.lakePrefix)}`;
-    const columns = table === REJECTED_TABLE ? REJECTED_SYSTEM_COLUMNS : [...DATA_SYSTEM_COLUMNS, ...keyColumn(integration)];
+    const columns = table === REJECTED_TABLE ? REJECTED_SYSTEM_COLUMNS : [...dataSystemColumns(integration), ...keyColumn(integration)];
     return {
       Name: table,
       Description: clip(
