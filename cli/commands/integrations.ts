@@ -121,7 +121,7 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
 function registerSync(integrations: Command, io: CliIo, open: OpenBackend): void {
   integrations
     .command('sync')
-    .description('on AWS: bring the Glue columns in step with the column registry and re-make data_latest (the stack and queries do this for you)')
+    .description('on AWS: bring the Glue columns in step with the column registry and re-make data_latest and the per-event views (the stack and queries do this for you)')
     .argument('[schemas...]', 'schemas to bring up to date (default: every integration)')
     .option('--json', 'print the result as JSON')
     .addHelpText('after', `\nThe stack's catalog function keeps Glue in step within a minute of new columns; run this to do it at once:\n  $ ${HOOKLAKE_COMMAND} --target aws integrations sync stitch_iterable`)
@@ -133,8 +133,9 @@ function registerSync(integrations: Command, io: CliIo, open: OpenBackend): void
         }
         if (options.json) return printJson(io, results);
         if (results.length === 0) return io.err('No integrations yet.');
-        for (const { schema, added } of results) {
-          io.out(`${schema}: ${added.length === 0 ? 'up to date' : `added ${added.join(', ')}`}`);
+        for (const { schema, added, views } of results) {
+          const changes = [...(added.length === 0 ? [] : [`added ${added.join(', ')}`]), ...(views.length === 0 ? [] : [`made views ${views.join(', ')}`])];
+          io.out(`${schema}: ${changes.length === 0 ? 'up to date' : changes.join('; ')}`);
         }
       }),
     );

@@ -98,6 +98,8 @@ export interface TableCatalog {
   /** Adds observed columns and widens types; throws NotFoundError when the table does not exist. */
   mergeColumns(schema: string, table: LakeTable, observed: readonly CatalogColumn[]): Promise<MergedColumns>;
   hasTable(schema: string, name: string): Promise<boolean>;
+  /** Every table and view of the schema with its column names (partition columns last); empty without a database. */
+  tableColumns(schema: string): Promise<ReadonlyMap<string, readonly string[]>>;
 }
 
 /** The table's columns after a merge, whether they changed, and the names of those that are new. */

@@ -15,7 +15,7 @@ import type { EventTypeRegistry, IntegrationStore, RegisteredColumn, RegisteredE
 import { byTypeFirstSeen, type EventColumns } from '../core/event-types';
 import { COLUMN_TYPES, type ColumnType } from '../core/column-mapping';
 import { byFirstSeen } from '../core/column-registry';
-import { HOOKLAKE_COMMAND, TOKEN_TABLE_KEYS } from '../core/deployment-names';
+import { EVENT_TYPE_ITEM_PREFIX, HOOKLAKE_COMMAND, TOKEN_TABLE_KEYS } from '../core/deployment-names';
 import { errorName, translateAwsError } from './aws-errors';
 
 type Item = Record<string, AttributeValue>;
@@ -29,7 +29,7 @@ const COLUMN = 'COLUMN#';
 /** Sort key of the item listing an integration's event types (a string set, so the bound holds under races)... */
 const EVENT_TYPES = 'EVENT_TYPES';
 /** ...and prefix of one item per event type, holding the set of columns its rows carried. */
-const EVENT_TYPE = 'EVENT#';
+const EVENT_TYPE = EVENT_TYPE_ITEM_PREFIX;
 
 /**
  * IntegrationStore on one DynamoDB table (or dynalite locally). Per integration, a META item holds the

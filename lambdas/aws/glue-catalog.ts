@@ -19,6 +19,7 @@ import {
   CreateDatabaseCommand,
   CreateTableCommand,
   GetTableCommand,
+  GetTablesCommand,
   UpdateTableCommand,
   type Column,
   type GlueClient,
@@ -118,6 +119,26 @@ export class GlueLakeCatalog implements TableCatalog {
       if (errorName(error) === 'EntityNotFoundException') return false;
       throw translate(error, 'GetTable', schema, name);
     }
+  }
+
+  /** One listing of the database (GetTables, paged): what the per-event views are compared with. */
+  async tableColumns(schema: string): Promise<ReadonlyMap<string, readonly string[]>> {
+    const tables = new Map<string, string[]>();
+    let nextToken: string | undefined;
+    do {
+      let page;
+      try {
+        page = await this.client.send(new GetTablesCommand({ DatabaseName: schema, NextToken: nextToken }));
+      } catch (error) {
+        if (errorName(error) === 'EntityNotFoundException') return tables;
+        throw translate(error, 'GetTables', schema);
+      }
+      for (const table of page.TableList ?? []) {
+        tables.set(table.Name ?? '', [...columnsOfTable(table), ...(table.PartitionKeys ?? []).map((key) => ({ name: key.Name ?? '' }))].map((column) => column.name));
+      }
+      nextToken = page.NextToken;
+    } while (nextToken !== undefined);
+    return tables;
   }
 
   /**
