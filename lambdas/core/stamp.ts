@@ -117,13 +117,20 @@ export function stampRecords(records: Iterable<DecodedRecord>, ctx: StampContext
 function unseenColumns(cells: JsonObject, eventType: string, registry: EventColumnRegistry, added: ReadonlyMap<string, ReadonlySet<string>>): string[] | undefined {
   const known = registry.columns.get(eventType);
   const batch = added.get(eventType);
-  if (known === undefined && batch === undefined && (registry.full || registry.columns.size + added.size > MAX_EVENT_TYPES)) return undefined;
+  if (known === undefined && batch === undefined && (registry.full || registry.columns.size + newTypesIn(added, registry) > MAX_EVENT_TYPES)) return undefined;
   let unseen: string[] | undefined;
   for (const name in cells) {
     if (known?.has(name) || batch?.has(name)) continue;
     (unseen ??= []).push(name);
   }
   return unseen ?? [];
+}
+
+/** How many of the batch's types the registry does not know; only counted when a type is new, which is rare. */
+function newTypesIn(added: ReadonlyMap<string, unknown>, registry: EventColumnRegistry): number {
+  let count = 0;
+  for (const eventType of added.keys()) if (!registry.columns.has(eventType)) count += 1;
+  return count;
 }
 
 function addEventColumns(added: Map<string, Set<string>>, eventType: string, columns: readonly string[]): void {

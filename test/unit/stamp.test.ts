@@ -212,6 +212,12 @@ describe('stampRecords with event types', () => {
     expect(result.newEventColumns).toEqual([{ eventType: 'open', columns: ['ip'] }]);
   });
 
+  it('counts only new types against the bound, not known types that gained columns', () => {
+    const known = Object.fromEntries(Array.from({ length: MAX_EVENT_TYPES }, (_, i) => [`k${i}`, ['sg_event_id', 'event']]));
+    const result = stampRecords(records({ sg_event_id: 'a', event: 'k0', ip: 'x' }, { sg_event_id: 'b', event: 'fresh' }), context(withTypes(known)));
+    expect(result.newEventColumns.map((added) => added.eventType)).toEqual(['k0', 'fresh']);
+  });
+
   it('reports at most one new type past the bound from one batch, so a flood of invented types costs bounded work', () => {
     const flood = Array.from({ length: 1000 }, (_, i) => ({ sg_event_id: `e${i}`, event: `type_${i}` }));
     const result = stampRecords(records(...flood), context(withTypes()));
