@@ -1,7 +1,7 @@
 /**
  * QueryEngine over the local lake: an in-memory DuckDB with, per integration, the views
  * `<schema>.data`, `<schema>._sdc_rejected` and `<schema>.data_latest` over the gzip NDJSON files
- * that FileLakeSink writes. The same SQL runs in Athena against the same layout on S3.
+ * that FileLakeSink writes, and the per-event views over `data` (view-sql.ts). The same SQL runs in Athena against the same layout on S3.
  *
  * How the files are read, and why (findings with @duckdb/node-api 1.5, checked by the tests):
  * - `hive_partitioning=true` with `dt` typed VARCHAR: every row gets the `dt` partition column,
@@ -54,9 +54,9 @@ import { ValidationError } from '../lambdas/core/errors';
 import type { Integration } from '../lambdas/core/integration';
 import { MAX_DECIMAL_DIGITS } from '../lambdas/core/exact-number';
 import { DATA_TABLE, LAKE_TABLES, PARTITION_COLUMN, REJECTED_TABLE, keyColumnOf, tablePath, type LakeTable } from '../lambdas/core/lake-layout';
-import { DATA_SYSTEM_COLUMNS, REJECTED_SYSTEM_COLUMNS } from '../lambdas/core/system-columns';
-import { duckDbTableViewSql, latestViewSql, quoteIdentifier, type ViewColumn } from '../lambdas/core/view-sql';
-import type { QueryEngine, QueryResult, RegisteredColumn } from '../lambdas/app/ports';
+import { REJECTED_SYSTEM_COLUMNS, dataSystemColumns } from '../lambdas/core/system-columns';
+import { duckDbTableViewSql, eventViewColumns, eventViewsSql, latestViewSql, quoteIdentifier, type ViewColumn } from '../lambdas/core/view-sql';
+import type { QueryEngine, QueryResult, RegisteredColumn, RegisteredEventType } from '../lambdas/app/ports';
 import { messageOf } from '../lambdas/shared/error-message';
 import { visibleTableFiles } from './lake-files';
 
@@ -82,18 +82,20 @@ const DUCKDB_TYPES: Readonly<Record<string, string>> = {
   json: 'VARCHAR',
 };
 const inDuckDb = (columns: readonly { name: string; type: string }[]): ViewColumn[] => columns.map(({ name, type }) => ({ name, type: DUCKDB_TYPES[type] }));
-const DATA_COLUMNS = inDuckDb(DATA_SYSTEM_COLUMNS);
 const REJECTED_COLUMNS = inDuckDb(REJECTED_SYSTEM_COLUMNS);
 
 /** An integration and its column registry: what its views are made of. */
 export interface LakeSchema {
   readonly integration: Integration;
   readonly columns: readonly RegisteredColumn[];
+  /** Its event types, each with a view of its own; none when absent. */
+  readonly eventTypes?: readonly RegisteredEventType[];
 }
 
 interface LakeTableView {
   readonly integration: Integration;
   readonly columns: readonly RegisteredColumn[];
+  readonly eventTypes: readonly RegisteredEventType[];
   readonly table: LakeTable;
   /** The table's folder on disk. */
   readonly dir: string;
@@ -119,10 +121,11 @@ export class DuckDbQueryEngine implements QueryEngine {
       const connection = await instance.connect();
       // Timestamps in the lake are UTC, as in Athena; keep date functions in UTC too.
       await connection.run("SET TimeZone = 'UTC'");
-      const views = schemas.flatMap(({ integration, columns }) =>
+      const views = schemas.flatMap(({ integration, columns, eventTypes = [] }) =>
         LAKE_TABLES.map((table) => ({
           integration,
           columns,
+          eventTypes,
           table,
           dir: join(root, tablePath(integration.schema, table)),
         })),
@@ -195,8 +198,10 @@ export class DuckDbQueryEngine implements QueryEngine {
       const made = files.join('\n');
       if (this.madeOver.get(key) === made) continue;
       await this.connection.run(tableViewSql(view, files));
+      // Views over `data` are bound when queried: made once, they follow it as it is re-made.
       if (view.table === DATA_TABLE && !this.madeOver.has(key)) {
         await this.connection.run(latestViewSql('duckdb', { schema: view.integration.schema, keyColumn: keyColumnOf(view.integration) }));
+        for (const statement of eventViewStatements(view)) await this.connection.run(statement);
       }
       this.madeOver.set(key, made);
       changed = true;
@@ -207,8 +212,17 @@ export class DuckDbQueryEngine implements QueryEngine {
 
 /** The table's view over its files: the registry's columns in the order first seen, then the system columns, then the partition. */
 function tableViewSql({ integration, columns, table }: LakeTableView, files: readonly string[]): string {
-  const declared = table === REJECTED_TABLE ? REJECTED_COLUMNS : [...inDuckDb(columns), ...DATA_COLUMNS, ...keyColumn(integration, columns)];
+  const declared = table === REJECTED_TABLE ? REJECTED_COLUMNS : [...inDuckDb(columns), ...inDuckDb(dataSystemColumns(integration)), ...keyColumn(integration, columns)];
   return duckDbTableViewSql(integration.schema, table, declared, PARTITION, files, READ_OPTIONS);
+}
+
+/** The per-event views of an integration (event-types.ts), and their `_latest` views where it has a primary key. */
+function eventViewStatements({ integration, columns, eventTypes }: LakeTableView): string[] {
+  const names = columns.map((column) => column.name);
+  const keyColumn = integration.primaryKey === undefined ? undefined : keyColumnOf(integration);
+  return eventTypes.flatMap(({ eventType, columns: own }) =>
+    eventViewsSql({ schema: integration.schema, eventType, columns: eventViewColumns(integration, names, new Set(own)), keyColumn }),
+  );
 }
 
 /** The key column of `data_latest` when the registry does not have it yet (no event has arrived). */

@@ -9,7 +9,13 @@ export function lakeQueryEngine(dataDir: string, store: IntegrationStore): Query
   return {
     async query(sql) {
       const integrations = await store.listIntegrations();
-      const schemas = await Promise.all(integrations.map(async (integration) => ({ integration, columns: await store.listColumns(integration.schema) })));
+      const schemas = await Promise.all(
+        integrations.map(async (integration) => ({
+          integration,
+          columns: await store.listColumns(integration.schema),
+          eventTypes: integration.eventTypeFields === undefined ? [] : (await store.listEventTypes(integration.schema)).types,
+        })),
+      );
       const engine = await DuckDbQueryEngine.open(dataDir, schemas);
       try {
         return await engine.query(sql);

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { createIntegration, summarizeIntegrations, syncCatalogs } from '../../lambdas/app/integrations';
+import { eventViewsOf, type EventViews } from '../../lambdas/app/event-views';
 import { requireIntegration } from '../../lambdas/app/tokens';
 import { HooklakeError, ValidationError } from '../../lambdas/core/errors';
 import { DEFAULT_MAX_COLUMNS } from '../../lambdas/core/column-mapping';
@@ -30,6 +31,7 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
         .default('webhooks'),
     )
     .option('--primary-key <field>', "top-level field that identifies an event; data_latest keeps its latest version (default: the preset's)")
+    .option('--event-type-field <field>', "top-level field naming an event's type, for a view per type; repeat to join several (default: the preset's)", (field: string, fields?: string[]) => [...(fields ?? []), field])
     .option('--max-columns <n>', `most columns its data table may have; a row that would pass it goes to _sdc_rejected (default ${DEFAULT_MAX_COLUMNS})`)
     .option('--json', 'print the result as JSON')
     .addHelpText(
@@ -37,12 +39,13 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
       `\nPresets: iterable (append-only, no primary key), customerio (primary key event_id), sendgrid (primary key sg_event_id).\n` +
         `\nExamples:\n  $ ${HOOKLAKE_COMMAND} integrations create "Stitch Customer.io" --type customerio\n  $ ${HOOKLAKE_COMMAND} integrations create "Shop Orders" --primary-key order_id`,
     )
-    .action(async (name: string, options: { type: string; primaryKey?: string; maxColumns?: string; json?: boolean }, command: Command) =>
+    .action(async (name: string, options: { type: string; primaryKey?: string; eventTypeField?: string[]; maxColumns?: string; json?: boolean }, command: Command) =>
       withBackend(command, open, async (backend) => {
         const { integration, issued, tablesError } = await createIntegration(useCaseServices(backend), {
           name,
           type: options.type,
           primaryKey: options.primaryKey,
+          eventTypeFields: options.eventTypeField,
           maxColumns: options.maxColumns === undefined ? undefined : positiveInteger('--max-columns', options.maxColumns, DEFAULT_MAX_COLUMNS),
         });
         const url = webhookUrl(backend.webhookBaseUrl, issued.token);
@@ -53,6 +56,7 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
           io.out(`  schema:       ${integration.schema}`);
           io.out(`  type:         ${integration.type}`);
           io.out(`  primary key:  ${integration.primaryKey ?? '(none: each row gets a __sdc_primary_key UUID)'}`);
+          if (integration.eventTypeFields !== undefined) io.out(`  event types:  ${integration.eventTypeFields.join(' + ')} (a view per event type)`);
           printNewToken(io, backend, integration, issued.record.tokenId, url);
           const preset = presetOf(integration.type);
           if (integration.type !== 'webhooks') {
@@ -97,7 +101,8 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
         const registered = await backend.store.listColumns(integration.schema);
         const names = new Set(registered.map((column) => column.name));
         const columns = registered.map(({ name, type, firstSeenAt }) => ({ name, type, splitOf: splitOf(name, type, names) ?? null, firstSeenAt }));
-        if (options.json) return printJson(io, { ...publicIntegration(integration), columns, tokens: publicTokens });
+        const eventViews = await eventViewsOf(backend.store, integration);
+        if (options.json) return printJson(io, { ...publicIntegration(integration), columns, eventViews, tokens: publicTokens });
         io.out(`${integration.name}`);
         io.out(`  schema:         ${integration.schema}`);
         io.out(`  type:           ${integration.type}`);
@@ -111,6 +116,7 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
         io.out('');
         if (columns.length === 0) io.out('No columns yet: they are made from the first events that arrive.');
         else printTable(io, ['name', 'type', 'splitOf', 'firstSeenAt'], columns, 'column');
+        printEventViews(io, integration.schema, eventViews);
         io.out('');
         printTable(io, ['tokenId', 'status', 'createdAt', 'revokedAt'], publicTokens, 'token');
       }),
@@ -133,7 +139,7 @@ function signingState(integration: Integration, target: string): string {
 function registerSync(integrations: Command, io: CliIo, open: OpenBackend): void {
   integrations
     .command('sync')
-    .description('on AWS: bring the Glue columns in step with the column registry and re-make data_latest (the stack and queries do this for you)')
+    .description('on AWS: bring the Glue columns in step with the column registry and re-make data_latest and the per-event views (the stack and queries do this for you)')
     .argument('[schemas...]', 'schemas to bring up to date (default: every integration)')
     .option('--json', 'print the result as JSON')
     .addHelpText('after', `\nThe stack's catalog function keeps Glue in step within a minute of new columns; run this to do it at once:\n  $ ${HOOKLAKE_COMMAND} --target aws integrations sync stitch_iterable`)
@@ -145,11 +151,21 @@ function registerSync(integrations: Command, io: CliIo, open: OpenBackend): void
         }
         if (options.json) return printJson(io, results);
         if (results.length === 0) return io.err('No integrations yet.');
-        for (const { schema, added } of results) {
-          io.out(`${schema}: ${added.length === 0 ? 'up to date' : `added ${added.join(', ')}`}`);
+        for (const { schema, added, views } of results) {
+          const changes = [...(added.length === 0 ? [] : [`added ${added.join(', ')}`]), ...(views.length === 0 ? [] : [`made views ${views.join(', ')}`])];
+          io.out(`${schema}: ${changes.length === 0 ? 'up to date' : changes.join('; ')}`);
         }
       }),
     );
+}
+
+function printEventViews(io: CliIo, schema: string, { fields, views, maxTypes, firstRefusedAt }: EventViews): void {
+  if (fields.length === 0) return;
+  io.out('');
+  io.out(`Per-event views (${schema}.<view>; event type from ${fields.join(' + ')}; at most ${maxTypes}):`);
+  if (views.length === 0) io.out('No event types yet: each gets its view when its first event arrives.');
+  else printTable(io, ['view', 'latestView', 'eventType', 'columns', 'firstSeenAt'], views, 'view');
+  if (firstRefusedAt !== null) io.out(`Event types past the first ${maxTypes} get no view (since ${firstRefusedAt}); their rows are in ${schema}.data, with _sdc_event_type set.`);
 }
 
 function targetFlag(command: Command): string {

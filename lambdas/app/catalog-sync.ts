@@ -2,21 +2,27 @@ import type { CatalogColumn } from '../core/column-types';
 import { NotFoundError } from '../core/errors';
 import type { Integration } from '../core/integration';
 import { DATA_TABLE, LATEST_VIEW, PARTITION_COLUMN, keyColumnOf } from '../core/lake-layout';
-import { latestViewSql } from '../core/view-sql';
+import { eventViewName, latestEventViewName } from '../core/event-types';
+import { eventViewColumns, eventViewsSql, latestViewSql } from '../core/view-sql';
 import { hiveTypeOf } from '../core/column-registry';
-import type { IntegrationStore, QueryEngine, TableCatalog } from './ports';
+import { mapWithConcurrency } from '../shared/concurrency';
+import type { IntegrationStore, QueryEngine, RegisteredColumn, TableCatalog } from './ports';
+
+/** Athena runs a few DDL statements at once per account; more only queue. */
+const VIEW_DDL_CONCURRENCY = 4;
 
 /**
- * Keeps an integration's catalog tables (Glue) and its `data_latest` view in step with its column
- * registry: the tables exist, `data` has every registered column with its type, and the view, whose
- * columns Athena fixes when it is made, is re-made whenever `data` gains one. The registry gets a
+ * Keeps an integration's catalog tables (Glue) and its views in step with its registries: the tables
+ * exist, `data` has every registered column with its type, `data_latest`, whose columns Athena fixes
+ * when it is made, is re-made whenever `data` gains one, and each event type has its views (view-sql.ts)
+ * listing the columns that type has carried. The registry gets a
  * column before any row that uses it is stored, so the catalog never lags the lake by a guess. Only
  * where tables live in a catalog; local views read the registry themselves.
  */
 export class CatalogSync {
   constructor(
     private readonly catalog: TableCatalog,
-    private readonly registry: Pick<IntegrationStore, 'listColumns'>,
+    private readonly registry: Pick<IntegrationStore, 'listColumns' | 'listEventTypes'>,
     private readonly engine: QueryEngine,
   ) {}
 
@@ -31,9 +37,10 @@ export class CatalogSync {
    * it reads as little as it can: the tables are only made here when they turn out to be missing
    * (their creation failed when the integration was made).
    */
-  async refresh(integration: Integration): Promise<{ added: string[] }> {
+  async refresh(integration: Integration): Promise<{ added: string[]; views: string[] }> {
     const { schema } = integration;
-    const observed = (await this.registry.listColumns(schema)).map((column) => ({ name: column.name, type: hiveTypeOf(column.type) }));
+    const registered = await this.registry.listColumns(schema);
+    const observed = registered.map((column) => ({ name: column.name, type: hiveTypeOf(column.type) }));
     let merged;
     try {
       merged = await this.catalog.mergeColumns(schema, DATA_TABLE, observed);
@@ -43,7 +50,28 @@ export class CatalogSync {
       merged = await this.catalog.mergeColumns(schema, DATA_TABLE, observed);
     }
     if (merged.changed || !(await this.catalog.hasTable(schema, LATEST_VIEW))) await this.makeLatestView(integration, merged.columns);
-    return { added: merged.added };
+    return { added: merged.added, views: await this.makeEventViews(integration, registered) };
+  }
+
+  /**
+   * Makes the per-event views that are missing or whose columns differ from what their type has
+   * carried (one listing of the database tells); returns the names of those made. `data` already has
+   * every registered column, so each view's columns exist.
+   */
+  private async makeEventViews(integration: Integration, registered: readonly RegisteredColumn[]): Promise<string[]> {
+    if ((integration.eventTypeFields?.length ?? 0) === 0) return [];
+    const { types } = await this.registry.listEventTypes(integration.schema);
+    if (types.length === 0) return [];
+    const existing = await this.catalog.tableColumns(integration.schema);
+    const names = registered.map((column) => column.name);
+    const keyColumn = integration.primaryKey === undefined ? undefined : keyColumnOf(integration);
+    const stale = types
+      .map(({ eventType, columns }) => ({ eventType, columns: eventViewColumns(integration, names, new Set(columns)) }))
+      .filter(({ eventType, columns }) => !sameNames(existing.get(eventViewName(eventType)), columns) || (keyColumn !== undefined && !sameNames(existing.get(latestEventViewName(eventType)), columns)));
+    await mapWithConcurrency(stale, VIEW_DDL_CONCURRENCY, async ({ eventType, columns }) => {
+      for (const sql of eventViewsSql({ schema: integration.schema, eventType, columns, keyColumn })) await this.engine.query(sql);
+    });
+    return stale.map(({ eventType }) => eventViewName(eventType));
   }
 
   private async makeLatestView(integration: Integration, columns: readonly CatalogColumn[]): Promise<void> {
@@ -51,4 +79,8 @@ export class CatalogSync {
     const names = [...columns.map((column) => column.name), PARTITION_COLUMN];
     await this.engine.query(latestViewSql('athena', { schema: integration.schema, columns: names, keyColumn: keyColumnOf(integration) }));
   }
+}
+
+function sameNames(made: readonly string[] | undefined, wanted: readonly string[]): boolean {
+  return made !== undefined && made.length === wanted.length && made.every((name, i) => name === wanted[i]);
 }

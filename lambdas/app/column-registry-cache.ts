@@ -1,6 +1,7 @@
 import { columnTypesOf } from '../core/column-registry';
 import type { ColumnDef, ColumnTypes } from '../core/column-mapping';
 import { IntegrationStoreUnavailableError } from '../core/errors';
+import { KeyedSerial } from '../shared/keyed-serial';
 import type { IntegrationStore } from './ports';
 
 /**
@@ -12,8 +13,8 @@ import type { IntegrationStore } from './ports';
  */
 export class ColumnRegistryCache {
   private readonly registries = new Map<string, ColumnTypes>();
-  /** The last read or registration of each integration: the next one waits for it. */
-  private readonly tails = new Map<string, Promise<unknown>>();
+  /** Reads and registrations of each integration, one at a time. */
+  private readonly serial = new KeyedSerial();
 
   constructor(
     private readonly store: IntegrationStore,
@@ -48,11 +49,7 @@ export class ColumnRegistryCache {
   }
 
   private oneAtATime<T>(schema: string, task: () => Promise<T>): Promise<T> {
-    const result = (this.tails.get(schema) ?? Promise.resolve()).then(task);
-    const tail = result.catch(() => undefined);
-    this.tails.set(schema, tail);
-    void tail.then(() => this.tails.get(schema) === tail && this.tails.delete(schema));
-    return result;
+    return this.serial.run(schema, task);
   }
 
   private keep(schema: string, registry: ColumnTypes): ColumnTypes {

@@ -1,5 +1,6 @@
 import { decodeBody } from '../core/decode-body';
 import { verifySignature } from '../core/signature-check';
+import { eventTypeRuleOf } from '../core/event-types';
 import { IntegrationStoreUnavailableError, MethodNotAllowedError, UnauthorizedError } from '../core/errors';
 import type { ColumnTypes } from '../core/column-mapping';
 import { stampRecords, type StampResult, type StampServices } from '../core/stamp';
@@ -7,6 +8,7 @@ import { extractToken, hashToken } from '../core/tokens';
 import type { WebhookRoutePath } from '../core/webhook-routes';
 import { failureResponse, jsonResponse, type HttpResponse } from './http-responses';
 import { ColumnRegistryCache } from './column-registry-cache';
+import { EventTypeRegistryCache } from './event-type-registry-cache';
 import { IntegrationCache } from './integration-cache';
 import type { AppLogger, IngestMetrics, IntegrationStore, RecordSink } from './ports';
 import { TokenCache } from './token-cache';
@@ -53,6 +55,7 @@ export type IngestWebhook = (request: WebhookRequest) => Promise<HttpResponse>;
 export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
   const integrations = deps.integrationCache ?? new IntegrationCache(deps.store, DEFAULT_INTEGRATION_CACHE_MS);
   const registries = new ColumnRegistryCache(deps.store);
+  const eventRegistries = new EventTypeRegistryCache(deps.store);
   const tokens = deps.tokenCache ?? new TokenCache(deps.store, 0);
 
   /** Authenticates, decodes and stamps: everything that needs the body, which is unreachable once this returns. */
@@ -69,8 +72,10 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
 
     const records = decodeBody(request.body, request.headers['content-type'], deps.maxBodyBytes);
     const batchedAt = deps.clock();
+    const rule = eventTypeRuleOf(integration);
+    const eventTypes = rule && { rule, registry: await eventRegistries.get(integration.schema) };
     const stamp = (columns: ColumnTypes) =>
-      stampRecords(records, { integration, receivedAt: request.receivedAt, batchedAt, columns, sourceBytes: request.body.length, nextSequence: deps.nextSequence, uuid: deps.uuid, maxRecordBytes: deps.maxRecordBytes });
+      stampRecords(records, { integration, receivedAt: request.receivedAt, batchedAt, columns, sourceBytes: request.body.length, nextSequence: deps.nextSequence, uuid: deps.uuid, maxRecordBytes: deps.maxRecordBytes, eventTypes });
     // New columns are registered before any row that uses them is stored, so the catalog knows every column in the lake.
     let stamped = stamp(await registries.get(integration.schema));
     for (let round = 1; stamped.newColumns.length > 0; round++) {
@@ -79,6 +84,8 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
       if (agreed) break;
       stamped = stamp(registry);
     }
+    // Likewise the columns of each event type, which its per-event view lists.
+    if (stamped.newEventColumns.length > 0) await eventRegistries.register(integration.schema, stamped.newEventColumns, request.receivedAt);
     return { schema: integration.schema, stamped };
   };
 

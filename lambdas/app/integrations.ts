@@ -63,13 +63,13 @@ export async function summarizeIntegrations(store: IntegrationStore): Promise<In
 export async function syncCatalogs(
   services: Pick<IntegrationServices, 'store' | 'catalogSync'>,
   schemas: readonly string[],
-): Promise<{ schema: string; added: string[] }[] | undefined> {
+): Promise<{ schema: string; added: string[]; views: string[] }[] | undefined> {
   const all = await services.store.listIntegrations();
   const unknown = schemas.filter((schema) => !all.some((integration) => integration.schema === schema));
   if (unknown.length > 0) throw unknownIntegration(unknown);
   if (services.catalogSync === undefined) return undefined;
   const chosen = schemas.length === 0 ? all : all.filter((integration) => schemas.includes(integration.schema));
-  const results: { schema: string; added: string[] }[] = [];
+  const results: { schema: string; added: string[]; views: string[] }[] = [];
   for (const integration of chosen) results.push({ schema: integration.schema, ...(await services.catalogSync.refresh(integration)) });
   return results;
 }

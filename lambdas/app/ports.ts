@@ -5,6 +5,7 @@
  */
 import type { ColumnType } from '../core/column-mapping';
 import type { CatalogColumn } from '../core/column-types';
+import type { EventColumns } from '../core/event-types';
 import type { Integration } from '../core/integration';
 import type { LakeTable } from '../core/lake-layout';
 import type { LakeBatch } from '../core/rows';
@@ -35,6 +36,31 @@ export interface IntegrationStore {
    * where it guessed a type that lost. NotFoundError for an unknown schema.
    */
   addColumns(schema: string, columns: readonly RegisteredColumn[]): Promise<RegisteredColumn[]>;
+  /** The integration's event types and the columns each has carried; NotFoundError for an unknown schema. */
+  listEventTypes(schema: string): Promise<EventTypeRegistry>;
+  /**
+   * Adds columns to event types (a type's set only grows, safely under concurrent writers). A type not
+   * registered yet is taken only while the integration has fewer than `maxTypes`; the first one turned
+   * away is noted, and no later new type of the call is tried. Returns the registry after the call.
+   * NotFoundError for an unknown schema.
+   */
+  addEventColumns(schema: string, additions: readonly EventColumns[], at: Date, maxTypes: number): Promise<EventTypeRegistry>;
+}
+
+/** One event type of an integration: what its per-event view shows. */
+export interface RegisteredEventType {
+  readonly eventType: string;
+  /** Columns of `data` its rows have carried, sorted by name. */
+  readonly columns: readonly string[];
+  /** ISO 8601 UTC. */
+  readonly firstSeenAt: string;
+}
+
+export interface EventTypeRegistry {
+  /** In the order first seen, then by name. */
+  readonly types: RegisteredEventType[];
+  /** When a new type was first turned away for passing the bound (ISO 8601 UTC); absent while none was. */
+  readonly firstRefusedAt?: string;
 }
 
 /** One column of an integration's `data` table, as the registry keeps it. */
@@ -93,6 +119,8 @@ export interface TableCatalog {
   /** Adds observed columns and widens types; throws NotFoundError when the table does not exist. */
   mergeColumns(schema: string, table: LakeTable, observed: readonly CatalogColumn[]): Promise<MergedColumns>;
   hasTable(schema: string, name: string): Promise<boolean>;
+  /** Every table and view of the schema with its column names (partition columns last); empty without a database. */
+  tableColumns(schema: string): Promise<ReadonlyMap<string, readonly string[]>>;
 }
 
 /** The table's columns after a merge, whether they changed, and the names of those that are new. */

@@ -12,10 +12,11 @@ import { ConflictError, IntegrationStoreUnavailableError, NotFoundError, TokenLi
 import { unknownIntegration, type Integration, type IntegrationType } from '../core/integration';
 import { SigningSecret, type SignatureScheme, type SigningConfig } from '../core/signing';
 import { tokenMatches, type TokenRecord } from '../core/tokens';
-import type { IntegrationStore, RegisteredColumn } from '../app/ports';
+import type { EventTypeRegistry, IntegrationStore, RegisteredColumn, RegisteredEventType } from '../app/ports';
+import { byTypeFirstSeen, type EventColumns } from '../core/event-types';
 import { COLUMN_TYPES, type ColumnType } from '../core/column-mapping';
 import { byFirstSeen } from '../core/column-registry';
-import { HOOKLAKE_COMMAND, TOKEN_TABLE_KEYS } from '../core/deployment-names';
+import { EVENT_TYPE_ITEM_PREFIX, HOOKLAKE_COMMAND, TOKEN_TABLE_KEYS } from '../core/deployment-names';
 import { errorName, translateAwsError } from './aws-errors';
 
 type Item = Record<string, AttributeValue>;
@@ -26,6 +27,10 @@ const META = 'META';
 const TOKEN = 'TOKEN';
 /** Sort-key prefix of an integration's registry items: one per column. */
 const COLUMN = 'COLUMN#';
+/** Sort key of the item listing an integration's event types (a string set, so the bound holds under races)... */
+const EVENT_TYPES = 'EVENT_TYPES';
+/** ...and prefix of one item per event type, holding the set of columns its rows carried. */
+const EVENT_TYPE = EVENT_TYPE_ITEM_PREFIX;
 
 /**
  * IntegrationStore on one DynamoDB table (or dynalite locally). Per integration, a META item holds the
@@ -82,7 +87,7 @@ export class DynamoIntegrationStore implements IntegrationStore {
             TableName: this.tableName,
             ConsistentRead: true,
             FilterExpression: '#sk = :meta',
-            ProjectionExpression: '#name, #schema, #type, #primaryKey, #maxColumns, #tableVersion, #createdAt',
+            ProjectionExpression: '#name, #schema, #type, #primaryKey, #maxColumns, #tableVersion, #createdAt, #eventTypeFields',
             ExpressionAttributeNames: {
               '#sk': SK,
               '#name': 'name',
@@ -92,6 +97,7 @@ export class DynamoIntegrationStore implements IntegrationStore {
               '#maxColumns': 'maxColumns',
               '#tableVersion': 'tableVersion',
               '#createdAt': 'createdAt',
+              '#eventTypeFields': 'eventTypeFields',
             },
             ExpressionAttributeValues: { ':meta': { S: META } },
             ExclusiveStartKey: startKey,
@@ -273,6 +279,104 @@ export class DynamoIntegrationStore implements IntegrationStore {
     return this.listColumns(schema);
   }
 
+  async listEventTypes(schema: string): Promise<EventTypeRegistry> {
+    const types: RegisteredEventType[] = [];
+    let firstRefusedAt: string | undefined;
+    let startKey: Item | undefined;
+    do {
+      const page = await this.call('Query', `read the event types of integration "${schema}"`, () =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            ConsistentRead: true,
+            // EVENT_TYPES and every EVENT#<type> item.
+            KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :events)',
+            ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+            ExpressionAttributeValues: { ':pk': integrationKey(schema)[PK], ':events': { S: 'EVENT' } },
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      for (const item of page.Items ?? []) {
+        if (item[SK]?.S === EVENT_TYPES) firstRefusedAt = item.firstRefusedAt?.S;
+        else if (item[SK]?.S?.startsWith(EVENT_TYPE)) types.push({ eventType: readS(item, 'eventType'), firstSeenAt: readS(item, 'firstSeenAt'), columns: [...(item.columns?.SS ?? [])].sort() });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    if (types.length === 0 && !(await this.getMeta(schema))) throw unknownIntegration(schema);
+    return { types: types.sort(byTypeFirstSeen), ...(firstRefusedAt === undefined ? {} : { firstRefusedAt }) };
+  }
+
+  /**
+   * A new type is first added to the EVENT_TYPES set, on condition that the set has room (or has it
+   * already): the bound holds under concurrent writers. Then its item gains the columns (ADD to a string set).
+   */
+  async addEventColumns(schema: string, additions: readonly EventColumns[], at: Date, maxTypes: number): Promise<EventTypeRegistry> {
+    if (!(await this.getMeta(schema))) throw unknownIntegration(schema);
+    const key = (sk: string): Item => ({ [PK]: integrationKey(schema)[PK], [SK]: { S: sk } });
+    const seenAt = { S: at.toISOString() };
+    const index = await this.call('GetItem', `read the event types of integration "${schema}"`, () =>
+      this.client.send(new GetItemCommand({ TableName: this.tableName, Key: key(EVENT_TYPES), ConsistentRead: true })),
+    );
+    const known = new Set(index.Item?.names?.SS ?? []);
+    let refused = false;
+    for (const { eventType, columns } of additions) {
+      if (!known.has(eventType)) {
+        // The set only grows: once a type is turned away, so would every later new one be.
+        if (refused || !(await this.admitEventType(schema, key(EVENT_TYPES), eventType, maxTypes, seenAt))) {
+          refused = true;
+          continue;
+        }
+      }
+      if (columns.length === 0) continue;
+      await this.call('UpdateItem', `register columns of event type "${eventType}" of integration "${schema}"`, () =>
+        this.client.send(
+          new UpdateItemCommand({
+            TableName: this.tableName,
+            Key: key(`${EVENT_TYPE}${eventType}`),
+            UpdateExpression: 'SET #type = :type, #first = if_not_exists(#first, :at) ADD #columns :columns',
+            ExpressionAttributeNames: { '#type': 'eventType', '#first': 'firstSeenAt', '#columns': 'columns' },
+            ExpressionAttributeValues: { ':type': { S: eventType }, ':at': seenAt, ':columns': { SS: [...columns] } },
+          }),
+        ),
+      );
+    }
+    return this.listEventTypes(schema);
+  }
+
+  /** Adds the type to the EVENT_TYPES set if the set has room; when not, notes that and answers false. */
+  private async admitEventType(schema: string, index: Item, eventType: string, maxTypes: number, at: AttributeValue): Promise<boolean> {
+    try {
+      await this.call('UpdateItem', `register event type "${eventType}" of integration "${schema}"`, () =>
+        this.client.send(
+          new UpdateItemCommand({
+            TableName: this.tableName,
+            Key: index,
+            UpdateExpression: 'ADD #names :name',
+            ConditionExpression: 'attribute_not_exists(#names) OR contains(#names, :type) OR size(#names) < :max',
+            ExpressionAttributeNames: { '#names': 'names' },
+            ExpressionAttributeValues: { ':name': { SS: [eventType] }, ':type': { S: eventType }, ':max': { N: String(maxTypes) } },
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    await this.call('UpdateItem', `note the event-type bound of integration "${schema}"`, () =>
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: index,
+          UpdateExpression: 'SET #refused = if_not_exists(#refused, :at)',
+          ExpressionAttributeNames: { '#refused': 'firstRefusedAt' },
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      ),
+    );
+    return false;
+  }
+
   private async getMeta(schema: string): Promise<Item | undefined> {
     const result = await this.call('GetItem', `read integration "${schema}"`, () =>
       this.client.send(
@@ -412,6 +516,7 @@ function integrationToItem(integration: Integration): Item {
     createdAt: { S: integration.createdAt },
     ...(integration.primaryKey === undefined ? {} : { primaryKey: { S: integration.primaryKey } }),
     ...(integration.maxColumns === undefined ? {} : { maxColumns: { N: String(integration.maxColumns) } }),
+    ...(integration.eventTypeFields === undefined ? {} : { eventTypeFields: { L: integration.eventTypeFields.map((field) => ({ S: field })) } }),
     ...(integration.signing === undefined ? {} : { signing: signingToAttribute(integration.signing) }),
   };
 }
@@ -450,6 +555,7 @@ function integrationFromItem(item: Item): Integration {
     createdAt: readS(item, 'createdAt'),
     ...(primaryKey === undefined ? {} : { primaryKey }),
     ...(maxColumns === undefined ? {} : { maxColumns: Number(maxColumns) }),
+    ...(item.eventTypeFields?.L === undefined ? {} : { eventTypeFields: item.eventTypeFields.L.map((field) => field.S ?? '') }),
     ...(item.signing === undefined ? {} : { signing: signingFromAttribute(item.signing) }),
   };
 }

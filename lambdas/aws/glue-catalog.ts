@@ -19,6 +19,7 @@ import {
   CreateDatabaseCommand,
   CreateTableCommand,
   GetTableCommand,
+  GetTablesCommand,
   UpdateTableCommand,
   type Column,
   type GlueClient,
@@ -42,7 +43,7 @@ import {
   type LakeLocation,
   type LakeTable,
 } from '../core/lake-layout';
-import { DATA_SYSTEM_COLUMNS, REJECTED_SYSTEM_COLUMNS } from '../core/system-columns';
+import { REJECTED_SYSTEM_COLUMNS, dataSystemColumns } from '../core/system-columns';
 import type { MergedColumns, TableCatalog } from '../app/ports';
 import { HOOKLAKE_COMMAND } from '../core/deployment-names';
 import { retry, type RetryOptions } from '../shared/retry';
@@ -120,6 +121,26 @@ export class GlueLakeCatalog implements TableCatalog {
     }
   }
 
+  /** One listing of the database (GetTables, paged): what the per-event views are compared with. */
+  async tableColumns(schema: string): Promise<ReadonlyMap<string, readonly string[]>> {
+    const tables = new Map<string, string[]>();
+    let nextToken: string | undefined;
+    do {
+      let page;
+      try {
+        page = await this.client.send(new GetTablesCommand({ DatabaseName: schema, NextToken: nextToken }));
+      } catch (error) {
+        if (errorName(error) === 'EntityNotFoundException') return tables;
+        throw translate(error, 'GetTables', schema);
+      }
+      for (const table of page.TableList ?? []) {
+        tables.set(table.Name ?? '', [...columnsOfTable(table), ...(table.PartitionKeys ?? []).map((key) => ({ name: key.Name ?? '' }))].map((column) => column.name));
+      }
+      nextToken = page.NextToken;
+    } while (nextToken !== undefined);
+    return tables;
+  }
+
   /**
    * Adds observed columns and widens types (see column-types.ts). Glue's UpdateTable replaces the
    * whole definition, so the new one is the fetched table with only its columns changed, sent with
@@ -166,7 +187,7 @@ export class GlueLakeCatalog implements TableCatalog {
 
   private tableInput(integration: Integration, table: LakeTable, createdAt: Date): TableInput {
     const base = `s3://${this.location.bucket}/${tablePath(integration.schema, table, this.lakePrefix)}`;
-    const columns = table === REJECTED_TABLE ? REJECTED_SYSTEM_COLUMNS : [...DATA_SYSTEM_COLUMNS, ...keyColumn(integration)];
+    const columns = table === REJECTED_TABLE ? REJECTED_SYSTEM_COLUMNS : [...dataSystemColumns(integration), ...keyColumn(integration)];
     return {
       Name: table,
       Description: clip(

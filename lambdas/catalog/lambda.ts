@@ -1,6 +1,6 @@
 /**
- * Lambda entry of the catalog: the token table's stream tells it which integrations gained columns
- * (or were made), and it brings their Glue tables and `data_latest` view in step with the registry,
+ * Lambda entry of the catalog: the token table's stream tells it which integrations gained columns or
+ * event types (or were made), and it brings their Glue tables and views in step with the registries,
  * so the Athena console and BI tools see new columns within a minute, with no CLI involved.
  * A failure throws: the stream delivers the batch again, and the sync is idempotent.
  */
@@ -33,5 +33,5 @@ export async function handler(event: DynamoDBStreamEvent): Promise<void> {
   const schemas = changedSchemas(event);
   if (schemas.length === 0) return;
   const results = await syncCatalogs({ store, catalogSync }, schemas);
-  for (const { schema, added } of results ?? []) logger.info('Catalog in step with the registry', { schema, added });
+  for (const { schema, added, views } of results ?? []) logger.info('Catalog in step with the registry', { schema, added, views });
 }

@@ -4,7 +4,7 @@ import { TOKEN_TABLE_KEYS } from '../core/deployment-names';
 const INTEGRATION_KEY = /^INTEGRATION#([a-z][a-z0-9_]*)$/;
 
 /**
- * The schemas whose registry (or integration) items a stream batch inserted, each once, in order.
+ * The schemas whose registry (or integration) items a stream batch inserted or changed, each once, in order.
  * Only keys are read: the stream carries nothing else, and the catalog reads the whole registry anyway.
  */
 export function changedSchemas(event: DynamoDBStreamEvent): string[] {

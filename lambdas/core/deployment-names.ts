@@ -29,5 +29,10 @@ export const TOKEN_TABLE_KEYS = {
 /** Every attribute a column-registry item has; the ingest function may write only these. */
 export const COLUMN_ITEM_ATTRIBUTES = [TOKEN_TABLE_KEYS.partitionKey.name, TOKEN_TABLE_KEYS.sortKey.name, 'name', 'type', 'firstSeenAt'] as const;
 
+/** Sort-key prefix of an event type's registry item (its columns); the catalog's stream filter matches it. */
+export const EVENT_TYPE_ITEM_PREFIX = 'EVENT#';
+/** Every attribute the event-type registry's items have (the per-type items and the list of types); the ingest function may update only these. */
+export const EVENT_TYPE_ITEM_ATTRIBUTES = [TOKEN_TABLE_KEYS.partitionKey.name, TOKEN_TABLE_KEYS.sortKey.name, 'names', 'firstRefusedAt', 'eventType', 'firstSeenAt', 'columns'] as const;
+
 /** Table name of the local runtime's embedded store (on AWS the stack names it). */
 export const LOCAL_TOKEN_TABLE_NAME = 'hooklake-tokens';

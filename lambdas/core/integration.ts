@@ -2,6 +2,7 @@ import { columnNameOf } from './column-names';
 import { HOOKLAKE_COMMAND } from './deployment-names';
 import { NotFoundError, ValidationError } from './errors';
 import { PARTITION_COLUMN } from './lake-layout';
+import { validateEventTypeFields } from './event-types';
 import { PRESETS } from './presets';
 import { summarizeSigning, type SigningConfig, type SigningSummary } from './signing';
 
@@ -16,6 +17,8 @@ export interface Integration {
   readonly type: IntegrationType;
   /** One top-level field of each event; absent means every row gets a `__sdc_primary_key` UUID. */
   readonly primaryKey?: string;
+  /** Top-level fields naming each event's type, for per-event views (event-types.ts); absent: none. */
+  readonly eventTypeFields?: readonly string[];
   /** Most columns `data` may have; a row that would pass it goes to `_sdc_rejected`. Absent: DEFAULT_MAX_COLUMNS. */
   readonly maxColumns?: number;
   /** Raised by a table reset; stamped on every row as `_sdc_table_version`. */
@@ -136,12 +139,15 @@ export interface NewIntegrationInput {
   readonly primaryKey?: string;
   readonly maxColumns?: number;
   readonly type?: string;
+  /** Replaces the preset's event-type fields; [] for none. */
+  readonly eventTypeFields?: readonly string[];
 }
 
 /** A new integration; a preset's primary key applies unless one is given. */
 export function newIntegration(input: NewIntegrationInput, now: Date): Integration {
   const type = assertIntegrationType(input.type ?? 'webhooks');
   const primaryKey = input.primaryKey ?? PRESETS[type].primaryKey;
+  const eventTypeFields = validateEventTypeFields(input.eventTypeFields ?? PRESETS[type].eventTypeFields);
   const integration: Integration = {
     name: input.name.trim(),
     schema: schemaFromName(input.name),
@@ -150,6 +156,7 @@ export function newIntegration(input: NewIntegrationInput, now: Date): Integrati
     createdAt: now.toISOString(),
     ...(primaryKey === undefined ? {} : { primaryKey: validatePrimaryKey(primaryKey) }),
     ...(input.maxColumns === undefined ? {} : { maxColumns: validateMaxColumns(input.maxColumns) }),
+    ...(eventTypeFields.length === 0 ? {} : { eventTypeFields }),
   };
   return integration;
 }

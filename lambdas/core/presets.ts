@@ -14,6 +14,8 @@ export interface Preset {
   readonly primaryKey?: string;
   /** Fields whose values, joined with "_", name an event's type: `email_click`, `email_delivered`. */
   readonly eventTypeFields: readonly string[];
+  /** The type of an event the fields give none, when it has `field`. */
+  readonly otherwise?: { readonly field: string; readonly type: string };
   /** Steps in the provider's UI, where the webhook URL goes and which events to send. */
   readonly setup: (webhookUrl: string) => readonly string[];
   /**
@@ -37,6 +39,8 @@ export const PRESETS: Readonly<Record<IntegrationType, Preset>> = {
     provider: 'Iterable',
     // Iterable's events carry no id of their own: every event is kept (append-only).
     eventTypeFields: ['eventName'],
+    // Journey webhooks carry the journey's workflowId and no eventName.
+    otherwise: { field: 'workflowId', type: 'journey_webhook' },
     setup: (url) => [
       'Open Integrations > Webhooks and create a webhook.',
       `Endpoint: ${url}`,

@@ -1,6 +1,7 @@
 import { columnNameOf } from './column-names';
 import { mapRecord, rawJsonText, type ColumnDef, type ColumnTypes, type ColumnType } from './column-mapping';
 import type { DecodedRecord } from './decode-body';
+import { EVENT_TYPE_COLUMN, MAX_EVENT_TYPES, eventTypeOf, type EventColumnRegistry, type EventColumns, type EventTypeRule } from './event-types';
 import { formatBytes } from './errors';
 import { ExactNumber } from './exact-number';
 import type { Integration } from './integration';
@@ -34,6 +35,8 @@ export interface StampContext extends StampServices {
   readonly columns: ColumnTypes;
   /** Size of the body the records came from, when known: a small body's rows need no size check. */
   readonly sourceBytes?: number;
+  /** How rows get their `_sdc_event_type`, and the columns each type has carried; absent: no types. */
+  readonly eventTypes?: { readonly rule: EventTypeRule; readonly registry: EventColumnRegistry };
 }
 
 export interface StampResult {
@@ -42,6 +45,8 @@ export interface StampResult {
   readonly rejected: number;
   /** Columns the rows use that `columns` lacked, typed as this batch first saw them: register them before storing. */
   readonly newColumns: ColumnDef[];
+  /** Columns event types carried that the event registry lacked: register them before storing. */
+  readonly newEventColumns: EventColumns[];
 }
 
 /**
@@ -56,6 +61,8 @@ export function stampRecords(records: Iterable<DecodedRecord>, ctx: StampContext
   const rows: LakeRow[] = [];
   let rejected = 0;
   const added = new Map<string, ColumnType>();
+  const eventTypes = ctx.eventTypes;
+  const addedEvents = new Map<string, Set<string>>();
   // A row is at most ROW_GROWTH times the text it came from (names gain their parents' prefixes, JSON
   // text columns are escaped once more) plus its system columns: from a small body, none can pass the limit.
   const smallBody = ctx.sourceBytes !== undefined && ctx.sourceBytes * ROW_GROWTH + SYSTEM_COLUMNS_BYTES <= ctx.maxRecordBytes;
@@ -67,17 +74,22 @@ export function stampRecords(records: Iterable<DecodedRecord>, ctx: StampContext
     if (mapping?.ok) {
       // The mapping's own fresh object: the system columns are added to it, not copied with it.
       const record = mapping.cells as JsonObject;
+      const eventType = eventTypes && eventTypeOf(decoded.value as JsonObject, eventTypes.rule);
+      // Before the system columns are added: only the event's own columns are its type's.
+      const unseen = eventTypes && eventType !== undefined ? unseenColumns(record, eventType, eventTypes.registry, addedEvents) : undefined;
       record._sdc_received_at = receivedAt;
       record._sdc_batched_at = batchedAt;
       record._sdc_sequence = sequence;
       record._sdc_table_version = ctx.integration.tableVersion;
       if (ctx.integration.primaryKey === undefined) record.__sdc_primary_key = ctx.uuid();
+      if (eventType !== undefined) record[EVENT_TYPE_COLUMN] = eventType;
       // The row's one serialisation: sinks write this text as it is.
       const text = rawJsonText(record);
       const size = smallBody ? 0 : Buffer.byteLength(text, 'utf8');
       if (size <= ctx.maxRecordBytes) {
         rows.push({ table: DATA_TABLE, dt, text, receivedAt, sequence });
         for (const column of mapping.newColumns) added.set(column.name, column.type);
+        if (unseen !== undefined && unseen.length > 0) addEventColumns(addedEvents, eventType as string, unseen);
         continue;
       }
       reason = `record is ${formatBytes(size)} once stamped; the most a record may be is ${formatBytes(ctx.maxRecordBytes)}`;
@@ -89,7 +101,42 @@ export function stampRecords(records: Iterable<DecodedRecord>, ctx: StampContext
     );
     rows.push({ table: REJECTED_TABLE, dt, text: rawJsonText(record), receivedAt, sequence });
   }
-  return { rows, records: rows.length - rejected, rejected, newColumns: [...added].map(([name, type]) => ({ name, type })) };
+  return {
+    rows,
+    records: rows.length - rejected,
+    rejected,
+    newColumns: [...added].map(([name, type]) => ({ name, type })),
+    newEventColumns: [...addedEvents].map(([eventType, columns]) => ({ eventType, columns: [...columns] })),
+  };
+}
+
+/**
+ * The row's columns its event type's registry (and this batch) lacks; undefined when the type is not
+ * to be registered: new, while the registry is full or this batch already brought more new types than it may take.
+ */
+function unseenColumns(cells: JsonObject, eventType: string, registry: EventColumnRegistry, added: ReadonlyMap<string, ReadonlySet<string>>): string[] | undefined {
+  const known = registry.columns.get(eventType);
+  const batch = added.get(eventType);
+  if (known === undefined && batch === undefined && (registry.full || registry.columns.size + newTypesIn(added, registry) > MAX_EVENT_TYPES)) return undefined;
+  let unseen: string[] | undefined;
+  for (const name in cells) {
+    if (known?.has(name) || batch?.has(name)) continue;
+    (unseen ??= []).push(name);
+  }
+  return unseen ?? [];
+}
+
+/** How many of the batch's types the registry does not know; only counted when a type is new, which is rare. */
+function newTypesIn(added: ReadonlyMap<string, unknown>, registry: EventColumnRegistry): number {
+  let count = 0;
+  for (const eventType of added.keys()) if (!registry.columns.has(eventType)) count += 1;
+  return count;
+}
+
+function addEventColumns(added: Map<string, Set<string>>, eventType: string, columns: readonly string[]): void {
+  const set = added.get(eventType) ?? new Set<string>();
+  added.set(eventType, set);
+  for (const column of columns) set.add(column);
 }
 
 /** The registry with the columns this batch added so far, as the mapping reads it. */

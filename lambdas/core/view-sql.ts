@@ -2,7 +2,10 @@
  * The SQL of every view Hooklake makes, for both engines: Athena (engine 3, Trino SQL) and DuckDB.
  * Only text is made here; the adapters run it.
  */
-import { DATA_TABLE, LATEST_VIEW } from './lake-layout';
+import { EVENT_TYPE_COLUMN, eventViewName, latestEventViewName } from './event-types';
+import type { Integration } from './integration';
+import { DATA_TABLE, LATEST_VIEW, NON_DATA_FIELDS, PARTITION_COLUMN, keyColumnOf } from './lake-layout';
+import { dataSystemColumns } from './system-columns';
 
 export type SqlDialect = 'athena' | 'duckdb';
 
@@ -82,6 +85,48 @@ export function duckDbTableViewSql(
     `CREATE OR REPLACE VIEW ${name} AS SELECT ${all.map((c) => quoteIdentifier(c.name)).join(', ')} ` +
     `FROM read_json([${files.map(stringLiteral).join(', ')}], ${readOptions}, hive_partitioning=true, ${hive}, columns={${declared}})`
   );
+}
+
+/**
+ * The columns of an event type's view, in the order of `data`: the columns the type has carried
+ * (`dataColumns` is the registry, in order), the system columns, the key column, the partition column.
+ */
+export function eventViewColumns(
+  integration: Pick<Integration, 'primaryKey' | 'eventTypeFields'>,
+  dataColumns: readonly string[],
+  typeColumns: ReadonlySet<string>,
+): string[] {
+  const key = keyColumnOf(integration);
+  const own = dataColumns.filter((name) => typeColumns.has(name) && !NON_DATA_FIELDS.has(name));
+  const system = dataSystemColumns(integration).map((column) => column.name);
+  return [...own, ...system, ...(own.includes(key) ? [] : [key]), PARTITION_COLUMN];
+}
+
+export interface EventViewSpec {
+  readonly schema: string;
+  readonly eventType: string;
+  /** As eventViewColumns makes them. */
+  readonly columns: readonly string[];
+  /** The column the latest row is picked per, for `<view>_latest`; undefined: no latest view. */
+  readonly keyColumn?: string;
+}
+
+/**
+ * `CREATE OR REPLACE VIEW` of an event type's view, and of its `_latest` view when it has a key
+ * column: the same SQL in Athena and DuckDB, every column listed (Athena fixes a view's columns anyway).
+ */
+export function eventViewsSql(spec: EventViewSpec): string[] {
+  const table = `${quoteIdentifier(spec.schema)}.${quoteIdentifier(DATA_TABLE)}`;
+  const list = spec.columns.map(quoteIdentifier).join(', ');
+  const ofType = `${table} WHERE ${quoteIdentifier(EVENT_TYPE_COLUMN)} = ${stringLiteral(spec.eventType)}`;
+  const view = (name: string) => `CREATE OR REPLACE VIEW ${quoteIdentifier(spec.schema)}.${quoteIdentifier(name)} AS SELECT ${list} FROM `;
+  const statements = [`${view(eventViewName(spec.eventType))}${ofType}`];
+  if (spec.keyColumn !== undefined) {
+    const rank = quoteIdentifier(unusedName('_sdc_rank', spec.columns));
+    const latestFirst = `row_number() OVER (PARTITION BY ${quoteIdentifier(spec.keyColumn)} ORDER BY "_sdc_sequence" DESC)`;
+    statements.push(`${view(latestEventViewName(spec.eventType))}(SELECT ${list}, ${latestFirst} AS ${rank} FROM ${ofType}) WHERE ${rank} = 1`);
+  }
+  return statements;
 }
 
 function unusedName(base: string, taken: readonly string[]): string {

@@ -4,7 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { TOKEN_TABLE_KEYS } from '../../lambdas/core/deployment-names';
+import { EVENT_TYPE_ITEM_PREFIX, TOKEN_TABLE_KEYS } from '../../lambdas/core/deployment-names';
 import { CATALOG_ENV } from '../../lambdas/catalog/env';
 import { HooklakeFunction } from './hooklake-function';
 import { logicalIdOf } from './logical-id';
@@ -26,8 +26,8 @@ export interface CatalogUpdaterProps {
 }
 
 /**
- * Keeps the Glue tables and `data_latest` views in step with each integration's column registry:
- * the token table's stream, filtered to new integration and column items, invokes a function that
+ * Keeps the Glue tables, `data_latest` and per-event views in step with each integration's registries:
+ * the token table's stream, filtered to new integration and column items and new or grown event-type items, invokes a function that
  * adds the registered columns to Glue (`UpdateTable` with `VersionId`, retried on conflict) and
  * re-makes the view through Athena. A failed batch is retried by the stream; the sync is idempotent.
  */
@@ -38,7 +38,7 @@ export class CatalogUpdater extends Construct {
     super(scope, id);
     this.fn = new HooklakeFunction(this, 'Function', {
       entry: props.entry,
-      description: 'Hooklake catalog: Glue columns and data_latest follow the column registry',
+      description: 'Hooklake catalog: Glue columns, data_latest and per-event views follow the registries',
       memorySize: 512,
       timeout: Duration.minutes(2),
       environment: {
@@ -61,6 +61,8 @@ export class CatalogUpdater extends Construct {
         filters: [
           lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT'), dynamodb: { Keys: { [sk]: { S: lambda.FilterRule.beginsWith('COLUMN#') } } } }),
           lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT'), dynamodb: { Keys: { [sk]: { S: lambda.FilterRule.isEqual('META') } } } }),
+          // An event type's item is made with its first columns and gains more later: both re-make its views.
+          lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.or('INSERT', 'MODIFY'), dynamodb: { Keys: { [sk]: { S: lambda.FilterRule.beginsWith(EVENT_TYPE_ITEM_PREFIX) } } } }),
         ],
       }),
     );
@@ -73,7 +75,7 @@ export class CatalogUpdater extends Construct {
     const glue = (resource: string) => stack.formatArn({ service: 'glue', resource, resourceName: undefined });
     this.fn.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: ['glue:GetDatabase', 'glue:CreateDatabase', 'glue:GetTable', 'glue:CreateTable', 'glue:UpdateTable'],
+        actions: ['glue:GetDatabase', 'glue:CreateDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:CreateTable', 'glue:UpdateTable'],
         resources: [glue('catalog'), glue('database/*'), glue('table/*/*')],
       }),
     );

@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { COLUMN_ITEM_ATTRIBUTES, TOKEN_TABLE_KEYS } from '../../lambdas/core/deployment-names';
+import { COLUMN_ITEM_ATTRIBUTES, EVENT_TYPE_ITEM_ATTRIBUTES, TOKEN_TABLE_KEYS } from '../../lambdas/core/deployment-names';
 
 /** Properties of a {@link TokenTable}. */
 export interface TokenTableProps {
@@ -79,6 +79,19 @@ export class TokenTable extends Construct {
       conditions: { 'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...COLUMN_ITEM_ATTRIBUTES] } },
     });
     return query.combine(put);
+  }
+
+  /**
+   * Lets the ingest function register event types and their columns (`dynamodb:UpdateItem`), touching
+   * only the attributes of those items; it reads them with the grants above.
+   */
+  grantEventTypeRegistry(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:UpdateItem'],
+      resourceArns: [this.table.tableArn],
+      conditions: { 'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...EVENT_TYPE_ITEM_ATTRIBUTES] } },
+    });
   }
 }
 

@@ -6,6 +6,7 @@ import {
   CreateTableCommand,
   EntityNotFoundException,
   GetTableCommand,
+  GetTablesCommand,
   GlueClient,
   UpdateTableCommand,
   type CreateTableCommandInput,
@@ -240,6 +241,34 @@ describe('GlueLakeCatalog.columns and hasTable', () => {
     glue.on(GetTableCommand, { Name: 'data_latest' }).rejects(notFound());
     await expect(catalog().hasTable('stitch_iterable', 'data')).resolves.toBe(true);
     await expect(catalog().hasTable('stitch_iterable', 'data_latest')).resolves.toBe(false);
+  });
+});
+
+describe('GlueLakeCatalog.tableColumns', () => {
+  it('lists every table and view of the database across pages, partition columns last', async () => {
+    glue
+      .on(GetTablesCommand, { DatabaseName: 'stitch_iterable', NextToken: undefined })
+      .resolves({ TableList: [storedTable(SYSTEM)], NextToken: 'page-2', ...meta })
+      .on(GetTablesCommand, { DatabaseName: 'stitch_iterable', NextToken: 'page-2' })
+      .resolves({ TableList: [{ Name: 'email_click', TableType: 'VIRTUAL_VIEW', StorageDescriptor: { Columns: [{ Name: 'email', Type: 'string' }, { Name: 'dt', Type: 'string' }] } }], ...meta });
+    const tables = await catalog().tableColumns('stitch_iterable');
+    expect([...tables]).toEqual([
+      ['data', [...SYSTEM.map((c) => c.Name), 'dt']],
+      ['email_click', ['email', 'dt']],
+    ]);
+  });
+
+  it('is empty when the database does not exist yet', async () => {
+    glue.on(GetTablesCommand).rejects(notFound());
+    expect((await catalog().tableColumns('stitch_iterable')).size).toBe(0);
+  });
+
+  it('gives data an _sdc_event_type column when the integration has event types', async () => {
+    glue.on(GetTableCommand).rejects(notFound());
+    glue.on(CreateDatabaseCommand).resolves(meta);
+    glue.on(CreateTableCommand).resolves(meta);
+    await catalog().ensureIntegration({ ...integration(), eventTypeFields: ['eventName'] });
+    expect(tableNamed('data').TableInput?.StorageDescriptor?.Columns).toContainEqual({ Name: '_sdc_event_type', Type: 'string' });
   });
 });
 

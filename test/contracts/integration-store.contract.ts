@@ -380,5 +380,61 @@ export function describeIntegrationStoreContract(name: string, makeStore: () => 
         await expect(store.addColumns('ghost_schema', [column('a', 'string')])).rejects.toBeInstanceOf(NotFoundError);
       });
     });
+
+    describe('event-type registry', () => {
+      const seen = (eventType: string, columns: string[], minutes = 0) => ({ eventType, columns, firstSeenAt: at(minutes).toISOString() });
+
+      it("round-trips an integration's event-type fields in order, absent when it has none", async () => {
+        const cio = await create('Typed Hooks', { type: 'customerio' });
+        expect(cio.eventTypeFields).toEqual(['object_type', 'metric']);
+        expect(await store.getIntegration('typed_hooks')).toStrictEqual(cio);
+        expect((await store.listIntegrations())[0]).toStrictEqual(cio);
+        await create('Untyped Hooks');
+        expect(await store.getIntegration('untyped_hooks')).not.toHaveProperty('eventTypeFields');
+      });
+
+      it('starts empty, gathers each type its columns, and keeps the first time a type was seen', async () => {
+        await create('Event Hooks', { type: 'sendgrid' });
+        expect(await store.listEventTypes('event_hooks')).toStrictEqual({ types: [] });
+        await store.addEventColumns('event_hooks', [{ eventType: 'open', columns: ['sg_event_id', 'event'] }, { eventType: 'bounce', columns: ['reason'] }], at(1), 10);
+        const after = await store.addEventColumns('event_hooks', [{ eventType: 'open', columns: ['ip', 'event'] }], at(2), 10);
+        expect(after).toStrictEqual({ types: [seen('bounce', ['reason'], 1), seen('open', ['event', 'ip', 'sg_event_id'], 1)] });
+        expect(await store.listEventTypes('event_hooks')).toStrictEqual(after);
+        // Neither a column of data nor an integration.
+        expect(await store.listColumns('event_hooks')).toEqual([]);
+        expect((await store.listIntegrations()).map((integration) => integration.schema)).toEqual(['event_hooks']);
+      });
+
+      it('keeps every column concurrent writers add to the same type', async () => {
+        await create('Busy Hooks', { type: 'sendgrid' });
+        const writers = Array.from({ length: 8 }, (_, i) => store.addEventColumns('busy_hooks', [{ eventType: 'click', columns: ['url', `extra_${i}`] }], at(i), 10));
+        await Promise.all(writers);
+        const { types } = await store.listEventTypes('busy_hooks');
+        expect(types).toHaveLength(1);
+        expect(types[0].columns).toEqual(['extra_0', 'extra_1', 'extra_2', 'extra_3', 'extra_4', 'extra_5', 'extra_6', 'extra_7', 'url']);
+      });
+
+      it('takes at most maxTypes types, notes when one was first turned away, and still grows the types it has', async () => {
+        await create('Bound Hooks', { type: 'sendgrid' });
+        await store.addEventColumns('bound_hooks', [{ eventType: 'a', columns: ['x'] }, { eventType: 'b', columns: ['x'] }], at(1), 2);
+        const refused = await store.addEventColumns('bound_hooks', [{ eventType: 'c', columns: ['x'] }, { eventType: 'a', columns: ['y'] }], at(2), 2);
+        expect(refused).toStrictEqual({ types: [seen('a', ['x', 'y'], 1), seen('b', ['x'], 1)], firstRefusedAt: at(2).toISOString() });
+        const later = await store.addEventColumns('bound_hooks', [{ eventType: 'd', columns: ['x'] }, { eventType: 'b', columns: ['z'] }], at(3), 2);
+        expect(later).toStrictEqual({ types: [seen('a', ['x', 'y'], 1), seen('b', ['x', 'z'], 1)], firstRefusedAt: at(2).toISOString() });
+      });
+
+      it('holds the bound when writers race with new types', async () => {
+        await create('Flood Hooks', { type: 'sendgrid' });
+        await Promise.all(Array.from({ length: 12 }, (_, i) => store.addEventColumns('flood_hooks', [{ eventType: `type_${i}`, columns: ['event'] }], at(0), 5)));
+        const registry = await store.listEventTypes('flood_hooks');
+        expect(registry.types).toHaveLength(5);
+        expect(registry.firstRefusedAt).toBe(at(0).toISOString());
+      });
+
+      it('throws NotFoundError for an unknown schema', async () => {
+        await expect(store.listEventTypes('ghost_schema')).rejects.toBeInstanceOf(NotFoundError);
+        await expect(store.addEventColumns('ghost_schema', [{ eventType: 'a', columns: ['x'] }], at(0), 10)).rejects.toBeInstanceOf(NotFoundError);
+      });
+    });
   });
 }

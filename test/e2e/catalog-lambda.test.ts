@@ -98,4 +98,38 @@ describe('catalog Lambda', () => {
     glue.on(GetTableCommand).rejects(Object.assign(new Error('Glue is down'), { name: 'InternalServiceException' }));
     await expect(handler(inserted('stitch_customerio', 'COLUMN#late'))).rejects.toThrow(/glue:GetTable/);
   });
+
+  it('makes the views of a new event type, re-makes only those of a type that gained columns, and nothing on a repeat', async () => {
+    const schema = 'cio_events';
+    await store.createIntegration(newIntegration({ name: 'CIO Events', type: 'customerio' }, new Date('2026-11-24T00:00:00Z')));
+    await handler(inserted(schema, 'META'));
+    expect(tables.get(`${schema}.data`)?.StorageDescriptor?.Columns?.map((c) => c.Name)).toContain('_sdc_event_type');
+    const at = new Date('2026-11-24T00:00:05Z');
+    await store.addColumns(schema, ['event_id', 'object_type', 'metric', 'data__href', 'data__reason'].map((name) => ({ name, type: 'string' as const, firstSeenAt: at.toISOString() })));
+    await store.addEventColumns(schema, [{ eventType: 'email_clicked', columns: ['event_id', 'object_type', 'metric', 'data__href'] }, { eventType: 'email_bounced', columns: ['event_id', 'object_type', 'metric'] }], at, 200);
+    sqlRun.length = 0;
+    await handler({ Records: [{ eventName: 'INSERT', dynamodb: { Keys: { pk: { S: `INTEGRATION#${schema}` }, sk: { S: 'EVENT#email_clicked' } } } }] });
+    const viewSql = sqlRun.filter((sql) => sql.includes('_sdc_event_type" ='));
+    expect(viewSql).toHaveLength(4);
+    expect(viewSql).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^CREATE OR REPLACE VIEW "cio_events"."email_clicked" AS SELECT "data__href", "event_id", "metric", "object_type", "_sdc_received_at", .*"_sdc_event_type", "dt" FROM "cio_events"."data" WHERE "_sdc_event_type" = 'email_clicked'$/),
+        expect.stringMatching(/^CREATE OR REPLACE VIEW "cio_events"."email_clicked_latest" AS .*PARTITION BY "event_id"/),
+        expect.stringMatching(/^CREATE OR REPLACE VIEW "cio_events"."email_bounced" AS SELECT "event_id", "metric", "object_type", "_sdc_received_at"/),
+        expect.stringMatching(/^CREATE OR REPLACE VIEW "cio_events"."email_bounced_latest" AS /),
+      ]),
+    );
+    expect(tables.get(`${schema}.email_bounced`)?.TableType).toBe('VIRTUAL_VIEW');
+
+    sqlRun.length = 0;
+    await handler(inserted(schema, 'EVENT#email_clicked'));
+    expect(sqlRun).toEqual([]);
+
+    await store.addEventColumns(schema, [{ eventType: 'email_bounced', columns: ['data__reason'] }], at, 200);
+    await handler({ Records: [{ eventName: 'MODIFY', dynamodb: { Keys: { pk: { S: `INTEGRATION#${schema}` }, sk: { S: 'EVENT#email_bounced' } } } }] });
+    expect(sqlRun).toEqual([
+      expect.stringMatching(/^CREATE OR REPLACE VIEW "cio_events"."email_bounced" AS SELECT "data__reason", "event_id", "metric", "object_type", "_sdc_received_at", /),
+      expect.stringMatching(/^CREATE OR REPLACE VIEW "cio_events"."email_bounced_latest" AS /),
+    ]);
+  });
 });

@@ -124,7 +124,7 @@ describe('hooklake --target aws', () => {
     expect(sqlRun).toEqual([expect.stringMatching(/^CREATE OR REPLACE VIEW .*"campaignid"/)]);
 
     const again = await aws('integrations', 'sync', '--json');
-    expect(JSON.parse(again.out)).toEqual([{ schema: 'stitch_iterable', added: [] }]);
+    expect(JSON.parse(again.out)).toEqual([{ schema: 'stitch_iterable', added: [], views: [] }]);
     const unknown = await aws('integrations', 'sync', 'nope');
     expect(unknown.code).toBe(1);
     expect(unknown.err).toMatch(/No integration with schema "nope"/);

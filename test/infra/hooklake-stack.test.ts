@@ -248,7 +248,7 @@ describe('HooklakeFunction (ingest)', () => {
     });
   });
 
-  test('reads the token table, and may write only column-registry items to it', () => {
+  test('reads the token table, and may write only column-registry and event-type-registry items to it', () => {
     const dynamo = statementsOfRole(id.fnRole).filter((s) => asArray(s.Action).some((a) => a.startsWith('dynamodb:')));
     expect(dynamo).toEqual([
       { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: getAtt(id.table) },
@@ -258,6 +258,12 @@ describe('HooklakeFunction (ingest)', () => {
         Action: 'dynamodb:PutItem',
         Resource: getAtt(id.table),
         Condition: { 'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'name', 'type', 'firstSeenAt'] } },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:UpdateItem',
+        Resource: getAtt(id.table),
+        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'names', 'firstRefusedAt', 'eventType', 'firstSeenAt', 'columns'] } },
       },
     ]);
   });
@@ -567,7 +573,7 @@ describe('CatalogUpdater', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', { StreamSpecification: { StreamViewType: 'KEYS_ONLY' } });
   });
 
-  test('is invoked by the stream for new column and integration items only, retried and bisected on failure', () => {
+  test('is invoked by the stream for new column and integration items and new or grown event-type items only, retried and bisected on failure', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: catalogId() },
       EventSourceArn: getAtt(id.table, 'StreamArn'),
@@ -579,6 +585,7 @@ describe('CatalogUpdater', () => {
         Filters: [
           { Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: [{ prefix: 'COLUMN#' }] } } } }) },
           { Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: ['META'] } } } }) },
+          { Pattern: JSON.stringify({ eventName: ['INSERT', 'MODIFY'], dynamodb: { Keys: { sk: { S: [{ prefix: 'EVENT#' }] } } } }) },
         ],
       },
     });
@@ -597,7 +604,7 @@ describe('CatalogUpdater', () => {
   test('may read the registry, change Glue table definitions (never delete), and query in the workgroup only', () => {
     const statements = statementsOfRole(catalogRoleId());
     const actions = statements.flatMap((s) => asArray(s.Action));
-    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'glue:UpdateTable', 'glue:CreateTable', 'athena:StartQueryExecution']));
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'glue:GetTables', 'glue:UpdateTable', 'glue:CreateTable', 'athena:StartQueryExecution']));
     expect(actions.some((a) => /Delete/.test(a) && a.startsWith('glue:'))).toBe(false);
     expect(actions.some((a) => a.startsWith('dynamodb:') && /Put|Update|Delete/.test(a))).toBe(false);
     const athena = statements.find((s) => asArray(s.Action).includes('athena:StartQueryExecution'));

@@ -1,7 +1,7 @@
 /**
  * Glue and Athena as small stateful fakes on aws-sdk-client-mock, keeping state the way the services
  * do: databases and tables with versions that UpdateTable checks, and a CREATE VIEW that registers the
- * view in Glue, as Athena does. A SELECT answers `selectResult`.
+ * view in Glue with the columns it selects, as Athena does. A SELECT answers `selectResult`.
  */
 import {
   AthenaClient,
@@ -17,6 +17,7 @@ import {
   CreateTableCommand,
   EntityNotFoundException,
   GetTableCommand,
+  GetTablesCommand,
   GlueClient,
   UpdateTableCommand,
   type Table,
@@ -63,6 +64,10 @@ export class FakeGlueAndAthena {
       if (!table) throw new EntityNotFoundException({ $metadata: {}, message: `Table ${Name} not found.` });
       return { Table: structuredClone(table) };
     });
+    glue.on(GetTablesCommand).callsFake(({ DatabaseName }) => {
+      if (!databases.has(DatabaseName)) throw new EntityNotFoundException({ $metadata: {}, message: `Database ${DatabaseName} not found.` });
+      return { TableList: [...tables.values()].filter((table) => table.DatabaseName === DatabaseName).map((table) => structuredClone(table)) };
+    });
     glue.on(UpdateTableCommand).callsFake(({ DatabaseName, TableInput, VersionId }) => {
       const key = `${DatabaseName}.${TableInput.Name}`;
       const current = tables.get(key);
@@ -86,8 +91,12 @@ export class FakeGlueAndAthena {
       const id = `q${statements.size + 1}`;
       statements.set(id, QueryString);
       sqlRun.push(QueryString);
-      const view = /^CREATE OR REPLACE VIEW "(\w+)"\."(\w+)"/.exec(QueryString);
-      if (view) tables.set(`${view[1]}.${view[2]}`, { Name: view[2], DatabaseName: view[1], TableType: 'VIRTUAL_VIEW' });
+      // Athena stores a view in Glue with the columns of its select list.
+      const view = /^CREATE OR REPLACE VIEW "(\w+)"\."(\w+)" AS SELECT (.*?) FROM /.exec(QueryString);
+      if (view) {
+        const columns = [...view[3].matchAll(/"(\w+)"/g)].map((match) => ({ Name: match[1], Type: 'string' }));
+        tables.set(`${view[1]}.${view[2]}`, { Name: view[2], DatabaseName: view[1], TableType: 'VIRTUAL_VIEW', StorageDescriptor: { Columns: columns } });
+      }
       return { QueryExecutionId: id };
     });
     athena.on(GetQueryExecutionCommand).callsFake(({ QueryExecutionId }) => ({

@@ -2,7 +2,8 @@ import { ConflictError, NotFoundError, TokenLimitError } from '../../lambdas/cor
 import { unknownIntegration, type Integration } from '../../lambdas/core/integration';
 import type { SigningConfig } from '../../lambdas/core/signing';
 import { isActive, type TokenRecord } from '../../lambdas/core/tokens';
-import type { IntegrationStore, RegisteredColumn } from '../../lambdas/app/ports';
+import type { EventTypeRegistry, IntegrationStore, RegisteredColumn } from '../../lambdas/app/ports';
+import { byTypeFirstSeen, type EventColumns } from '../../lambdas/core/event-types';
 import { byFirstSeen } from '../../lambdas/core/column-registry';
 
 /**
@@ -16,6 +17,7 @@ export class MemoryStore implements IntegrationStore {
   /** By token hash, as authentication looks tokens up. */
   private readonly tokens = new Map<string, TokenRecord>();
   private readonly columns = new Map<string, Map<string, RegisteredColumn>>();
+  private readonly eventTypes = new Map<string, EventTypesOf>();
 
   async createIntegration(integration: Integration): Promise<void> {
     if (this.integrations.has(integration.schema)) throw new ConflictError(`Schema "${integration.schema}" already exists.`);
@@ -82,11 +84,45 @@ export class MemoryStore implements IntegrationStore {
     return this.listColumns(schema);
   }
 
+  async listEventTypes(schema: string): Promise<EventTypeRegistry> {
+    if (!this.integrations.has(schema)) throw unknownIntegration(schema);
+    const registry = this.eventTypes.get(schema);
+    const types = [...(registry?.types ?? [])].map(([eventType, { firstSeenAt, columns }]) => ({ eventType, firstSeenAt, columns: [...columns].sort() }));
+    return { types: types.sort(byTypeFirstSeen), ...(registry?.firstRefusedAt === undefined ? {} : { firstRefusedAt: registry.firstRefusedAt }) };
+  }
+
+  async addEventColumns(schema: string, additions: readonly EventColumns[], at: Date, maxTypes: number): Promise<EventTypeRegistry> {
+    if (!this.integrations.has(schema)) throw unknownIntegration(schema);
+    const registry: EventTypesOf = this.eventTypes.get(schema) ?? { types: new Map() };
+    this.eventTypes.set(schema, registry);
+    let refused = false;
+    for (const { eventType, columns } of additions) {
+      let known = registry.types.get(eventType);
+      if (known === undefined) {
+        if (refused) continue;
+        if (registry.types.size >= maxTypes) {
+          refused = true;
+          registry.firstRefusedAt ??= at.toISOString();
+          continue;
+        }
+        known = { firstSeenAt: at.toISOString(), columns: new Set() };
+        registry.types.set(eventType, known);
+      }
+      for (const column of columns) known.columns.add(column);
+    }
+    return this.listEventTypes(schema);
+  }
+
   /** The integration's tokens, in no particular order; NotFoundError when there is no such integration. */
   private tokensOf(schema: string): TokenRecord[] {
     if (!this.integrations.has(schema)) throw unknownIntegration(schema);
     return [...this.tokens.values()].filter((token) => token.schema === schema);
   }
+}
+
+interface EventTypesOf {
+  readonly types: Map<string, { firstSeenAt: string; columns: Set<string> }>;
+  firstRefusedAt?: string;
 }
 
 /** By UTF-16 code unit, as DynamoDB's adapter sorts: the same order whatever the locale. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CatalogSync } from '../../lambdas/app/catalog-sync';
 import { createIntegration, summarizeIntegrations, syncCatalogs } from '../../lambdas/app/integrations';
-import type { IntegrationStore, MergedColumns, QueryEngine, QueryResult, TableCatalog } from '../../lambdas/app/ports';
+import type { IntegrationStore, MergedColumns, QueryEngine, QueryResult, RegisteredEventType, TableCatalog } from '../../lambdas/app/ports';
 import type { ColumnType } from '../../lambdas/core/column-mapping';
 import { runQuery } from '../../lambdas/app/queries';
 import { issueWebhookToken, listWebhookTokens, requireIntegration, revokeWebhookToken } from '../../lambdas/app/tokens';
@@ -39,6 +39,10 @@ class MemoryCatalog implements TableCatalog {
   async hasTable(schema: string, name: string): Promise<boolean> {
     return this.tables.has(`${schema}.${name}`);
   }
+  async tableColumns(schema: string): Promise<ReadonlyMap<string, readonly string[]>> {
+    const prefix = `${schema}.`;
+    return new Map([...this.tables].filter(([key]) => key.startsWith(prefix)).map(([key, columns]) => [key.slice(prefix.length), columns.map((column) => column.name)]));
+  }
 }
 
 class RecordingEngine implements QueryEngine {
@@ -49,11 +53,14 @@ class RecordingEngine implements QueryEngine {
   }
 }
 
-function setUp(registered: { name: string; type: ColumnType }[] = []) {
+function setUp(registered: { name: string; type: ColumnType }[] = [], eventTypes: RegisteredEventType[] = []) {
   const store = new MemoryStore();
   const tables = new MemoryCatalog();
   const engine = new RecordingEngine();
-  const registry: Pick<IntegrationStore, 'listColumns'> = { listColumns: async () => registered.map((column) => ({ ...column, firstSeenAt: at.toISOString() })) };
+  const registry: Pick<IntegrationStore, 'listColumns' | 'listEventTypes'> = {
+    listColumns: async () => registered.map((column) => ({ ...column, firstSeenAt: at.toISOString() })),
+    listEventTypes: async () => ({ types: eventTypes }),
+  };
   const catalogSync = new CatalogSync(tables, registry, engine);
   const services = { store, clock: () => at, randomBytes };
   return { store, tables, engine, catalogSync, services };
@@ -131,7 +138,7 @@ describe('catalog sync and queries', () => {
   it('adds the registered columns with their Hive types and re-makes the latest view with them', async () => {
     const { tables, engine, catalogSync, services } = setUp([{ name: 'email', type: 'string' }]);
     await createIntegration({ ...services, catalogSync }, { name: 'A' });
-    expect(await syncCatalogs({ ...services, catalogSync }, ['a'])).toEqual([{ schema: 'a', added: ['email'] }]);
+    expect(await syncCatalogs({ ...services, catalogSync }, ['a'])).toEqual([{ schema: 'a', added: ['email'], views: [] }]);
     expect((await tables.columns('a', 'data')).map((column) => column.name)).toEqual(['_sdc_sequence', '__sdc_primary_key', 'email']);
     expect(engine.statements.at(-1)).toContain('SELECT "_sdc_sequence", "__sdc_primary_key", "email", "dt" FROM');
   });
@@ -154,6 +161,25 @@ describe('catalog sync and queries', () => {
     expect(told).toEqual(['b: email']);
     expect((await tables.columns('a', 'data')).map((column) => column.name)).toEqual(['_sdc_sequence', '__sdc_primary_key']);
     expect(engine.statements.at(-1)).toBe('SELECT count(*) FROM b.data');
+  });
+
+  it('makes the per-event views before a query, and leaves those whose columns are current', async () => {
+    const seenAt = at.toISOString();
+    const { tables, engine, catalogSync, services } = setUp(
+      [{ name: 'event', type: 'string' }, { name: 'sg_event_id', type: 'string' }, { name: 'reason', type: 'string' }],
+      [{ eventType: 'bounce', columns: ['event', 'reason', 'sg_event_id'], firstSeenAt: seenAt }, { eventType: 'open', columns: ['event', 'sg_event_id'], firstSeenAt: seenAt }],
+    );
+    await createIntegration({ ...services, catalogSync }, { name: 'SG', type: 'sendgrid' });
+    const openColumns = ['event', 'sg_event_id', '_sdc_received_at', '_sdc_batched_at', '_sdc_sequence', '_sdc_table_version', '_sdc_event_type', 'dt'];
+    for (const view of ['open', 'open_latest']) tables.tables.set(`sg.${view}`, openColumns.map((name) => ({ name, type: 'string' })));
+    engine.statements.length = 0;
+    await runQuery({ store: services.store, engine, catalogSync }, 'SELECT count(*) FROM sg.bounce');
+    // data gained its columns first, so data_latest was re-made before them.
+    expect(engine.statements.slice(1)).toEqual([
+      expect.stringMatching(/^CREATE OR REPLACE VIEW "sg"."bounce" AS SELECT "event", "sg_event_id", "reason", /),
+      expect.stringMatching(/^CREATE OR REPLACE VIEW "sg"."bounce_latest" AS /),
+      'SELECT count(*) FROM sg.bounce',
+    ]);
   });
 
   it('re-makes missing tables before a query instead of failing it', async () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { IntegrationStoreUnavailableError, SinkUnavailableError } from '../../lambdas/core/errors';
+import { MAX_EVENT_TYPES } from '../../lambdas/core/event-types';
 import { newIntegration } from '../../lambdas/core/integration';
 import type { LakeBatch } from '../../lambdas/core/rows';
 import { sequenceGenerator } from '../../lambdas/core/sequence';
@@ -294,5 +295,89 @@ describe('ingest use case: metrics', () => {
       { status: 400, reason: 'MalformedBodyError', records: 0, rejected: 0, sinkRetries: 0 },
       { status: 503, reason: 'SinkUnavailableError', records: 0, rejected: 0, sinkRetries: 0 },
     ]);
+  });
+});
+
+describe('ingest use case: event types', () => {
+  async function setUpSendGrid() {
+    const setup = await setUp();
+    await setup.store.createIntegration(newIntegration({ name: 'SendGrid Events', type: 'sendgrid' }, now));
+    const { token, record } = issueToken('sendgrid_events', randomBytes, now);
+    await setup.store.addToken(record, 2);
+    return { ...setup, token };
+  }
+
+  it("stamps each row's type and registers the columns each type carried before storing the rows", async () => {
+    const { store, sink, token, send } = await setUpSendGrid();
+    let storedBefore: number | undefined;
+    const add = store.addEventColumns.bind(store);
+    store.addEventColumns = async (...args) => {
+      storedBefore ??= sink.batches.length;
+      return add(...args);
+    };
+    const body = JSON.stringify([
+      { sg_event_id: 'a', event: 'open', ip: '1.2.3.4' },
+      { sg_event_id: 'b', event: 'bounce', reason: '550' },
+    ]);
+    expect((await send({ token, body })).json).toEqual({ status: 'OK', records: 2, rejected: 0 });
+    expect(storedBefore).toBe(0);
+    expect(sink.batches[0].rows.map((row) => recordOf(row)._sdc_event_type)).toEqual(['open', 'bounce']);
+    expect((await store.listEventTypes('sendgrid_events')).types.map(({ eventType, columns }) => [eventType, columns])).toEqual([
+      ['bounce', ['event', 'reason', 'sg_event_id']],
+      ['open', ['event', 'ip', 'sg_event_id']],
+    ]);
+  });
+
+  it('registers a burst of the same new type once, reads the registry once, and writes nothing for what it knows', async () => {
+    const { store, token, send } = await setUpSendGrid();
+    let registrations = 0;
+    let reads = 0;
+    const add = store.addEventColumns.bind(store);
+    const list = store.listEventTypes.bind(store);
+    let registering = false;
+    store.addEventColumns = async (...args) => {
+      registrations += 1;
+      registering = true;
+      return add(...args).finally(() => (registering = false));
+    };
+    // The memory store reads its own registry back after a registration; only the cache's reads count.
+    store.listEventTypes = async (...args) => {
+      if (!registering) reads += 1;
+      return list(...args);
+    };
+    const responses = await Promise.all(Array.from({ length: 32 }, (_, i) => send({ token, body: `{"sg_event_id":"e${i}","event":"delivered"}` })));
+    expect(responses.map((response) => response.statusCode)).toEqual(responses.map(() => 200));
+    await send({ token, body: '{"sg_event_id":"x","event":"delivered"}' });
+    expect(registrations).toBe(1);
+    expect(reads).toBe(1);
+  });
+
+  it('lands rows of types past the bound with their type but no registration, and notes when that began', async () => {
+    const { store, sink, token, send } = await setUpSendGrid();
+    const at = new Date('2026-11-23T09:00:00.000Z');
+    await store.addEventColumns('sendgrid_events', Array.from({ length: MAX_EVENT_TYPES }, (_, i) => ({ eventType: `t${i}`, columns: ['event'] })), at, MAX_EVENT_TYPES);
+    let registrations = 0;
+    const add = store.addEventColumns.bind(store);
+    store.addEventColumns = async (...args) => {
+      registrations += 1;
+      return add(...args);
+    };
+    expect((await send({ token, body: '{"sg_event_id":"a","event":"invented_1"}' })).json).toEqual({ status: 'OK', records: 1, rejected: 0 });
+    expect((await send({ token, body: '{"sg_event_id":"b","event":"invented_2"}' })).json).toEqual({ status: 'OK', records: 1, rejected: 0 });
+    expect(sink.batches.map((batch) => recordOf(batch.rows[0])._sdc_event_type)).toEqual(['invented_1', 'invented_2']);
+    const registry = await store.listEventTypes('sendgrid_events');
+    expect(registry.types).toHaveLength(MAX_EVENT_TYPES);
+    expect(registry.firstRefusedAt).toBe(now.toISOString());
+    // The first new type is turned away by the store, which notes it; the cache then knows, and the second costs no write.
+    expect(registrations).toBe(1);
+  });
+
+  it('stores nothing and answers 503 when the event-type registry cannot be written', async () => {
+    const { store, sink, token, send } = await setUpSendGrid();
+    store.addEventColumns = async () => {
+      throw new IntegrationStoreUnavailableError('DynamoDB throttled');
+    };
+    expect((await send({ token, body: '{"sg_event_id":"a","event":"open"}' })).statusCode).toBe(503);
+    expect(sink.batches).toHaveLength(0);
   });
 });

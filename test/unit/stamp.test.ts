@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { DecodedRecord } from '../../lambdas/core/decode-body';
+import { MAX_EVENT_TYPES } from '../../lambdas/core/event-types';
 import type { Integration } from '../../lambdas/core/integration';
 import { sequenceGenerator } from '../../lambdas/core/sequence';
 import { ExactNumber } from '../../lambdas/core/exact-number';
@@ -41,6 +42,7 @@ describe('stampRecords', () => {
         { name: 'id', type: 'string' },
         { name: 'email', type: 'string' },
       ],
+      newEventColumns: [],
       rows: [
         {
           table: 'data',
@@ -163,5 +165,64 @@ describe('sequenceGenerator', () => {
     const result = stampRecords([{ value: { n: new ExactNumber('12345678901234567890'), s: 'x\ud800' } }], context({ integration: integration() }));
     expect(result.rows[0].table).toBe('_sdc_rejected');
     expect(recordOf(result.rows[0]).record).toBe('{"n":12345678901234567890,"s":"x\\ud800"}');
+  });
+});
+
+describe('stampRecords with event types', () => {
+  const sendgrid: Integration = { ...integration('sg_event_id'), type: 'sendgrid', eventTypeFields: ['event'] };
+  const withTypes = (known: Record<string, string[]> = {}, full = false): Partial<StampContext> => ({
+    integration: sendgrid,
+    eventTypes: { rule: { fields: ['event'] }, registry: { columns: new Map(Object.entries(known).map(([type, columns]) => [type, new Set(columns)])), full } },
+  });
+
+  it("stamps _sdc_event_type last among the system columns, and reports each type's columns the registry lacks", () => {
+    const result = stampRecords(
+      records({ sg_event_id: 'a', event: 'open', ip: '1.2.3.4' }, { sg_event_id: 'b', event: 'open', useragent: 'x' }, { sg_event_id: 'c', event: 'bounce', reason: '550' }),
+      context(withTypes({ open: ['sg_event_id', 'event'] })),
+    );
+    expect(result.rows.map((row) => recordOf(row)._sdc_event_type)).toEqual(['open', 'open', 'bounce']);
+    expect(Object.keys(recordOf(result.rows[0])).slice(-2)).toEqual(['_sdc_table_version', '_sdc_event_type']);
+    expect(result.newEventColumns).toEqual([
+      { eventType: 'open', columns: ['ip', 'useragent'] },
+      { eventType: 'bounce', columns: ['sg_event_id', 'event', 'reason'] },
+    ]);
+  });
+
+  it('reports nothing when the registry knows every column, and stamps no type on a row without one', () => {
+    const result = stampRecords(records({ sg_event_id: 'a', event: 'open' }, { sg_event_id: 'b', kind: 'open' }), context(withTypes({ open: ['sg_event_id', 'event'] })));
+    expect(result.newEventColumns).toEqual([]);
+    expect(recordOf(result.rows[1])).not.toHaveProperty('_sdc_event_type');
+  });
+
+  it('stamps no type without an event-type rule', () => {
+    const result = stampRecords(records({ id: 'a', event: 'open' }), context());
+    expect(recordOf(result.rows[0])).not.toHaveProperty('_sdc_event_type');
+    expect(result.newEventColumns).toEqual([]);
+  });
+
+  it('registers no columns of a row that went to _sdc_rejected', () => {
+    const result = stampRecords(records({ event: 'open', no_key: true }), context(withTypes()));
+    expect(result.rows[0].table).toBe('_sdc_rejected');
+    expect(result.newEventColumns).toEqual([]);
+  });
+
+  it('still stamps a new type when the registry is full, but does not report it; known types still grow', () => {
+    const result = stampRecords(records({ sg_event_id: 'a', event: 'spamreport' }, { sg_event_id: 'b', event: 'open', ip: 'x' }), context(withTypes({ open: ['sg_event_id', 'event'] }, true)));
+    expect(recordOf(result.rows[0])._sdc_event_type).toBe('spamreport');
+    expect(result.newEventColumns).toEqual([{ eventType: 'open', columns: ['ip'] }]);
+  });
+
+  it('counts only new types against the bound, not known types that gained columns', () => {
+    const known = Object.fromEntries(Array.from({ length: MAX_EVENT_TYPES }, (_, i) => [`k${i}`, ['sg_event_id', 'event']]));
+    const result = stampRecords(records({ sg_event_id: 'a', event: 'k0', ip: 'x' }, { sg_event_id: 'b', event: 'fresh' }), context(withTypes(known)));
+    expect(result.newEventColumns.map((added) => added.eventType)).toEqual(['k0', 'fresh']);
+  });
+
+  it('reports at most one new type past the bound from one batch, so a flood of invented types costs bounded work', () => {
+    const flood = Array.from({ length: 1000 }, (_, i) => ({ sg_event_id: `e${i}`, event: `type_${i}` }));
+    const result = stampRecords(records(...flood), context(withTypes()));
+    expect(result.records).toBe(1000);
+    expect(result.newEventColumns).toHaveLength(MAX_EVENT_TYPES + 1);
+    expect(recordOf(result.rows[999])._sdc_event_type).toBe('type_999');
   });
 });

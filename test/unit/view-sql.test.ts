@@ -1,4 +1,4 @@
-import { duckDbTableViewSql, latestViewSql, quoteIdentifier, stringLiteral } from '../../lambdas/core/view-sql';
+import { duckDbTableViewSql, eventViewColumns, eventViewsSql, latestViewSql, quoteIdentifier, stringLiteral } from '../../lambdas/core/view-sql';
 
 describe('latestViewSql, Athena', () => {
   it('ranks by _sdc_sequence per key in a subquery and lists the columns, so the rank is not one of them', () => {
@@ -54,5 +54,35 @@ describe('quoting', () => {
   it('doubles the quote character inside', () => {
     expect(quoteIdentifier('a"b')).toBe('"a""b"');
     expect(stringLiteral("it's")).toBe("'it''s'");
+  });
+});
+
+describe('per-event views', () => {
+  const SYSTEM = ['_sdc_received_at', '_sdc_batched_at', '_sdc_sequence', '_sdc_table_version', '_sdc_event_type'];
+
+  it("lists the type's columns in the registry's order, then the system columns, the key column and the partition", () => {
+    const registry = ['event_id', 'metric', 'data__href', 'data__reason', 'dt', 'data__link_id'];
+    const customerio = { primaryKey: 'event_id', eventTypeFields: ['object_type', 'metric'] };
+    expect(eventViewColumns(customerio, registry, new Set(['data__link_id', 'event_id', 'data__href', 'dt']))).toEqual(['event_id', 'data__href', 'data__link_id', ...SYSTEM, 'dt']);
+    const iterable = { eventTypeFields: ['eventName'] };
+    expect(eventViewColumns(iterable, ['eventname', 'email'], new Set(['eventname']))).toEqual(['eventname', ...SYSTEM, '__sdc_primary_key', 'dt']);
+  });
+
+  it('selects the rows of one type with the same SQL for Athena and DuckDB, and ranks per key for the _latest view', () => {
+    const [view, latest] = eventViewsSql({ schema: 'cio', eventType: 'email_clicked', columns: ['event_id', 'data__href', '_sdc_sequence', 'dt'], keyColumn: 'event_id' });
+    expect(view).toBe(
+      'CREATE OR REPLACE VIEW "cio"."email_clicked" AS SELECT "event_id", "data__href", "_sdc_sequence", "dt" FROM "cio"."data" WHERE "_sdc_event_type" = \'email_clicked\'',
+    );
+    expect(latest).toBe(
+      'CREATE OR REPLACE VIEW "cio"."email_clicked_latest" AS SELECT "event_id", "data__href", "_sdc_sequence", "dt" FROM (' +
+        'SELECT "event_id", "data__href", "_sdc_sequence", "dt", row_number() OVER (PARTITION BY "event_id" ORDER BY "_sdc_sequence" DESC) AS "_sdc_rank" ' +
+        'FROM "cio"."data" WHERE "_sdc_event_type" = \'email_clicked\') WHERE "_sdc_rank" = 1',
+    );
+  });
+
+  it('makes no _latest view without a key column, and names a type that looks like a table out of the way', () => {
+    const statements = eventViewsSql({ schema: 'it', eventType: 'data_latest', columns: ['x', 'dt'] });
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toMatch(/^CREATE OR REPLACE VIEW "it"."data_latest_" AS .* WHERE "_sdc_event_type" = 'data_latest'$/);
   });
 });
