@@ -65,6 +65,13 @@ export interface HooklakeStackProps extends StackProps {
   readonly bufferingInterval?: Duration;
 
   /**
+   * Expire Firehose error output (`errors/`: rows it could not partition or deliver) this long after
+   * it was written. Recover the rows first (`hooklake --target aws recover`).
+   * @default - error output never expires
+   */
+  readonly errorOutputExpiration?: Duration;
+
+  /**
    * Athena per-query scan cutoff, in bytes.
    * @default 10 GiB
    */
@@ -114,6 +121,7 @@ export class HooklakeStack extends Stack {
     this.lake = new EventLake(this, 'EventLake', {
       removalPolicy: props.lakeRemovalPolicy,
       bufferingInterval: props.bufferingInterval,
+      errorOutputExpiration: props.errorOutputExpiration,
     });
     // The id predates the construct's name; kept, since a new id would replace the named workgroup.
     this.queries = new QueryWorkGroup(this, 'LakeCatalog', {

@@ -48,6 +48,16 @@ describe('EventLake props', () => {
       },
     });
   });
+
+  test('error output expires only when a prop says so', () => {
+    const stack = newStack();
+    new EventLake(stack, 'Lake', { errorOutputExpiration: Duration.days(400) });
+    Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({ Prefix: 'errors/', ExpirationInDays: 400, Status: 'Enabled' })]),
+      },
+    });
+  });
 });
 
 describe('QueryWorkGroup props', () => {

@@ -353,14 +353,11 @@ describe('EventLake', () => {
     }
   });
 
-  test('lake bucket logs server access and has lifecycle rules for uploads and error output', () => {
+  test('lake bucket logs server access and aborts stale uploads; nothing expires lake/ or errors/ by default', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       LoggingConfiguration: { DestinationBucketName: { Ref: id.accessLogsBucket }, LogFilePrefix: 'lake-bucket/' },
       LifecycleConfiguration: {
-        Rules: Match.arrayWith([
-          Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' }),
-          Match.objectLike({ Prefix: 'errors/', ExpirationInDays: 90, Status: 'Enabled' }),
-        ]),
+        Rules: [Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' })],
       },
     });
     template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
