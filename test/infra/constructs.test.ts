@@ -1,6 +1,7 @@
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { hooklakeDatabaseOf } from '../../lambdas/core/delivery-error-sql';
 import { EventLake } from '../../lib/constructs/event-lake';
 import { HooklakeFunction } from '../../lib/constructs/hooklake-function';
 import { QueryWorkGroup } from '../../lib/constructs/query-workgroup';
@@ -57,6 +58,13 @@ describe('EventLake props', () => {
         Rules: Match.arrayWith([Match.objectLike({ Prefix: 'errors/', ExpirationInDays: 400, Status: 'Enabled' })]),
       },
     });
+  });
+});
+
+describe('DeliveryErrorCatalog', () => {
+  test('another stack name gets a database of its own, so two stacks in one region do not collide', () => {
+    expect(hooklakeDatabaseOf('Hooklake', 'Hooklake')).toBe('hooklake');
+    expect(hooklakeDatabaseOf('Hooklake-Staging', 'Hooklake')).toBe('hooklake_hooklake_staging');
   });
 });
 
