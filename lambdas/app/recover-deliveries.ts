@@ -32,7 +32,7 @@ export interface RecoveryOptions {
   readonly dryRun?: boolean;
   /** Error objects read and written at once. @default 4 */
   readonly concurrency?: number;
-  /** Told after each error object. */
+  /** Told once the error objects are listed, and after each one. */
   readonly onProgress?: (progress: RecoveryProgress) => void;
 }
 
@@ -133,6 +133,8 @@ export async function recoverDeliveries(services: RecoveryServices, options: Rec
     count(found);
   };
 
+  // Listing a large error output takes a while: say how much there is before the first object is read.
+  options.onProgress?.({ done, total: pending.length, rows });
   try {
     await mapWithConcurrency(pending, options.concurrency ?? 4, async (ref) => {
       await recoverOne(ref);

@@ -224,6 +224,11 @@ describe('recoverDeliveries on S3 and Firehose', () => {
     expect(JSON.parse(s3.text(`recovered/${key('2026-11-20', 'mixed')}`) ?? '{}')).toMatchObject({ rows: 1, skipped: 2 });
   });
 
+  it('refuses a range that ends before it starts, before reading anything', async () => {
+    await expect(recover({ since: '2026-11-21', until: '2026-11-20' })).rejects.toThrow('--since 2026-11-21 is after --until 2026-11-20; give the earlier day first.');
+    expect(s3.mock.commandCalls(ListObjectsV2Command)).toHaveLength(0);
+  });
+
   it('says which permission is missing when S3 refuses the listing', async () => {
     s3.mock.on(ListObjectsV2Command).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
     const failure = recover();

@@ -195,7 +195,7 @@ describe('hooklake --target aws recover', () => {
     expect(taken.sort()).toEqual([...failed].sort());
     expect(first.out).toContain('1 error objects: 0 recovered before, 1 recovered now; put back 3 rows.');
     expect(first.out).toMatch(/stitch_iterable\s+data\s+2\n.*stitch_sendgrid\s+data\s+1/s);
-    expect(first.err).toContain('recover: 1 of 1 error objects read, 3 rows');
+    expect(first.err.split('\n')).toEqual(['recover: 0 of 1 error objects read, 0 rows', 'recover: 1 of 1 error objects read, 3 rows']);
     expect(s3.objects.has(`recovered/${errorKey}`)).toBe(true);
 
     const again = await aws('recover', '--json');
