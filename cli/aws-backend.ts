@@ -7,12 +7,17 @@ import { DynamoIntegrationStore } from '../lambdas/aws/dynamo-store';
 import { GlueLakeCatalog } from '../lambdas/aws/glue-catalog';
 import { readStackOutputs } from '../lambdas/aws/stack-outputs';
 import { CatalogSync } from '../lambdas/app/catalog-sync';
-import type { Backend } from './backend';
+import type { Backend, DeliveryRecovery } from './backend';
 import type { CliIo } from './io';
 import type { TargetOptions } from './target';
 
 /** How often a running Athena query is reported on stderr. */
 const PROGRESS_EVERY_MS = 5000;
+/**
+ * How long `recover` keeps putting one error object's rows to Firehose through throttling and
+ * partial failures: nobody waits on the other end, unlike a webhook's 2.5 s.
+ */
+const RECOVERY_PUT_BUDGET_MS = 120_000;
 
 /**
  * The deployed Hooklake, found by its CloudFormation stack's outputs: integrations and tokens in
@@ -30,6 +35,8 @@ export async function openAwsBackend(options: TargetOptions, io: CliIo): Promise
   const location = { bucket: outputs.lakeBucketName, lakePrefix: outputs.lakePrefix };
   const store = new DynamoIntegrationStore(dynamo, outputs.tokenTableName);
   const athena = new AthenaQueryEngine(athenaClient, { workGroup: outputs.athenaWorkGroup, onProgress: progressReporter(io) });
+  const lateClients: { destroy(): void }[] = [];
+  let recovery: DeliveryRecovery | undefined;
 
   return {
     store,
@@ -37,8 +44,26 @@ export async function openAwsBackend(options: TargetOptions, io: CliIo): Promise
     catalogSync: new CatalogSync(new GlueLakeCatalog(glue, location), store, athena),
     webhookBaseUrl: outputs.webhookBaseUrl,
     serverRunning: true,
+    deliveryRecovery: () => {
+      if (recovery === undefined) {
+        // Loaded here: only `recover` needs S3 and Firehose.
+        const { S3Client } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+        const { FirehoseClient } = require('@aws-sdk/client-firehose') as typeof import('@aws-sdk/client-firehose');
+        const { S3DeliveryErrorStore } = require('../lambdas/aws/s3-delivery-errors') as typeof import('../lambdas/aws/s3-delivery-errors');
+        const { FirehoseRecordSink } = require('../lambdas/aws/firehose-sink') as typeof import('../lambdas/aws/firehose-sink');
+        const s3 = new S3Client(config);
+        // The sink retries by itself (see firehose-sink.ts): one SDK attempt per call.
+        const firehose = new FirehoseClient({ ...config, maxAttempts: 1 });
+        lateClients.push(s3, firehose);
+        recovery = {
+          errors: new S3DeliveryErrorStore(s3, outputs.lakeBucketName),
+          sink: new FirehoseRecordSink(firehose, outputs.deliveryStreamName, { timeBudgetMs: RECOVERY_PUT_BUDGET_MS, maxDelayMs: 5000 }),
+        };
+      }
+      return recovery;
+    },
     close: async () => {
-      for (const client of [dynamo, glue, athenaClient]) client.destroy();
+      for (const client of [dynamo, glue, athenaClient, ...lateClients]) client.destroy();
     },
   };
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CatalogSync } from '../lambdas/app/catalog-sync';
 import type { IntegrationServices } from '../lambdas/app/integrations';
-import type { IntegrationStore, QueryEngine } from '../lambdas/app/ports';
+import type { DeliveryErrorStore, IntegrationStore, QueryEngine, RecordSink } from '../lambdas/app/ports';
 
 /** The adapters a command's use cases run on, wherever Hooklake runs, and the webhook base URL. */
 export interface Backend {
@@ -12,7 +12,17 @@ export interface Backend {
   /** Base URL that webhook URLs are built on, and whether a server is known to answer there. */
   readonly webhookBaseUrl: string;
   readonly serverRunning: boolean;
+  /**
+   * Firehose's error output and a sink to put its rows back into the lake (AWS), made on first use;
+   * undefined locally, where a row is acknowledged only once it is on disk.
+   */
+  readonly deliveryRecovery?: () => DeliveryRecovery;
   close(): Promise<void>;
+}
+
+export interface DeliveryRecovery {
+  readonly errors: DeliveryErrorStore;
+  readonly sink: RecordSink;
 }
 
 export const DEFAULT_LOCAL_BASE_URL = 'http://127.0.0.1:8080';

@@ -3,10 +3,12 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { STACK_OUTPUTS } from '../lambdas/core/deployment-names';
+import { hooklakeDatabaseOf } from '../lambdas/core/delivery-error-sql';
+import { DEFAULT_STACK_NAME, STACK_OUTPUTS } from '../lambdas/core/deployment-names';
 import { AWS_MAX_BODY_BYTES, DEFAULT_TOKEN_CACHE_SECONDS, MAX_TOKEN_CACHE_SECONDS } from '../lambdas/ingest/config';
 import { INGEST_ENV } from '../lambdas/ingest/env';
 import { CatalogUpdater } from './constructs/catalog-updater';
+import { DeliveryErrorCatalog } from './constructs/delivery-error-catalog';
 import { EventLake } from './constructs/event-lake';
 import { HooklakeFunction } from './constructs/hooklake-function';
 import { OperationalAlarms } from './constructs/operational-alarms';
@@ -65,6 +67,13 @@ export interface HooklakeStackProps extends StackProps {
   readonly bufferingInterval?: Duration;
 
   /**
+   * Expire Firehose error output (`errors/`: rows it could not partition or deliver) this long after
+   * it was written. Recover the rows first (`hooklake --target aws recover`).
+   * @default - error output never expires
+   */
+  readonly errorOutputExpiration?: Duration;
+
+  /**
    * Athena per-query scan cutoff, in bytes.
    * @default 10 GiB
    */
@@ -96,11 +105,13 @@ export interface HooklakeStackProps extends StackProps {
 
 /**
  * Hooklake on AWS: HTTP API -> ingest Lambda -> (token check in DynamoDB) -> Firehose ->
- * S3 lake -> Glue/Athena. One construct per concern; this class only wires them.
+ * S3 lake -> Glue/Athena, and Firehose's error output as a table and a view of failed rows.
+ * One construct per concern; this class only wires them.
  */
 export class HooklakeStack extends Stack {
   readonly tokens: TokenTable;
   readonly lake: EventLake;
+  readonly deliveryErrors: DeliveryErrorCatalog;
   readonly queries: QueryWorkGroup;
   readonly ingest: HooklakeFunction;
   readonly api: WebhookApi;
@@ -114,6 +125,11 @@ export class HooklakeStack extends Stack {
     this.lake = new EventLake(this, 'EventLake', {
       removalPolicy: props.lakeRemovalPolicy,
       bufferingInterval: props.bufferingInterval,
+      errorOutputExpiration: props.errorOutputExpiration,
+    });
+    this.deliveryErrors = new DeliveryErrorCatalog(this, 'DeliveryErrors', {
+      bucket: this.lake.bucket,
+      databaseName: hooklakeDatabaseOf(this.stackName, DEFAULT_STACK_NAME),
     });
     // The id predates the construct's name; kept, since a new id would replace the named workgroup.
     this.queries = new QueryWorkGroup(this, 'LakeCatalog', {

@@ -136,3 +136,36 @@ export interface AppLogger {
   warn(message: string, ...fields: Record<string, unknown>[]): void;
   error(message: string, ...fields: Record<string, unknown>[]): void;
 }
+
+/**
+ * Firehose's error output (rows it could not partition or deliver) and the markers of what was
+ * recovered from it: S3 on AWS. The local sink has no error output, so nothing implements it there.
+ */
+export interface DeliveryErrorStore {
+  /**
+   * Every error object. With `since` (YYYY-MM-DD) it may skip objects of earlier days, not must:
+   * the caller filters by day itself.
+   */
+  listErrorObjects(range: { readonly since?: string }): AsyncIterable<ErrorObjectRef>;
+  /** The object's text, decompressed when Firehose compressed it. */
+  readErrorObject(key: string): Promise<string>;
+  /** Keys of the error objects whose rows were all taken by the record sink already. */
+  recoveredKeys(): Promise<ReadonlySet<string>>;
+  /** Records that every row of `key` was taken; `marker` is kept for people to read. */
+  markRecovered(key: string, marker: RecoveryMarker): Promise<void>;
+}
+
+export interface ErrorObjectRef {
+  readonly key: string;
+  readonly bytes: number;
+  readonly lastModified?: Date;
+}
+
+/** What a recovered error object's marker says. */
+export interface RecoveryMarker {
+  /** ISO 8601 UTC. */
+  readonly recoveredAt: string;
+  readonly rows: number;
+  /** Pieces of the object that were no rows of ours, left in the error output. */
+  readonly skipped: number;
+}

@@ -149,6 +149,9 @@ export class ValidationError extends HooklakeError {}
 /** Something that must be unique already exists (an integration schema). */
 export class ConflictError extends HooklakeError {}
 
+/** A recovery of failed deliveries stopped before its end; running it again carries on where it stopped. */
+export class RecoveryIncompleteError extends HooklakeError {}
+
 /** A named thing (integration, token) does not exist. */
 export class NotFoundError extends HooklakeError {}
 

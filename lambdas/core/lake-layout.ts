@@ -8,6 +8,11 @@ import { columnNameOf } from './column-names';
 
 /** Where the lake starts: on disk below the data directory, on S3 below the bucket root. */
 export const LAKE_PREFIX = 'lake/';
+/**
+ * Top folder of the rows Firehose could not partition or deliver (its error output), beside `lake/`
+ * so no table of an integration reads it. Kept until recovered (`hooklake recover`); never expired by default.
+ */
+export const ERROR_ROOT = 'errors/';
 export const DATA_TABLE = 'data';
 export const REJECTED_TABLE = '_sdc_rejected';
 export type LakeTable = typeof DATA_TABLE | typeof REJECTED_TABLE;

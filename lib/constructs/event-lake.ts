@@ -4,7 +4,7 @@ import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { LAKE_FILE_SUFFIX, LAKE_PREFIX, PARTITION_COLUMN, PARTITION_KEY_QUERY, partitionPath, type PartitionKeys } from '../../lambdas/core/lake-layout';
+import { ERROR_ROOT, LAKE_FILE_SUFFIX, LAKE_PREFIX, PARTITION_COLUMN, PARTITION_KEY_QUERY, partitionPath, type PartitionKeys } from '../../lambdas/core/lake-layout';
 import { ROW_DELIMITER } from '../../lambdas/core/record-packing';
 import { logicalIdOf } from './logical-id';
 
@@ -15,9 +15,6 @@ const fromQuery = (key: (typeof PARTITION_KEYS)[number]): string => `!{partition
 
 /** Firehose prefix that writes the lake layout: `lake/<schema>/<table>/dt=YYYY-MM-DD/`. */
 export const LAKE_OUTPUT_PREFIX = partitionPath(fromQuery('schema'), fromQuery('table'), fromQuery('dt'));
-
-/** Top folder of records Firehose could not partition or deliver. */
-export const ERROR_ROOT = 'errors/';
 
 /** Firehose error prefix: by error type and delivery day, outside `lake/` so no table reads it. */
 export const ERROR_OUTPUT_PREFIX = `${ERROR_ROOT}!{firehose:error-output-type}/${PARTITION_COLUMN}=!{timestamp:yyyy-MM-dd}/`;
@@ -44,8 +41,9 @@ export interface EventLakeProps {
   readonly dataExpiration?: Duration;
 
   /**
-   * Expire Firehose error output (`errors/`) this long after it was written.
-   * @default Duration.days(90)
+   * Expire Firehose error output (`errors/`) this long after it was written. Those are rows a
+   * provider was told were stored: keep them until `hooklake recover` has put them in their tables.
+   * @default - error output never expires
    */
   readonly errorOutputExpiration?: Duration;
 
@@ -130,7 +128,7 @@ export class EventLake extends Construct {
       serverAccessLogsPrefix: 'lake-bucket/',
       lifecycleRules: [
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
-        { id: 'expire-error-output', prefix: ERROR_ROOT, expiration: props.errorOutputExpiration ?? Duration.days(90) },
+        ...(props.errorOutputExpiration ? [{ id: 'expire-error-output', prefix: ERROR_ROOT, expiration: props.errorOutputExpiration }] : []),
         ...(props.dataExpiration ? [{ id: 'expire-lake-data', prefix: LAKE_PREFIX, expiration: props.dataExpiration }] : []),
       ],
       removalPolicy,

@@ -9,14 +9,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GetQueryResultsOutput } from '@aws-sdk/client-athena';
 import { CloudFormationClient, CloudFormationServiceException, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { FirehoseClient, PutRecordBatchCommand, type PutRecordBatchCommandInput } from '@aws-sdk/client-firehose';
 import { GetTableCommand, UpdateTableCommand } from '@aws-sdk/client-glue';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoIntegrationStore } from '../../lambdas/aws/dynamo-store';
 import type { ColumnType } from '../../lambdas/core/column-mapping';
 import { LOCAL_TOKEN_TABLE_NAME, STACK_OUTPUTS } from '../../lambdas/core/deployment-names';
 import { ensureTokenTable, localDynamoClient, startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynalite-server';
+import { PARTITION_FIELD } from '../../lambdas/core/lake-layout';
+import { withMember } from '../../lambdas/core/row-text';
 import { cli } from '../support/cli-capture';
 import { FakeGlueAndAthena } from '../support/fake-glue-athena';
+import { FakeS3 } from '../support/fake-s3';
+import { subRecordsOf } from '../support/firehose-deaggregation';
+import { errorDocument, errorObject } from '../support/firehose-error-output';
 
 const BUCKET = 'hooklake-lake-123';
 const API = 'https://abc123.execute-api.eu-west-1.amazonaws.com';
@@ -160,6 +166,74 @@ describe('hooklake --target aws', () => {
     const result = await aws('--stack', 'Nope', 'integrations', 'list');
     expect(result.code).toBe(1);
     expect(result.err).toMatch(/Stack "Nope" not found in eu-west-1.*npm run deploy/);
+  });
+});
+
+describe('hooklake --target aws recover', () => {
+  const s3 = new FakeS3(BUCKET);
+  const firehose = mockClient(FirehoseClient);
+  let taken: string[] = [];
+  const routed = (record: object, schema: string, dt: string) =>
+    withMember(JSON.stringify(record), `${JSON.stringify(PARTITION_FIELD)}:${JSON.stringify({ schema, table: 'data', dt })}`);
+  const failed = [routed({ id: 1 }, 'stitch_iterable', '2026-11-20'), routed({ id: 2 }, 'stitch_iterable', '2026-11-20'), routed({ id: 3 }, 'stitch_sendgrid', '2026-11-21')];
+  const errorKey = 'errors/partitioning-failed/dt=2026-11-21/Hooklake-stream-1-2026-11-21-00-00-01-x.gz';
+
+  beforeEach(() => {
+    s3.install();
+    s3.put(errorKey, errorObject(failed.map((text) => errorDocument(text))));
+    taken = [];
+    firehose.reset();
+    firehose.on(PutRecordBatchCommand, { DeliveryStreamName: 'Hooklake-stream' }).callsFake((input: PutRecordBatchCommandInput) => {
+      taken.push(...(input.Records ?? []).flatMap((record) => subRecordsOf(record.Data as Uint8Array)));
+      return { FailedPutCount: 0, RequestResponses: (input.Records ?? []).map(() => ({ RecordId: 'r' })) };
+    });
+  });
+
+  it('puts the failed rows back into the stack stream, reports them per table, and skips them the next time', async () => {
+    const first = await aws('recover');
+    expect(first.code).toBe(0);
+    expect(taken.sort()).toEqual([...failed].sort());
+    expect(first.out).toContain('1 error objects: 0 recovered before, 1 recovered now; put back 3 rows.');
+    expect(first.out).toMatch(/stitch_iterable\s+data\s+2\n.*stitch_sendgrid\s+data\s+1/s);
+    expect(first.err.split('\n')).toEqual(['recover: 0 of 1 error objects read, 0 rows', 'recover: 1 of 1 error objects read, 3 rows']);
+    expect(s3.objects.has(`recovered/${errorKey}`)).toBe(true);
+
+    const again = await aws('recover', '--json');
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.out)).toMatchObject({ objects: 1, alreadyRecovered: 1, recoveredObjects: 0, rows: 0 });
+    expect(taken).toHaveLength(3);
+  });
+
+  it('--dry-run and --since: counts only, and only the days asked for', async () => {
+    const dry = await aws('recover', '--dry-run', '--since', '2026-11-21', '--json');
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.out)).toMatchObject({ dryRun: true, objects: 1, rows: 3 });
+    expect(taken).toEqual([]);
+
+    const later = await aws('recover', '--since', '2026-11-22', '--json');
+    expect(JSON.parse(later.out)).toMatchObject({ objects: 0, rows: 0 });
+  });
+
+  it('exits 1 with the report when Firehose refuses, and says to run it again', async () => {
+    firehose.reset();
+    firehose.on(PutRecordBatchCommand).rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }));
+    const result = await aws('recover');
+    expect(result.code).toBe(1);
+    expect(result.out).toContain('0 recovered now');
+    expect(result.err).toMatch(/hooklake: recovery stopped after 0 error objects \(not allowed to write to Firehose delivery stream "Hooklake-stream".*\); fix that and run it again to carry on\.$/);
+    expect(s3.objects.has(`recovered/${errorKey}`)).toBe(false);
+  });
+
+  it('refuses a --since that is no day, naming the format', async () => {
+    const result = await aws('recover', '--since', '21/11/2026');
+    expect(result.code).toBe(1);
+    expect(result.err).toBe('hooklake: --since 21/11/2026 is not a day; give it as YYYY-MM-DD (UTC), e.g. 2026-11-23.');
+  });
+
+  it('says locally that there is nothing to recover, and why', async () => {
+    const result = await cli('--target', 'local', 'recover');
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/^Nothing to recover on this machine: the local sink answers a webhook only after its rows are written and fsynced/);
   });
 });
 

@@ -1,6 +1,7 @@
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { hooklakeDatabaseOf } from '../../lambdas/core/delivery-error-sql';
 import { EventLake } from '../../lib/constructs/event-lake';
 import { HooklakeFunction } from '../../lib/constructs/hooklake-function';
 import { QueryWorkGroup } from '../../lib/constructs/query-workgroup';
@@ -47,6 +48,23 @@ describe('EventLake props', () => {
         Rules: Match.arrayWith([Match.objectLike({ Prefix: 'lake/', ExpirationInDays: 400, Status: 'Enabled' })]),
       },
     });
+  });
+
+  test('error output expires only when a prop says so', () => {
+    const stack = newStack();
+    new EventLake(stack, 'Lake', { errorOutputExpiration: Duration.days(400) });
+    Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({ Prefix: 'errors/', ExpirationInDays: 400, Status: 'Enabled' })]),
+      },
+    });
+  });
+});
+
+describe('DeliveryErrorCatalog', () => {
+  test('another stack name gets a database of its own, so two stacks in one region do not collide', () => {
+    expect(hooklakeDatabaseOf('Hooklake', 'Hooklake')).toBe('hooklake');
+    expect(hooklakeDatabaseOf('Hooklake-Staging', 'Hooklake')).toBe('hooklake_hooklake_staging');
   });
 });
 

@@ -359,14 +359,11 @@ describe('EventLake', () => {
     }
   });
 
-  test('lake bucket logs server access and has lifecycle rules for uploads and error output', () => {
+  test('lake bucket logs server access and aborts stale uploads; nothing expires lake/ or errors/ by default', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       LoggingConfiguration: { DestinationBucketName: { Ref: id.accessLogsBucket }, LogFilePrefix: 'lake-bucket/' },
       LifecycleConfiguration: {
-        Rules: Match.arrayWith([
-          Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' }),
-          Match.objectLike({ Prefix: 'errors/', ExpirationInDays: 90, Status: 'Enabled' }),
-        ]),
+        Rules: [Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' })],
       },
     });
     template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
@@ -544,6 +541,59 @@ describe('QueryWorkGroup', () => {
       expect.objectContaining({ ExpirationInDays: 7, Status: 'Enabled' }),
     );
     expect(bucket.Properties?.LoggingConfiguration.DestinationBucketName).toEqual({ Ref: id.accessLogsBucket });
+  });
+});
+
+describe('DeliveryErrorCatalog', () => {
+  const glueTable = (name: string) =>
+    Object.values(resourcesOf('AWS::Glue::Table')).find((t) => t.Properties?.TableInput.Name === name)?.Properties as Record<string, any>;
+  const lakeUrl = (suffix: string) => ({ 'Fn::Join': ['', ['s3://', { Ref: id.lakeBucket }, `/${suffix}`]] });
+
+  test('a Glue database "hooklake" holds the error output table and view', () => {
+    template.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: Match.objectLike({ Name: 'hooklake' }) });
+    expect(glueTable('delivery_errors').DatabaseName).toBe('hooklake');
+    expect(glueTable('delivery_error_rows').DatabaseName).toBe('hooklake');
+  });
+
+  test('delivery_errors reads errors/<type>/dt=<day>/ as JSON, partitions projected, none registered', () => {
+    const input = glueTable('delivery_errors').TableInput;
+    expect(input.TableType).toBe('EXTERNAL_TABLE');
+    expect(input.PartitionKeys.map((k: { Name: string }) => k.Name)).toEqual(['error_type', 'dt']);
+    expect(input.Parameters).toMatchObject({
+      'projection.enabled': 'true',
+      'projection.error_type.type': 'enum',
+      'projection.error_type.values': 'partitioning-failed,processing-failed',
+      'projection.dt.type': 'date',
+      'projection.dt.range': '2026-01-01,NOW',
+      'storage.location.template': lakeUrl('errors/${error_type}/dt=${dt}/'),
+    });
+    expect(input.StorageDescriptor.Location).toEqual(lakeUrl('errors/'));
+    expect(input.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe('org.apache.hive.hcatalog.data.JsonSerDe');
+    expect(input.StorageDescriptor.Columns.map((c: { Name: string }) => c.Name)).toEqual(
+      ['attemptsmade', 'arrivaltimestamp', 'errorcode', 'errormessage', 'attemptendingtimestamp', 'rawdata'],
+    );
+  });
+
+  test('delivery_error_rows is an Athena view that splits each record into rows with their schema, table and day', () => {
+    const input = glueTable('delivery_error_rows').TableInput;
+    expect(input.TableType).toBe('VIRTUAL_VIEW');
+    const encoded = /^\/\* Presto View: ([A-Za-z0-9+/=]+) \*\/$/.exec(input.ViewOriginalText)?.[1] ?? '';
+    const view = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8'));
+    expect(view).toMatchObject({ catalog: 'awsdatacatalog', schema: 'hooklake' });
+    expect(view.originalSql).toContain('FROM "hooklake"."delivery_errors" e CROSS JOIN UNNEST(split(from_utf8(from_base64(e.rawdata)), chr(10)))');
+    expect(view.originalSql).toContain("json_extract_scalar(r.row_text, '$._sdc_partition.schema') AS schema_name");
+    // Athena finds a view stale when its Glue columns and its definition's disagree.
+    expect(view.columns.map((c: { name: string }) => c.name)).toEqual(input.StorageDescriptor.Columns.map((c: { Name: string }) => c.Name));
+    expect(view.columns.map((c: { name: string }) => c.name)).toEqual(
+      ['schema_name', 'table_name', 'row_day', 'error_code', 'error_message', 'arrival_timestamp', 'row_text', 'error_type', 'error_day'],
+    );
+  });
+
+  test('only Firehose\'s role may touch errors/: no function gets it', () => {
+    const roles = Object.keys(resourcesOf('AWS::IAM::Role')).filter((roleId) => roleId !== id.deliveryRole);
+    for (const roleId of roles) {
+      expect(JSON.stringify(statementsOfRole(roleId))).not.toContain('/errors/');
+    }
   });
 });
 
