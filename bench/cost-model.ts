@@ -95,7 +95,7 @@ export interface CostLine {
  * routing member the Firehose sink appends.
  */
 export function lakeRowBytes(eventBytes: number): number {
-  const systemColumns = { _sdc_received_at: '2026-11-23T10:00:00.000Z', _sdc_batched_at: '2026-11-23T10:00:00.004Z', _sdc_sequence: 1795428000000001, _sdc_table_version: 0 };
+  const systemColumns = { _sdc_received_at: '2026-11-23T10:00:00.000Z', _sdc_batched_at: '2026-11-23T10:00:00.004Z', _sdc_sequence: 1795428000000000000, _sdc_table_version: 0 };
   const routing = { [PARTITION_FIELD]: { schema: 'stitch_iterable', table: 'data', dt: '2026-11-23' } };
   const members = (object: object) => JSON.stringify(object).length - 2;
   return eventBytes + 1 + members(systemColumns) + 1 + members(routing);

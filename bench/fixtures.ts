@@ -66,7 +66,7 @@ export async function benchHandler(sink: RecordSink, store: IntegrationStore = n
     sink,
     logger: quietLogger,
     clock: () => new Date(),
-    nextSequence: sequenceGenerator(Date.now),
+    nextSequence: sequenceGenerator(Date.now, Math.random),
     uuid: randomUUID,
     maxBodyBytes: 20 * 1024 * 1024,
     maxRecordBytes: DEFAULT_MAX_RECORD_BYTES,

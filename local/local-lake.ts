@@ -18,8 +18,9 @@ export function openLocalLake(dataDir: string, logger: AppLogger, options: Omit<
   compactor.start();
   return {
     sink: {
-      async write(...args: Parameters<RecordSink['write']>) {
-        const report = await files.write(...args);
+      // A group commit cannot be cut short: the webhook's deadline is kept by the ingest use case, which stops waiting.
+      async write(batch) {
+        const report = await files.write(batch);
         compactor.noteWrite();
         return report;
       },

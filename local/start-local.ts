@@ -73,7 +73,7 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
       sink: lake.sink,
       logger: options.logger,
       clock: () => new Date(),
-      nextSequence: sequenceGenerator(Date.now),
+      nextSequence: sequenceGenerator(Date.now, Math.random),
       uuid: randomUUID,
       maxBodyBytes: options.maxBodyBytes,
       maxRecordBytes: DEFAULT_MAX_RECORD_BYTES,

@@ -1,7 +1,7 @@
 import { decodeBody } from '../core/decode-body';
 import { verifySignature } from '../core/signature-check';
 import { eventTypeRuleOf } from '../core/event-types';
-import { IntegrationStoreUnavailableError, MethodNotAllowedError, UnauthorizedError } from '../core/errors';
+import { IntegrationStoreUnavailableError, MethodNotAllowedError, SinkUnavailableError, UnauthorizedError } from '../core/errors';
 import type { ColumnTypes } from '../core/column-mapping';
 import { stampRecords, type StampResult, type StampServices } from '../core/stamp';
 import { extractToken, hashToken } from '../core/tokens';
@@ -12,6 +12,8 @@ import { EventTypeRegistryCache } from './event-type-registry-cache';
 import { IntegrationCache } from './integration-cache';
 import type { AppLogger, IngestMetrics, IntegrationStore, RecordSink } from './ports';
 import { TokenCache } from './token-cache';
+import { within } from '../shared/deadline';
+import { DEFAULT_LATENCY_BUDGET, type LatencyBudget } from './latency-budget';
 
 const DEFAULT_INTEGRATION_CACHE_MS = 60_000;
 /** Rounds of registering new columns and mapping again when a concurrent writer won a column's type. */
@@ -43,6 +45,8 @@ export interface IngestDependencies extends StampServices {
   readonly tokenCache?: TokenCache;
   /** Told of every answered webhook. @default - none */
   readonly metrics?: IngestMetrics;
+  /** How long a webhook may take before it is answered 503. @default DEFAULT_LATENCY_BUDGET */
+  readonly latencyBudget?: LatencyBudget;
 }
 
 export type IngestWebhook = (request: WebhookRequest) => Promise<HttpResponse>;
@@ -57,6 +61,7 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
   const registries = new ColumnRegistryCache(deps.store);
   const eventRegistries = new EventTypeRegistryCache(deps.store);
   const tokens = deps.tokenCache ?? new TokenCache(deps.store, 0);
+  const budget = deps.latencyBudget ?? DEFAULT_LATENCY_BUDGET;
 
   /** Authenticates, decodes and stamps: everything that needs the body, which is unreachable once this returns. */
   const prepare = async (request: WebhookRequest): Promise<{ schema: string; stamped: StampResult }> => {
@@ -90,8 +95,12 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
   };
 
   /** Stores the rows; only the rows are held while the sink makes them durable, not the body they came from. */
-  const store = async ({ schema, stamped }: { schema: string; stamped: StampResult }, route: WebhookRoutePath, receivedAt: Date): Promise<HttpResponse> => {
-    const report = stamped.rows.length > 0 ? await deps.sink.write({ schema, rows: stamped.rows }) : { rejected: 0 };
+  const store = async ({ schema, stamped }: { schema: string; stamped: StampResult }, route: WebhookRoutePath, receivedAt: Date, startedAt: number): Promise<HttpResponse> => {
+    // The sink gets what is left of the answer budget: a store that has not confirmed by then is a 503, never a provider timeout.
+    const deadline = startedAt + budget.answerMs - budget.replyMs;
+    const late = () => new SinkUnavailableError(`The sink did not confirm ${stamped.rows.length} rows of "${schema}" within the ${budget.answerMs} ms answer budget.`);
+    const write = () => within(deps.sink.write({ schema, rows: stamped.rows }, { deadline }), deadline - deps.clock().getTime(), late);
+    const report = stamped.rows.length > 0 ? await write() : { rejected: 0 };
     const counts = { records: stamped.records - report.rejected, rejected: stamped.rejected + report.rejected };
     deps.logger.info('Webhook stored', { route, schema, ...counts, ms: deps.clock().getTime() - receivedAt.getTime() });
     deps.metrics?.answered({ status: 200, ...counts, sinkRetries: report.retries ?? 0 });
@@ -100,8 +109,11 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
 
   return (request) => {
     const { route, receivedAt } = request;
-    return prepare(request)
-      .then((prepared) => store(prepared, route, receivedAt))
+    // Counted from the moment the whole request is in hand: an upload's own time is the client's.
+    const startedAt = deps.clock().getTime();
+    const storeLate = () => new IntegrationStoreUnavailableError(`The integration store did not answer within ${budget.storeMs} ms.`);
+    return within(prepare(request), budget.storeMs, storeLate)
+      .then((prepared) => store(prepared, route, receivedAt, startedAt))
       .catch((error: unknown) => {
         const response = failureResponse(error, deps.logger, { route });
         deps.metrics?.answered({ status: response.statusCode, reason: error instanceof Error ? error.name : typeof error, records: 0, rejected: 0, sinkRetries: 0 });

@@ -76,7 +76,15 @@ export interface RecordSink {
    * Stores every row durably before resolving. Throws SinkUnavailableError when that cannot be
    * done; some rows may then have been stored, and the provider's retry may write them again.
    */
-  write(batch: LakeBatch): Promise<SinkReport>;
+  write(batch: LakeBatch, options?: SinkWriteOptions): Promise<SinkReport>;
+}
+
+export interface SinkWriteOptions {
+  /**
+   * Epoch milliseconds by which the caller stops waiting (the webhook's latency budget): a sink that
+   * retries gives up before it rather than retry past it. @default - the sink's own budget
+   */
+  readonly deadline?: number;
 }
 
 export interface SinkReport {

@@ -16,15 +16,16 @@ import { batchRecords, FIREHOSE_LIMITS, packRows, type PackedRecord } from '../c
 import { withMember } from '../core/row-text';
 import type { LakeBatch, LakeRow } from '../core/rows';
 import { DEFAULT_MAX_RECORD_BYTES, rejectedRecord } from '../core/stamp';
-import type { RecordSink, SinkReport } from '../app/ports';
+import type { RecordSink, SinkReport, SinkWriteOptions } from '../app/ports';
 import { mapWithConcurrency } from '../shared/concurrency';
 import { retry, sleepFor } from '../shared/retry';
 import { errorName } from './aws-errors';
 
 export interface FirehoseSinkOptions {
   /**
-   * Longest one write may take, calls and waits included: the webhook must be answered within ~3 s
-   * (Customer.io gives up at 4 s and then holds back every later webhook).
+   * Longest one write may take, calls and waits included: the webhook must be answered within 3 s
+   * (Customer.io gives up at 4 s and then holds back every later webhook). A write given an earlier
+   * deadline (the rest of the webhook's latency budget) gives up by then instead.
    * @default 2500
    */
   readonly timeBudgetMs: number;
@@ -110,8 +111,10 @@ export class FirehoseRecordSink implements RecordSink {
     this.options = { ...DEFAULT_OPTIONS, ...options };
   }
 
-  async write(batch: LakeBatch): Promise<SinkReport> {
+  async write(batch: LakeBatch, { deadline = Number.POSITIVE_INFINITY }: SinkWriteOptions = {}): Promise<SinkReport> {
     const startedAt = this.options.now();
+    // The sink's own budget, or less when the webhook's answer is due sooner.
+    const budgetMs = Math.min(this.options.timeBudgetMs, deadline - startedAt);
     const total = batch.rows.length;
     let rejected = 0;
     // Rows of one partition, in batch order: only those may share a record.
@@ -126,7 +129,7 @@ export class FirehoseRecordSink implements RecordSink {
     }
     let pending = [...partitions.values()].flatMap((rows) => packRows(rows));
     if (pending.length === 0) return { rejected };
-    const { timeBudgetMs, baseDelayMs, maxDelayMs, maxConcurrentCalls, random, sleep, now } = this.options;
+    const { baseDelayMs, maxDelayMs, maxConcurrentCalls, random, sleep, now } = this.options;
     let rounds = 0;
     try {
       await retry(
@@ -143,7 +146,7 @@ export class FirehoseRecordSink implements RecordSink {
         {
           isRetryable: (error) => error instanceof Unstored,
           // The budget covers the serializing above too.
-          budgetMs: Math.max(0, timeBudgetMs - (now() - startedAt)),
+          budgetMs: Math.max(0, budgetMs - (now() - startedAt)),
           baseDelayMs,
           maxDelayMs,
           jitter: 'full',
@@ -153,7 +156,7 @@ export class FirehoseRecordSink implements RecordSink {
         },
       );
     } catch (error) {
-      if (error instanceof Unstored) throw this.gaveUp(error.failure, rowsIn(pending), total);
+      if (error instanceof Unstored) throw this.gaveUp(error.failure, rowsIn(pending), total, budgetMs);
       throw error;
     }
     return { rejected, retries: rounds - 1 };
@@ -212,10 +215,10 @@ export class FirehoseRecordSink implements RecordSink {
     });
   }
 
-  private gaveUp(failure: Failure, unstored: number, total: number): SinkUnavailableError {
+  private gaveUp(failure: Failure, unstored: number, total: number, budgetMs: number): SinkUnavailableError {
     return new SinkUnavailableError(
       `${unstored} of ${total} rows could not be stored in Firehose delivery stream "${this.deliveryStreamName}" ` +
-        `within ${this.options.timeBudgetMs} ms; last error: ${failure.code}`,
+        `within ${Math.max(0, budgetMs)} ms; last error: ${failure.code}`,
       RETRY_AFTER_SECONDS,
       { cause: failure.cause },
     );

@@ -125,7 +125,7 @@ function recoveredRowOf(text: string): RecoveredRow | UnroutableRow {
   if (rowText === undefined) return { reason: `${PARTITION_FIELD} is not the row's last field, as the sink writes it` };
   return {
     schema,
-    row: { table: table as LakeTable, dt, text: rowText, receivedAt: stringField(parsed, '_sdc_received_at'), sequence: numberField(parsed, '_sdc_sequence') },
+    row: { table: table as LakeTable, dt, text: rowText, receivedAt: stringField(parsed, '_sdc_received_at'), sequence: sequenceOf(rowText) },
   };
 }
 
@@ -143,9 +143,14 @@ function stringField(row: JsonObject, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
-function numberField(row: JsonObject, name: string): number {
-  const value = row[name];
-  return typeof value === 'number' ? value : 0;
+/**
+ * The row's `_sdc_sequence`, exactly: read from the text, as JSON.parse would round it past 2^53.
+ * The sink writes it as the row's own last member; quotes inside string values are escaped, so
+ * only a member matches.
+ */
+function sequenceOf(text: string): bigint {
+  const matches = [...text.matchAll(/"_sdc_sequence":(\d+)/g)];
+  return matches.length === 0 ? 0n : BigInt(matches[matches.length - 1][1]);
 }
 
 function errorDocumentOf(chunk: string): ErrorDocument | undefined {

@@ -11,7 +11,7 @@ export interface LakeRow {
   readonly text: string;
   /** `_sdc_received_at` and `_sdc_sequence` of the row, for a sink that must turn it into a rejected row. */
   readonly receivedAt: string;
-  readonly sequence: number;
+  readonly sequence: bigint;
 }
 
 /** Every row of one request: all of them are stored, or the request fails. */

@@ -6,6 +6,7 @@ import { formatBytes } from './errors';
 import { ExactNumber } from './exact-number';
 import type { Integration } from './integration';
 import { DATA_TABLE, REJECTED_TABLE, partitionDate } from './lake-layout';
+import { withMember } from './row-text';
 import { isJsonObject, type JsonObject, type LakeRow } from './rows';
 
 /** Firehose's record limit; applied on every runtime so the same events load locally and on AWS. */
@@ -22,7 +23,8 @@ const SYSTEM_COLUMNS_BYTES = 1024;
 
 /** What stamping needs from its runtime: id sources and the record limit. */
 export interface StampServices {
-  readonly nextSequence: () => number;
+  /** `_sdc_sequence` values (sequence.ts): past 2^53, so bigint. */
+  readonly nextSequence: () => bigint;
   readonly uuid: () => string;
   readonly maxRecordBytes: number;
 }
@@ -79,12 +81,12 @@ export function stampRecords(records: Iterable<DecodedRecord>, ctx: StampContext
       const unseen = eventTypes && eventType !== undefined ? unseenColumns(record, eventType, eventTypes.registry, addedEvents) : undefined;
       record._sdc_received_at = receivedAt;
       record._sdc_batched_at = batchedAt;
-      record._sdc_sequence = sequence;
       record._sdc_table_version = ctx.integration.tableVersion;
       if (ctx.integration.primaryKey === undefined) record.__sdc_primary_key = ctx.uuid();
       if (eventType !== undefined) record[EVENT_TYPE_COLUMN] = eventType;
-      // The row's one serialisation: sinks write this text as it is.
-      const text = rawJsonText(record);
+      // The row's one serialisation: sinks write this text as it is. The sequence goes in as digits
+      // (JSON.stringify cannot write a bigint, and a JS number would round it).
+      const text = withMember(rawJsonText(record), `"_sdc_sequence":${sequence}`);
       const size = smallBody ? 0 : Buffer.byteLength(text, 'utf8');
       if (size <= ctx.maxRecordBytes) {
         rows.push({ table: DATA_TABLE, dt, text, receivedAt, sequence });
@@ -174,7 +176,7 @@ export interface RejectedFields {
   /** The raw record text, cut here if it is too long. */
   readonly text: string;
   readonly receivedAt: unknown;
-  readonly sequence: unknown;
+  readonly sequence: bigint;
 }
 
 /**
@@ -189,7 +191,7 @@ export function rejectedRecord(fields: RejectedFields, maxRecordBytes: number): 
     reason: `${fields.reason}${cut}`,
     record,
     _sdc_received_at: fields.receivedAt,
-    _sdc_sequence: fields.sequence,
+    _sdc_sequence: new ExactNumber(fields.sequence.toString()),
   };
 }
 

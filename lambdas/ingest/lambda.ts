@@ -39,7 +39,7 @@ const ingest = createIngestWebhook({
   sink: new FirehoseRecordSink(new FirehoseClient({ maxAttempts: 1, requestHandler }), config.deliveryStreamName),
   logger,
   clock: () => new Date(),
-  nextSequence: sequenceGenerator(Date.now),
+  nextSequence: sequenceGenerator(Date.now, Math.random),
   uuid: randomUUID,
   maxBodyBytes: config.maxBodyBytes,
   maxRecordBytes: DEFAULT_MAX_RECORD_BYTES,

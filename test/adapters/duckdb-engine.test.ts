@@ -59,7 +59,7 @@ function dataRows(target: Integration, events: readonly JsonObject[], receivedAt
       receivedAt: new Date(receivedAt),
       batchedAt: new Date(receivedAt),
       columns: new Map(known.map((column) => [column.name, column.type])),
-      nextSequence: () => sequence++,
+      nextSequence: () => BigInt(sequence++),
       uuid: () => `uuid-${sequence}`,
       maxRecordBytes: 1000 * 1024,
     },
@@ -146,6 +146,19 @@ describe('DuckDbQueryEngine', () => {
     expect(latest.rows).toEqual([
       { email: 'a@example.com', plan: 'pro' },
       { email: 'b@example.com', plan: 'free' },
+    ]);
+  });
+
+  it('data_latest orders sequences past 2^53 exactly, and rows of the old scheme (ms x 1000 + counter) before new ones', async () => {
+    const stamped = (plan: string, seq: bigint) => dataRows(KEYED, [{ email: 'a@example.com', plan }], '2026-11-23T10:00:00.000Z').map((row) => ({ ...row, text: row.text.replace(/"_sdc_sequence":\d+/, `"_sdc_sequence":${seq}`), sequence: seq }))[0];
+    // 2^60 and 2^60 + 1 are the same JS number: only an exact reader tells them apart. The highest is written first.
+    await sink.write({ schema: 'stitch_iterable', rows: [stamped('newest', 2n ** 60n + 1n), stamped('new', 2n ** 60n), stamped('old', 1_795_000_000_000_999n)] });
+    const db = await open(KEYED);
+    expect((await db.query('SELECT plan FROM stitch_iterable.data_latest')).rows).toEqual([{ plan: 'newest' }]);
+    expect((await db.query('SELECT plan, _sdc_sequence FROM stitch_iterable.data ORDER BY _sdc_sequence')).rows).toEqual([
+      { plan: 'old', _sdc_sequence: 1_795_000_000_000_999 },
+      { plan: 'new', _sdc_sequence: (2n ** 60n).toString() },
+      { plan: 'newest', _sdc_sequence: (2n ** 60n + 1n).toString() },
     ]);
   });
 

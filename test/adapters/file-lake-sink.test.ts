@@ -6,6 +6,14 @@ import { SinkUnavailableError } from '../../lambdas/core/errors';
 import type { JsonObject, LakeBatch, LakeRow } from '../../lambdas/core/rows';
 import { lakeRow } from '../support/lake-rows';
 import { FileLakeSink } from '../../local/file-lake-sink';
+import { randomBytes } from 'node:crypto';
+import { createIngestWebhook } from '../../lambdas/app/ingest-webhook';
+import { newIntegration } from '../../lambdas/core/integration';
+import { sequenceGenerator } from '../../lambdas/core/sequence';
+import { issueToken } from '../../lambdas/core/tokens';
+import { MemoryStore } from '../support/memory-store';
+import { RecordingLogger } from '../support/recording-logger';
+import { webhookRequest } from '../support/webhook-requests';
 
 /**
  * A full disk cannot be made on demand, so the next `open` of a temporary file can be told to fail
@@ -218,6 +226,38 @@ describe('FileLakeSink', () => {
     await expect(failing).rejects.toThrow(/I\/O error \(EIO: i\/o error\)/);
     await expect(queued).resolves.toEqual({ rejected: 0 });
     expect(await recordsOf('s', 'data')).toEqual([{ n: 2 }]);
+  });
+
+  it('a stalled write is answered 503 with Retry-After at the webhook deadline, not left to the provider timeout', async () => {
+    const sink = newSink();
+    const store = new MemoryStore();
+    await store.createIntegration(newIntegration({ name: 'Shop' }, new Date()));
+    const { token, record } = issueToken('shop', randomBytes, new Date());
+    await store.addToken(record, 2);
+    const ingest = createIngestWebhook({
+      store,
+      sink,
+      logger: new RecordingLogger(),
+      clock: () => new Date(),
+      nextSequence: sequenceGenerator(Date.now, Math.random),
+      uuid: () => 'uuid',
+      maxBodyBytes: 1024,
+      maxRecordBytes: 1000 * 1024,
+      // A short budget, so the test does not wait 3 s; the rule is the same.
+      latencyBudget: { answerMs: 300, storeMs: 100, replyMs: 50 },
+    });
+    let reached!: () => void;
+    const stalled = new Promise<void>((resolve) => (reached = resolve));
+    let release!: () => void;
+    // The disk stops answering (a hung fsync, an NFS mount gone): the open waits until released.
+    injected.failNextOpen = { error: errno('EIO', 'i/o error'), reached, release: new Promise((resolve) => (release = resolve)) };
+
+    const response = await ingest(webhookRequest({ token, body: '{"n":1}', receivedAt: new Date() }));
+    await stalled;
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('5');
+    release();
+    await sink.close();
   });
 
   it('close waits for writes in flight', async () => {

@@ -169,6 +169,38 @@ describe('FirehoseRecordSink', () => {
     expect(firehose).toHaveReceivedCommandTimes(PutRecordBatchCommand, 3);
   });
 
+  it('retries a call that timed out and then resolves, every row sent again', async () => {
+    // What the SDK's request timeout throws: the call may or may not have landed, so it is sent again (at-least-once).
+    const timedOut = Object.assign(new Error('Connection timed out after 1000 ms'), { name: 'TimeoutError' });
+    firehose.on(PutRecordBatchCommand).rejectsOnce(timedOut).resolves(ok(1));
+    const report = await new FirehoseRecordSink(new FirehoseClient({}), STREAM, fakeTime().options).write(batchOf(rowsOf(3)));
+    expect(report).toEqual({ rejected: 0, retries: 1 });
+    expect(calls().map((input) => sentIn(input).map((each) => each.id))).toEqual([[0, 1, 2], [0, 1, 2]]);
+  });
+
+  it('aborts a call still hanging when the budget ends, and fails so the webhook is answered 503', async () => {
+    firehose.on(PutRecordBatchCommand).callsFake(() => {
+      const signal = ((firehose.commandCalls(PutRecordBatchCommand).at(-1)?.args as unknown[])[1] as { abortSignal: AbortSignal }).abortSignal;
+      return new Promise((_, reject) => signal.addEventListener('abort', () => reject(Object.assign(new Error('The operation was aborted'), { name: 'AbortError' }))));
+    });
+    const sink = new FirehoseRecordSink(new FirehoseClient({}), STREAM, { timeBudgetMs: 20 });
+    const error = await sink.write(batchOf(rowsOf(2))).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SinkUnavailableError);
+    expect((error as Error).message).toMatch(/2 of 2 rows could not be stored .* last error: AbortError/);
+  });
+
+  it('gives up by the deadline it is given when that comes before its own budget', async () => {
+    firehose.on(PutRecordBatchCommand).rejects(throttling());
+    const time = fakeTime();
+    const sink = new FirehoseRecordSink(new FirehoseClient({}), STREAM, { ...time.options, timeBudgetMs: 2500 });
+    const error = await sink.write(batchOf(rowsOf(1)), { deadline: time.options.now() + 300 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SinkUnavailableError);
+    expect((error as Error).message).toMatch(/within 300 ms; last error: ThrottlingException/);
+    expect(time.elapsed()).toBeLessThanOrEqual(300);
+    // Waits of 25, 50, 100 ms fit in 300 ms; the next 200 would not.
+    expect(time.waits).toEqual([25, 50, 100]);
+  });
+
   it('gives up with SinkUnavailableError when the next wait would pass the budget', async () => {
     // Rows 0 and 2 never get in.
     firehose.on(PutRecordBatchCommand).callsFake((input: PutRecordBatchCommandInput) => partly(sentIn(input).map((record) => record.id === 0 || record.id === 2)));

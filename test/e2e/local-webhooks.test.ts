@@ -44,13 +44,14 @@ describe('local Hooklake over real HTTP', () => {
     expect(await ndjson.json()).toEqual({ status: 'OK', records: 2, rejected: 0 });
 
     // The primary key column is a string, whatever the key was sent as.
-    const rows = await cliJson<{ id: string; event: string; _sdc_sequence: number }[]>(
+    // Sequences pass 2^53: the query prints them as exact digits.
+    const rows = await cliJson<{ id: string; event: string; _sdc_sequence: string }[]>(
       '--data-dir', dataDir, 'query', 'SELECT id, event, _sdc_sequence FROM stitch_iterable.data ORDER BY _sdc_sequence',
     );
     expect(rows.map((row) => [row.id, row.event])).toEqual([
       ['1', 'open'], ['2', 'open'], ['3', 'click'], ['1', 'click'], ['4', 'send'], ['5', 'send'],
     ]);
-    rows.forEach((row, i) => i > 0 && expect(row._sdc_sequence).toBeGreaterThan(rows[i - 1]._sdc_sequence));
+    rows.forEach((row, i) => i > 0 && expect(BigInt(row._sdc_sequence)).toBeGreaterThan(BigInt(rows[i - 1]._sdc_sequence)));
 
     const latest = await cliJson<{ id: string; event: string }[]>(
       '--data-dir', dataDir, 'query', 'SELECT id, event FROM stitch_iterable.data_latest ORDER BY id',

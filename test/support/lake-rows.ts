@@ -13,7 +13,7 @@ export function lakeRow(table: LakeTable, dt: string, record: JsonObject): TestL
     dt,
     text: rawJsonText(record),
     receivedAt: typeof record._sdc_received_at === 'string' ? record._sdc_received_at : '',
-    sequence: typeof record._sdc_sequence === 'number' ? record._sdc_sequence : 0,
+    sequence: typeof record._sdc_sequence === 'number' ? BigInt(record._sdc_sequence) : 0n,
   };
 }
 

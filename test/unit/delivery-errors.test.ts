@@ -56,13 +56,14 @@ describe('error objects', () => {
     expect(parsed.unreadable).toBe(2);
   });
 
-  it('finds one row in a record of one row, and every row in a whole packed record', () => {
-    const one = rowsOfErrorDocument({ rawData: rawOf(routed('{"id":1,"_sdc_sequence":7,"_sdc_received_at":"2026-11-20T01:00:00.000Z"}')) });
+  it('finds one row in a record of one row (its sequence exact past 2^53), and every row in a whole packed record', () => {
+    const text = '{"id":1,"note":"{\\"_sdc_sequence\\":5}","_sdc_received_at":"2026-11-20T01:00:00.000Z","_sdc_sequence":1732440000000123457}';
+    const one = rowsOfErrorDocument({ rawData: rawOf(routed(text)) });
     expect(one.unroutable).toEqual([]);
     expect(one.rows).toEqual([
       {
         schema: 'shop',
-        row: { table: 'data', dt: '2026-11-20', text: '{"id":1,"_sdc_sequence":7,"_sdc_received_at":"2026-11-20T01:00:00.000Z"}', sequence: 7, receivedAt: '2026-11-20T01:00:00.000Z' },
+        row: { table: 'data', dt: '2026-11-20', text, sequence: 1732440000000123457n, receivedAt: '2026-11-20T01:00:00.000Z' },
       },
     ]);
 

@@ -24,7 +24,7 @@ function decodeAll(body: Buffer, contentType: string | undefined): DecodedRecord
 function stamp(records: DecodedRecord[], sourceBytes?: number) {
   let sequence = 0;
   const integration = newIntegration({ name: 'Fuzz' }, at);
-  return stampRecords(records, { integration, receivedAt: at, batchedAt: at, columns: new Map(), sourceBytes, nextSequence: () => ++sequence, uuid: () => 'uuid', maxRecordBytes: DEFAULT_MAX_RECORD_BYTES });
+  return stampRecords(records, { integration, receivedAt: at, batchedAt: at, columns: new Map(), sourceBytes, nextSequence: () => BigInt(++sequence), uuid: () => 'uuid', maxRecordBytes: DEFAULT_MAX_RECORD_BYTES });
 }
 
 /** Text made mostly of JSON's structural characters: deep, unbalanced, unterminated, escaped. */

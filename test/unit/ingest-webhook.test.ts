@@ -40,7 +40,7 @@ async function setUp(overrides: Partial<IngestDependencies> = {}) {
     sink,
     logger,
     clock: () => new Date('2026-11-23T10:00:01.000Z'),
-    nextSequence: sequenceGenerator(() => now.getTime()),
+    nextSequence: sequenceGenerator(() => now.getTime(), () => 0),
     uuid: () => 'uuid',
     maxBodyBytes: 64 * 1024,
     maxRecordBytes: 1000 * 1024,

@@ -17,7 +17,7 @@ const integration = (primaryKey?: string): Integration => ({
 });
 
 function context(overrides: Partial<StampContext> = {}): StampContext {
-  let sequence = 1_000_000;
+  let sequence = 1_000_000n;
   let uuid = 0;
   return {
     integration: integration('id'),
@@ -52,11 +52,11 @@ describe('stampRecords', () => {
             email: 'a@b.c',
             _sdc_received_at: '2026-11-23T23:59:59.900Z',
             _sdc_batched_at: '2026-11-24T00:00:00.100Z',
-            _sdc_sequence: 1_000_001,
             _sdc_table_version: 3,
+            _sdc_sequence: 1_000_001,
           }),
           receivedAt: '2026-11-23T23:59:59.900Z',
-          sequence: 1_000_001,
+          sequence: 1_000_001n,
         },
       ],
     });
@@ -91,7 +91,7 @@ describe('stampRecords', () => {
   ])('routes %s to _sdc_rejected with the reason and the raw text', (_case, value, reason) => {
     const result = stampRecords(records(value), context());
     expect(result).toMatchObject({ records: 0, rejected: 1 });
-    expect(result.rows[0]).toMatchObject({ table: '_sdc_rejected', dt: '2026-11-23', receivedAt: '2026-11-23T23:59:59.900Z', sequence: 1_000_001 });
+    expect(result.rows[0]).toMatchObject({ table: '_sdc_rejected', dt: '2026-11-23', receivedAt: '2026-11-23T23:59:59.900Z', sequence: 1_000_001n });
     expect(recordOf(result.rows[0])).toEqual({
       _sdc_rejected_at: '2026-11-24T00:00:00.100Z',
       reason: expect.stringMatching(reason),
@@ -138,27 +138,60 @@ describe('stampRecords', () => {
 });
 
 describe('sequenceGenerator', () => {
-  it('is epoch milliseconds x 1000 plus a counter', () => {
-    const next = sequenceGenerator(() => 1_700_000_000_000);
-    expect([next(), next(), next()]).toEqual([1_700_000_000_000_000, 1_700_000_000_000_001, 1_700_000_000_000_002]);
+  const MS = 1_800_000_000_000;
+
+  it('is epoch milliseconds x 10^6 plus a slot that starts where the random draw says and counts up', () => {
+    const next = sequenceGenerator(() => MS, () => 0.25);
+    expect([next(), next(), next()]).toEqual([1_800_000_000_000_250_000n, 1_800_000_000_000_250_001n, 1_800_000_000_000_250_002n]);
   });
-  it('moves to the new millisecond when the clock does', () => {
-    let now = 1_000;
-    const next = sequenceGenerator(() => now);
+
+  it('draws a new first slot in each new millisecond', () => {
+    let now = MS;
+    const draws = [0.9, 0.1];
+    const next = sequenceGenerator(() => now, () => draws.shift() ?? 0);
     next();
-    now = 1_001;
-    expect(next()).toBe(1_001_000);
+    now = MS + 1;
+    expect(next()).toBe(BigInt(MS + 1) * 1_000_000n + 100_000n);
   });
-  it('stays strictly increasing when the clock stalls or steps back', () => {
+
+  it('borrows from the next millisecond when a millisecond runs out of slots', () => {
+    const next = sequenceGenerator(() => MS, () => 0.999_999_9);
+    expect([next(), next()]).toEqual([BigInt(MS) * 1_000_000n + 999_999n, BigInt(MS + 1) * 1_000_000n]);
+  });
+
+  it('writes rows with the exact digits of a sequence past 2^53', () => {
+    const result = stampRecords(records({ id: 1 }, 'oops'), context({ nextSequence: sequenceGenerator(() => MS, () => 0.5) }));
+    expect(result.rows.map((row) => /"_sdc_sequence":(\d+)/.exec(row.text)?.[1])).toEqual(['1800000000000500000', '1800000000000500001']);
+    expect(result.rows.map((row) => row.sequence)).toEqual([1_800_000_000_000_500_000n, 1_800_000_000_000_500_001n]);
+  });
+
+  it('stays strictly increasing, below 2^63, when the clock stalls or steps back, whatever the draws', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1_600_000_000_000, max: 1_900_000_000_000 }), { minLength: 2, maxLength: 200 }), (clock) => {
-        let i = 0;
-        const next = sequenceGenerator(() => clock[i++ % clock.length]);
-        const values = clock.map(() => next());
-        values.forEach((value, k) => k > 0 && expect(value).toBeGreaterThan(values[k - 1]));
-        values.forEach((value) => expect(Number.isSafeInteger(value)).toBe(true));
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 1_600_000_000_000, max: 9_000_000_000_000 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true })), { minLength: 2, maxLength: 200 }),
+        (steps) => {
+          let i = 0;
+          let j = 0;
+          const next = sequenceGenerator(() => steps[i++][0], () => steps[j++][1]);
+          const values = steps.map(() => next());
+          values.forEach((value, k) => k > 0 && expect(value).toBeGreaterThan(values[k - 1]));
+          values.forEach((value) => expect(value).toBeLessThan(2n ** 63n));
+        },
+      ),
     );
+  });
+
+  it('orders every new value after every value of the old scheme (ms x 1000 + a counter)', () => {
+    const oldest = sequenceGenerator(() => 1_600_000_000_000, () => 0)();
+    const newestOld = 9_000_000_000_000n * 1000n + 999n;
+    expect(oldest).toBeGreaterThan(newestOld);
+  });
+
+  it('gives two writers in the same millisecond different values unless their draws meet', () => {
+    const a = sequenceGenerator(() => MS, () => 0.123456);
+    const b = sequenceGenerator(() => MS, () => 0.654321);
+    const fromA = new Set(Array.from({ length: 1000 }, () => a()));
+    expect(Array.from({ length: 1000 }, () => b()).filter((value) => fromA.has(value))).toEqual([]);
   });
 
   it('keeps the raw text of a refused record that holds both an exact number and a lone surrogate', () => {
@@ -175,13 +208,13 @@ describe('stampRecords with event types', () => {
     eventTypes: { rule: { fields: ['event'] }, registry: { columns: new Map(Object.entries(known).map(([type, columns]) => [type, new Set(columns)])), full } },
   });
 
-  it("stamps _sdc_event_type last among the system columns, and reports each type's columns the registry lacks", () => {
+  it("stamps _sdc_event_type after the other system columns but the sequence, and reports each type's columns the registry lacks", () => {
     const result = stampRecords(
       records({ sg_event_id: 'a', event: 'open', ip: '1.2.3.4' }, { sg_event_id: 'b', event: 'open', useragent: 'x' }, { sg_event_id: 'c', event: 'bounce', reason: '550' }),
       context(withTypes({ open: ['sg_event_id', 'event'] })),
     );
     expect(result.rows.map((row) => recordOf(row)._sdc_event_type)).toEqual(['open', 'open', 'bounce']);
-    expect(Object.keys(recordOf(result.rows[0])).slice(-2)).toEqual(['_sdc_table_version', '_sdc_event_type']);
+    expect(Object.keys(recordOf(result.rows[0])).slice(-3)).toEqual(['_sdc_table_version', '_sdc_event_type', '_sdc_sequence']);
     expect(result.newEventColumns).toEqual([
       { eventType: 'open', columns: ['ip', 'useragent'] },
       { eventType: 'bounce', columns: ['sg_event_id', 'event', 'reason'] },

@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto';
+import { createIngestWebhook, type IngestWebhook } from '../../lambdas/app/ingest-webhook';
+import { DEFAULT_LATENCY_BUDGET } from '../../lambdas/app/latency-budget';
+import type { RecordSink, SinkWriteOptions } from '../../lambdas/app/ports';
+import { newIntegration } from '../../lambdas/core/integration';
+import type { LakeBatch } from '../../lambdas/core/rows';
+import { sequenceGenerator } from '../../lambdas/core/sequence';
+import { issueToken } from '../../lambdas/core/tokens';
+import type { HttpResponse } from '../../lambdas/app/http-responses';
+import { within } from '../../lambdas/shared/deadline';
+import { MemoryStore } from '../support/memory-store';
+import { RecordingLogger } from '../support/recording-logger';
+import { webhookRequest } from '../support/webhook-requests';
+
+const START = new Date('2026-11-23T10:00:00.000Z');
+const never = <T>() => new Promise<T>(() => undefined);
+
+beforeEach(() => {
+  jest.useFakeTimers();
+  jest.setSystemTime(START);
+});
+afterEach(() => jest.useRealTimers());
+
+/** Whether `promise` has settled after the fake clock moved `ms`; the answer when it has. */
+async function after<T>(promise: Promise<T>, ms: number): Promise<T | 'pending'> {
+  let settled: { value: T } | undefined;
+  void promise.then((value) => (settled = { value }), () => undefined);
+  await jest.advanceTimersByTimeAsync(ms);
+  return settled === undefined ? 'pending' : settled.value;
+}
+
+describe('within', () => {
+  it('settles as the work does when it is in time, and leaves no timer behind', async () => {
+    await expect(within(Promise.resolve(7), 100, () => new Error('late'))).resolves.toBe(7);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('rejects with the late error once the time is up, not before', async () => {
+    const bounded = within(never(), 100, () => new Error('late'));
+    const outcome = bounded.catch((error: Error) => error.message);
+    expect(await after(outcome, 99)).toBe('pending');
+    expect(await after(outcome, 1)).toBe('late');
+  });
+
+  it('rejects at once when no time is left', async () => {
+    await expect(within(never(), 0, () => new Error('late'))).rejects.toThrow('late');
+  });
+});
+
+class SlowSink implements RecordSink {
+  readonly deadlines: (number | undefined)[] = [];
+  constructor(private readonly answer: () => Promise<void> = () => Promise.resolve()) {}
+  async write(_batch: LakeBatch, options?: SinkWriteOptions) {
+    this.deadlines.push(options?.deadline);
+    await this.answer();
+    return { rejected: 0 };
+  }
+}
+
+async function setUp(store: MemoryStore, sink: RecordSink): Promise<{ send: () => Promise<HttpResponse> }> {
+  await store.createIntegration(newIntegration({ name: 'Shop', primaryKey: 'id' }, START));
+  const { token, record } = issueToken('shop', randomBytes, START);
+  await store.addToken(record, 2);
+  const ingest: IngestWebhook = createIngestWebhook({
+    store,
+    sink,
+    logger: new RecordingLogger(),
+    clock: () => new Date(),
+    nextSequence: sequenceGenerator(Date.now, () => 0),
+    uuid: () => 'uuid',
+    maxBodyBytes: 64 * 1024,
+    maxRecordBytes: 1000 * 1024,
+  });
+  return { send: () => ingest(webhookRequest({ token, body: '{"id":1}', receivedAt: new Date() })) };
+}
+
+describe('latency budget of a webhook', () => {
+  const { answerMs, storeMs, replyMs } = DEFAULT_LATENCY_BUDGET;
+
+  it('is 3 s in all, the store getting 1 s of it, so a provider that waits 4 s always has its answer', () => {
+    expect(DEFAULT_LATENCY_BUDGET).toEqual({ answerMs: 3000, storeMs: 1000, replyMs: 200 });
+  });
+
+  it('answers 503 with Retry-After when the token read has not answered within the store budget', async () => {
+    const store = new MemoryStore();
+    const sink = new SlowSink();
+    const { send } = await setUp(store, sink);
+    store.findTokenByHash = () => never();
+    const response = send();
+    expect(await after(response, storeMs - 1)).toBe('pending');
+    const answered = await after(response, 1);
+    expect(answered).toMatchObject({ statusCode: 503, headers: { 'retry-after': '5' } });
+    expect(sink.deadlines).toEqual([]);
+  });
+
+  it('answers 503 when the integration or the column registry stalls', async () => {
+    for (const stall of ['getIntegration', 'listColumns'] as const) {
+      const store = new MemoryStore();
+      const { send } = await setUp(store, new SlowSink());
+      (store as unknown as Record<typeof stall, () => Promise<never>>)[stall] = () => never();
+      expect(await after(send(), storeMs)).toMatchObject({ statusCode: 503 });
+    }
+  });
+
+  it('answers 503 with Retry-After when the sink has not confirmed by the end of the budget, less the reply margin', async () => {
+    const sink = new SlowSink(() => never());
+    const { send } = await setUp(new MemoryStore(), sink);
+    const response = send();
+    expect(await after(response, answerMs - replyMs - 1)).toBe('pending');
+    expect(await after(response, 1)).toMatchObject({ statusCode: 503, headers: { 'retry-after': '5' } });
+    expect(JSON.parse(((await response) as HttpResponse).body)).toEqual({ status: 'ERROR', message: 'Events could not be stored right now; retry later.' });
+  });
+
+  it('tells the sink when the answer is due, counted from the start, whatever the reads took', async () => {
+    const store = new MemoryStore();
+    const sink = new SlowSink();
+    const { send } = await setUp(store, sink);
+    const read = store.findTokenByHash.bind(store);
+    store.findTokenByHash = async (hash) => {
+      await new Promise((resolve) => setTimeout(resolve, 900));
+      return read(hash);
+    };
+    expect(await after(send(), 900)).toMatchObject({ statusCode: 200 });
+    expect(sink.deadlines).toEqual([START.getTime() + answerMs - replyMs]);
+  });
+
+  it('answers 200 when the sink confirms just in time, and leaves no timer behind', async () => {
+    const sink = new SlowSink(() => new Promise((resolve) => setTimeout(resolve, answerMs - replyMs - 1)));
+    const { send } = await setUp(new MemoryStore(), sink);
+    expect(await after(send(), answerMs - replyMs - 1)).toMatchObject({ statusCode: 200 });
+    expect(jest.getTimerCount()).toBe(0);
+  });
+});
