@@ -116,6 +116,7 @@ function report(io: CliIo, { integration, signing, change }: SigningChange, json
     first: `Signature checking is on for ${schema}: a webhook without a valid "${header}" signature now answers 401 and is not stored.`,
     rotation: `${schema} now verifies with two keys. Switch ${integration.type === 'webhooks' ? 'the sender' : presetOf(integration.type).provider} to the new one, then run: ${HOOKLAKE_COMMAND} integrations drop-secret ${schema} --previous`,
     replaced: `${schema} now verifies with this key only.`,
+    tolerance: `${schema} keeps its keys and now accepts signed timestamps within ${signing?.scheme.toleranceSeconds} s of this clock.`,
     unchanged: `${schema} already verifies with this key; nothing changed.`,
     'dropped previous': `Dropped the previous key of ${schema}; only the key added at ${signing?.keys[0]?.addedAt} verifies.`,
     off: `Signature checking is off for ${schema}: webhooks are authenticated by their token alone.`,
@@ -127,12 +128,15 @@ function report(io: CliIo, { integration, signing, change }: SigningChange, json
   }
 }
 
-/** One line on how webhooks are checked, for `set-secret` and `integrations show`. */
+/** One line on how webhooks are checked, for `set-secret` and `integrations show`: everything but the keys. */
 export function describeSigning(signing: SigningConfig): string {
   const { scheme } = signing;
-  const how = scheme.kind === 'hmac' ? `HMAC-${scheme.algorithm.toUpperCase()} (${scheme.encoding})` : 'ECDSA P-256';
-  const summary = summarizeSigning(signing);
-  const timestamp = summary?.timestampHeader ? `, timestamp ${summary.timestampHeader} within ${scheme.toleranceSeconds} s` : '';
+  const how = scheme.kind === 'hmac' ? `HMAC-${scheme.algorithm.toUpperCase()} (${scheme.encoding})` : 'ECDSA P-256 (base64 DER)';
+  const where =
+    scheme.kind === 'hmac' && scheme.signatureField !== undefined ? `${scheme.signatureField}= of ${scheme.signatureHeader}` : scheme.signatureHeader;
+  const prefix = scheme.kind === 'hmac' && scheme.prefix !== undefined ? ` after "${scheme.prefix}"` : '';
+  const timestampSource = scheme.timestampHeader ?? (scheme.kind === 'hmac' && scheme.timestampField !== undefined ? `${scheme.timestampField}= of ${scheme.signatureHeader}` : undefined);
+  const timestamp = timestampSource === undefined ? '' : `; timestamp from ${timestampSource}, within ${scheme.toleranceSeconds} s`;
   const keys = signing.keys.length > 1 ? `${signing.keys.length} keys (a rotation: both verify)` : '1 key';
-  return `${how} in ${scheme.signatureHeader}${timestamp}; ${keys}`;
+  return `${how} of "${scheme.signedPayload}" in ${where}${prefix}${timestamp}; ${keys}`;
 }

@@ -64,7 +64,7 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
   const budget = deps.latencyBudget ?? DEFAULT_LATENCY_BUDGET;
 
   /** Authenticates, decodes and stamps: everything that needs the body, which is unreachable once this returns. */
-  const prepare = async (request: WebhookRequest): Promise<{ schema: string; stamped: StampResult }> => {
+  const prepare = async (request: WebhookRequest, known: { schema?: string }): Promise<{ schema: string; stamped: StampResult }> => {
     if (request.method !== 'POST') {
       throw new MethodNotAllowedError(`Method ${request.method} is not allowed; webhooks are sent with POST.`);
     }
@@ -72,6 +72,7 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
     const tokenRecord = await tokens.findActive(hashToken(token));
     const integration = tokenRecord ? await integrations.get(tokenRecord.schema) : undefined;
     if (!integration) throw new UnauthorizedError('Webhook token is unknown or revoked.');
+    known.schema = integration.schema;
     // On the bytes as received, before anything is decoded: a forged body is never parsed, let alone stored.
     if (integration.signing !== undefined) verifySignature(integration.signing, request);
 
@@ -112,10 +113,12 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
     // Counted from the moment the whole request is in hand: an upload's own time is the client's.
     const startedAt = deps.clock().getTime();
     const storeLate = () => new IntegrationStoreUnavailableError(`The integration store did not answer within ${budget.storeMs} ms.`);
-    return within(prepare(request), budget.storeMs, storeLate)
+    // Once the token names its integration, a refusal's log line names it too (a failing signature, a bad body).
+    const known: { schema?: string } = {};
+    return within(prepare(request, known), budget.storeMs, storeLate)
       .then((prepared) => store(prepared, route, receivedAt, startedAt))
       .catch((error: unknown) => {
-        const response = failureResponse(error, deps.logger, { route });
+        const response = failureResponse(error, deps.logger, { route, ...known });
         deps.metrics?.answered({ status: response.statusCode, reason: error instanceof Error ? error.name : typeof error, records: 0, rejected: 0, sinkRetries: 0 });
         return response;
       });

@@ -2,7 +2,7 @@ import { HOOKLAKE_COMMAND } from '../core/deployment-names';
 import { ValidationError } from '../core/errors';
 import type { Integration } from '../core/integration';
 import { presetOf } from '../core/presets';
-import { checkSigningSecret } from '../core/signature-check';
+import { canonicalSecret, checkSigningSecret } from '../core/signature-check';
 import { hmacScheme, withAddedKey, withoutPreviousKey, withTolerance, type HmacSchemeInput, type SignatureScheme, type SigningConfig, type SigningSecret } from '../core/signing';
 import type { IntegrationStore } from './ports';
 import { requireIntegration } from './tokens';
@@ -19,7 +19,7 @@ export interface SetSigningSecretInput {
 export interface SigningChange {
   readonly integration: Integration;
   readonly signing: SigningConfig | undefined;
-  readonly change: 'first' | 'rotation' | 'replaced' | 'unchanged' | 'dropped previous' | 'off';
+  readonly change: 'first' | 'rotation' | 'replaced' | 'tolerance' | 'unchanged' | 'dropped previous' | 'off';
 }
 
 /** Adds a signing key (turning checking on, or starting a rotation), after checking it can verify anything. */
@@ -33,9 +33,12 @@ export async function setSigningSecret(store: IntegrationStore, input: SetSignin
     );
   }
   checkSigningSecret(scheme, input.secret);
-  const { signing, change } = withAddedKey(current, scheme, input.secret, { replace: input.replace, now, schema: integration.schema, command: HOOKLAKE_COMMAND });
-  if (change !== 'unchanged') await store.setSigning(integration.schema, signing);
-  return { integration, signing, change };
+  const secret = canonicalSecret(scheme, input.secret);
+  const added = withAddedKey(current, scheme, secret, { replace: input.replace, now, schema: integration.schema, command: HOOKLAKE_COMMAND });
+  // The key is held already, but the tolerance may be new: that is a change too.
+  const change = added.change === 'unchanged' && current !== undefined && current.scheme.toleranceSeconds !== scheme.toleranceSeconds ? 'tolerance' : added.change;
+  if (change !== 'unchanged') await store.setSigning(integration.schema, added.signing);
+  return { integration, signing: added.signing, change };
 }
 
 /** Drops the previous key (a rotation done) or every key (checking off). */
@@ -52,6 +55,18 @@ export async function dropSigningSecret(store: IntegrationStore, schema: string,
 
 /** The scheme a new key verifies under: the preset's, or the user's description of a generic sender's. */
 function schemeFor(integration: Integration, input: HmacSchemeInput): SignatureScheme {
+  const scheme = describedScheme(integration, input);
+  if (input.toleranceSeconds !== undefined && !hasTimestamp(scheme)) {
+    throw new ValidationError(`"${integration.schema}" checks signatures with no signed timestamp, so --tolerance has nothing to apply to.`);
+  }
+  return scheme;
+}
+
+function hasTimestamp(scheme: SignatureScheme): boolean {
+  return scheme.timestampHeader !== undefined || (scheme.kind === 'hmac' && scheme.timestampField !== undefined);
+}
+
+function describedScheme(integration: Integration, input: HmacSchemeInput): SignatureScheme {
   const preset = presetOf(integration.type);
   const { toleranceSeconds, ...described } = input;
   const describes = Object.values(described).some((value) => value !== undefined);

@@ -5,7 +5,7 @@
  */
 import { createHmac, createPublicKey, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
 import { SignatureError, ValidationError } from './errors';
-import { signedPayloadParts, type SignatureScheme, type SigningConfig, type SigningSecret } from './signing';
+import { SigningSecret, signedPayloadParts, type SignatureScheme, type SigningConfig } from './signing';
 
 export interface SignedRequest {
   /** Header names in lower case. */
@@ -52,6 +52,15 @@ export function checkSigningSecret(scheme: SignatureScheme, secret: SigningSecre
   if (scheme.kind === 'ecdsa-p256') publicKeyOf(secret);
 }
 
+/**
+ * The secret as it is kept: a verification key as base64 of its DER form, whichever form it was
+ * pasted in (so the same key pasted twice is one key); any other secret as given.
+ */
+export function canonicalSecret(scheme: SignatureScheme, secret: SigningSecret): SigningSecret {
+  if (scheme.kind !== 'ecdsa-p256') return secret;
+  return new SigningSecret(publicKeyOf(secret).export({ format: 'der', type: 'spki' }).toString('base64'));
+}
+
 function timestampOf(scheme: SignatureScheme, request: SignedRequest, fields: Map<string, string[]> | undefined): string | undefined {
   const source = scheme.timestampHeader ?? (scheme.kind === 'hmac' ? scheme.timestampField : undefined);
   if (source === undefined) return undefined;
@@ -77,9 +86,18 @@ function signedPayload(scheme: SignatureScheme, body: Buffer, timestamp: string 
   );
 }
 
-/** The signatures a header carries, decoded; one that cannot be decoded matches nothing. */
+/** The signatures a header carries, decoded; one that is not in the scheme's encoding matches nothing. */
 function signaturesOf(scheme: SignatureScheme, header: string, fields: Map<string, string[]> | undefined): Buffer[] {
-  if (scheme.kind === 'ecdsa-p256') return [Buffer.from(header, 'base64')];
+  // Neither hex nor base64 has a comma: one here is a header sent twice (joined with ","), which no provider does.
+  if (fields === undefined && header.includes(',')) {
+    throw new SignatureError('malformed header', `"${scheme.signatureHeader}" holds more than one value (was it sent twice?).`);
+  }
+  if (scheme.kind === 'ecdsa-p256') {
+    if (!BASE64.test(header)) throw new SignatureError('malformed header', `"${scheme.signatureHeader}" is not a base64 signature.`);
+    const der = Buffer.from(header, 'base64');
+    // A DER signature is one SEQUENCE, its length in its second byte (P-256's are under 128): bytes past it would be verified away, so none may follow.
+    return der[0] === 0x30 && der.length === der[1] + 2 ? [der] : [];
+  }
   let texts = fields === undefined ? [header] : (fields.get(scheme.signatureField ?? '') ?? []);
   if (texts.length === 0) throw new SignatureError('malformed header', `"${scheme.signatureHeader}" has no "${scheme.signatureField}=" signature.`);
   if (scheme.prefix !== undefined) {
@@ -87,8 +105,12 @@ function signaturesOf(scheme: SignatureScheme, header: string, fields: Map<strin
     texts = texts.filter((text) => text.startsWith(prefix)).map((text) => text.slice(prefix.length));
     if (texts.length === 0) throw new SignatureError('malformed header', `"${scheme.signatureHeader}" does not start with "${prefix}".`);
   }
-  return texts.map((text) => (scheme.encoding === 'hex' ? (/^(?:[0-9a-fA-F]{2})+$/.test(text) ? Buffer.from(text, 'hex') : Buffer.alloc(0)) : Buffer.from(text, 'base64')));
+  return texts.map((text) => (scheme.encoding === 'hex' ? (HEX.test(text) ? Buffer.from(text, 'hex') : Buffer.alloc(0)) : BASE64.test(text) ? Buffer.from(text, 'base64') : Buffer.alloc(0)));
 }
+
+const HEX = /^(?:[0-9a-fA-F]{2})+$/;
+/** Standard base64 with its padding, as providers send it: Node's decoder would take far more. */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** `t=1,v1=ab,v1=cd` as key -> values; repeated keys keep every value (senders rotating keys sign twice). */
 function keyValueList(header: string): Map<string, string[]> {
@@ -114,6 +136,10 @@ function publicKeyOf(secret: SigningSecret): KeyObject {
   const known = publicKeys.get(secret);
   if (known) return known;
   const text = secret.reveal().trim();
+  if (/PRIVATE KEY/.test(text)) {
+    // createPublicKey would derive the public half and we would keep the private key: refuse it instead.
+    throw new ValidationError('This is a private key. Paste the public Verification Key the provider shows; a private key must never leave its owner.');
+  }
   let key: KeyObject;
   try {
     key = text.startsWith('-----BEGIN') ? createPublicKey(text) : createPublicKey({ key: Buffer.from(text, 'base64'), format: 'der', type: 'spki' });

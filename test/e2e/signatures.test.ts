@@ -84,8 +84,8 @@ describe('signed webhooks over real HTTP', () => {
 
     const shown = await cli('--data-dir', dataDir, 'integrations', 'show', integration.schema);
     const json = await cli('--data-dir', dataDir, 'integrations', 'show', integration.schema, '--json');
-    expect(shown.out).toMatch(/signatures: +checked: ECDSA P-256 in x-twilio-email-event-webhook-signature/);
-    expect(JSON.parse(json.out).signing).toMatchObject({ scheme: 'ecdsa-p256', keysAddedAt: [expect.any(String)] });
+    expect(shown.out).toMatch(/signatures: +checked: ECDSA P-256 \(base64 DER\) of "\{timestamp\}\{body\}" in x-twilio-email-event-webhook-signature; timestamp from x-twilio-email-event-webhook-timestamp, within 300 s; 1 key/);
+    expect(JSON.parse(json.out).signing).toMatchObject({ scheme: { kind: 'ecdsa-p256', signedPayload: '{timestamp}{body}' }, keysAddedAt: [expect.any(String)] });
     for (const printed of [shown.out, json.out]) expect(printed).not.toContain(keys.verificationKey.slice(20, 60));
   });
 

@@ -270,6 +270,7 @@ describe('ingest use case: signatures', () => {
     expect(sink.batches).toHaveLength(0);
     const logged = logger.lines.join('\n');
     expect(logged).toContain('SignatureError');
+    expect(logger.lines.map((line) => JSON.parse(line))).toContainEqual(expect.objectContaining({ message: 'Webhook refused', schema: 'stitch_iterable', status: 401, error: 'SignatureError' }));
     expect(logged).not.toContain(token);
     expect(logged).not.toContain('hub-secret');
   });

@@ -3,7 +3,7 @@ import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { inspect } from 'node:util';
 import { SignatureError, ValidationError } from '../../lambdas/core/errors';
 import { PRESETS } from '../../lambdas/core/presets';
-import { checkSigningSecret, verifySignature } from '../../lambdas/core/signature-check';
+import { canonicalSecret, checkSigningSecret, verifySignature } from '../../lambdas/core/signature-check';
 import { hmacScheme, SigningSecret, type SignatureScheme, type SigningConfig } from '../../lambdas/core/signing';
 import { customerIoHeaders, gitHubHeaders, sendGridHeaders, sendGridKeys, shopifyHeaders, stripeHeaders, type Headers } from '../support/signers';
 
@@ -70,6 +70,12 @@ describe('Customer.io signatures (HMAC-SHA256 of v0:<timestamp>:<body>)', () => 
     expect(check(config, { ...customerIoHeaders('k', body, now), 'x-cio-signature': 'zz'.repeat(32) })?.check).toBe('bad signature');
   });
 
+  it('refuses a signature header sent twice (joined with a comma) as malformed', () => {
+    const headers = customerIoHeaders('cio-signing-key', body, now);
+    const twice = { ...headers, 'x-cio-signature': `${headers['x-cio-signature']},${headers['x-cio-signature']}` };
+    expect(check(config, twice)?.message).toMatch(/\(malformed header\): "x-cio-signature" holds more than one value/);
+  });
+
   it('verifies with either key during a rotation, and with neither after the old one is dropped', () => {
     const rotating = signing(customerIo, 'old-key', 'new-key');
     expect(check(rotating, customerIoHeaders('old-key', body, now))).toBeUndefined();
@@ -108,6 +114,33 @@ describe('SendGrid signatures (ECDSA P-256 over <timestamp><body>)', () => {
     expect(check(config, sendGridHeaders(keys.privateKey, events, now - 3600), events)?.check).toBe('stale timestamp');
     const garbled = { ...sendGridHeaders(keys.privateKey, events, now), 'x-twilio-email-event-webhook-signature': 'bm90IGEgc2lnbmF0dXJl' };
     expect(check(config, garbled, events)?.check).toBe('bad signature');
+  });
+
+  it('refuses a signature header that is not strict base64 of one DER signature, or that came twice', () => {
+    const config = signing(sendGrid, keys.verificationKey);
+    const headers = sendGridHeaders(keys.privateKey, events, now);
+    const signature = headers['x-twilio-email-event-webhook-signature'];
+    const der = Buffer.from(signature, 'base64');
+    const variants: Record<string, string> = {
+      'bytes appended': Buffer.concat([der, Buffer.from([0, 0, 0])]).toString('base64'),
+      'padding removed': signature.replace(/=+$/, '') + (signature.endsWith('=') ? '' : 'A'),
+      'a space inside': `${signature.slice(0, 10)} ${signature.slice(10)}`,
+      'base64url': signature.replace(/\+/g, '-').replace(/\//g, '_') + (/[+/]/.test(signature) ? '' : '-_'),
+      'sent twice': `${signature}, ${signature}`,
+    };
+    for (const [change, value] of Object.entries(variants)) {
+      const error = check(config, { ...headers, 'x-twilio-email-event-webhook-signature': value }, events);
+      expect([change, error?.check]).toEqual([change, expect.stringMatching(/^(malformed header|bad signature)$/)]);
+    }
+    expect(check(config, headers, events)).toBeUndefined();
+  });
+
+  it('refuses a private key given as the verification key, and keeps a key in one form however it was pasted', () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    expect(() => checkSigningSecret(sendGrid, new SigningSecret(pem))).toThrow(/private key/);
+    expect(canonicalSecret(sendGrid, new SigningSecret(keys.pem)).reveal()).toBe(keys.verificationKey);
+    expect(canonicalSecret(customerIo, new SigningSecret(' as given ')).reveal()).toBe(' as given ');
   });
 
   it('refuses, when set, a verification key that is not a P-256 public key', () => {

@@ -54,8 +54,8 @@ describe('setSigningSecret and dropSigningSecret', () => {
   it('needs a header for a generic sender, and --replace to change its scheme under held keys; a tolerance alone is no change of scheme', async () => {
     const store = await storeWith({ name: 'Shop Orders', type: 'webhooks' });
     await expect(setSigningSecret(store, input('shop_orders', 'a'), t0)).rejects.toThrow(/--signature-header/);
-    await setSigningSecret(store, input('shop_orders', 'a', { scheme: { signatureHeader: 'X-Sig' } }), t0);
-    await expect(setSigningSecret(store, input('shop_orders', 'b', { scheme: { signatureHeader: 'X-Other' } }), t0)).rejects.toThrow(/--replace/);
+    await setSigningSecret(store, input('shop_orders', 'a', { scheme: { signatureHeader: 'X-Sig', timestampHeader: 'X-Ts' } }), t0);
+    await expect(setSigningSecret(store, input('shop_orders', 'b', { scheme: { signatureHeader: 'X-Other', timestampHeader: 'X-Ts' } }), t0)).rejects.toThrow(/--replace/);
     await setSigningSecret(store, input('shop_orders', 'b', { scheme: { toleranceSeconds: 60 } }), t0);
     const signing = (await store.getIntegration('shop_orders'))?.signing;
     expect(signing?.scheme).toMatchObject({ signatureHeader: 'x-sig', toleranceSeconds: 60 });
@@ -69,6 +69,23 @@ describe('setSigningSecret and dropSigningSecret', () => {
     await expect(setSigningSecret(store, input('sendgrid_events', 'not-a-key'), t0)).rejects.toThrow(ValidationError);
     expect(await store.getIntegration('sendgrid_events')).not.toHaveProperty('signing');
     expect((await setSigningSecret(store, input('sendgrid_events', sendGridKeys().verificationKey, { scheme: { toleranceSeconds: 600 } }), t0)).signing?.scheme.toleranceSeconds).toBe(600);
+  });
+
+  it('changes only the tolerance for a key already held, and refuses a tolerance where nothing is timed', async () => {
+    const store = await storeWith({ name: 'Stitch Customer.io', type: 'customerio' }, { name: 'GitHub Events', type: 'webhooks' });
+    await setSigningSecret(store, input('stitch_customerio', 'k'), t0);
+    const changed = await setSigningSecret(store, input('stitch_customerio', 'k', { scheme: { toleranceSeconds: 60 } }), later(1));
+    expect(changed.change).toBe('tolerance');
+    expect((await store.getIntegration('stitch_customerio'))?.signing?.scheme.toleranceSeconds).toBe(60);
+    expect(await keysOf(store, 'stitch_customerio')).toStrictEqual(['k']);
+    await expect(setSigningSecret(store, input('github_events', 'g', { scheme: { signatureHeader: 'X-Hub-Signature-256', toleranceSeconds: 60 } }), t0)).rejects.toThrow(/no signed timestamp/);
+  });
+
+  it('keeps one verification key however it is pasted: the same key as PEM after base64 changes nothing', async () => {
+    const store = await storeWith({ name: 'SendGrid Events', type: 'sendgrid' });
+    const keys = sendGridKeys();
+    await setSigningSecret(store, input('sendgrid_events', keys.verificationKey), t0);
+    expect((await setSigningSecret(store, input('sendgrid_events', keys.pem), later(1))).change).toBe('unchanged');
   });
 
   it('says which schema is unknown', async () => {
