@@ -15,6 +15,7 @@ import type { CliIo } from '../io';
 import { printJson, printTable } from '../output';
 import type { TargetOptions } from '../target';
 import { withBackend, type OpenBackend } from '../with-backend';
+import { registerReset } from './reset';
 import { describeSigning, registerSigning } from './signing';
 import { printNewToken } from './token-output';
 
@@ -124,6 +125,7 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
 
   registerSigning(integrations, io, open);
   registerSync(integrations, io, open);
+  registerReset(integrations, io, open);
 }
 
 /** Whether webhooks must be signed, and how to turn it on where the provider signs. */

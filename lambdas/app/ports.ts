@@ -45,6 +45,19 @@ export interface IntegrationStore {
    * NotFoundError for an unknown schema.
    */
   addEventColumns(schema: string, additions: readonly EventColumns[], at: Date, maxTypes: number): Promise<EventTypeRegistry>;
+  /**
+   * Raises the table version from `change.from` to `from + 1` (a table reset), with the primary key
+   * changed when `change.primaryKey` is given (null removes it). Returns the integration after.
+   * NotFoundError for an unknown schema; ConflictError when the version is no longer `from`.
+   */
+  raiseTableVersion(schema: string, change: TableVersionChange): Promise<Integration>;
+}
+
+export interface TableVersionChange {
+  readonly from: number;
+  readonly at: Date;
+  /** A new primary key for the new version; null: none (a UUID per row). Absent: unchanged. */
+  readonly primaryKey?: string | null;
 }
 
 /** One event type of an integration: what its per-event view shows. */
