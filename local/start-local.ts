@@ -10,6 +10,8 @@ import { TokenCache } from '../lambdas/app/token-cache';
 import type { AppLogger, IntegrationStore } from '../lambdas/app/ports';
 import { retry } from '../lambdas/shared/retry';
 import { removeCrashLeftovers } from './crash-leftovers';
+import { DEFAULT_RAW_ARCHIVE_DAYS } from '../lambdas/core/raw-archive';
+import { startRawArchiveRetention } from './raw-archive-retention';
 import { openLocalLake } from './local-lake';
 import { startOwnStore, type LocalStore } from './local-store';
 import { findRunningServer, removeRuntimeInfo, writeRuntimeInfo } from './runtime-file';
@@ -31,6 +33,8 @@ export interface LocalHooklakeOptions {
   /** A request that has not arrived whole by then gets 408. @default 30000 */
   readonly requestTimeoutMs?: number;
   readonly logger: AppLogger;
+  /** Days the raw archive keeps each accepted body (raw/ in the data directory); 0 keeps none. @default DEFAULT_RAW_ARCHIVE_DAYS */
+  readonly rawArchiveDays?: number;
 }
 
 export interface RunningLocalHooklake {
@@ -65,6 +69,8 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
     throw error;
   });
   if (leftovers > 0) options.logger.info('Removed temporary files left by an earlier crash', { files: leftovers });
+  const rawArchiveDays = options.rawArchiveDays ?? DEFAULT_RAW_ARCHIVE_DAYS;
+  const rawRetention = rawArchiveDays > 0 ? startRawArchiveRetention(options.dataDir, rawArchiveDays, options.logger) : undefined;
   // The compactor starts with the lake: this process is the one server, so the one compactor, of the data directory.
   const lake = openLocalLake(options.dataDir, options.logger);
   const server = createLocalServer({
@@ -79,6 +85,7 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
       maxRecordBytes: DEFAULT_MAX_RECORD_BYTES,
       tokenCache,
       integrationCache,
+      archiveRaw: rawArchiveDays > 0,
     }),
     maxBodyBytes: options.maxBodyBytes,
     maxBytesInFlight: options.maxBytesInFlight,
@@ -88,6 +95,7 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
   try {
     await listen(server, options.port, options.host);
   } catch (error) {
+    rawRetention?.stop();
     await lake.close();
     await local.close();
     throw error;
@@ -100,6 +108,7 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
     url,
     store: local.store,
     async close() {
+      rawRetention?.stop();
       await shutDownLocalServer(server);
       await lake.close();
       await removeRuntimeInfo(options.dataDir, process.pid);

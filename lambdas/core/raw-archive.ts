@@ -1,0 +1,79 @@
+/**
+ * The raw archive: every accepted webhook body, kept with its arrival time and its headers minus
+ * anything secret, so rows can be derived from it again (`hooklake replay`). One gzip NDJSON line per
+ * request under `raw/<schema>/dt=YYYY-MM-DD/`, beside `lake/`, written by the record sink together with
+ * the request's rows. The token is never kept: the path is not archived and credential headers are dropped.
+ */
+import { PARTITION_COLUMN, normalizePrefix } from './lake-layout';
+
+export const RAW_PREFIX = 'raw/';
+/** Days an archived request is kept unless told otherwise (serve --raw-archive-days, stack prop rawArchiveDays). */
+export const DEFAULT_RAW_ARCHIVE_DAYS = 30;
+
+/** Headers that authenticate or identify a sender's session, by exact name. */
+const SECRET_HEADERS: ReadonlySet<string> = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
+/** Any header whose name says it carries a credential or a signature (x-api-key, x-hub-signature-256, x-shopify-hmac-sha256, ...). */
+const SECRET_NAME = /token|secret|signature|key|auth|hmac|password|session|cookie|credential/i;
+
+/** One archived request, as a line of the archive. */
+export interface ArchivedRequest {
+  /** ISO 8601 UTC, the request's `_sdc_received_at`. */
+  readonly receivedAt: string;
+  /**
+   * The first `_sdc_sequence` its rows were stamped with: a replay stamps the request's records with
+   * this and the values after it, so the same archived request always makes the same rows.
+   */
+  readonly sequence: bigint;
+  /** Headers in lower case, secrets dropped (archivedHeaders). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The body as received (valid UTF-8: a body that is not was refused). */
+  readonly body: string;
+}
+
+/** What a sink writes: the line and its day folder. */
+export interface RawEntry {
+  readonly dt: string;
+  readonly text: string;
+}
+
+/** The headers worth keeping: none that carries a credential, and never `extraSecret` (a signing scheme's own header names). */
+export function archivedHeaders(headers: Readonly<Record<string, string | undefined>>, extraSecret: readonly string[] = []): Record<string, string> {
+  const kept: Record<string, string> = {};
+  const extra = new Set(extraSecret.map((name) => name.toLowerCase()));
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    if (value === undefined || SECRET_HEADERS.has(lower) || SECRET_NAME.test(lower) || extra.has(lower)) continue;
+    kept[lower] = value;
+  }
+  return kept;
+}
+
+/** The archive line of one request; the sequence goes in as digits (past 2^53). */
+export function rawEntry(request: ArchivedRequest): RawEntry {
+  const text = JSON.stringify({ received_at: request.receivedAt, sequence: request.sequence.toString(), headers: request.headers, body: request.body });
+  return { dt: request.receivedAt.slice(0, 10), text };
+}
+
+/** An archive line read back; throws on a line this version did not write. */
+export function parseRawEntry(line: string): ArchivedRequest {
+  const parsed = JSON.parse(line) as { received_at?: unknown; sequence?: unknown; headers?: unknown; body?: unknown };
+  if (typeof parsed.received_at !== 'string' || typeof parsed.sequence !== 'string' || !/^\d+$/.test(parsed.sequence) || typeof parsed.body !== 'string' || typeof parsed.headers !== 'object' || parsed.headers === null) {
+    throw new Error('not a raw archive line (received_at, sequence, headers, body)');
+  }
+  return { receivedAt: parsed.received_at, sequence: BigInt(parsed.sequence), headers: parsed.headers as Record<string, string>, body: parsed.body };
+}
+
+/** Folder of one day of a schema's archive, trailing slash: `raw/<schema>/dt=<dt>/`. */
+export function rawPartitionPath(schema: string, dt: string, rawPrefix: string = RAW_PREFIX): string {
+  return `${normalizePrefix(rawPrefix)}${schema}/${PARTITION_COLUMN}=${dt}/`;
+}
+
+/** Folder of a schema's archive: `raw/<schema>/`. */
+export function rawSchemaPath(schema: string, rawPrefix: string = RAW_PREFIX): string {
+  return `${normalizePrefix(rawPrefix)}${schema}/`;
+}
+
+/** The last day (YYYY-MM-DD) to delete when keeping `days` days up to `today`; archived days before or on it go. */
+export function lastExpiredDay(today: Date, days: number): string {
+  return new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - days)).toISOString().slice(0, 10);
+}

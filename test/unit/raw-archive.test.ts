@@ -1,0 +1,54 @@
+import { archivedHeaders, lastExpiredDay, parseRawEntry, rawEntry, rawPartitionPath } from '../../lambdas/core/raw-archive';
+import { replaySequences, replayUuid } from '../../lambdas/core/replay-ids';
+
+describe('archivedHeaders', () => {
+  it('drops credentials, cookies and signatures, whatever their case, and keeps the rest in lower case', () => {
+    const kept = archivedHeaders({
+      'content-type': 'application/json',
+      'User-Agent': 'Iterable-Webhooks/1.0',
+      authorization: 'Bearer hlk_secret',
+      'proxy-authorization': 'Basic eDp5',
+      cookie: 'session=1',
+      'x-api-key': 'k',
+      'X-Hub-Signature-256': 'sha256=abc',
+      'x-shopify-hmac-sha256': 'abc',
+      'x-auth-token': 't',
+      'x-client-secret': 's',
+      'x-cio-timestamp': '1764000000',
+      'x-missing': undefined,
+    });
+    expect(kept).toEqual({ 'content-type': 'application/json', 'user-agent': 'Iterable-Webhooks/1.0', 'x-cio-timestamp': '1764000000' });
+  });
+
+  it("drops a signing scheme's own header even when its name says nothing", () => {
+    expect(archivedHeaders({ 'x-proof': 'abc', 'x-other': '1' }, ['X-Proof'])).toEqual({ 'x-other': '1' });
+  });
+});
+
+describe('raw archive lines', () => {
+  it('round-trips a request, its sequence past 2^53 exactly, in the day folder of its arrival', () => {
+    const request = { receivedAt: '2026-11-24T10:00:00.000Z', sequence: 1795428000000123456n, headers: { 'content-type': 'application/json' }, body: '[{"a":1}]' };
+    const entry = rawEntry(request);
+    expect(entry.dt).toBe('2026-11-24');
+    expect(entry.text).toContain('"sequence":"1795428000000123456"');
+    expect(parseRawEntry(entry.text)).toEqual(request);
+    expect(() => parseRawEntry('{"body":"x"}')).toThrow(/not a raw archive line/);
+    expect(rawPartitionPath('shop', '2026-11-24')).toBe('raw/shop/dt=2026-11-24/');
+  });
+
+  it('expires the days before the last `days` days', () => {
+    expect(lastExpiredDay(new Date('2026-11-24T23:00:00Z'), 30)).toBe('2026-10-25');
+    expect(lastExpiredDay(new Date('2026-03-01T00:00:00Z'), 1)).toBe('2026-02-28');
+  });
+});
+
+describe('replay ids', () => {
+  it('counts sequences on from the archived first one, and makes one UUID per version and sequence, the same every time', () => {
+    const next = replaySequences(10n);
+    expect([next(), next(), next()]).toEqual([10n, 11n, 12n]);
+    expect(replayUuid(1, 10n)).toBe(replayUuid(1, 10n));
+    expect(replayUuid(1, 10n)).not.toBe(replayUuid(1, 11n));
+    expect(replayUuid(2, 10n)).not.toBe(replayUuid(1, 10n));
+    expect(replayUuid(1, 10n)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});
