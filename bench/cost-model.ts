@@ -12,6 +12,7 @@ import { packRows, type PackedRecord } from '../lambdas/core/record-packing';
 import { ACCESS_LOG_FIELDS } from '../lib/constructs/webhook-api';
 import { INGEST_FUNCTION_COST_SETTINGS } from '../lib/hooklake-stack';
 import { DEFAULT_TOKEN_CACHE_SECONDS } from '../lambdas/ingest/config';
+import { DEFAULT_RAW_ARCHIVE_DAYS, archivedHeaders, rawEntry } from '../lambdas/core/raw-archive';
 
 export interface Price {
   readonly service: string;
@@ -101,6 +102,26 @@ export function lakeRowBytes(eventBytes: number): number {
   return eventBytes + 1 + members(systemColumns) + 1 + members(routing);
 }
 
+/** Headers a provider typically sends, as the archive keeps them (credentials dropped). */
+const EXAMPLE_HEADERS = {
+  'content-type': 'application/json',
+  'content-length': '1025',
+  'user-agent': 'Iterable-Webhooks/1.0 (+https://iterable.com)',
+  host: 'abcdef1234.execute-api.us-east-1.amazonaws.com',
+  'x-amzn-trace-id': 'Root=1-6741e9a0-0a1b2c3d4e5f60718293a4b5',
+  'x-forwarded-for': '203.0.113.42',
+  'x-forwarded-port': '443',
+  'x-forwarded-proto': 'https',
+  accept: '*/*',
+};
+
+/** One request's raw archive line as the archive stream gets it: body, kept headers, stamps, routing member. */
+export function rawRecordBytes(bodyBytes: number): number {
+  const entry = rawEntry({ receivedAt: '2026-11-23T10:00:00.000Z', sequence: 1795428000000000000n, headers: archivedHeaders(EXAMPLE_HEADERS), body: 'x'.repeat(bodyBytes) });
+  const routing = JSON.stringify({ [PARTITION_FIELD]: { schema: 'stitch_iterable', table: 'data', dt: '2026-11-23' } }).length - 1;
+  return Buffer.byteLength(entry.text) + routing;
+}
+
 /** Example values of the access-log variables, for the length of one line. */
 const ACCESS_LOG_EXAMPLE: Readonly<Record<string, string>> = {
   '$context.requestId': 'Kq3bVhkYIAMEbXw=',
@@ -162,6 +183,11 @@ export function costLines(workload: Workload): CostLine[] {
   const functionLineBytes = LOGS_INFO.includes(settings.loggerLevel) ? STORED_LINE_BYTES + a.logEventOverheadBytes : 0;
   const logBytes = workload.requests * (accessLogLineBytes() + a.logEventOverheadBytes + functionLineBytes);
   const tracing: string = settings.tracing;
+  const rawBytes = rawRecordBytes(bodyBytes);
+  const rawBilledBytes = Math.ceil(rawBytes / FIREHOSE_BILLING_UNIT) * FIREHOSE_BILLING_UNIT;
+  const rawDelivered = workload.requests * (rawBytes + 1);
+  // Kept rawArchiveDays days: the month's storage is that share of a month of it, at most all of it.
+  const rawMonths = Math.min(1, DEFAULT_RAW_ARCHIVE_DAYS / 30);
   const traced = tracing === 'Active';
 
   const line = (name: string, price: Price, usd: number): CostLine => ({ name, price: price.text, usd });
@@ -182,6 +208,11 @@ export function costLines(workload: Workload): CostLine[] {
     line('CloudWatch Logs storage, one month', PRICES.logsGbMonth, ((logBytes * a.logArchiveRatio) / GB) * PRICES.logsGbMonth.usd),
     line(traced ? 'X-Ray traces' : 'X-Ray traces (tracing off)', PRICES.xrayTrace, traced ? xrayIfActive(workload) : 0),
     line('Data transfer out (responses)', PRICES.dataOutGb, ((workload.requests * a.responseWireBytes) / GB) * PRICES.dataOutGb.usd),
+    line('Raw archive: Firehose ingestion (a record per request)', PRICES.firehoseIngestGb, ((workload.requests * rawBilledBytes) / GB) * PRICES.firehoseIngestGb.usd),
+    line('Raw archive: dynamic partitioning, data', PRICES.firehosePartitionedGb, (rawDelivered / GB) * PRICES.firehosePartitionedGb.usd),
+    line('Raw archive: dynamic partitioning, JQ', PRICES.firehoseJqHour, ((workload.requests * a.jqMsPerRow) / 3_600_000) * PRICES.firehoseJqHour.usd),
+    line('Raw archive: objects and S3 PUTs', PRICES.firehoseObject, objects * (PRICES.firehoseObject.usd + PRICES.s3Put.usd)),
+    line(`Raw archive: S3 storage, ${DEFAULT_RAW_ARCHIVE_DAYS} days of gzip`, PRICES.s3GbMonth, ((rawDelivered * a.lakeGzipRatio * rawMonths) / GB) * PRICES.s3GbMonth.usd),
   ];
 }
 
@@ -226,7 +257,9 @@ export function costReport(): string {
       `(the token cache) and the integration once per ${a.integrationCacheSeconds} s, the column registry once per cold start; DynamoDB asks KMS for the ` +
       `table key about once per ${a.kmsCallSeconds / 60} minutes per container. Firehose writes one object per partition per ${a.bufferingSeconds} s buffer, ` +
       `gzip to ${a.lakeGzipRatio * 100}% (and log archives to ${a.logArchiveRatio * 100}%); JQ takes ${a.jqMsPerRow} ms a row. ` +
-      `A request's rows go to Firehose as ${WORKLOADS.map((workload) => recordsText(workload)).join(' and ')}. A stored webhook leaves one ` +
+      `A request's rows go to Firehose as ${WORKLOADS.map((workload) => recordsText(workload)).join(' and ')}. The raw archive (on by default, ` +
+      `kept ${DEFAULT_RAW_ARCHIVE_DAYS} days) puts each request to a second stream as one record of ${WORKLOADS.map((workload) => `${rawRecordBytes(workload.eventsPerRequest * (a.eventBytes + 1)).toLocaleString('en-US')} bytes`).join(' and ')} ` +
+      `(the body, its headers but credentials, the stamps); \`rawArchiveDays: 0\` takes those lines away. A stored webhook leaves one ` +
       `access-log line of ${accessLogLineBytes()} bytes plus ${a.logEventOverheadBytes} bytes of event overhead, and no function log line ` +
       `(its Logger's lines from ${settings.loggerLevel} up, Lambda's from WARN up); its metrics are summed in memory and published as at most one ` +
       `log line a minute per warm function, a share of a cent per million requests at any rate that keeps a function busy. ` +

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { RawArchiveFile, RawArchiveReader } from '../lambdas/app/ports';
 import { isLakeFile, partitionDateOf } from '../lambdas/core/lake-layout';
-import { RAW_PREFIX, lastExpiredDay, parseRawEntry, rawSchemaPath } from '../lambdas/core/raw-archive';
+import { RAW_PREFIX, joinRawLines, lastExpiredDay, rawSchemaPath } from '../lambdas/core/raw-archive';
 import { messageOf } from '../lambdas/shared/error-message';
 import { fsyncDirectory } from './durable-files';
 import { isMissing } from './lake-files';
@@ -32,13 +32,11 @@ export function localRawArchive(dataDir: string): RawArchiveReader {
     },
     async readFile(file) {
       const text = (await gunzipAsync(await readFile(join(dataDir, file.key)))).toString('utf8');
-      return text.split('\n').filter((line) => line !== '').map((line, i) => {
-        try {
-          return parseRawEntry(line);
-        } catch (error) {
-          throw new Error(`${file.key}, line ${i + 1}: ${messageOf(error)}`, { cause: error });
-        }
-      });
+      try {
+        return joinRawLines(text.split('\n').filter((line) => line !== ''));
+      } catch (error) {
+        throw new Error(`${file.key}: ${messageOf(error)}`, { cause: error });
+      }
     },
   };
 }

@@ -11,7 +11,7 @@ import type { LakeTable } from '../core/lake-layout';
 import type { LakeBatch } from '../core/rows';
 import type { SigningConfig } from '../core/signing';
 import type { TokenRecord } from '../core/tokens';
-import type { ArchivedRequest } from '../core/raw-archive';
+import type { ArchivedRequest, RawEntry } from '../core/raw-archive';
 
 export interface IntegrationStore {
   /** Throws ConflictError when the schema is taken. */
@@ -228,4 +228,12 @@ export interface ReplayState {
   /** Keys of the archive files of days not done yet whose rows the sink has taken. */
   readonly doneFiles: readonly string[];
   readonly finishedAt?: string;
+}
+
+/**
+ * Where the raw archive is written where the record sink does not write it itself (AWS: a delivery
+ * stream of its own). Like the sink, it resolves only once the entry is stored.
+ */
+export interface RawArchiveWriter {
+  write(schema: string, entry: RawEntry, options?: SinkWriteOptions): Promise<void>;
 }

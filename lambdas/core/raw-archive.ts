@@ -34,6 +34,8 @@ export interface ArchivedRequest {
 export interface RawEntry {
   readonly dt: string;
   readonly text: string;
+  /** The request's sequence, which names it (and its parts, where a line is split). */
+  readonly sequence: bigint;
 }
 
 /** The headers worth keeping: none that carries a credential, and never `extraSecret` (a signing scheme's own header names). */
@@ -51,7 +53,51 @@ export function archivedHeaders(headers: Readonly<Record<string, string | undefi
 /** The archive line of one request; the sequence goes in as digits (past 2^53). */
 export function rawEntry(request: ArchivedRequest): RawEntry {
   const text = JSON.stringify({ received_at: request.receivedAt, sequence: request.sequence.toString(), headers: request.headers, body: request.body });
-  return { dt: request.receivedAt.slice(0, 10), text };
+  return { dt: request.receivedAt.slice(0, 10), text, sequence: request.sequence };
+}
+
+/**
+ * The entry as lines of at most about `maxBytes` each: itself when it fits, else parts (`{"raw_part":
+ * {"sequence","part","parts"},"chunk"}`) whose chunks, joined in order, are its line. For a store whose
+ * records are smaller than a body may be (Firehose: 1,000 KiB; a request on AWS: 6 MB).
+ */
+export function splitRawEntry(entry: RawEntry, maxBytes: number): RawEntry[] {
+  if (Buffer.byteLength(entry.text, 'utf8') <= maxBytes) return [entry];
+  // Characters, not bytes, are cut: a chunk of n characters takes at most 6n bytes once JSON-escaped.
+  const size = Math.max(1, Math.floor((maxBytes - 200) / 6));
+  const chunks: string[] = [];
+  let at = 0;
+  while (at < entry.text.length) {
+    let end = Math.min(at + size, entry.text.length);
+    // Never between the two halves of a surrogate pair.
+    if (end < entry.text.length && /[\uD800-\uDBFF]/.test(entry.text[end - 1])) end -= 1;
+    chunks.push(entry.text.slice(at, end));
+    at = end;
+  }
+  return chunks.map((chunk, part) => ({ ...entry, text: JSON.stringify({ raw_part: { sequence: entry.sequence.toString(), part, parts: chunks.length }, chunk }) }));
+}
+
+/** Archive lines as requests: single lines as they are, parts joined once all are there (in any order, among other lines). */
+export function joinRawLines(lines: Iterable<string>): ArchivedRequest[] {
+  const requests: ArchivedRequest[] = [];
+  const parts = new Map<string, { parts: number; chunks: Map<number, string> }>();
+  for (const line of lines) {
+    const parsed = JSON.parse(line) as { raw_part?: { sequence: string; part: number; parts: number }; chunk?: string };
+    if (parsed.raw_part === undefined) {
+      requests.push(parseRawEntry(line));
+      continue;
+    }
+    const { sequence, part, parts: count } = parsed.raw_part;
+    const held = parts.get(sequence) ?? { parts: count, chunks: new Map<number, string>() };
+    parts.set(sequence, held);
+    held.chunks.set(part, parsed.chunk ?? '');
+    if (held.chunks.size === held.parts) {
+      requests.push(parseRawEntry(Array.from({ length: held.parts }, (_, i) => held.chunks.get(i) ?? '').join('')));
+      parts.delete(sequence);
+    }
+  }
+  if (parts.size > 0) throw new Error(`${parts.size} archived request(s) split in parts are missing some of them`);
+  return requests;
 }
 
 /** An archive line read back; throws on a line this version did not write. */

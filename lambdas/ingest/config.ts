@@ -17,6 +17,8 @@ export const MAX_TOKEN_CACHE_SECONDS = 300;
 export interface IngestLambdaConfig {
   readonly tokenTableName: string;
   readonly deliveryStreamName: string;
+  /** The raw archive's delivery stream; undefined when the stack keeps no archive. */
+  readonly rawDeliveryStreamName?: string;
   readonly maxBodyBytes: number;
   readonly tokenCacheSeconds: number;
   readonly logLevel: LogLevel;
@@ -27,6 +29,7 @@ export function readIngestLambdaConfig(env: NodeJS.ProcessEnv): IngestLambdaConf
   return {
     tokenTableName: requiredString(INGEST_ENV.tokenTableName, env[INGEST_ENV.tokenTableName]),
     deliveryStreamName: requiredString(INGEST_ENV.deliveryStreamName, env[INGEST_ENV.deliveryStreamName]),
+    ...(env[INGEST_ENV.rawDeliveryStreamName] ? { rawDeliveryStreamName: env[INGEST_ENV.rawDeliveryStreamName] } : {}),
     maxBodyBytes: positiveInteger(INGEST_ENV.maxBodyBytes, env[INGEST_ENV.maxBodyBytes], AWS_MAX_BODY_BYTES),
     tokenCacheSeconds: integerWithin(INGEST_ENV.tokenCacheSeconds, env[INGEST_ENV.tokenCacheSeconds], DEFAULT_TOKEN_CACHE_SECONDS, 0, MAX_TOKEN_CACHE_SECONDS),
     logLevel: logLevelOf(env[INGEST_ENV.logLevel]),

@@ -13,6 +13,8 @@ import { TokenCache } from '../app/token-cache';
 import { DynamoIntegrationStore } from '../aws/dynamo-store';
 import { mapStackTracesLazily } from '../aws/lambda-source-maps';
 import { FirehoseRecordSink } from '../aws/firehose-sink';
+import { FirehoseRawArchive } from '../aws/firehose-raw-archive';
+import { withRawArchive } from '../app/archiving-sink';
 import { PowertoolsIngestMetrics } from '../aws/ingest-metrics';
 import { sequenceGenerator } from '../core/sequence';
 import { DEFAULT_MAX_RECORD_BYTES } from '../core/stamp';
@@ -33,10 +35,16 @@ const tokenCache = new TokenCache(store, config.tokenCacheSeconds * 1000);
 // Namespace and service come from POWERTOOLS_METRICS_NAMESPACE and POWERTOOLS_SERVICE_NAME, set by the stack.
 const metrics = new Metrics();
 metrics.captureColdStartMetric();
+// The sink retries failed entries itself within its time budget; SDK retries would multiply with it.
+const firehose = new FirehoseClient({ maxAttempts: 1, requestHandler });
+const lakeSink = new FirehoseRecordSink(firehose, config.deliveryStreamName);
+// The raw archive goes to a stream of its own, in parallel with the rows; a 200 waits for both.
+const rawStream = config.rawDeliveryStreamName;
+const sink = rawStream === undefined ? lakeSink : withRawArchive(lakeSink, new FirehoseRawArchive(new FirehoseRecordSink(firehose, rawStream)));
 const ingest = createIngestWebhook({
   store,
-  // The sink retries failed entries itself within its time budget; SDK retries would multiply with it.
-  sink: new FirehoseRecordSink(new FirehoseClient({ maxAttempts: 1, requestHandler }), config.deliveryStreamName),
+  sink,
+  archiveRaw: rawStream !== undefined,
   logger,
   clock: () => new Date(),
   nextSequence: sequenceGenerator(Date.now, Math.random),

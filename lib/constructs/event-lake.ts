@@ -4,8 +4,9 @@ import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ERROR_ROOT, LAKE_FILE_SUFFIX, LAKE_PREFIX, PARTITION_COLUMN, PARTITION_KEY_QUERY, partitionPath, type PartitionKeys } from '../../lambdas/core/lake-layout';
+import { ERROR_ROOT, LAKE_FILE_SUFFIX, LAKE_PREFIX, PARTITION_COLUMN, PARTITION_FIELD, PARTITION_KEY_QUERY, partitionPath, type PartitionKeys } from '../../lambdas/core/lake-layout';
 import { ROW_DELIMITER } from '../../lambdas/core/record-packing';
+import { DEFAULT_RAW_ARCHIVE_DAYS, RAW_PREFIX, rawPartitionPath } from '../../lambdas/core/raw-archive';
 import { logicalIdOf } from './logical-id';
 
 /** Partition keys the JQ query extracts, in prefix order; checked against `PartitionKeys`. */
@@ -18,6 +19,15 @@ export const LAKE_OUTPUT_PREFIX = partitionPath(fromQuery('schema'), fromQuery('
 
 /** Firehose error prefix: by error type and delivery day, outside `lake/` so no table reads it. */
 export const ERROR_OUTPUT_PREFIX = `${ERROR_ROOT}!{firehose:error-output-type}/${PARTITION_COLUMN}=!{timestamp:yyyy-MM-dd}/`;
+
+/** The raw archive's prefix, by schema and arrival day: `raw/<schema>/dt=YYYY-MM-DD/`. */
+export const RAW_OUTPUT_PREFIX = rawPartitionPath(fromQuery('schema'), fromQuery('dt'));
+/** The raw archive stream's error output, beside its archive (and expired with it). */
+export const RAW_ERROR_ROOT = 'raw-errors/';
+const RAW_ERROR_OUTPUT_PREFIX = `${RAW_ERROR_ROOT}!{firehose:error-output-type}/${PARTITION_COLUMN}=!{timestamp:yyyy-MM-dd}/`;
+/** The archive's records route by schema and day only. */
+const RAW_PARTITION_KEYS = ['schema', 'dt'] as const satisfies readonly (keyof PartitionKeys)[];
+const RAW_PARTITION_KEY_QUERY = `{schema: .${PARTITION_FIELD}.schema, dt: .${PARTITION_FIELD}.dt}`;
 
 /** Properties of an {@link EventLake}. */
 export interface EventLakeProps {
@@ -60,6 +70,14 @@ export interface EventLakeProps {
   readonly removalPolicy?: RemovalPolicy;
 
   /**
+   * Days the raw archive (`raw/`: every accepted request's body and headers, for `hooklake replay`)
+   * keeps each request; a second delivery stream writes it, and a lifecycle rule expires it. 0: no
+   * archive, and no second stream.
+   * @default 30
+   */
+  readonly rawArchiveDays?: number;
+
+  /**
    * Retention of the log group Firehose writes delivery errors to.
    * @default logs.RetentionDays.ONE_MONTH
    */
@@ -93,12 +111,17 @@ export class EventLake extends Construct {
   readonly deliveryRole: iam.Role;
   /** Where Firehose logs delivery errors. */
   readonly deliveryLogGroup: logs.LogGroup;
+  /** The stream of the raw archive (`raw/<schema>/dt=.../`); undefined when `rawArchiveDays` is 0. */
+  readonly rawDeliveryStream?: firehose.DeliveryStream;
   /** `lake/`: where the per-schema folders start. */
   readonly lakePrefix = LAKE_PREFIX;
 
   constructor(scope: Construct, id: string, props: EventLakeProps = {}) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const rawArchiveDays = props.rawArchiveDays ?? DEFAULT_RAW_ARCHIVE_DAYS;
+    if (!Number.isInteger(rawArchiveDays) || rawArchiveDays < 0) throw new Error(`${this.node.path}: rawArchiveDays must be a whole number of days (0: no archive), got ${rawArchiveDays}.`);
+    const rawPrefixes = rawArchiveDays > 0 ? [RAW_PREFIX, RAW_ERROR_ROOT] : [];
     const bufferingInterval = props.bufferingInterval ?? Duration.seconds(60);
     if (!Token.isUnresolved(bufferingInterval.toSeconds()) && bufferingInterval.toSeconds() < 60) {
       throw new Error(`${this.node.path}: dynamic partitioning needs a buffering interval of at least 60 s.`);
@@ -130,6 +153,7 @@ export class EventLake extends Construct {
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
         ...(props.errorOutputExpiration ? [{ id: 'expire-error-output', prefix: ERROR_ROOT, expiration: props.errorOutputExpiration }] : []),
         ...(props.dataExpiration ? [{ id: 'expire-lake-data', prefix: LAKE_PREFIX, expiration: props.dataExpiration }] : []),
+        ...rawPrefixes.map((prefix) => ({ id: `expire-${prefix.slice(0, -1)}`, prefix, expiration: Duration.days(rawArchiveDays) })),
       ],
       removalPolicy,
     });
@@ -149,7 +173,7 @@ export class EventLake extends Construct {
       }),
       description: 'Firehose delivery into the Hooklake lake bucket',
     });
-    for (const prefix of [LAKE_PREFIX, ERROR_ROOT]) {
+    for (const prefix of [LAKE_PREFIX, ERROR_ROOT, ...rawPrefixes]) {
       this.bucket.grantRead(this.deliveryRole, `${prefix}*`);
       this.bucket.grantPut(this.deliveryRole, `${prefix}*`);
     }
@@ -183,10 +207,43 @@ export class EventLake extends Construct {
     // Firehose checks that it can reach the bucket when the stream is created.
     this.deliveryStream.node.addDependency(this.deliveryRole);
 
+    if (rawArchiveDays > 0) {
+      // A log group can name one stream's log stream per destination kind: the archive's errors go to their own.
+      const rawLogGroup = new logs.LogGroup(this, 'RawArchiveLogGroup', {
+        retention: props.deliveryLogRetention ?? logs.RetentionDays.ONE_MONTH,
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      rawLogGroup.grantWrite(this.deliveryRole);
+      // A stream of its own, not a table of the lake's: `raw/` is one prefix a lifecycle rule can expire.
+      this.rawDeliveryStream = new firehose.DeliveryStream(this, 'RawArchiveStream', {
+        encryption: firehose.StreamEncryption.awsOwnedKey(),
+        destination: new firehose.S3Bucket(this.bucket, {
+          role: this.deliveryRole.withoutPolicyUpdates(),
+          loggingConfig: new firehose.EnableLogging(rawLogGroup),
+          dynamicPartitioning: { enabled: true },
+          processors: [
+            firehose.RecordDeAggregationProcessor.delimited(ROW_DELIMITER),
+            new firehose.MetadataExtractionProcessor(
+              { metadataExtractionQuery: RAW_PARTITION_KEY_QUERY, jsonParsingEngine: firehose.JsonParsingEngine.JQ_1_6 },
+              [...RAW_PARTITION_KEYS],
+            ),
+            new firehose.AppendDelimiterToRecordProcessor(),
+          ],
+          dataOutputPrefix: RAW_OUTPUT_PREFIX,
+          errorOutputPrefix: RAW_ERROR_OUTPUT_PREFIX,
+          compression: firehose.Compression.GZIP,
+          fileExtension: LAKE_FILE_SUFFIX,
+          bufferingInterval,
+          bufferingSize: props.bufferingSize ?? Size.mebibytes(64),
+        }),
+      });
+      this.rawDeliveryStream.node.addDependency(this.deliveryRole);
+    }
+
     const acknowledgeOnRolePolicy = (finding: string, reason: string): void => {
       Validations.of(this.deliveryRole).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
     };
-    for (const prefix of [LAKE_PREFIX, ERROR_ROOT]) {
+    for (const prefix of [LAKE_PREFIX, ERROR_ROOT, ...rawPrefixes]) {
       acknowledgeOnRolePolicy(
         `Resource::<${logicalIdOf(this.bucket)}.Arn>/${prefix}*`,
         `Firehose writes objects whose keys it names itself under ${prefix}; the grant is scoped to that prefix.`,
@@ -211,9 +268,11 @@ export class EventLake extends Construct {
     });
   }
 
-  /** Lets `grantee` put records (PutRecord, PutRecordBatch) into this lake's stream only. */
+  /** Lets `grantee` put records (PutRecord, PutRecordBatch) into this lake's streams only (the raw archive's too). */
   grantPutRecords(grantee: iam.IGrantable): iam.Grant {
-    return this.deliveryStream.grantPutRecords(grantee);
+    const grant = this.deliveryStream.grantPutRecords(grantee);
+    this.rawDeliveryStream?.grantPutRecords(grantee);
+    return grant;
   }
 
 }

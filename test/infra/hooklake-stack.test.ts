@@ -22,7 +22,7 @@ let stack: HooklakeStack;
 let template: Template;
 let outdir: string;
 /** Logical ids of the main resources, resolved once. */
-const id = {} as Record<'fn' | 'fnRole' | 'fnLogGroup' | 'table' | 'stream' | 'lakeBucket' | 'accessLogsBucket' |
+const id = {} as Record<'fn' | 'fnRole' | 'fnLogGroup' | 'table' | 'stream' | 'rawStream' | 'lakeBucket' | 'accessLogsBucket' |
   'resultsBucket' | 'deliveryRole' | 'accessLogGroup' | 'api' | 'workGroup', string>;
 
 beforeAll(() => {
@@ -36,6 +36,7 @@ beforeAll(() => {
   id.fnLogGroup = logicalId(stack.ingest.logGroup);
   id.table = logicalId(stack.tokens.table);
   id.stream = logicalId(stack.lake.deliveryStream);
+  id.rawStream = logicalId(stack.lake.rawDeliveryStream as NonNullable<typeof stack.lake.rawDeliveryStream>);
   id.lakeBucket = logicalId(stack.lake.bucket);
   id.accessLogsBucket = logicalId(stack.lake.accessLogsBucket);
   id.resultsBucket = logicalId(stack.queries.resultsBucket);
@@ -118,6 +119,7 @@ describe('HooklakeFunction (ingest)', () => {
         Variables: Match.exact({
           [INGEST_ENV.tokenTableName]: { Ref: id.table },
           [INGEST_ENV.deliveryStreamName]: { Ref: id.stream },
+          [INGEST_ENV.rawDeliveryStreamName]: { Ref: id.rawStream },
           [INGEST_ENV.maxBodyBytes]: String(AWS_MAX_BODY_BYTES),
           [INGEST_ENV.tokenCacheSeconds]: '10',
           [INGEST_ENV.logLevel]: 'WARN',
@@ -268,10 +270,10 @@ describe('HooklakeFunction (ingest)', () => {
     ]);
   });
 
-  test('puts records into the delivery stream only', () => {
+  test('puts records into the delivery stream and the raw archive stream only', () => {
     const firehose = statementsOfRole(id.fnRole).filter((s) => asArray(s.Action).some((a) => a.startsWith('firehose:')));
     expect(firehose).toEqual([
-      { Effect: 'Allow', Action: ['firehose:PutRecord', 'firehose:PutRecordBatch'], Resource: getAtt(id.stream) },
+      { Effect: 'Allow', Action: ['firehose:PutRecord', 'firehose:PutRecordBatch'], Resource: [getAtt(id.stream), getAtt(id.rawStream)] },
     ]);
   });
 });
@@ -287,7 +289,7 @@ describe('IAM across the stack', () => {
     }
   });
 
-  test('Firehose may read and write only lake/* and errors/* of the lake bucket, never delete', () => {
+  test('Firehose may read and write only lake/*, errors/* and the raw archive of the lake bucket, never delete', () => {
     const statements = statementsOfRole(id.deliveryRole);
     const s3Resources = statements
       .filter((s) => asArray(s.Action).some((a) => a.startsWith('s3:')))
@@ -295,7 +297,7 @@ describe('IAM across the stack', () => {
     const prefixArn = (prefix: string) => ({ 'Fn::Join': ['', [getAtt(id.lakeBucket), `/${prefix}`]] });
     expect(s3Resources.length).toBeGreaterThan(0);
     for (const r of s3Resources) {
-      expect([getAtt(id.lakeBucket), prefixArn('lake/*'), prefixArn('errors/*')]).toContainEqual(r);
+      expect([getAtt(id.lakeBucket), prefixArn('lake/*'), prefixArn('errors/*'), prefixArn('raw/*'), prefixArn('raw-errors/*')]).toContainEqual(r);
     }
     const actions = statements.flatMap((s) => asArray(s.Action));
     expect(actions).toEqual(expect.arrayContaining(['s3:PutObject', 's3:Abort*', 's3:GetObject*', 's3:List*', 's3:GetBucket*']));
@@ -359,14 +361,37 @@ describe('EventLake', () => {
     }
   });
 
-  test('lake bucket logs server access and aborts stale uploads; nothing expires lake/ or errors/ by default', () => {
+  test('lake bucket logs server access and aborts stale uploads; nothing expires lake/ or errors/ by default, the raw archive after 30 days', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       LoggingConfiguration: { DestinationBucketName: { Ref: id.accessLogsBucket }, LogFilePrefix: 'lake-bucket/' },
       LifecycleConfiguration: {
-        Rules: [Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' })],
+        Rules: [
+          Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' }),
+          Match.objectLike({ Prefix: 'raw/', ExpirationInDays: 30, Status: 'Enabled' }),
+          Match.objectLike({ Prefix: 'raw-errors/', ExpirationInDays: 30, Status: 'Enabled' }),
+        ],
       },
     });
     template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
+  });
+
+  test('the raw archive stream writes raw/<schema>/dt=<day>/ from the routing field, its errors beside it', () => {
+    template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+      ExtendedS3DestinationConfiguration: Match.objectLike({
+        BucketARN: getAtt(id.lakeBucket),
+        Prefix: 'raw/!{partitionKeyFromQuery:schema}/dt=!{partitionKeyFromQuery:dt}/',
+        ErrorOutputPrefix: 'raw-errors/!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/',
+        ProcessingConfiguration: Match.objectLike({
+          Processors: Match.arrayWith([
+            { Type: 'MetadataExtraction', Parameters: [{ ParameterName: 'MetadataExtractionQuery', ParameterValue: '{schema: ._sdc_partition.schema, dt: ._sdc_partition.dt}' }, { ParameterName: 'JsonParsingEngine', ParameterValue: 'JQ-1.6' }] },
+          ]),
+        }),
+      }),
+    });
+    const unbundled = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const none = new HooklakeStack(unbundled, 'NoArchive', { rawArchiveDays: 0 });
+    Template.fromStack(none).resourceCountIs('AWS::KinesisFirehose::DeliveryStream', 1);
+    expect(() => new HooklakeStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'BadArchive', { rawArchiveDays: 1.5 })).toThrow(/rawArchiveDays/);
   });
 
   test('delivery stream splits packed records at newlines, then partitions each row on schema/table/dt from its routing field', () => {

@@ -1,4 +1,4 @@
-import { archivedHeaders, lastExpiredDay, parseRawEntry, rawEntry, rawPartitionPath } from '../../lambdas/core/raw-archive';
+import { archivedHeaders, joinRawLines, lastExpiredDay, parseRawEntry, rawEntry, rawPartitionPath, splitRawEntry } from '../../lambdas/core/raw-archive';
 import { replaySequences, replayUuid } from '../../lambdas/core/replay-ids';
 
 describe('archivedHeaders', () => {
@@ -50,5 +50,20 @@ describe('replay ids', () => {
     expect(replayUuid(1, 10n)).not.toBe(replayUuid(1, 11n));
     expect(replayUuid(2, 10n)).not.toBe(replayUuid(1, 10n));
     expect(replayUuid(1, 10n)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});
+
+describe('raw archive lines split for a store with smaller records', () => {
+  it('leaves a line that fits, and splits one that does not into parts that join back, in any order', async () => {
+    const small = rawEntry({ receivedAt: '2026-11-24T10:00:00.000Z', sequence: 7n, headers: {}, body: '{"a":1}' });
+    expect(splitRawEntry(small, 1000)).toEqual([small]);
+    const body = JSON.stringify({ text: 'é😀"\\'.repeat(2000) });
+    const big = rawEntry({ receivedAt: '2026-11-24T10:00:00.000Z', sequence: 8n, headers: { 'content-type': 'application/json' }, body });
+    const parts = splitRawEntry(big, 4096);
+    expect(parts.length).toBeGreaterThan(3);
+    for (const part of parts) expect(Buffer.byteLength(part.text)).toBeLessThanOrEqual(4096);
+    const lines = [parts[2].text, small.text, ...parts.filter((_, i) => i !== 2).map((part) => part.text).reverse()];
+    expect(joinRawLines(lines)).toEqual([parseRawEntry(small.text), parseRawEntry(big.text)]);
+    expect(() => joinRawLines([parts[0].text])).toThrow(/missing/);
   });
 });
