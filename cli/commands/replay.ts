@@ -6,6 +6,7 @@ import { ValidationError } from '../../lambdas/core/errors';
 import { DEFAULT_MAX_RECORD_BYTES } from '../../lambdas/core/stamp';
 import { processIo, type CliIo } from '../io';
 import { printJson } from '../output';
+import type { TargetOptions } from '../target';
 import { withBackend, type OpenBackend } from '../with-backend';
 
 /** A progress line at most this often where stderr is no terminal (a log), and always the first and last. */
@@ -37,7 +38,7 @@ export function registerReplay(program: Command, io: CliIo, open: OpenBackend): 
     .action(async (schema: string, options: ReplayCommandOptions, command: Command) =>
       withBackend(command, open, async (backend) => {
         const sources = backend.replaySources?.();
-        if (sources === undefined) throw new ValidationError('replay reads the raw archive of the local runtime; on AWS it is not built yet (the archive is kept only locally).');
+        if (sources === undefined) throw new ValidationError('This backend keeps no raw archive to replay.');
         const report = await replayArchive(
           { store: backend.store, catalogSync: backend.catalogSync, clock: () => new Date(), maxBodyBytes: DEFAULT_MAX_BODY_BYTES, maxRecordBytes: DEFAULT_MAX_RECORD_BYTES, ...sources },
           schema,
@@ -45,6 +46,7 @@ export function registerReplay(program: Command, io: CliIo, open: OpenBackend): 
         );
         if (options.json) printJson(io, report);
         else printSummary(io, report);
+        if (!options.json && command.optsWithGlobals<TargetOptions>().target === 'aws') io.err('Firehose delivers the replayed rows to the lake within about a minute.');
       }),
     );
 }
