@@ -159,6 +159,7 @@ export class HooklakeStack extends Stack {
     this.tokens.grantTokenLookup(this.ingest);
     this.tokens.grantColumnRegistry(this.ingest);
     this.tokens.grantEventTypeRegistry(this.ingest);
+    this.tokens.grantLoadingCounts(this.ingest);
     this.lake.grantPutRecords(this.ingest);
 
     this.catalog = new CatalogUpdater(this, 'CatalogUpdater', {

@@ -248,7 +248,7 @@ describe('HooklakeFunction (ingest)', () => {
     });
   });
 
-  test('reads the token table, and may write only column-registry and event-type-registry items to it', () => {
+  test('reads the token table, and may write only column-registry, event-type-registry and loading-counter items to it', () => {
     const dynamo = statementsOfRole(id.fnRole).filter((s) => asArray(s.Action).some((a) => a.startsWith('dynamodb:')));
     expect(dynamo).toEqual([
       { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: getAtt(id.table) },
@@ -265,7 +265,22 @@ describe('HooklakeFunction (ingest)', () => {
         Resource: getAtt(id.table),
         Condition: { 'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'names', 'firstRefusedAt', 'eventType', 'firstSeenAt', 'columns'] } },
       },
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:UpdateItem',
+        Resource: getAtt(id.table),
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:Attributes': ['pk', 'sk', 'accepted', 'records', 'rejected', 'lastEventAt', 'expiresAt', 'refused_*', 'failed_*', 'used_*'] } },
+      },
     ]);
+  });
+
+  test('loading counters expire through the token table TTL, and no counter item matches the catalog stream filter', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
+    const mapping = Object.values(resourcesOf('AWS::Lambda::EventSourceMapping'))[0];
+    const patterns = (mapping.Properties?.FilterCriteria.Filters as { Pattern: string }[]).map((filter) => JSON.parse(filter.Pattern).dynamodb.Keys.sk.S[0]);
+    const matches = (sk: string) => patterns.some((pattern: string | { prefix: string }) => (typeof pattern === 'string' ? sk === pattern : sk.startsWith(pattern.prefix)));
+    expect(matches('STATS#2026-11-23')).toBe(false);
+    expect(matches('COLUMN#id')).toBe(true);
   });
 
   test('puts records into the delivery stream only', () => {
