@@ -525,8 +525,10 @@ describe('WebhookApi', () => {
     expect(format).not.toMatch(/requestPath|resourcePath|\$request\.|\$input\.|authoriz|header|token/i);
   });
 
-  test('Lambda permissions are scoped to the API routes', () => {
-    const permissions = Object.values(resourcesOf('AWS::Lambda::Permission'));
+  test('Lambda permissions are scoped to the API routes (and the silence check to its schedule)', () => {
+    const all = Object.values(resourcesOf('AWS::Lambda::Permission'));
+    const permissions = all.filter((p) => p.Properties?.Principal !== 'events.amazonaws.com');
+    expect(all).toHaveLength(5);
     expect(permissions).toHaveLength(4);
     for (const p of permissions) {
       expect(p.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' });
@@ -754,5 +756,28 @@ describe('OperationalAlarms', () => {
       expect(alarm.OKActions).toEqual(alarm.AlarmActions);
     }
     expect(() => new HooklakeStack(app, 'NoQuota', { activePartitionQuota: 0 })).toThrow(/activePartitionQuota must be a positive whole number/);
+  });
+});
+
+describe('SilenceCheck', () => {
+  const fnId = () => stack.getLogicalId(stack.silenceCheck.fn.function.node.defaultChild as never);
+  const roleId = () => stack.getLogicalId(stack.silenceCheck.fn.role.node.defaultChild as never);
+
+  test('runs every 15 minutes and may only read the token table', () => {
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)', Targets: [{ Arn: getAtt(fnId()) }] });
+    const actions = statementsOfRole(roleId()).flatMap((s) => asArray(s.Action)).filter((a) => a.startsWith('dynamodb:'));
+    expect(actions.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan']);
+  });
+
+  test('the SilentIntegrations alarm watches the metric the check publishes', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'SilentIntegrations',
+      Namespace: 'Hooklake',
+      Statistic: 'Maximum',
+      Period: 900,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
   });
 });
