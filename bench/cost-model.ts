@@ -12,6 +12,7 @@ import { packRows, type PackedRecord } from '../lambdas/core/record-packing';
 import { ACCESS_LOG_FIELDS } from '../lib/constructs/webhook-api';
 import { INGEST_FUNCTION_COST_SETTINGS } from '../lib/hooklake-stack';
 import { DEFAULT_TOKEN_CACHE_SECONDS } from '../lambdas/ingest/config';
+import { AWS_COUNT_FLUSH_MS } from '../lambdas/app/ingest-counters';
 
 export interface Price {
   readonly service: string;
@@ -32,6 +33,7 @@ export const PRICES = {
   lambdaRequest: { service: 'Lambda', usd: 0.2 / MILLION, text: '$0.20 per million requests', source: 'https://aws.amazon.com/lambda/pricing/', confirmed: false },
   lambdaArmGbSecond: { service: 'Lambda', usd: 0.0000133334, text: '$0.0000133334 per GB-second (arm64, first 7.5 B GB-s a month)', source: 'https://aws.amazon.com/lambda/pricing/', confirmed: true },
   dynamoReadUnit: { service: 'DynamoDB', usd: 0.125 / MILLION, text: '$0.125 per million read request units (on demand)', source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/', confirmed: true },
+  dynamoWriteUnit: { service: 'DynamoDB', usd: 0.625 / MILLION, text: '$0.625 per million write request units (on demand)', source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/', confirmed: false },
   kmsRequest: { service: 'KMS', usd: 0.03 / 10_000, text: '$0.03 per 10,000 requests', source: 'https://aws.amazon.com/kms/pricing/', confirmed: false },
   firehoseIngestGb: { service: 'Firehose', usd: 0.029, text: '$0.029 per GB ingested, each record rounded up to 5 KB (5,120 bytes)', source: 'https://aws.amazon.com/firehose/pricing/', confirmed: false },
   firehosePartitionedGb: { service: 'Firehose dynamic partitioning', usd: 0.02, text: '$0.020 per GB delivered', source: 'https://aws.amazon.com/firehose/pricing/', confirmed: false },
@@ -158,6 +160,8 @@ export function costLines(workload: Workload): CostLine[] {
   const deliveredBytes = rows * (rowBytes + 1);
   const objects = a.arrivalSeconds / a.bufferingSeconds;
   const coldStarts = workload.warmContainers * (a.arrivalSeconds / a.containerLifetimeSeconds);
+  // Loading counters: one write (under 1 KB, one unit) per container per flush interval in which it answered a webhook.
+  const counterWrites = workload.warmContainers * Math.min(workload.requests / workload.warmContainers, a.arrivalSeconds / (AWS_COUNT_FLUSH_MS / 1000));
   const readUnits = workload.warmContainers * (a.arrivalSeconds / a.tokenCacheSeconds + a.arrivalSeconds / a.integrationCacheSeconds) + coldStarts;
   const functionLineBytes = LOGS_INFO.includes(settings.loggerLevel) ? STORED_LINE_BYTES + a.logEventOverheadBytes : 0;
   const logBytes = workload.requests * (accessLogLineBytes() + a.logEventOverheadBytes + functionLineBytes);
@@ -171,6 +175,7 @@ export function costLines(workload: Workload): CostLine[] {
     line(`Lambda duration, ${settings.memorySize} MB`, PRICES.lambdaArmGbSecond, workload.requests * (workload.warmDurationMs / 1000) * memoryGb * PRICES.lambdaArmGbSecond.usd),
     line('Lambda init (cold starts)', PRICES.lambdaArmGbSecond, coldStarts * (a.initDurationMs / 1000) * memoryGb * PRICES.lambdaArmGbSecond.usd),
     line('DynamoDB reads (token, integration, column registry)', PRICES.dynamoReadUnit, readUnits * PRICES.dynamoReadUnit.usd),
+    line('DynamoDB writes (loading counters)', PRICES.dynamoWriteUnit, counterWrites * PRICES.dynamoWriteUnit.usd),
     line('KMS, table key aws/dynamodb', PRICES.kmsRequest, workload.warmContainers * (a.arrivalSeconds / a.kmsCallSeconds) * PRICES.kmsRequest.usd),
     line('Firehose ingestion (rows packed per partition)', PRICES.firehoseIngestGb, (workload.requests * billedRecordBytes / GB) * PRICES.firehoseIngestGb.usd),
     line('Firehose dynamic partitioning, data', PRICES.firehosePartitionedGb, (deliveredBytes / GB) * PRICES.firehosePartitionedGb.usd),
@@ -229,7 +234,8 @@ export function costReport(): string {
       `A request's rows go to Firehose as ${WORKLOADS.map((workload) => recordsText(workload)).join(' and ')}. A stored webhook leaves one ` +
       `access-log line of ${accessLogLineBytes()} bytes plus ${a.logEventOverheadBytes} bytes of event overhead, and no function log line ` +
       `(its Logger's lines from ${settings.loggerLevel} up, Lambda's from WARN up); its metrics are summed in memory and published as at most one ` +
-      `log line a minute per warm function, a share of a cent per million requests at any rate that keeps a function busy. ` +
+      `log line a minute per warm function, a share of a cent per million requests at any rate that keeps a function busy; the loading counters (\`hooklake status\`) likewise, as at most ` +
+      `one DynamoDB write per integration and day every ${AWS_COUNT_FLUSH_MS / 60_000} minute per warm function. ` +
       `A response is ${a.responseWireBytes} bytes on the wire. Prices per GB are ` +
       `applied to 10^9 bytes. Free tiers are left out.`,
     '',

@@ -4,6 +4,7 @@ import { registerIntegrations } from './commands/integrations';
 import { registerQuery } from './commands/query';
 import { registerRecover } from './commands/recover';
 import { registerServe } from './commands/serve';
+import { registerStatus } from './commands/status';
 import { registerTokens } from './commands/tokens';
 import { HOOKLAKE_COMMAND } from '../lambdas/core/deployment-names';
 import { processIo, type CliIo } from './io';
@@ -45,6 +46,7 @@ export function buildProgram(io: CliIo = processIo, open: OpenBackend = (options
   registerTokens(program, io, open);
   registerQuery(program, io, open);
   registerRecover(program, io, open);
+  registerStatus(program, io, open);
   for (const group of program.commands.filter((command) => command.commands.length > 0)) {
     group.allowExcessArguments().action(() => (group.args.length === 0 ? group.help() : group.error(`error: unknown command '${group.args[0]}'`)));
   }

@@ -14,12 +14,15 @@ import { HooklakeFunction } from './constructs/hooklake-function';
 import { OperationalAlarms } from './constructs/operational-alarms';
 import { QueryWorkGroup } from './constructs/query-workgroup';
 import { TokenTable } from './constructs/token-table';
+import { SilenceCheck } from './constructs/silence-check';
 import { WebhookApi, type WebhookThrottle } from './constructs/webhook-api';
 
 /** The ingest Lambda's entry: API Gateway in front of the ingest use case. */
 export const INGEST_ENTRY = path.join(__dirname, '..', 'lambdas', 'ingest', 'lambda.ts');
 /** The catalog Lambda's entry: the token table's stream in front of the catalog sync. */
 export const CATALOG_ENTRY = path.join(__dirname, '..', 'lambdas', 'catalog', 'lambda.ts');
+/** The silence check's Lambda entry: integrations quiet past their threshold. */
+export const SILENCE_ENTRY = path.join(__dirname, '..', 'lambdas', 'silence', 'lambda.ts');
 
 /**
  * The ingest function's settings that decide much of what a webhook costs; bench/cost-model.ts
@@ -117,6 +120,7 @@ export class HooklakeStack extends Stack {
   readonly api: WebhookApi;
   readonly catalog: CatalogUpdater;
   readonly alarms: OperationalAlarms;
+  readonly silenceCheck: SilenceCheck;
 
   constructor(scope: Construct, id: string, props: HooklakeStackProps = {}) {
     super(scope, id, props);
@@ -159,6 +163,7 @@ export class HooklakeStack extends Stack {
     this.tokens.grantTokenLookup(this.ingest);
     this.tokens.grantColumnRegistry(this.ingest);
     this.tokens.grantEventTypeRegistry(this.ingest);
+    this.tokens.grantLoadingCounts(this.ingest);
     this.lake.grantPutRecords(this.ingest);
 
     this.catalog = new CatalogUpdater(this, 'CatalogUpdater', {
@@ -171,6 +176,7 @@ export class HooklakeStack extends Stack {
 
     this.api = new WebhookApi(this, 'WebhookApi', { handler: this.ingest.function, throttle: props.throttle });
 
+    const alarmTopic = props.alarmTopic ?? (props.alarmTopicArn === undefined ? undefined : sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn));
     this.alarms = new OperationalAlarms(this, 'Alarms', {
       api: this.api.httpApi,
       ingest: this.ingest.function,
@@ -178,7 +184,14 @@ export class HooklakeStack extends Stack {
       tokenTable: this.tokens.table,
       deliveryStream: this.lake.deliveryStream,
       activePartitionQuota: props.activePartitionQuota,
-      alarmTopic: props.alarmTopic ?? (props.alarmTopicArn === undefined ? undefined : sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn)),
+      alarmTopic,
+    });
+    this.silenceCheck = new SilenceCheck(this, 'SilenceCheck', {
+      tokens: this.tokens,
+      entry: SILENCE_ENTRY,
+      metricsNamespace: METRICS_NAMESPACE,
+      serviceName: this.stackName,
+      alarmTopic,
     });
 
     output(this, STACK_OUTPUTS.webhookBaseUrl, this.api.baseUrl, 'Webhook base URL; a provider posts to <url>/v1/hooks/<token>');

@@ -5,10 +5,12 @@ import { IntegrationStoreUnavailableError, ValidationError } from '../lambdas/co
 import { sequenceGenerator } from '../lambdas/core/sequence';
 import { DEFAULT_MAX_RECORD_BYTES } from '../lambdas/core/stamp';
 import { createIngestWebhook } from '../lambdas/app/ingest-webhook';
+import { IngestCounters } from '../lambdas/app/ingest-counters';
 import { IntegrationCache } from '../lambdas/app/integration-cache';
 import { TokenCache } from '../lambdas/app/token-cache';
 import type { AppLogger, IntegrationStore } from '../lambdas/app/ports';
 import { retry } from '../lambdas/shared/retry';
+import { messageOf } from '../lambdas/shared/error-message';
 import { removeCrashLeftovers } from './crash-leftovers';
 import { openLocalLake } from './local-lake';
 import { startOwnStore, type LocalStore } from './local-store';
@@ -20,6 +22,8 @@ import { createLocalServer, shutDownLocalServer } from './server';
  * invalidate at once; this bound only matters if the store changed some other way.
  */
 const LOCAL_TOKEN_CACHE_MS = 60_000;
+/** Loading-report counters reach the embedded store this often: writes there cost nothing. */
+export const LOCAL_COUNT_FLUSH_MS = 1000;
 
 export interface LocalHooklakeOptions {
   readonly dataDir: string;
@@ -67,6 +71,11 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
   if (leftovers > 0) options.logger.info('Removed temporary files left by an earlier crash', { files: leftovers });
   // The compactor starts with the lake: this process is the one server, so the one compactor, of the data directory.
   const lake = openLocalLake(options.dataDir, options.logger);
+  const counters = new IngestCounters(local.counts, LOCAL_COUNT_FLUSH_MS, Date.now, (error) =>
+    options.logger.warn('Could not write loading counts; kept for the next try', { error: messageOf(error) }),
+  );
+  const flushTimer = setInterval(() => void counters.flushIfDue(), LOCAL_COUNT_FLUSH_MS);
+  flushTimer.unref();
   const server = createLocalServer({
     ingest: createIngestWebhook({
       store: local.store,
@@ -79,6 +88,7 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
       maxRecordBytes: DEFAULT_MAX_RECORD_BYTES,
       tokenCache,
       integrationCache,
+      metrics: counters,
     }),
     maxBodyBytes: options.maxBodyBytes,
     maxBytesInFlight: options.maxBytesInFlight,
@@ -88,6 +98,7 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
   try {
     await listen(server, options.port, options.host);
   } catch (error) {
+    clearInterval(flushTimer);
     await lake.close();
     await local.close();
     throw error;
@@ -101,6 +112,9 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
     store: local.store,
     async close() {
       await shutDownLocalServer(server);
+      clearInterval(flushTimer);
+      // Every answered webhook is counted before the store closes.
+      await counters.flush();
       await lake.close();
       await removeRuntimeInfo(options.dataDir, process.pid);
       await local.close();

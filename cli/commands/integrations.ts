@@ -16,6 +16,7 @@ import { printJson, printTable } from '../output';
 import type { TargetOptions } from '../target';
 import { withBackend, type OpenBackend } from '../with-backend';
 import { describeSigning, registerSigning } from './signing';
+import { registerSilence } from './silence';
 import { printNewToken } from './token-output';
 
 export function registerIntegrations(program: Command, io: CliIo, open: OpenBackend): void {
@@ -123,6 +124,7 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
     );
 
   registerSigning(integrations, io, open);
+  registerSilence(integrations, io, open);
   registerSync(integrations, io, open);
 }
 

@@ -248,7 +248,7 @@ describe('HooklakeFunction (ingest)', () => {
     });
   });
 
-  test('reads the token table, and may write only column-registry and event-type-registry items to it', () => {
+  test('reads the token table, and may write only column-registry, event-type-registry and loading-counter items to it', () => {
     const dynamo = statementsOfRole(id.fnRole).filter((s) => asArray(s.Action).some((a) => a.startsWith('dynamodb:')));
     expect(dynamo).toEqual([
       { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: getAtt(id.table) },
@@ -265,7 +265,22 @@ describe('HooklakeFunction (ingest)', () => {
         Resource: getAtt(id.table),
         Condition: { 'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'names', 'firstRefusedAt', 'eventType', 'firstSeenAt', 'columns'] } },
       },
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:UpdateItem',
+        Resource: getAtt(id.table),
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:Attributes': ['pk', 'sk', 'accepted', 'records', 'rejected', 'lastEventAt', 'expiresAt', 'refused_*', 'failed_*', 'used_*'] } },
+      },
     ]);
+  });
+
+  test('loading counters expire through the token table TTL, and no counter item matches the catalog stream filter', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
+    const mapping = Object.values(resourcesOf('AWS::Lambda::EventSourceMapping'))[0];
+    const patterns = (mapping.Properties?.FilterCriteria.Filters as { Pattern: string }[]).map((filter) => JSON.parse(filter.Pattern).dynamodb.Keys.sk.S[0]);
+    const matches = (sk: string) => patterns.some((pattern: string | { prefix: string }) => (typeof pattern === 'string' ? sk === pattern : sk.startsWith(pattern.prefix)));
+    expect(matches('STATS#2026-11-23')).toBe(false);
+    expect(matches('COLUMN#id')).toBe(true);
   });
 
   test('puts records into the delivery stream only', () => {
@@ -510,8 +525,10 @@ describe('WebhookApi', () => {
     expect(format).not.toMatch(/requestPath|resourcePath|\$request\.|\$input\.|authoriz|header|token/i);
   });
 
-  test('Lambda permissions are scoped to the API routes', () => {
-    const permissions = Object.values(resourcesOf('AWS::Lambda::Permission'));
+  test('Lambda permissions are scoped to the API routes (and the silence check to its schedule)', () => {
+    const all = Object.values(resourcesOf('AWS::Lambda::Permission'));
+    const permissions = all.filter((p) => p.Properties?.Principal !== 'events.amazonaws.com');
+    expect(all).toHaveLength(5);
     expect(permissions).toHaveLength(4);
     for (const p of permissions) {
       expect(p.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' });
@@ -739,5 +756,28 @@ describe('OperationalAlarms', () => {
       expect(alarm.OKActions).toEqual(alarm.AlarmActions);
     }
     expect(() => new HooklakeStack(app, 'NoQuota', { activePartitionQuota: 0 })).toThrow(/activePartitionQuota must be a positive whole number/);
+  });
+});
+
+describe('SilenceCheck', () => {
+  const fnId = () => stack.getLogicalId(stack.silenceCheck.fn.function.node.defaultChild as never);
+  const roleId = () => stack.getLogicalId(stack.silenceCheck.fn.role.node.defaultChild as never);
+
+  test('runs every 15 minutes and may only read the token table', () => {
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)', Targets: [{ Arn: getAtt(fnId()) }] });
+    const actions = statementsOfRole(roleId()).flatMap((s) => asArray(s.Action)).filter((a) => a.startsWith('dynamodb:'));
+    expect(actions.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan']);
+  });
+
+  test('the SilentIntegrations alarm watches the metric the check publishes', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'SilentIntegrations',
+      Namespace: 'Hooklake',
+      Statistic: 'Maximum',
+      Period: 900,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
   });
 });

@@ -4,7 +4,7 @@ import { MAX_EVENT_TYPES } from '../../lambdas/core/event-types';
 import { newIntegration } from '../../lambdas/core/integration';
 import type { LakeBatch } from '../../lambdas/core/rows';
 import { sequenceGenerator } from '../../lambdas/core/sequence';
-import { issueToken } from '../../lambdas/core/tokens';
+import { hashToken, issueToken, tokenIdFromHash } from '../../lambdas/core/tokens';
 import { createIngestWebhook, type IngestDependencies } from '../../lambdas/app/ingest-webhook';
 import type { SinkReport, RecordSink, WebhookOutcome } from '../../lambdas/app/ports';
 import { MemoryStore } from '../support/memory-store';
@@ -284,17 +284,21 @@ describe('ingest use case: signatures', () => {
 });
 
 describe('ingest use case: metrics', () => {
-  it('tells the metrics port of every answer: counts when stored, the error name when refused or failed', async () => {
+  it('tells the metrics port of every answer: counts when stored, the error name when refused or failed, with its integration and token once known', async () => {
     const outcomes: WebhookOutcome[] = [];
     const { sink, token, send } = await setUp({ metrics: { answered: (outcome) => outcomes.push(outcome) } });
     await send({ token, body: '[{"id":1},{"name":"no id"}]' });
     await send({ token, body: '{"id":' });
+    await send({ token: `hlk_${'A'.repeat(43)}`, body: '{"id":3}' });
     sink.failWith = new SinkUnavailableError('down');
     await send({ token, body: '{"id":2}' });
+    const known = { schema: 'stitch_iterable', tokenId: tokenIdFromHash(hashToken(token)) };
+    const receivedAt = expect.any(Date);
     expect(outcomes).toEqual([
-      { status: 200, records: 1, rejected: 1, sinkRetries: 0 },
-      { status: 400, reason: 'MalformedBodyError', records: 0, rejected: 0, sinkRetries: 0 },
-      { status: 503, reason: 'SinkUnavailableError', records: 0, rejected: 0, sinkRetries: 0 },
+      { status: 200, records: 1, rejected: 1, sinkRetries: 0, ...known, receivedAt },
+      { status: 400, reason: 'MalformedBodyError', records: 0, rejected: 0, sinkRetries: 0, ...known, receivedAt },
+      { status: 401, reason: 'UnauthorizedError', records: 0, rejected: 0, sinkRetries: 0, receivedAt },
+      { status: 503, reason: 'SinkUnavailableError', records: 0, rejected: 0, sinkRetries: 0, ...known, receivedAt },
     ]);
   });
 });
