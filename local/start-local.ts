@@ -13,7 +13,7 @@ import { removeCrashLeftovers } from './crash-leftovers';
 import { openLocalLake } from './local-lake';
 import { startOwnStore, type LocalStore } from './local-store';
 import { findRunningServer, removeRuntimeInfo, writeRuntimeInfo } from './runtime-file';
-import { createLocalServer, shutDownLocalServer } from './server';
+import { createLocalServer, shutDownLocalServer, type OtherRoutes } from './server';
 
 /**
  * How long the server keeps an active token or an integration without reading the store again. Writes to the store
@@ -31,6 +31,8 @@ export interface LocalHooklakeOptions {
   /** A request that has not arrived whole by then gets 408. @default 30000 */
   readonly requestTimeoutMs?: number;
   readonly logger: AppLogger;
+  /** Other paths the server answers (the web console), made once the server's URL is known. */
+  readonly otherRoutes?: (runtime: { readonly url: string; readonly store: IntegrationStore }) => OtherRoutes;
 }
 
 export interface RunningLocalHooklake {
@@ -67,6 +69,7 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
   if (leftovers > 0) options.logger.info('Removed temporary files left by an earlier crash', { files: leftovers });
   // The compactor starts with the lake: this process is the one server, so the one compactor, of the data directory.
   const lake = openLocalLake(options.dataDir, options.logger);
+  let otherRoutes: OtherRoutes | undefined;
   const server = createLocalServer({
     ingest: createIngestWebhook({
       store: local.store,
@@ -84,6 +87,7 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
     maxBytesInFlight: options.maxBytesInFlight,
     requestTimeoutMs: options.requestTimeoutMs,
     logger: options.logger,
+    otherRoutes: () => otherRoutes,
   });
   try {
     await listen(server, options.port, options.host);
@@ -94,6 +98,7 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
   }
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+  otherRoutes = options.otherRoutes?.({ url, store: local.store });
   await writeRuntimeInfo(options.dataDir, { pid: process.pid, url, dynamoEndpoint: local.endpoint, dynamoCredentials: local.credentials, startedAt: new Date().toISOString() });
 
   return {
