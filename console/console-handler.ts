@@ -21,6 +21,8 @@ export interface ConsoleServices extends IntegrationServices {
   /** What webhook URLs are built on. */
   readonly webhookBaseUrl: string;
   readonly logger: AppLogger;
+  /** How often an integration's page refreshes its counts; each refresh is a query. @default 3000 */
+  readonly liveRefreshMs?: number;
 }
 
 export interface WebConsole {
@@ -32,6 +34,7 @@ export interface WebConsole {
 }
 
 const DAYS_SHOWN = 14;
+const DEFAULT_REFRESH_MS = 3000;
 const RECENT_ROWS = 20;
 const MAX_FORM_BYTES = 256 * 1024;
 
@@ -200,7 +203,8 @@ class ConsoleRoutes {
     } catch (error) {
       readProblem = messageOf(error);
     }
-    return htmlReply(status, integrationPage({ integration, tokens, activity, recent, rejected, readProblem, ...messages }, this.auth.formToken, this.services.webhookBaseUrl));
+    const view = { integration, tokens, activity, recent, rejected, readProblem, refreshMs: this.services.liveRefreshMs ?? DEFAULT_REFRESH_MS, ...messages };
+    return htmlReply(status, integrationPage(view, this.auth.formToken, this.services.webhookBaseUrl));
   }
 
   private async activity(schema: string) {

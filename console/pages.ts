@@ -87,6 +87,7 @@ export interface DetailView {
   readonly recent?: QueryResult;
   readonly rejected?: QueryResult;
   readonly readProblem?: string;
+  readonly refreshMs: number;
   readonly notice?: string;
   readonly problem?: string;
 }
@@ -116,8 +117,8 @@ ${view.tokens.map(
 )}</tbody></table>
 <form method="post" action="${integrationPath(i.schema)}/tokens" id="generate-url">${formToken(token)}<button type="submit" ${active >= MAX_ACTIVE_TOKENS ? 'disabled' : ''}>Generate URL</button>
 ${active >= MAX_ACTIVE_TOKENS ? html`<span class="muted">Revoke one first: at most ${MAX_ACTIVE_TOKENS} are active.</span>` : ''}</form>
-<h2>Events per day</h2>
-<div id="activity" data-live="${integrationPath(i.schema)}/activity" data-every="3000">${view.activity}</div>
+<h2>Events per day <span class="muted">(refreshed every ${Math.round(view.refreshMs / 1000)} s)</span></h2>
+<div id="activity" data-live="${integrationPath(i.schema)}/activity" data-every="${view.refreshMs}">${view.activity}</div>
 ${view.readProblem === undefined ? '' : errorBox(`Rows could not be read: ${view.readProblem}`)}
 <h2>Recent rows</h2>${view.recent === undefined ? '' : html`<div id="recent-rows">${dataTable(view.recent.columns, view.recent.rows, 'No rows yet.')}</div>`}
 <h2>Rejected rows</h2>${view.rejected === undefined ? '' : html`<div id="rejected-rows">${dataTable(view.rejected.columns, view.rejected.rows, 'No rejected rows.')}</div>`}

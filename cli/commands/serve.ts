@@ -101,7 +101,7 @@ const REPEATED_SIGNAL_MS = 2_000;
  * Resolves on the first SIGINT or SIGTERM. Later signals stay handled, so a repeat does not kill
  * the process halfway through stopping; one sent well after the first stops at once, without waiting.
  */
-function untilStopped(io: CliIo): Promise<void> {
+export function untilStopped(io: CliIo): Promise<void> {
   return new Promise((resolve) => {
     let firstAt: number | undefined;
     const stop = () => {
