@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { DEFAULT_STACK_NAME } from '../lambdas/core/deployment-names';
+import { registerConsole } from './commands/console';
 import { registerIntegrations } from './commands/integrations';
 import { registerQuery } from './commands/query';
 import { registerRecover } from './commands/recover';
@@ -47,6 +48,7 @@ export function buildProgram(io: CliIo = processIo, open: OpenBackend = (options
   registerQuery(program, io, open);
   registerRecover(program, io, open);
   registerStatus(program, io, open);
+  registerConsole(program, io, open);
   for (const group of program.commands.filter((command) => command.commands.length > 0)) {
     group.allowExcessArguments().action(() => (group.args.length === 0 ? group.help() : group.error(`error: unknown command '${group.args[0]}'`)));
   }

@@ -15,7 +15,7 @@ import { removeCrashLeftovers } from './crash-leftovers';
 import { openLocalLake } from './local-lake';
 import { startOwnStore, type LocalStore } from './local-store';
 import { findRunningServer, removeRuntimeInfo, writeRuntimeInfo } from './runtime-file';
-import { createLocalServer, shutDownLocalServer } from './server';
+import { createLocalServer, shutDownLocalServer, type OtherRoutes } from './server';
 
 /**
  * How long the server keeps an active token or an integration without reading the store again. Writes to the store
@@ -35,6 +35,8 @@ export interface LocalHooklakeOptions {
   /** A request that has not arrived whole by then gets 408. @default 30000 */
   readonly requestTimeoutMs?: number;
   readonly logger: AppLogger;
+  /** Other paths the server answers (the web console), made once the server's URL is known. */
+  readonly otherRoutes?: (runtime: { readonly url: string; readonly store: IntegrationStore }) => OtherRoutes;
 }
 
 export interface RunningLocalHooklake {
@@ -76,6 +78,7 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
   );
   const flushTimer = setInterval(() => void counters.flushIfDue(), LOCAL_COUNT_FLUSH_MS);
   flushTimer.unref();
+  let otherRoutes: OtherRoutes | undefined;
   const server = createLocalServer({
     ingest: createIngestWebhook({
       store: local.store,
@@ -94,6 +97,7 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
     maxBytesInFlight: options.maxBytesInFlight,
     requestTimeoutMs: options.requestTimeoutMs,
     logger: options.logger,
+    otherRoutes: () => otherRoutes,
   });
   try {
     await listen(server, options.port, options.host);
@@ -105,6 +109,7 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
   }
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+  otherRoutes = options.otherRoutes?.({ url, store: local.store });
   await writeRuntimeInfo(options.dataDir, { pid: process.pid, url, dynamoEndpoint: local.endpoint, dynamoCredentials: local.credentials, startedAt: new Date().toISOString() });
 
   return {
