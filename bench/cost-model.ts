@@ -12,7 +12,8 @@ import { packRows, type PackedRecord } from '../lambdas/core/record-packing';
 import { ACCESS_LOG_FIELDS } from '../lib/constructs/webhook-api';
 import { INGEST_FUNCTION_COST_SETTINGS } from '../lib/hooklake-stack';
 import { DEFAULT_TOKEN_CACHE_SECONDS } from '../lambdas/ingest/config';
-import { DEFAULT_RAW_ARCHIVE_DAYS, archivedHeaders, rawEntry } from '../lambdas/core/raw-archive';
+import { DEFAULT_RAW_ARCHIVE_DAYS, RAW_GZIP_MIN_BYTES, RAW_TABLE, archivedHeaders, rawEntry } from '../lambdas/core/raw-archive';
+import { AWS_COUNT_FLUSH_MS } from '../lambdas/app/ingest-counters';
 
 export interface Price {
   readonly service: string;
@@ -33,6 +34,7 @@ export const PRICES = {
   lambdaRequest: { service: 'Lambda', usd: 0.2 / MILLION, text: '$0.20 per million requests', source: 'https://aws.amazon.com/lambda/pricing/', confirmed: false },
   lambdaArmGbSecond: { service: 'Lambda', usd: 0.0000133334, text: '$0.0000133334 per GB-second (arm64, first 7.5 B GB-s a month)', source: 'https://aws.amazon.com/lambda/pricing/', confirmed: true },
   dynamoReadUnit: { service: 'DynamoDB', usd: 0.125 / MILLION, text: '$0.125 per million read request units (on demand)', source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/', confirmed: true },
+  dynamoWriteUnit: { service: 'DynamoDB', usd: 0.625 / MILLION, text: '$0.625 per million write request units (on demand)', source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/', confirmed: false },
   kmsRequest: { service: 'KMS', usd: 0.03 / 10_000, text: '$0.03 per 10,000 requests', source: 'https://aws.amazon.com/kms/pricing/', confirmed: false },
   firehoseIngestGb: { service: 'Firehose', usd: 0.029, text: '$0.029 per GB ingested, each record rounded up to 5 KB (5,120 bytes)', source: 'https://aws.amazon.com/firehose/pricing/', confirmed: false },
   firehosePartitionedGb: { service: 'Firehose dynamic partitioning', usd: 0.02, text: '$0.020 per GB delivered', source: 'https://aws.amazon.com/firehose/pricing/', confirmed: false },
@@ -68,6 +70,8 @@ export const ASSUMPTIONS = {
   logEventOverheadBytes: 26,
   responseWireBytes: 300,
   lakeGzipRatio: 0.2,
+  /** A webhook body of RAW_GZIP_MIN_BYTES or more, gzipped at level 1 for the raw archive. */
+  rawBodyGzipRatio: 0.25,
   logArchiveRatio: 0.2,
 } as const;
 
@@ -97,7 +101,7 @@ export interface CostLine {
  */
 export function lakeRowBytes(eventBytes: number): number {
   const systemColumns = { _sdc_received_at: '2026-11-23T10:00:00.000Z', _sdc_batched_at: '2026-11-23T10:00:00.004Z', _sdc_sequence: 1795428000000000000, _sdc_table_version: 0 };
-  const routing = { [PARTITION_FIELD]: { schema: 'stitch_iterable', table: 'data', dt: '2026-11-23' } };
+  const routing = { [PARTITION_FIELD]: { root: 'lake', schema: 'stitch_iterable', table: 'data', dt: '2026-11-23' } };
   const members = (object: object) => JSON.stringify(object).length - 2;
   return eventBytes + 1 + members(systemColumns) + 1 + members(routing);
 }
@@ -115,10 +119,12 @@ const EXAMPLE_HEADERS = {
   accept: '*/*',
 };
 
-/** One request's raw archive line as the archive stream gets it: body, kept headers, stamps, routing member. */
+/** One request's raw archive line as the stream gets it, in its rows' records: body (gzipped from RAW_GZIP_MIN_BYTES), kept headers, stamps, routing member. */
 export function rawRecordBytes(bodyBytes: number): number {
-  const entry = rawEntry({ receivedAt: '2026-11-23T10:00:00.000Z', sequence: 1795428000000000000n, headers: archivedHeaders(EXAMPLE_HEADERS), body: 'x'.repeat(bodyBytes) });
-  const routing = JSON.stringify({ [PARTITION_FIELD]: { schema: 'stitch_iterable', table: 'data', dt: '2026-11-23' } }).length - 1;
+  const body = Buffer.alloc(bodyBytes);
+  const gzippedBody = bodyBytes >= RAW_GZIP_MIN_BYTES ? Buffer.alloc(Math.ceil(bodyBytes * ASSUMPTIONS.rawBodyGzipRatio)) : undefined;
+  const entry = rawEntry({ receivedAt: '2026-11-23T10:00:00.000Z', sequence: 1795428000000000000n, headers: archivedHeaders(EXAMPLE_HEADERS), body, gzippedBody });
+  const routing = JSON.stringify({ [PARTITION_FIELD]: { root: 'raw', schema: 'stitch_iterable', table: RAW_TABLE, dt: '2026-11-23' } }).length - 1;
   return Buffer.byteLength(entry.text) + routing;
 }
 
@@ -175,16 +181,19 @@ export function costLines(workload: Workload): CostLine[] {
   const bodyBytes = workload.eventsPerRequest * (a.eventBytes + 1);
 
   const records = recordsOf(workload);
-  const billedRecordBytes = records.reduce((sum, record) => sum + Math.ceil(record.data.byteLength / FIREHOSE_BILLING_UNIT) * FIREHOSE_BILLING_UNIT, 0);
+  const billedRecordBytes = billedBytes(records);
   const deliveredBytes = rows * (rowBytes + 1);
   const objects = a.arrivalSeconds / a.bufferingSeconds;
   const coldStarts = workload.warmContainers * (a.arrivalSeconds / a.containerLifetimeSeconds);
+  // Loading counters: one write (under 1 KB, one unit) per container per flush interval in which it answered a webhook.
+  const counterWrites = workload.warmContainers * Math.min(workload.requests / workload.warmContainers, a.arrivalSeconds / (AWS_COUNT_FLUSH_MS / 1000));
   const readUnits = workload.warmContainers * (a.arrivalSeconds / a.tokenCacheSeconds + a.arrivalSeconds / a.integrationCacheSeconds) + coldStarts;
   const functionLineBytes = LOGS_INFO.includes(settings.loggerLevel) ? STORED_LINE_BYTES + a.logEventOverheadBytes : 0;
   const logBytes = workload.requests * (accessLogLineBytes() + a.logEventOverheadBytes + functionLineBytes);
   const tracing: string = settings.tracing;
   const rawBytes = rawRecordBytes(bodyBytes);
-  const rawBilledBytes = Math.ceil(rawBytes / FIREHOSE_BILLING_UNIT) * FIREHOSE_BILLING_UNIT;
+  // The archive line rides in the rows' records: it costs only the 5 KB units it adds to them.
+  const rawBilledBytes = billedBytes(recordsOf(workload, true)) - billedRecordBytes;
   const rawDelivered = workload.requests * (rawBytes + 1);
   // Kept rawArchiveDays days: the month's storage is that share of a month of it, at most all of it.
   const rawMonths = Math.min(1, DEFAULT_RAW_ARCHIVE_DAYS / 30);
@@ -197,8 +206,9 @@ export function costLines(workload: Workload): CostLine[] {
     line(`Lambda duration, ${settings.memorySize} MB`, PRICES.lambdaArmGbSecond, workload.requests * (workload.warmDurationMs / 1000) * memoryGb * PRICES.lambdaArmGbSecond.usd),
     line('Lambda init (cold starts)', PRICES.lambdaArmGbSecond, coldStarts * (a.initDurationMs / 1000) * memoryGb * PRICES.lambdaArmGbSecond.usd),
     line('DynamoDB reads (token, integration, column registry)', PRICES.dynamoReadUnit, readUnits * PRICES.dynamoReadUnit.usd),
+    line('DynamoDB writes (loading counters)', PRICES.dynamoWriteUnit, counterWrites * PRICES.dynamoWriteUnit.usd),
     line('KMS, table key aws/dynamodb', PRICES.kmsRequest, workload.warmContainers * (a.arrivalSeconds / a.kmsCallSeconds) * PRICES.kmsRequest.usd),
-    line('Firehose ingestion (rows packed per partition)', PRICES.firehoseIngestGb, (workload.requests * billedRecordBytes / GB) * PRICES.firehoseIngestGb.usd),
+    line('Firehose ingestion (a request\'s rows packed together)', PRICES.firehoseIngestGb, (workload.requests * billedRecordBytes / GB) * PRICES.firehoseIngestGb.usd),
     line('Firehose dynamic partitioning, data', PRICES.firehosePartitionedGb, (deliveredBytes / GB) * PRICES.firehosePartitionedGb.usd),
     line('Firehose dynamic partitioning, JQ', PRICES.firehoseJqHour, ((rows * a.jqMsPerRow) / 3_600_000) * PRICES.firehoseJqHour.usd),
     line('Firehose dynamic partitioning, objects', PRICES.firehoseObject, objects * PRICES.firehoseObject.usd),
@@ -208,7 +218,7 @@ export function costLines(workload: Workload): CostLine[] {
     line('CloudWatch Logs storage, one month', PRICES.logsGbMonth, ((logBytes * a.logArchiveRatio) / GB) * PRICES.logsGbMonth.usd),
     line(traced ? 'X-Ray traces' : 'X-Ray traces (tracing off)', PRICES.xrayTrace, traced ? xrayIfActive(workload) : 0),
     line('Data transfer out (responses)', PRICES.dataOutGb, ((workload.requests * a.responseWireBytes) / GB) * PRICES.dataOutGb.usd),
-    line('Raw archive: Firehose ingestion (a record per request)', PRICES.firehoseIngestGb, ((workload.requests * rawBilledBytes) / GB) * PRICES.firehoseIngestGb.usd),
+    line('Raw archive: Firehose ingestion (the 5 KB units its line adds to the rows\' records)', PRICES.firehoseIngestGb, ((workload.requests * rawBilledBytes) / GB) * PRICES.firehoseIngestGb.usd),
     line('Raw archive: dynamic partitioning, data', PRICES.firehosePartitionedGb, (rawDelivered / GB) * PRICES.firehosePartitionedGb.usd),
     line('Raw archive: dynamic partitioning, JQ', PRICES.firehoseJqHour, ((workload.requests * a.jqMsPerRow) / 3_600_000) * PRICES.firehoseJqHour.usd),
     line('Raw archive: objects and S3 PUTs', PRICES.firehoseObject, objects * (PRICES.firehoseObject.usd + PRICES.s3Put.usd)),
@@ -216,9 +226,15 @@ export function costLines(workload: Workload): CostLine[] {
   ];
 }
 
-/** The records one request of the workload makes, as the sink packs them. */
-function recordsOf(workload: Workload): PackedRecord[] {
-  return packRows(Array.from({ length: workload.eventsPerRequest }, () => Buffer.alloc(lakeRowBytes(ASSUMPTIONS.eventBytes))));
+/** The records one request of the workload makes, as the sink packs them: its rows, and with `archived` its raw archive line after them. */
+function recordsOf(workload: Workload, archived = false): PackedRecord[] {
+  const rows = Array.from({ length: workload.eventsPerRequest }, () => Buffer.alloc(lakeRowBytes(ASSUMPTIONS.eventBytes)));
+  const archive = archived ? [Buffer.alloc(rawRecordBytes(workload.eventsPerRequest * (ASSUMPTIONS.eventBytes + 1)))] : [];
+  return packRows([...rows, ...archive]);
+}
+
+function billedBytes(records: readonly PackedRecord[]): number {
+  return records.reduce((sum, record) => sum + Math.ceil(record.data.byteLength / FIREHOSE_BILLING_UNIT) * FIREHOSE_BILLING_UNIT, 0);
 }
 
 function recordsText(workload: Workload): string {
@@ -258,11 +274,14 @@ export function costReport(): string {
       `table key about once per ${a.kmsCallSeconds / 60} minutes per container. Firehose writes one object per partition per ${a.bufferingSeconds} s buffer, ` +
       `gzip to ${a.lakeGzipRatio * 100}% (and log archives to ${a.logArchiveRatio * 100}%); JQ takes ${a.jqMsPerRow} ms a row. ` +
       `A request's rows go to Firehose as ${WORKLOADS.map((workload) => recordsText(workload)).join(' and ')}. The raw archive (on by default, ` +
-      `kept ${DEFAULT_RAW_ARCHIVE_DAYS} days) puts each request to a second stream as one record of ${WORKLOADS.map((workload) => `${rawRecordBytes(workload.eventsPerRequest * (a.eventBytes + 1)).toLocaleString('en-US')} bytes`).join(' and ')} ` +
-      `(the body, its headers but credentials, the stamps); \`rawArchiveDays: 0\` takes those lines away. A stored webhook leaves one ` +
+      `kept ${DEFAULT_RAW_ARCHIVE_DAYS} days) adds one line per request to the same records, of ${WORKLOADS.map((workload) => `${rawRecordBytes(workload.eventsPerRequest * (a.eventBytes + 1)).toLocaleString('en-US')} bytes`).join(' and ')} ` +
+      `(the body in base64, gzipped first from ${RAW_GZIP_MIN_BYTES.toLocaleString('en-US')} bytes on, to ${a.rawBodyGzipRatio * 100}%; its headers but credentials; the stamps), ` +
+      `making ${WORKLOADS.map((workload) => `${recordsOf(workload, true).length} record${recordsOf(workload, true).length === 1 ? '' : 's'} of ${recordsOf(workload, true).map((record) => record.data.byteLength.toLocaleString('en-US')).join(', ')} bytes`).join(' and ')}; ` +
+      `\`rawArchiveDays: 0\` takes those lines away. A stored webhook leaves one ` +
       `access-log line of ${accessLogLineBytes()} bytes plus ${a.logEventOverheadBytes} bytes of event overhead, and no function log line ` +
       `(its Logger's lines from ${settings.loggerLevel} up, Lambda's from WARN up); its metrics are summed in memory and published as at most one ` +
-      `log line a minute per warm function, a share of a cent per million requests at any rate that keeps a function busy. ` +
+      `log line a minute per warm function, a share of a cent per million requests at any rate that keeps a function busy; the loading counters (\`hooklake status\`) likewise, as at most ` +
+      `one DynamoDB write per integration and day every ${AWS_COUNT_FLUSH_MS / 60_000} minute per warm function. ` +
       `A response is ${a.responseWireBytes} bytes on the wire. Prices per GB are ` +
       `applied to 10^9 bytes. Free tiers are left out.`,
     '',

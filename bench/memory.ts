@@ -40,11 +40,22 @@ export async function benchMemory(progress: (line: string) => void): Promise<Ben
     progress(`memory: ${BODIES} concurrent ${mib(body.length)} bodies to hooklake serve (default cap ${mib(DEFAULT_MAX_BYTES_IN_FLIGHT)} in flight), 503s retried`);
     const intervals: [number, number][] = [];
     let refused = 0;
+    let cut = 0;
     await Promise.all(
       Array.from({ length: BODIES }, async () => {
         for (;;) {
           const started = performance.now();
-          const response = await post(url, body);
+          // On a machine this busy an upload can pass the server's 30 s request timeout, which answers 408 and
+          // closes the connection mid-body (a network error to fetch): as a provider would, send it again.
+          const response = await post(url, body).catch((error: unknown) => {
+            cut += 1;
+            progress(`memory: a connection was cut (${String((error as { cause?: unknown }).cause ?? error)}); sending again`);
+            return undefined;
+          });
+          if (response === undefined || response.status === 408) {
+            if (response !== undefined) cut += 1;
+            continue;
+          }
           if (response.status === 200) {
             intervals.push([started, performance.now()]);
             return;
@@ -64,7 +75,7 @@ export async function benchMemory(progress: (line: string) => void): Promise<Ben
       value: (peakRss - ALLOWANCE_BYTES) / inFlight,
       unit: 'x',
       max: 4,
-      figures: `peak RSS ${mib(peakRss)} (idle ${mib(idleRss)}); ${mib(inFlight)} in flight at most; ${refused} answers were 503 and retried; all ${BODIES} bodies stored`,
+      figures: `peak RSS ${mib(peakRss)} (idle ${mib(idleRss)}); ${mib(inFlight)} in flight at most; ${refused} answers were 503 and retried, ${cut} uploads cut (408 or reset) and sent again; all ${BODIES} bodies stored`,
     };
   } finally {
     await server.close();

@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { AthenaQueryEngine } from '../lambdas/aws/athena-query';
 import { DynamoIntegrationStore } from '../lambdas/aws/dynamo-store';
+import { DynamoIngestCountStore } from '../lambdas/aws/dynamo-ingest-counts';
 import { GlueLakeCatalog } from '../lambdas/aws/glue-catalog';
 import { readStackOutputs } from '../lambdas/aws/stack-outputs';
 import { CatalogSync } from '../lambdas/app/catalog-sync';
@@ -41,6 +42,7 @@ export async function openAwsBackend(options: TargetOptions, io: CliIo): Promise
 
   return {
     store,
+    counts: new DynamoIngestCountStore(dynamo, outputs.tokenTableName),
     engine: athena,
     catalogSync: new CatalogSync(new GlueLakeCatalog(glue, location), store, athena),
     webhookBaseUrl: outputs.webhookBaseUrl,

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { CatalogSync } from '../lambdas/app/catalog-sync';
 import type { IntegrationServices } from '../lambdas/app/integrations';
-import type { DeliveryErrorStore, IntegrationStore, QueryEngine, RawArchiveReader, RecordSink, ReplayJournal } from '../lambdas/app/ports';
+import type { DeliveryErrorStore, IngestCountStore, IntegrationStore, QueryEngine, RawArchiveReader, RecordSink, ReplayJournal } from '../lambdas/app/ports';
 
 /** The adapters a command's use cases run on, wherever Hooklake runs, and the webhook base URL. */
 export interface Backend {
   readonly store: IntegrationStore;
+  /** Loading-report counters, next to the integrations. */
+  readonly counts: IngestCountStore;
   readonly engine: QueryEngine;
   /** Where tables live in a catalog (AWS); undefined locally, where they read the lake files. */
   readonly catalogSync?: CatalogSync;

@@ -10,6 +10,7 @@ export async function openLocalBackend(dataDir: string, options: { readonly mayC
   let replaySink: { close(): Promise<void> } | undefined;
   return {
     store: local.store,
+    counts: local.counts,
     engine: onFirstQuery(() => (require('../local/lake-query-engine') as typeof import('../local/lake-query-engine')).lakeQueryEngine(directory, local.store)),
     webhookBaseUrl: local.serverUrl ?? DEFAULT_LOCAL_BASE_URL,
     serverRunning: local.serverUrl !== undefined,

@@ -1,10 +1,12 @@
 import { Command, Option } from 'commander';
 import { DEFAULT_STACK_NAME } from '../lambdas/core/deployment-names';
+import { registerConsole } from './commands/console';
 import { registerIntegrations } from './commands/integrations';
 import { registerQuery } from './commands/query';
 import { registerRecover } from './commands/recover';
 import { registerReplay } from './commands/replay';
 import { registerServe } from './commands/serve';
+import { registerStatus } from './commands/status';
 import { registerTokens } from './commands/tokens';
 import { HOOKLAKE_COMMAND } from '../lambdas/core/deployment-names';
 import { processIo, type CliIo } from './io';
@@ -47,6 +49,8 @@ export function buildProgram(io: CliIo = processIo, open: OpenBackend = (options
   registerQuery(program, io, open);
   registerRecover(program, io, open);
   registerReplay(program, io, open);
+  registerStatus(program, io, open);
+  registerConsole(program, io, open);
   for (const group of program.commands.filter((command) => command.commands.length > 0)) {
     group.allowExcessArguments().action(() => (group.args.length === 0 ? group.help() : group.error(`error: unknown command '${group.args[0]}'`)));
   }

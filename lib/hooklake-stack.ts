@@ -14,12 +14,15 @@ import { HooklakeFunction } from './constructs/hooklake-function';
 import { OperationalAlarms } from './constructs/operational-alarms';
 import { QueryWorkGroup } from './constructs/query-workgroup';
 import { TokenTable } from './constructs/token-table';
+import { SilenceCheck } from './constructs/silence-check';
 import { WebhookApi, type WebhookThrottle } from './constructs/webhook-api';
 
 /** The ingest Lambda's entry: API Gateway in front of the ingest use case. */
 export const INGEST_ENTRY = path.join(__dirname, '..', 'lambdas', 'ingest', 'lambda.ts');
 /** The catalog Lambda's entry: the token table's stream in front of the catalog sync. */
 export const CATALOG_ENTRY = path.join(__dirname, '..', 'lambdas', 'catalog', 'lambda.ts');
+/** The silence check's Lambda entry: integrations quiet past their threshold. */
+export const SILENCE_ENTRY = path.join(__dirname, '..', 'lambdas', 'silence', 'lambda.ts');
 
 /**
  * The ingest function's settings that decide much of what a webhook costs; bench/cost-model.ts
@@ -75,7 +78,7 @@ export interface HooklakeStackProps extends StackProps {
 
   /**
    * Days the raw archive (`raw/` in the lake bucket) keeps each accepted request, for `hooklake replay`;
-   * 0 keeps none (and makes no second delivery stream).
+   * 0 keeps none.
    * @default 30
    */
   readonly rawArchiveDays?: number;
@@ -124,6 +127,7 @@ export class HooklakeStack extends Stack {
   readonly api: WebhookApi;
   readonly catalog: CatalogUpdater;
   readonly alarms: OperationalAlarms;
+  readonly silenceCheck: SilenceCheck;
 
   constructor(scope: Construct, id: string, props: HooklakeStackProps = {}) {
     super(scope, id, props);
@@ -159,7 +163,7 @@ export class HooklakeStack extends Stack {
         POWERTOOLS_SERVICE_NAME: this.stackName,
         [INGEST_ENV.tokenTableName]: this.tokens.tableName,
         [INGEST_ENV.deliveryStreamName]: this.lake.deliveryStream.deliveryStreamName,
-        ...(this.lake.rawDeliveryStream === undefined ? {} : { [INGEST_ENV.rawDeliveryStreamName]: this.lake.rawDeliveryStream.deliveryStreamName }),
+        [INGEST_ENV.rawArchive]: this.lake.rawArchive ? 'on' : 'off',
         // Lambda's synchronous payload limit: nothing larger can reach the function anyway.
         [INGEST_ENV.maxBodyBytes]: String(AWS_MAX_BODY_BYTES),
         [INGEST_ENV.tokenCacheSeconds]: String(tokenCacheSeconds(props.tokenCacheSeconds)),
@@ -168,6 +172,7 @@ export class HooklakeStack extends Stack {
     this.tokens.grantTokenLookup(this.ingest);
     this.tokens.grantColumnRegistry(this.ingest);
     this.tokens.grantEventTypeRegistry(this.ingest);
+    this.tokens.grantLoadingCounts(this.ingest);
     this.lake.grantPutRecords(this.ingest);
 
     this.catalog = new CatalogUpdater(this, 'CatalogUpdater', {
@@ -180,6 +185,7 @@ export class HooklakeStack extends Stack {
 
     this.api = new WebhookApi(this, 'WebhookApi', { handler: this.ingest.function, throttle: props.throttle });
 
+    const alarmTopic = props.alarmTopic ?? (props.alarmTopicArn === undefined ? undefined : sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn));
     this.alarms = new OperationalAlarms(this, 'Alarms', {
       api: this.api.httpApi,
       ingest: this.ingest.function,
@@ -187,7 +193,14 @@ export class HooklakeStack extends Stack {
       tokenTable: this.tokens.table,
       deliveryStream: this.lake.deliveryStream,
       activePartitionQuota: props.activePartitionQuota,
-      alarmTopic: props.alarmTopic ?? (props.alarmTopicArn === undefined ? undefined : sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn)),
+      alarmTopic,
+    });
+    this.silenceCheck = new SilenceCheck(this, 'SilenceCheck', {
+      tokens: this.tokens,
+      entry: SILENCE_ENTRY,
+      metricsNamespace: METRICS_NAMESPACE,
+      serviceName: this.stackName,
+      alarmTopic,
     });
 
     output(this, STACK_OUTPUTS.webhookBaseUrl, this.api.baseUrl, 'Webhook base URL; a provider posts to <url>/v1/hooks/<token>');

@@ -1,7 +1,7 @@
 import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isTemporaryFile, LAKE_PREFIX, LAKE_TABLES } from '../lambdas/core/lake-layout';
-import { RAW_PREFIX } from '../lambdas/core/raw-archive';
+import { RAW_PREFIX, rawSchemaPath } from '../lambdas/core/raw-archive';
 import { fsyncDirectory } from './durable-files';
 import { isMissing, partitionFolders } from './lake-files';
 
@@ -24,7 +24,7 @@ export async function removeCrashLeftovers(dataDir: string): Promise<number> {
   const archives = (await readdir(rawDir).catch((error: unknown) => {
     if (isMissing(error)) return [];
     throw error;
-  })).map((schema) => join(rawDir, schema));
+  })).map((schema) => join(dataDir, rawSchemaPath(schema)));
   const folders = (await Promise.all([...tables, ...archives].map(partitionFolders))).flat();
   const removed = await Promise.all(folders.map(removeTemporaryFiles));
   return removed.reduce((sum, count) => sum + count, 0);

@@ -4,12 +4,15 @@ import { HOOKLAKE_COMMAND } from '../lambdas/core/deployment-names';
 import { NotFoundError } from '../lambdas/core/errors';
 import { DynamoIntegrationStore } from '../lambdas/aws/dynamo-store';
 import { LOCAL_TOKEN_TABLE_NAME } from '../lambdas/core/deployment-names';
-import type { IntegrationStore } from '../lambdas/app/ports';
+import { DynamoIngestCountStore } from '../lambdas/aws/dynamo-ingest-counts';
+import type { IngestCountStore, IntegrationStore } from '../lambdas/app/ports';
 import { ensureTokenTable, localDynamoClient, startEmbeddedDynamo, storePath, type EmbeddedDynamoOptions, type LocalDynamoCredentials } from './dynalite-server';
 import { findRunningServer } from './runtime-file';
 
 export interface LocalStore {
   readonly store: IntegrationStore;
+  /** Loading-report counters, in the same table. */
+  readonly counts: IngestCountStore;
   readonly endpoint: string;
   readonly credentials: LocalDynamoCredentials;
   /** URL of the running server whose store this is, when one runs. */
@@ -61,5 +64,5 @@ async function holdsStore(dataDir: string): Promise<boolean> {
 }
 
 function storeOn(client: DynamoDBClient, endpoint: string, credentials: LocalDynamoCredentials, close: () => Promise<void>): LocalStore {
-  return { store: new DynamoIntegrationStore(client, LOCAL_TOKEN_TABLE_NAME), endpoint, credentials, close };
+  return { store: new DynamoIntegrationStore(client, LOCAL_TOKEN_TABLE_NAME), counts: new DynamoIngestCountStore(client, LOCAL_TOKEN_TABLE_NAME), endpoint, credentials, close };
 }

@@ -1,11 +1,11 @@
 /**
- * The raw archive on the local disk (`raw/<schema>/dt=YYYY-MM-DD/*.json.gz`, written by the file sink
+ * The raw archive on the local disk (`raw/<schema>/requests/dt=YYYY-MM-DD/*.json.gz`, written by the file sink
  * with the rows): read back for a replay, and days past the retention removed.
  */
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
+import { gunzip, gunzipSync } from 'node:zlib';
 import type { RawArchiveFile, RawArchiveReader } from '../lambdas/app/ports';
 import { isLakeFile, partitionDateOf } from '../lambdas/core/lake-layout';
 import { RAW_PREFIX, joinRawLines, lastExpiredDay, rawSchemaPath } from '../lambdas/core/raw-archive';
@@ -33,7 +33,7 @@ export function localRawArchive(dataDir: string): RawArchiveReader {
     async readFile(file) {
       const text = (await gunzipAsync(await readFile(join(dataDir, file.key)))).toString('utf8');
       try {
-        return joinRawLines(text.split('\n').filter((line) => line !== ''));
+        return joinRawLines(text.split('\n').filter((line) => line !== ''), gunzipSync);
       } catch (error) {
         throw new Error(`${file.key}: ${messageOf(error)}`, { cause: error });
       }
@@ -47,7 +47,7 @@ export async function pruneRawArchive(dataDir: string, days: number, now: Date):
   const expired = lastExpiredDay(now, days);
   let removed = 0;
   for (const schema of await readdirOrNone(root)) {
-    const schemaDir = join(root, schema);
+    const schemaDir = join(dataDir, rawSchemaPath(schema));
     const old = (await readdirOrNone(schemaDir)).filter((name) => (partitionDateOf(name) ?? '9999') <= expired);
     for (const name of old) await rm(join(schemaDir, name), { recursive: true, force: true });
     if (old.length > 0) await fsyncDirectory(schemaDir);

@@ -17,6 +17,14 @@ export interface LocalServerOptions {
   readonly requestTimeoutMs?: number;
   /** Bytes of request bodies held at once; past them a webhook gets 503 with Retry-After. @default DEFAULT_MAX_BYTES_IN_FLIGHT (in-flight-budget.ts) */
   readonly maxBytesInFlight?: number;
+  /** Paths served by another entry point (the web console), off the webhook routes; looked up per request. */
+  readonly otherRoutes?: () => OtherRoutes | undefined;
+}
+
+/** Requests for paths that are not webhooks, answered by someone else (the console). */
+export interface OtherRoutes {
+  owns(pathname: string): boolean;
+  handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
 }
 
 const HEALTH_PATH = '/healthz';
@@ -117,6 +125,12 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
   const method = request.method ?? 'GET';
   let result: HttpResponse;
   let closeAfter = false;
+  const other = match === undefined ? options.otherRoutes?.() : undefined;
+  if (other?.owns(pathname)) {
+    await other.handle(request, response);
+    options.logger.info('HTTP request', { method, route: 'console', status: response.statusCode, ms: Date.now() - receivedAt.getTime() });
+    return;
+  }
   if (pathname === HEALTH_PATH) {
     result = jsonResponse(200, { status: 'OK' });
   } else if (match === undefined) {

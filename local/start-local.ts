@@ -5,23 +5,28 @@ import { IntegrationStoreUnavailableError, ValidationError } from '../lambdas/co
 import { sequenceGenerator } from '../lambdas/core/sequence';
 import { DEFAULT_MAX_RECORD_BYTES } from '../lambdas/core/stamp';
 import { createIngestWebhook } from '../lambdas/app/ingest-webhook';
+import { IngestCounters } from '../lambdas/app/ingest-counters';
 import { IntegrationCache } from '../lambdas/app/integration-cache';
 import { TokenCache } from '../lambdas/app/token-cache';
 import type { AppLogger, IntegrationStore } from '../lambdas/app/ports';
 import { retry } from '../lambdas/shared/retry';
+import { messageOf } from '../lambdas/shared/error-message';
 import { removeCrashLeftovers } from './crash-leftovers';
 import { DEFAULT_RAW_ARCHIVE_DAYS } from '../lambdas/core/raw-archive';
+import { RAW_ARCHIVE_ON } from '../lambdas/aws/raw-body-gzip';
 import { startRawArchiveRetention } from './raw-archive-retention';
 import { openLocalLake } from './local-lake';
 import { startOwnStore, type LocalStore } from './local-store';
 import { findRunningServer, removeRuntimeInfo, writeRuntimeInfo } from './runtime-file';
-import { createLocalServer, shutDownLocalServer } from './server';
+import { createLocalServer, shutDownLocalServer, type OtherRoutes } from './server';
 
 /**
  * How long the server keeps an active token or an integration without reading the store again. Writes to the store
  * invalidate at once; this bound only matters if the store changed some other way.
  */
 const LOCAL_TOKEN_CACHE_MS = 60_000;
+/** Loading-report counters reach the embedded store this often: writes there cost nothing. */
+export const LOCAL_COUNT_FLUSH_MS = 1000;
 
 export interface LocalHooklakeOptions {
   readonly dataDir: string;
@@ -35,6 +40,8 @@ export interface LocalHooklakeOptions {
   readonly logger: AppLogger;
   /** Days the raw archive keeps each accepted body (raw/ in the data directory); 0 keeps none. @default DEFAULT_RAW_ARCHIVE_DAYS */
   readonly rawArchiveDays?: number;
+  /** Other paths the server answers (the web console), made once the server's URL is known. */
+  readonly otherRoutes?: (runtime: { readonly url: string; readonly store: IntegrationStore }) => OtherRoutes;
 }
 
 export interface RunningLocalHooklake {
@@ -73,6 +80,12 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
   const rawRetention = rawArchiveDays > 0 ? startRawArchiveRetention(options.dataDir, rawArchiveDays, options.logger) : undefined;
   // The compactor starts with the lake: this process is the one server, so the one compactor, of the data directory.
   const lake = openLocalLake(options.dataDir, options.logger);
+  const counters = new IngestCounters(local.counts, LOCAL_COUNT_FLUSH_MS, Date.now, (error) =>
+    options.logger.warn('Could not write loading counts; kept for the next try', { error: messageOf(error) }),
+  );
+  const flushTimer = setInterval(() => void counters.flushIfDue(), LOCAL_COUNT_FLUSH_MS);
+  flushTimer.unref();
+  let otherRoutes: OtherRoutes | undefined;
   const server = createLocalServer({
     ingest: createIngestWebhook({
       store: local.store,
@@ -85,23 +98,27 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
       maxRecordBytes: DEFAULT_MAX_RECORD_BYTES,
       tokenCache,
       integrationCache,
-      archiveRaw: rawArchiveDays > 0,
+      ...(rawArchiveDays > 0 && { archiveRaw: RAW_ARCHIVE_ON }),
+      metrics: counters,
     }),
     maxBodyBytes: options.maxBodyBytes,
     maxBytesInFlight: options.maxBytesInFlight,
     requestTimeoutMs: options.requestTimeoutMs,
     logger: options.logger,
+    otherRoutes: () => otherRoutes,
   });
   try {
     await listen(server, options.port, options.host);
   } catch (error) {
     rawRetention?.stop();
+    clearInterval(flushTimer);
     await lake.close();
     await local.close();
     throw error;
   }
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+  otherRoutes = options.otherRoutes?.({ url, store: local.store });
   await writeRuntimeInfo(options.dataDir, { pid: process.pid, url, dynamoEndpoint: local.endpoint, dynamoCredentials: local.credentials, startedAt: new Date().toISOString() });
 
   return {
@@ -110,6 +127,9 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
     async close() {
       rawRetention?.stop();
       await shutDownLocalServer(server);
+      clearInterval(flushTimer);
+      // Every answered webhook is counted before the store closes.
+      await counters.flush();
       await lake.close();
       await removeRuntimeInfo(options.dataDir, process.pid);
       await local.close();

@@ -17,6 +17,7 @@ import type { TargetOptions } from '../target';
 import { withBackend, type OpenBackend } from '../with-backend';
 import { registerReset } from './reset';
 import { describeSigning, registerSigning } from './signing';
+import { registerSilence } from './silence';
 import { printNewToken } from './token-output';
 
 export function registerIntegrations(program: Command, io: CliIo, open: OpenBackend): void {
@@ -124,6 +125,7 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
     );
 
   registerSigning(integrations, io, open);
+  registerSilence(integrations, io, open);
   registerSync(integrations, io, open);
   registerReset(integrations, io, open);
 }

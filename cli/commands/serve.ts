@@ -4,7 +4,9 @@ import { positiveInteger } from '../../lambdas/core/config-values';
 import { DEFAULT_MAX_BODY_BYTES } from '../../lambdas/core/decode-body';
 import { ValidationError } from '../../lambdas/core/errors';
 import { DEFAULT_RAW_ARCHIVE_DAYS } from '../../lambdas/core/raw-archive';
-import type { IntegrationStore } from '../../lambdas/app/ports';
+import { randomBytes } from 'node:crypto';
+import type { AppLogger, IntegrationStore, QueryEngine } from '../../lambdas/app/ports';
+import type { WebConsole } from '../../console/console-handler';
 import { DEFAULT_MAX_BYTES_IN_FLIGHT } from '../../local/in-flight-budget';
 import { webhookUrl } from '../../lambdas/core/webhook-routes';
 import { HOOKLAKE_COMMAND } from '../../lambdas/core/deployment-names';
@@ -51,16 +53,19 @@ export function registerServe(program: Command, io: CliIo): void {
       // The local runtime (dynalite, the SDK, the logger) loads only when serving, not for every command's help.
       const { startLocalHooklake } = require('../../local/start-local') as typeof import('../../local/start-local');
       const { Logger } = require('@aws-lambda-powertools/logger') as typeof import('@aws-lambda-powertools/logger');
+      const logger = new Logger({ serviceName: 'hooklake' });
+      let webConsole: WebConsole | undefined;
       const running = await startLocalHooklake({
         dataDir: resolve(dataDir),
         port,
         host: options.host,
         maxBodyBytes: positiveInteger('--max-body-bytes', options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES),
         maxBytesInFlight: positiveInteger('--max-bytes-in-flight', options.maxBytesInFlight, DEFAULT_MAX_BYTES_IN_FLIGHT),
-        logger: new Logger({ serviceName: 'hooklake' }),
+        logger,
+        otherRoutes: ({ url, store }) => (webConsole = localConsole(resolve(dataDir), url, store, logger)),
         rawArchiveDays: archiveDays(options.rawArchiveDays),
       });
-      await printBanner(io, running.url, resolve(dataDir), running.store);
+      await printBanner(io, running.url, resolve(dataDir), running.store, webConsole?.loginUrl(running.url));
       await untilStopped(io);
       io.err('Stopping: finishing requests in flight...');
       await running.close();
@@ -74,7 +79,17 @@ function archiveDays(text: string): number {
   return days;
 }
 
-async function printBanner(io: CliIo, url: string, dataDir: string, store: IntegrationStore): Promise<void> {
+/** The web console over the server's own store and the lake; DuckDB loads on its first query. */
+function localConsole(dataDir: string, url: string, store: IntegrationStore, logger: AppLogger): WebConsole {
+  const { createWebConsole } = require('../../console/console-handler') as typeof import('../../console/console-handler');
+  let engine: QueryEngine | undefined;
+  const lazyEngine: QueryEngine = {
+    query: (sql) => (engine ??= (require('../../local/lake-query-engine') as typeof import('../../local/lake-query-engine')).lakeQueryEngine(dataDir, store)).query(sql),
+  };
+  return createWebConsole({ store, engine: lazyEngine, webhookBaseUrl: url, clock: () => new Date(), randomBytes, logger });
+}
+
+async function printBanner(io: CliIo, url: string, dataDir: string, store: IntegrationStore, consoleUrl: string | undefined): Promise<void> {
   io.out(`Hooklake is receiving webhooks at ${webhookUrl(url, '<token>')}`);
   io.out(`Data directory: ${dataDir} (lake files under lake/, query them with "${HOOKLAKE_COMMAND} query")`);
   const integrations = await store.listIntegrations();
@@ -89,6 +104,7 @@ async function printBanner(io: CliIo, url: string, dataDir: string, store: Integ
     io.out(`\nIntegrations: ${integrations.map((i) => i.schema).join(', ')}`);
     io.out(`Tokens are shown only when made; for a new URL: ${HOOKLAKE_COMMAND} tokens create <schema>`);
   }
+  if (consoleUrl !== undefined) io.out(`\nWeb console (this link signs you in; a new one each start, keep it private):\n  ${consoleUrl}`);
   io.out('\nPress Ctrl+C to stop.\n');
 }
 
@@ -99,7 +115,7 @@ const REPEATED_SIGNAL_MS = 2_000;
  * Resolves on the first SIGINT or SIGTERM. Later signals stay handled, so a repeat does not kill
  * the process halfway through stopping; one sent well after the first stops at once, without waiting.
  */
-function untilStopped(io: CliIo): Promise<void> {
+export function untilStopped(io: CliIo): Promise<void> {
   return new Promise((resolve) => {
     let firstAt: number | undefined;
     const stop = () => {

@@ -5,7 +5,7 @@ import { IntegrationStoreUnavailableError, MethodNotAllowedError, SinkUnavailabl
 import type { ColumnTypes } from '../core/column-mapping';
 import { stampRecords, type StampResult, type StampServices } from '../core/stamp';
 import { extractToken, hashToken } from '../core/tokens';
-import { archivedHeaders, rawEntry, type RawEntry } from '../core/raw-archive';
+import { archivedHeaders, RAW_GZIP_MIN_BYTES, rawEntry, type RawEntry } from '../core/raw-archive';
 import type { WebhookRoutePath } from '../core/webhook-routes';
 import { failureResponse, jsonResponse, type HttpResponse } from './http-responses';
 import { ColumnRegistryCache } from './column-registry-cache';
@@ -47,8 +47,17 @@ export interface IngestDependencies extends StampServices {
   readonly metrics?: IngestMetrics;
   /** How long a webhook may take before it is answered 503. @default DEFAULT_LATENCY_BUDGET */
   readonly latencyBudget?: LatencyBudget;
-  /** Keep each accepted body in the raw archive, stored by the sink with its rows (raw-archive.ts). @default false */
-  readonly archiveRaw?: boolean;
+  /**
+   * Keep each accepted body in the raw archive, stored by the sink with its rows (raw-archive.ts);
+   * `gzip` compresses bodies of RAW_GZIP_MIN_BYTES or more off the event loop. @default undefined: no archive
+   */
+  readonly archiveRaw?: { readonly gzip: (bytes: Uint8Array) => Promise<Uint8Array> };
+}
+
+/** What the request turned out to be for, as far as it got: for log lines and counters. */
+interface Known {
+  schema?: string;
+  tokenId?: string;
 }
 
 export type IngestWebhook = (request: WebhookRequest) => Promise<HttpResponse>;
@@ -66,7 +75,7 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
   const budget = deps.latencyBudget ?? DEFAULT_LATENCY_BUDGET;
 
   /** Authenticates, decodes and stamps: everything that needs the body, which is unreachable once this returns. */
-  const prepare = async (request: WebhookRequest, known: { schema?: string }): Promise<{ schema: string; stamped: StampResult; raw?: RawEntry }> => {
+  const prepare = async (request: WebhookRequest, known: Known): Promise<{ schema: string; stamped: StampResult; raw?: RawEntry }> => {
     if (request.method !== 'POST') {
       throw new MethodNotAllowedError(`Method ${request.method} is not allowed; webhooks are sent with POST.`);
     }
@@ -75,6 +84,7 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
     const integration = tokenRecord ? await integrations.get(tokenRecord.schema) : undefined;
     if (!integration) throw new UnauthorizedError('Webhook token is unknown or revoked.');
     known.schema = integration.schema;
+    known.tokenId = tokenRecord?.tokenId;
     // On the bytes as received, before anything is decoded: a forged body is never parsed, let alone stored.
     if (integration.signing !== undefined) verifySignature(integration.signing, request);
 
@@ -90,12 +100,13 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
     const sequence = stamped.rows[0]?.sequence ?? deps.nextSequence();
     const signingHeaders = integration.signing === undefined ? [] : [integration.signing.scheme.signatureHeader];
     const headers = archivedHeaders(request.headers, signingHeaders);
-    const raw = rawEntry({ receivedAt: request.receivedAt.toISOString(), sequence, headers, body: request.body.toString('utf8') });
+    const gzippedBody = request.body.length >= RAW_GZIP_MIN_BYTES ? await deps.archiveRaw.gzip(request.body) : undefined;
+    const raw = rawEntry({ receivedAt: request.receivedAt.toISOString(), sequence, headers, body: request.body, gzippedBody });
     return { schema: integration.schema, stamped, raw };
   };
 
   /** Stores the rows; only the rows are held while the sink makes them durable, not the body they came from. */
-  const store = async ({ schema, stamped, raw }: { schema: string; stamped: StampResult; raw?: RawEntry }, route: WebhookRoutePath, receivedAt: Date, startedAt: number): Promise<HttpResponse> => {
+  const store = async ({ schema, stamped, raw }: { schema: string; stamped: StampResult; raw?: RawEntry }, route: WebhookRoutePath, receivedAt: Date, startedAt: number, known: Known): Promise<HttpResponse> => {
     // The sink gets what is left of the answer budget: a store that has not confirmed by then is a 503, never a provider timeout.
     const deadline = startedAt + budget.answerMs - budget.replyMs;
     const late = () => new SinkUnavailableError(`The sink did not confirm ${stamped.rows.length} rows of "${schema}" within the ${budget.answerMs} ms answer budget.`);
@@ -104,7 +115,7 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
     const report = stamped.rows.length > 0 || raw !== undefined ? await write() : { rejected: 0 };
     const counts = { records: stamped.records - report.rejected, rejected: stamped.rejected + report.rejected };
     deps.logger.info('Webhook stored', { route, schema, ...counts, ms: deps.clock().getTime() - receivedAt.getTime() });
-    deps.metrics?.answered({ status: 200, ...counts, sinkRetries: report.retries ?? 0 });
+    deps.metrics?.answered({ status: 200, ...counts, sinkRetries: report.retries ?? 0, ...known, receivedAt });
     return jsonResponse(200, { status: 'OK', ...counts });
   };
 
@@ -114,12 +125,12 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
     const startedAt = deps.clock().getTime();
     const storeLate = () => new IntegrationStoreUnavailableError(`The integration store did not answer within ${budget.storeMs} ms.`);
     // Once the token names its integration, a refusal's log line names it too (a failing signature, a bad body).
-    const known: { schema?: string } = {};
+    const known: Known = {};
     return within(prepare(request, known), budget.storeMs, storeLate)
-      .then((prepared) => store(prepared, route, receivedAt, startedAt))
+      .then((prepared) => store(prepared, route, receivedAt, startedAt, known))
       .catch((error: unknown) => {
-        const response = failureResponse(error, deps.logger, { route, ...known });
-        deps.metrics?.answered({ status: response.statusCode, reason: error instanceof Error ? error.name : typeof error, records: 0, rejected: 0, sinkRetries: 0 });
+        const response = failureResponse(error, deps.logger, { route, ...(known.schema === undefined ? {} : { schema: known.schema }) });
+        deps.metrics?.answered({ status: response.statusCode, reason: error instanceof Error ? error.name : typeof error, records: 0, rejected: 0, sinkRetries: 0, ...known, receivedAt });
         return response;
       });
   };

@@ -6,12 +6,13 @@
 import type { ColumnType } from '../core/column-mapping';
 import type { CatalogColumn } from '../core/column-types';
 import type { EventColumns } from '../core/event-types';
+import type { CountDelta } from '../core/ingest-counts';
 import type { Integration } from '../core/integration';
 import type { LakeTable } from '../core/lake-layout';
 import type { LakeBatch } from '../core/rows';
 import type { SigningConfig } from '../core/signing';
 import type { TokenRecord } from '../core/tokens';
-import type { ArchivedRequest, RawEntry } from '../core/raw-archive';
+import type { ArchivedRequest } from '../core/raw-archive';
 
 export interface IntegrationStore {
   /** Throws ConflictError when the schema is taken. */
@@ -121,6 +122,27 @@ export interface WebhookOutcome {
   readonly records: number;
   readonly rejected: number;
   readonly sinkRetries: number;
+  /** The integration, once the token named one; absent when it did not (unknown token, wrong method). */
+  readonly schema?: string;
+  /** The token it was accepted or refused with, once known. */
+  readonly tokenId?: string;
+  /** When the request arrived. @default - unknown: not counted in loading reports */
+  readonly receivedAt?: Date;
+}
+
+/**
+ * Loading-report counters (ingest-counts.ts), kept next to the integrations: DynamoDB on AWS,
+ * dynalite locally. Ingest adds to them in batches, `hooklake status` reads them.
+ */
+export interface IngestCountStore {
+  /** Adds the delta to its integration's day, in one write: counters summed, times set. */
+  addCounts(delta: CountDelta): Promise<void>;
+  /** The stored counts of these schemas on these days (YYYY-MM-DD); a day without any is left out. */
+  readCounts(schemas: readonly string[], days: readonly string[]): Promise<CountDelta[]>;
+  /** Sets (or with undefined, clears) how long the integration may go without events; NotFoundError for an unknown schema. */
+  setSilenceAfter(schema: string, seconds: number | undefined): Promise<void>;
+  /** schema -> seconds, for every integration that has a silence threshold. */
+  silenceThresholds(): Promise<ReadonlyMap<string, number>>;
 }
 
 export interface QueryResult {
@@ -228,12 +250,4 @@ export interface ReplayState {
   /** Keys of the archive files of days not done yet whose rows the sink has taken. */
   readonly doneFiles: readonly string[];
   readonly finishedAt?: string;
-}
-
-/**
- * Where the raw archive is written where the record sink does not write it itself (AWS: a delivery
- * stream of its own). Like the sink, it resolves only once the entry is stored.
- */
-export interface RawArchiveWriter {
-  write(schema: string, entry: RawEntry, options?: SinkWriteOptions): Promise<void>;
 }

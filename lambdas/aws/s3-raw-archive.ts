@@ -1,6 +1,6 @@
 /**
  * The raw archive and the replay journal on S3, for `hooklake --target aws replay`: the archive's
- * objects under `raw/<schema>/dt=<day>/` (gzip, as its delivery stream writes them), and one
+ * objects under `raw/<schema>/requests/dt=<day>/` (gzip, as the delivery stream writes them), and one
  * journal object per schema under `replays/`.
  */
 import { gunzipSync } from 'node:zlib';
@@ -39,7 +39,7 @@ export class S3RawArchive implements RawArchiveReader, ReplayJournal {
     const bytes = await this.get(file.key);
     const text = (bytes === undefined ? Buffer.alloc(0) : gunzipSync(bytes)).toString('utf8');
     try {
-      return joinRawLines(text.split('\n').filter((line) => line !== ''));
+      return joinRawLines(text.split('\n').filter((line) => line !== ''), gunzipSync);
     } catch (error) {
       throw new LakeUnavailableError(`s3://${this.bucket}/${file.key} is not a raw archive object this version can read: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }

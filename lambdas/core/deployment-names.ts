@@ -39,3 +39,26 @@ export const TABLE_VERSION_ITEM_PREFIX = 'TABLE_VERSION#';
 
 /** Table name of the local runtime's embedded store (on AWS the stack names it). */
 export const LOCAL_TOKEN_TABLE_NAME = 'hooklake-tokens';
+
+/** Sort-key prefix of an integration's loading-report counters, one item per UTC day (`STATS#2026-11-23`). */
+export const COUNT_ITEM_PREFIX = 'STATS#';
+/** Partition key of the counters of requests whose integration was never known (a bad token, a wrong method). */
+export const UNATTRIBUTED_COUNTS_KEY = 'UNATTRIBUTED';
+/** The DynamoDB TTL attribute of the token table (epoch seconds); only counter items carry it. */
+export const TOKEN_TABLE_TTL_ATTRIBUTE = 'expiresAt';
+/**
+ * Attributes a counter item has, as IAM `StringLike` patterns: the ingest function may update only
+ * these (per reason `refused_<ErrorName>`, per token `used_<tokenId>`).
+ */
+export const COUNT_ITEM_ATTRIBUTE_PATTERNS = [
+  TOKEN_TABLE_KEYS.partitionKey.name,
+  TOKEN_TABLE_KEYS.sortKey.name,
+  'accepted',
+  'records',
+  'rejected',
+  'lastEventAt',
+  TOKEN_TABLE_TTL_ATTRIBUTE,
+  'refused_*',
+  'failed_*',
+  'used_*',
+] as const;

@@ -8,17 +8,20 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { createIngestWebhook } from '../app/ingest-webhook';
+import { AWS_COUNT_FLUSH_MS, IngestCounters, allMetrics } from '../app/ingest-counters';
 import { IntegrationCache } from '../app/integration-cache';
 import { TokenCache } from '../app/token-cache';
+import { DynamoIngestCountStore } from '../aws/dynamo-ingest-counts';
 import { DynamoIntegrationStore } from '../aws/dynamo-store';
 import { mapStackTracesLazily } from '../aws/lambda-source-maps';
 import { FirehoseRecordSink } from '../aws/firehose-sink';
-import { FirehoseRawArchive } from '../aws/firehose-raw-archive';
-import { withRawArchive } from '../app/archiving-sink';
+import { RAW_ARCHIVE_ON } from '../aws/raw-body-gzip';
 import { PowertoolsIngestMetrics } from '../aws/ingest-metrics';
 import { sequenceGenerator } from '../core/sequence';
 import { DEFAULT_MAX_RECORD_BYTES } from '../core/stamp';
 import { createApiGatewayHandler } from './api-gateway';
+import { withCountFlush } from './count-flush';
+import { messageOf } from '../shared/error-message';
 import { loggerFrom } from './log-level';
 import { readIngestLambdaConfig } from './config';
 
@@ -30,21 +33,21 @@ const logger = loggerFrom(config.logLevel, new Logger({ serviceName: 'hooklake-i
 // not hold the request until the function times out.
 const requestHandler = { connectionTimeout: 300, requestTimeout: 1000 };
 
-const store = new DynamoIntegrationStore(new DynamoDBClient({ requestHandler }), config.tokenTableName);
+const dynamo = new DynamoDBClient({ requestHandler });
+const store = new DynamoIntegrationStore(dynamo, config.tokenTableName);
 const tokenCache = new TokenCache(store, config.tokenCacheSeconds * 1000);
 // Namespace and service come from POWERTOOLS_METRICS_NAMESPACE and POWERTOOLS_SERVICE_NAME, set by the stack.
 const metrics = new Metrics();
 metrics.captureColdStartMetric();
-// The sink retries failed entries itself within its time budget; SDK retries would multiply with it.
-const firehose = new FirehoseClient({ maxAttempts: 1, requestHandler });
-const lakeSink = new FirehoseRecordSink(firehose, config.deliveryStreamName);
-// The raw archive goes to a stream of its own, in parallel with the rows; a 200 waits for both.
-const rawStream = config.rawDeliveryStreamName;
-const sink = rawStream === undefined ? lakeSink : withRawArchive(lakeSink, new FirehoseRawArchive(new FirehoseRecordSink(firehose, rawStream)));
+// Loading-report counters: summed per warm function, one DynamoDB write per integration and day a minute at most.
+const counters = new IngestCounters(new DynamoIngestCountStore(dynamo, config.tokenTableName), AWS_COUNT_FLUSH_MS, Date.now, (error) =>
+  logger.warn('Could not write loading counts; kept for the next try', { error: messageOf(error) }),
+);
 const ingest = createIngestWebhook({
   store,
-  sink,
-  archiveRaw: rawStream !== undefined,
+  // The sink retries failed entries itself within its time budget; SDK retries would multiply with it.
+  sink: new FirehoseRecordSink(new FirehoseClient({ maxAttempts: 1, requestHandler }), config.deliveryStreamName),
+  ...(config.rawArchive && { archiveRaw: RAW_ARCHIVE_ON }),
   logger,
   clock: () => new Date(),
   nextSequence: sequenceGenerator(Date.now, Math.random),
@@ -54,7 +57,7 @@ const ingest = createIngestWebhook({
   tokenCache,
   // An integration's signing keys change as tokens do: kept no longer.
   integrationCache: new IntegrationCache(store, config.tokenCacheSeconds * 1000),
-  metrics: new PowertoolsIngestMetrics(metrics, () => tokenCache.lookups()),
+  metrics: allMetrics(new PowertoolsIngestMetrics(metrics, () => tokenCache.lookups()), counters),
 });
 
-export const handler = createApiGatewayHandler(ingest, logger);
+export const handler = withCountFlush(createApiGatewayHandler(ingest, logger), counters);

@@ -4,30 +4,24 @@ import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ERROR_ROOT, LAKE_FILE_SUFFIX, LAKE_PREFIX, PARTITION_COLUMN, PARTITION_FIELD, PARTITION_KEY_QUERY, partitionPath, type PartitionKeys } from '../../lambdas/core/lake-layout';
+import { ERROR_ROOT, LAKE_FILE_SUFFIX, LAKE_PREFIX, PARTITION_COLUMN, PARTITION_KEY_QUERY, partitionPath, type PartitionKeys } from '../../lambdas/core/lake-layout';
 import { ROW_DELIMITER } from '../../lambdas/core/record-packing';
-import { DEFAULT_RAW_ARCHIVE_DAYS, RAW_PREFIX, rawPartitionPath } from '../../lambdas/core/raw-archive';
+import { DEFAULT_RAW_ARCHIVE_DAYS, RAW_PREFIX } from '../../lambdas/core/raw-archive';
 import { logicalIdOf } from './logical-id';
 
 /** Partition keys the JQ query extracts, in prefix order; checked against `PartitionKeys`. */
-const PARTITION_KEYS = ['schema', 'table', 'dt'] as const satisfies readonly (keyof PartitionKeys)[];
+const PARTITION_KEYS = ['root', 'schema', 'table', 'dt'] as const satisfies readonly (keyof PartitionKeys)[];
 
 const fromQuery = (key: (typeof PARTITION_KEYS)[number]): string => `!{partitionKeyFromQuery:${key}}`;
 
-/** Firehose prefix that writes the lake layout: `lake/<schema>/<table>/dt=YYYY-MM-DD/`. */
-export const LAKE_OUTPUT_PREFIX = partitionPath(fromQuery('schema'), fromQuery('table'), fromQuery('dt'));
+/**
+ * Firehose prefix that writes the lake layout, `lake/<schema>/<table>/dt=YYYY-MM-DD/`, and in the same
+ * stream the raw archive's, `raw/<schema>/requests/dt=YYYY-MM-DD/`: the routing field's root says which.
+ */
+export const LAKE_OUTPUT_PREFIX = partitionPath(fromQuery('schema'), fromQuery('table'), fromQuery('dt'), `${fromQuery('root')}/`);
 
 /** Firehose error prefix: by error type and delivery day, outside `lake/` so no table reads it. */
 export const ERROR_OUTPUT_PREFIX = `${ERROR_ROOT}!{firehose:error-output-type}/${PARTITION_COLUMN}=!{timestamp:yyyy-MM-dd}/`;
-
-/** The raw archive's prefix, by schema and arrival day: `raw/<schema>/dt=YYYY-MM-DD/`. */
-export const RAW_OUTPUT_PREFIX = rawPartitionPath(fromQuery('schema'), fromQuery('dt'));
-/** The raw archive stream's error output, beside its archive (and expired with it). */
-export const RAW_ERROR_ROOT = 'raw-errors/';
-const RAW_ERROR_OUTPUT_PREFIX = `${RAW_ERROR_ROOT}!{firehose:error-output-type}/${PARTITION_COLUMN}=!{timestamp:yyyy-MM-dd}/`;
-/** The archive's records route by schema and day only. */
-const RAW_PARTITION_KEYS = ['schema', 'dt'] as const satisfies readonly (keyof PartitionKeys)[];
-const RAW_PARTITION_KEY_QUERY = `{schema: .${PARTITION_FIELD}.schema, dt: .${PARTITION_FIELD}.dt}`;
 
 /** Properties of an {@link EventLake}. */
 export interface EventLakeProps {
@@ -71,8 +65,8 @@ export interface EventLakeProps {
 
   /**
    * Days the raw archive (`raw/`: every accepted request's body and headers, for `hooklake replay`)
-   * keeps each request; a second delivery stream writes it, and a lifecycle rule expires it. 0: no
-   * archive, and no second stream.
+   * keeps each request; the lake's stream writes it, in the same records as the rows, and a lifecycle
+   * rule expires it. 0: no archive (the ingest function is told, and Firehose may not write `raw/`).
    * @default 30
    */
   readonly rawArchiveDays?: number;
@@ -111,8 +105,8 @@ export class EventLake extends Construct {
   readonly deliveryRole: iam.Role;
   /** Where Firehose logs delivery errors. */
   readonly deliveryLogGroup: logs.LogGroup;
-  /** The stream of the raw archive (`raw/<schema>/dt=.../`); undefined when `rawArchiveDays` is 0. */
-  readonly rawDeliveryStream?: firehose.DeliveryStream;
+  /** Whether the ingest function is to archive each request (`rawArchiveDays` above 0). */
+  readonly rawArchive: boolean;
   /** `lake/`: where the per-schema folders start. */
   readonly lakePrefix = LAKE_PREFIX;
 
@@ -121,7 +115,8 @@ export class EventLake extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const rawArchiveDays = props.rawArchiveDays ?? DEFAULT_RAW_ARCHIVE_DAYS;
     if (!Number.isInteger(rawArchiveDays) || rawArchiveDays < 0) throw new Error(`${this.node.path}: rawArchiveDays must be a whole number of days (0: no archive), got ${rawArchiveDays}.`);
-    const rawPrefixes = rawArchiveDays > 0 ? [RAW_PREFIX, RAW_ERROR_ROOT] : [];
+    this.rawArchive = rawArchiveDays > 0;
+    const rawPrefixes = this.rawArchive ? [RAW_PREFIX] : [];
     const bufferingInterval = props.bufferingInterval ?? Duration.seconds(60);
     if (!Token.isUnresolved(bufferingInterval.toSeconds()) && bufferingInterval.toSeconds() < 60) {
       throw new Error(`${this.node.path}: dynamic partitioning needs a buffering interval of at least 60 s.`);
@@ -207,39 +202,6 @@ export class EventLake extends Construct {
     // Firehose checks that it can reach the bucket when the stream is created.
     this.deliveryStream.node.addDependency(this.deliveryRole);
 
-    if (rawArchiveDays > 0) {
-      // A log group can name one stream's log stream per destination kind: the archive's errors go to their own.
-      const rawLogGroup = new logs.LogGroup(this, 'RawArchiveLogGroup', {
-        retention: props.deliveryLogRetention ?? logs.RetentionDays.ONE_MONTH,
-        removalPolicy: RemovalPolicy.DESTROY,
-      });
-      rawLogGroup.grantWrite(this.deliveryRole);
-      // A stream of its own, not a table of the lake's: `raw/` is one prefix a lifecycle rule can expire.
-      this.rawDeliveryStream = new firehose.DeliveryStream(this, 'RawArchiveStream', {
-        encryption: firehose.StreamEncryption.awsOwnedKey(),
-        destination: new firehose.S3Bucket(this.bucket, {
-          role: this.deliveryRole.withoutPolicyUpdates(),
-          loggingConfig: new firehose.EnableLogging(rawLogGroup),
-          dynamicPartitioning: { enabled: true },
-          processors: [
-            firehose.RecordDeAggregationProcessor.delimited(ROW_DELIMITER),
-            new firehose.MetadataExtractionProcessor(
-              { metadataExtractionQuery: RAW_PARTITION_KEY_QUERY, jsonParsingEngine: firehose.JsonParsingEngine.JQ_1_6 },
-              [...RAW_PARTITION_KEYS],
-            ),
-            new firehose.AppendDelimiterToRecordProcessor(),
-          ],
-          dataOutputPrefix: RAW_OUTPUT_PREFIX,
-          errorOutputPrefix: RAW_ERROR_OUTPUT_PREFIX,
-          compression: firehose.Compression.GZIP,
-          fileExtension: LAKE_FILE_SUFFIX,
-          bufferingInterval,
-          bufferingSize: props.bufferingSize ?? Size.mebibytes(64),
-        }),
-      });
-      this.rawDeliveryStream.node.addDependency(this.deliveryRole);
-    }
-
     const acknowledgeOnRolePolicy = (finding: string, reason: string): void => {
       Validations.of(this.deliveryRole).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
     };
@@ -268,11 +230,9 @@ export class EventLake extends Construct {
     });
   }
 
-  /** Lets `grantee` put records (PutRecord, PutRecordBatch) into this lake's streams only (the raw archive's too). */
+  /** Lets `grantee` put records (PutRecord, PutRecordBatch) into this lake's stream only. */
   grantPutRecords(grantee: iam.IGrantable): iam.Grant {
-    const grant = this.deliveryStream.grantPutRecords(grantee);
-    this.rawDeliveryStream?.grantPutRecords(grantee);
-    return grant;
+    return this.deliveryStream.grantPutRecords(grantee);
   }
 
 }

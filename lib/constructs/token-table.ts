@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { COLUMN_ITEM_ATTRIBUTES, EVENT_TYPE_ITEM_ATTRIBUTES, TOKEN_TABLE_KEYS } from '../../lambdas/core/deployment-names';
+import { COLUMN_ITEM_ATTRIBUTES, COUNT_ITEM_ATTRIBUTE_PATTERNS, EVENT_TYPE_ITEM_ATTRIBUTES, TOKEN_TABLE_KEYS, TOKEN_TABLE_TTL_ATTRIBUTE } from '../../lambdas/core/deployment-names';
 
 /** Properties of a {@link TokenTable}. */
 export interface TokenTableProps {
@@ -47,6 +47,8 @@ export class TokenTable extends Construct {
       stream: dynamodb.StreamViewType.KEYS_ONLY,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      // Only the loading-report counters carry it: they go after COUNT_RETENTION_DAYS, nothing else ever does.
+      timeToLiveAttribute: TOKEN_TABLE_TTL_ATTRIBUTE,
       deletionProtection: props.deletionProtection ?? removalPolicy === RemovalPolicy.RETAIN,
       removalPolicy,
     });
@@ -79,6 +81,20 @@ export class TokenTable extends Construct {
       conditions: { 'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...COLUMN_ITEM_ATTRIBUTES] } },
     });
     return query.combine(put);
+  }
+
+  /**
+   * Lets the ingest function add to its loading-report counters (`dynamodb:UpdateItem`), touching only
+   * the attributes a counter item has (counters, times, per-reason and per-token names by pattern).
+   * The catalog's stream filter matches none of these items, so counting never invokes it.
+   */
+  grantLoadingCounts(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:UpdateItem'],
+      resourceArns: [this.table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:Attributes': [...COUNT_ITEM_ATTRIBUTE_PATTERNS] } },
+    });
   }
 
   /**

@@ -10,7 +10,7 @@ import { localReplayJournal } from '../../local/replay-journal-file';
 
 describe('the local raw archive', () => {
   let dataDir: string;
-  const request = (day: string, n: number) => ({ receivedAt: `${day}T10:00:00.000Z`, sequence: 1_795_000_000_000_000_000n + BigInt(n), headers: { 'content-type': 'application/json' }, body: `{"n":${n}}` });
+  const request = (day: string, n: number) => ({ receivedAt: `${day}T10:00:00.000Z`, sequence: 1_795_000_000_000_000_000n + BigInt(n), headers: { 'content-type': 'application/json' }, body: Buffer.from(`{"n":${n}}`) });
   const writeDay = async (schema: string, day: string, files: Record<string, number[]>) => {
     const dir = join(dataDir, rawPartitionPath(schema, day));
     await mkdir(dir, { recursive: true });
@@ -32,11 +32,12 @@ describe('the local raw archive', () => {
     const archive = localRawArchive(dataDir);
     const files = await archive.listFiles('shop', '2026-11-23', '2026-11-24');
     expect(files).toEqual([
-      { dt: '2026-11-23', key: 'raw/shop/dt=2026-11-23/2.json.gz' },
-      { dt: '2026-11-23', key: 'raw/shop/dt=2026-11-23/3.json.gz' },
-      { dt: '2026-11-24', key: 'raw/shop/dt=2026-11-24/4.json.gz' },
+      { dt: '2026-11-23', key: 'raw/shop/requests/dt=2026-11-23/2.json.gz' },
+      { dt: '2026-11-23', key: 'raw/shop/requests/dt=2026-11-23/3.json.gz' },
+      { dt: '2026-11-24', key: 'raw/shop/requests/dt=2026-11-24/4.json.gz' },
     ]);
-    expect(await archive.readFile(files[0])).toEqual([request('2026-11-23', 2), request('2026-11-23', 3)]);
+    const asRead = (day: string, n: number) => ({ ...request(day, n), body: `{"n":${n}}` });
+    expect(await archive.readFile(files[0])).toEqual([asRead('2026-11-23', 2), asRead('2026-11-23', 3)]);
     expect(await archive.listFiles('nothing_here', '2026-11-01', '2026-11-30')).toEqual([]);
   });
 
@@ -46,7 +47,7 @@ describe('the local raw archive', () => {
     await writeDay('shop', '2026-10-25', { '1.json.gz': [1] });
     await writeDay('shop', '2026-10-26', { '1.json.gz': [1] });
     await expect(pruneRawArchive(dataDir, 30, new Date('2026-11-24T12:00:00Z'))).resolves.toBe(1);
-    expect((await readdir(join(dataDir, 'raw', 'shop'))).sort()).toEqual(['dt=2026-10-26', 'dt=2026-11-24']);
+    expect((await readdir(join(dataDir, 'raw', 'shop', 'requests'))).sort()).toEqual(['dt=2026-10-26', 'dt=2026-11-24']);
     await expect(removeCrashLeftovers(dataDir)).resolves.toBe(1);
     expect(await readdir(leftover)).toEqual(['1.json.gz']);
   });

@@ -39,12 +39,12 @@ describe('replay on AWS', () => {
   it('reads the days asked for from raw/, joins split requests, puts rows of the new version to the lake stream, and a re-run puts nothing', async () => {
     const store = new MemoryStore();
     await store.createIntegration(newIntegration({ name: 'Shop', primaryKey: 'id' }, now));
-    const entry = (day: string, sequence: bigint, body: string) => rawEntry({ receivedAt: `${day}T09:00:00.000Z`, sequence, headers: { 'content-type': 'application/json' }, body });
+    const entry = (day: string, sequence: bigint, body: string) => rawEntry({ receivedAt: `${day}T09:00:00.000Z`, sequence, headers: { 'content-type': 'application/json' }, body: Buffer.from(body) });
     const big = entry('2026-11-23', 2000n, JSON.stringify(Array.from({ length: 50 }, (_, i) => ({ id: `big-${i}`, pad: 'y'.repeat(100) }))));
     const lines = [entry('2026-11-23', 1000n, '{"id":"a","event_id":"e1"}').text, ...splitRawEntry(big, 2048).map((part) => part.text)];
-    s3.put('raw/shop/dt=2026-11-22/old.json.gz', gzipSync(`${entry('2026-11-22', 500n, '{"id":"z"}').text}\n`));
-    s3.put('raw/shop/dt=2026-11-23/one.json.gz', gzipSync(`${lines.join('\n')}\n`));
-    s3.put('raw/shop/dt=2026-11-25/late.json.gz', gzipSync(`${entry('2026-11-25', 3000n, '{"id":"late"}').text}\n`));
+    s3.put('raw/shop/requests/dt=2026-11-22/old.json.gz', gzipSync(`${entry('2026-11-22', 500n, '{"id":"z"}').text}\n`));
+    s3.put('raw/shop/requests/dt=2026-11-23/one.json.gz', gzipSync(`${lines.join('\n')}\n`));
+    s3.put('raw/shop/requests/dt=2026-11-25/late.json.gz', gzipSync(`${entry('2026-11-25', 3000n, '{"id":"late"}').text}\n`));
     const archive = new S3RawArchive(new S3Client({}), BUCKET);
     const services = {
       store,

@@ -7,6 +7,7 @@ import { readdir, readFile, rm, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { parseRawEntry } from '../../lambdas/core/raw-archive';
 import { startLocalHooklake, type RunningLocalHooklake } from '../../local/start-local';
 import { cliJson } from '../support/cli-capture';
 import { hooklakeProcess } from '../support/cli-process';
@@ -22,7 +23,7 @@ describe('raw archive and replay over a running local server', () => {
 
   /** Every line of every file of the schema's archive, decompressed. */
   const archiveText = async (schema: string) => {
-    const root = join(dataDir, 'raw', schema);
+    const root = join(dataDir, 'raw', schema, 'requests');
     const texts: string[] = [];
     for (const day of await readdir(root)) {
       for (const file of await readdir(join(root, day))) texts.push(gunzipSync(await readFile(join(root, day, file))).toString('utf8'));
@@ -49,7 +50,10 @@ describe('raw archive and replay over a running local server', () => {
 
   it('keeps every accepted body with its arrival time and headers, and nothing that authenticates', async () => {
     const text = await archiveText('replay_shop');
-    const entries = text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { received_at: string; sequence: string; headers: Record<string, string>; body: string });
+    const entries = text.split('\n').filter(Boolean).map((line) => {
+      const entry = parseRawEntry(line, gunzipSync);
+      return { ...entry, received_at: entry.receivedAt, sequence: String(entry.sequence) };
+    });
     expect(entries).toHaveLength(2);
     expect(entries.map((entry) => entry.body).sort()).toEqual(['[{"id":"a","event_id":"e1","n":1},{"id":"a","event_id":"e2","n":2}]', '{"id":"b","event_id":"e3"}\n']);
     for (const entry of entries) {

@@ -22,7 +22,7 @@ let stack: HooklakeStack;
 let template: Template;
 let outdir: string;
 /** Logical ids of the main resources, resolved once. */
-const id = {} as Record<'fn' | 'fnRole' | 'fnLogGroup' | 'table' | 'stream' | 'rawStream' | 'lakeBucket' | 'accessLogsBucket' |
+const id = {} as Record<'fn' | 'fnRole' | 'fnLogGroup' | 'table' | 'stream' | 'lakeBucket' | 'accessLogsBucket' |
   'resultsBucket' | 'deliveryRole' | 'accessLogGroup' | 'api' | 'workGroup', string>;
 
 beforeAll(() => {
@@ -36,7 +36,6 @@ beforeAll(() => {
   id.fnLogGroup = logicalId(stack.ingest.logGroup);
   id.table = logicalId(stack.tokens.table);
   id.stream = logicalId(stack.lake.deliveryStream);
-  id.rawStream = logicalId(stack.lake.rawDeliveryStream as NonNullable<typeof stack.lake.rawDeliveryStream>);
   id.lakeBucket = logicalId(stack.lake.bucket);
   id.accessLogsBucket = logicalId(stack.lake.accessLogsBucket);
   id.resultsBucket = logicalId(stack.queries.resultsBucket);
@@ -119,7 +118,7 @@ describe('HooklakeFunction (ingest)', () => {
         Variables: Match.exact({
           [INGEST_ENV.tokenTableName]: { Ref: id.table },
           [INGEST_ENV.deliveryStreamName]: { Ref: id.stream },
-          [INGEST_ENV.rawDeliveryStreamName]: { Ref: id.rawStream },
+          [INGEST_ENV.rawArchive]: 'on',
           [INGEST_ENV.maxBodyBytes]: String(AWS_MAX_BODY_BYTES),
           [INGEST_ENV.tokenCacheSeconds]: '10',
           [INGEST_ENV.logLevel]: 'WARN',
@@ -250,7 +249,7 @@ describe('HooklakeFunction (ingest)', () => {
     });
   });
 
-  test('reads the token table, and may write only column-registry and event-type-registry items to it', () => {
+  test('reads the token table, and may write only column-registry, event-type-registry and loading-counter items to it', () => {
     const dynamo = statementsOfRole(id.fnRole).filter((s) => asArray(s.Action).some((a) => a.startsWith('dynamodb:')));
     expect(dynamo).toEqual([
       { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: getAtt(id.table) },
@@ -267,13 +266,28 @@ describe('HooklakeFunction (ingest)', () => {
         Resource: getAtt(id.table),
         Condition: { 'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'names', 'firstRefusedAt', 'eventType', 'firstSeenAt', 'columns'] } },
       },
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:UpdateItem',
+        Resource: getAtt(id.table),
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:Attributes': ['pk', 'sk', 'accepted', 'records', 'rejected', 'lastEventAt', 'expiresAt', 'refused_*', 'failed_*', 'used_*'] } },
+      },
     ]);
   });
 
-  test('puts records into the delivery stream and the raw archive stream only', () => {
+  test('loading counters expire through the token table TTL, and no counter item matches the catalog stream filter', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
+    const mapping = Object.values(resourcesOf('AWS::Lambda::EventSourceMapping'))[0];
+    const patterns = (mapping.Properties?.FilterCriteria.Filters as { Pattern: string }[]).map((filter) => JSON.parse(filter.Pattern).dynamodb.Keys.sk.S[0]);
+    const matches = (sk: string) => patterns.some((pattern: string | { prefix: string }) => (typeof pattern === 'string' ? sk === pattern : sk.startsWith(pattern.prefix)));
+    expect(matches('STATS#2026-11-23')).toBe(false);
+    expect(matches('COLUMN#id')).toBe(true);
+  });
+
+  test('puts records into the delivery stream only', () => {
     const firehose = statementsOfRole(id.fnRole).filter((s) => asArray(s.Action).some((a) => a.startsWith('firehose:')));
     expect(firehose).toEqual([
-      { Effect: 'Allow', Action: ['firehose:PutRecord', 'firehose:PutRecordBatch'], Resource: [getAtt(id.stream), getAtt(id.rawStream)] },
+      { Effect: 'Allow', Action: ['firehose:PutRecord', 'firehose:PutRecordBatch'], Resource: getAtt(id.stream) },
     ]);
   });
 });
@@ -368,29 +382,21 @@ describe('EventLake', () => {
         Rules: [
           Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' }),
           Match.objectLike({ Prefix: 'raw/', ExpirationInDays: 30, Status: 'Enabled' }),
-          Match.objectLike({ Prefix: 'raw-errors/', ExpirationInDays: 30, Status: 'Enabled' }),
         ],
       },
     });
     template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
   });
 
-  test('the raw archive stream writes raw/<schema>/dt=<day>/ from the routing field, its errors beside it', () => {
-    template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
-      ExtendedS3DestinationConfiguration: Match.objectLike({
-        BucketARN: getAtt(id.lakeBucket),
-        Prefix: 'raw/!{partitionKeyFromQuery:schema}/dt=!{partitionKeyFromQuery:dt}/',
-        ErrorOutputPrefix: 'raw-errors/!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/',
-        ProcessingConfiguration: Match.objectLike({
-          Processors: Match.arrayWith([
-            { Type: 'MetadataExtraction', Parameters: [{ ParameterName: 'MetadataExtractionQuery', ParameterValue: '{schema: ._sdc_partition.schema, dt: ._sdc_partition.dt}' }, { ParameterName: 'JsonParsingEngine', ParameterValue: 'JQ-1.6' }] },
-          ]),
-        }),
-      }),
-    });
+  test('the raw archive rides in the lake stream: the routing root names raw/, Firehose may write there, and 0 days turns it off', () => {
+    const deliveryWrites = statementsOfRole(id.deliveryRole).filter((s) => asArray(s.Action).includes('s3:PutObject'));
+    expect(JSON.stringify(deliveryWrites)).toContain('/raw/*');
     const unbundled = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    const none = new HooklakeStack(unbundled, 'NoArchive', { rawArchiveDays: 0 });
-    Template.fromStack(none).resourceCountIs('AWS::KinesisFirehose::DeliveryStream', 1);
+    const none = Template.fromStack(new HooklakeStack(unbundled, 'NoArchive', { rawArchiveDays: 0 }));
+    none.resourceCountIs('AWS::KinesisFirehose::DeliveryStream', 1);
+    none.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ [INGEST_ENV.rawArchive]: 'off' }) } });
+    const rules = Object.values(none.findResources('AWS::S3::Bucket')).flatMap((bucket) => (bucket.Properties?.LifecycleConfiguration?.Rules ?? []) as { Prefix?: string }[]);
+    expect(rules.some((rule) => rule.Prefix === 'raw/')).toBe(false);
     expect(() => new HooklakeStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'BadArchive', { rawArchiveDays: 1.5 })).toThrow(/rawArchiveDays/);
   });
 
@@ -401,7 +407,7 @@ describe('EventLake', () => {
         BucketARN: getAtt(id.lakeBucket),
         RoleARN: getAtt(id.deliveryRole),
         DynamicPartitioningConfiguration: { Enabled: true },
-        Prefix: 'lake/!{partitionKeyFromQuery:schema}/!{partitionKeyFromQuery:table}/dt=!{partitionKeyFromQuery:dt}/',
+        Prefix: '!{partitionKeyFromQuery:root}/!{partitionKeyFromQuery:schema}/!{partitionKeyFromQuery:table}/dt=!{partitionKeyFromQuery:dt}/',
         ErrorOutputPrefix: 'errors/!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/',
         ProcessingConfiguration: {
           Enabled: true,
@@ -426,7 +432,7 @@ describe('EventLake', () => {
       }),
     });
     expect(PARTITION_KEY_QUERY).toBe(
-      '{schema: ._sdc_partition.schema, table: ._sdc_partition.table, dt: ._sdc_partition.dt}',
+      '{root: ._sdc_partition.root, schema: ._sdc_partition.schema, table: ._sdc_partition.table, dt: ._sdc_partition.dt}',
     );
     expect(Buffer.from(ROW_DELIMITER).toString('base64')).toBe('Cg==');
   });
@@ -535,8 +541,10 @@ describe('WebhookApi', () => {
     expect(format).not.toMatch(/requestPath|resourcePath|\$request\.|\$input\.|authoriz|header|token/i);
   });
 
-  test('Lambda permissions are scoped to the API routes', () => {
-    const permissions = Object.values(resourcesOf('AWS::Lambda::Permission'));
+  test('Lambda permissions are scoped to the API routes (and the silence check to its schedule)', () => {
+    const all = Object.values(resourcesOf('AWS::Lambda::Permission'));
+    const permissions = all.filter((p) => p.Properties?.Principal !== 'events.amazonaws.com');
+    expect(all).toHaveLength(5);
     expect(permissions).toHaveLength(4);
     for (const p of permissions) {
       expect(p.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' });
@@ -765,5 +773,28 @@ describe('OperationalAlarms', () => {
       expect(alarm.OKActions).toEqual(alarm.AlarmActions);
     }
     expect(() => new HooklakeStack(app, 'NoQuota', { activePartitionQuota: 0 })).toThrow(/activePartitionQuota must be a positive whole number/);
+  });
+});
+
+describe('SilenceCheck', () => {
+  const fnId = () => stack.getLogicalId(stack.silenceCheck.fn.function.node.defaultChild as never);
+  const roleId = () => stack.getLogicalId(stack.silenceCheck.fn.role.node.defaultChild as never);
+
+  test('runs every 15 minutes and may only read the token table', () => {
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)', Targets: [{ Arn: getAtt(fnId()) }] });
+    const actions = statementsOfRole(roleId()).flatMap((s) => asArray(s.Action)).filter((a) => a.startsWith('dynamodb:'));
+    expect(actions.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan']);
+  });
+
+  test('the SilentIntegrations alarm watches the metric the check publishes', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'SilentIntegrations',
+      Namespace: 'Hooklake',
+      Statistic: 'Maximum',
+      Period: 900,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
   });
 });

@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { createHmac } from 'node:crypto';
-import { parseRawEntry } from '../../lambdas/core/raw-archive';
+import { gunzipSync } from 'node:zlib';
+import { parseRawEntry, RAW_GZIP_MIN_BYTES } from '../../lambdas/core/raw-archive';
+import { RAW_ARCHIVE_ON } from '../../lambdas/aws/raw-body-gzip';
 import { IntegrationStoreUnavailableError, SinkUnavailableError } from '../../lambdas/core/errors';
 import { MAX_EVENT_TYPES } from '../../lambdas/core/event-types';
 import { newIntegration } from '../../lambdas/core/integration';
 import type { LakeBatch } from '../../lambdas/core/rows';
 import { sequenceGenerator } from '../../lambdas/core/sequence';
-import { issueToken } from '../../lambdas/core/tokens';
+import { hashToken, issueToken, tokenIdFromHash } from '../../lambdas/core/tokens';
 import { createIngestWebhook, type IngestDependencies } from '../../lambdas/app/ingest-webhook';
 import type { SinkReport, RecordSink, WebhookOutcome } from '../../lambdas/app/ports';
 import { MemoryStore } from '../support/memory-store';
@@ -286,17 +288,21 @@ describe('ingest use case: signatures', () => {
 });
 
 describe('ingest use case: metrics', () => {
-  it('tells the metrics port of every answer: counts when stored, the error name when refused or failed', async () => {
+  it('tells the metrics port of every answer: counts when stored, the error name when refused or failed, with its integration and token once known', async () => {
     const outcomes: WebhookOutcome[] = [];
     const { sink, token, send } = await setUp({ metrics: { answered: (outcome) => outcomes.push(outcome) } });
     await send({ token, body: '[{"id":1},{"name":"no id"}]' });
     await send({ token, body: '{"id":' });
+    await send({ token: `hlk_${'A'.repeat(43)}`, body: '{"id":3}' });
     sink.failWith = new SinkUnavailableError('down');
     await send({ token, body: '{"id":2}' });
+    const known = { schema: 'stitch_iterable', tokenId: tokenIdFromHash(hashToken(token)) };
+    const receivedAt = expect.any(Date);
     expect(outcomes).toEqual([
-      { status: 200, records: 1, rejected: 1, sinkRetries: 0 },
-      { status: 400, reason: 'MalformedBodyError', records: 0, rejected: 0, sinkRetries: 0 },
-      { status: 503, reason: 'SinkUnavailableError', records: 0, rejected: 0, sinkRetries: 0 },
+      { status: 200, records: 1, rejected: 1, sinkRetries: 0, ...known, receivedAt },
+      { status: 400, reason: 'MalformedBodyError', records: 0, rejected: 0, sinkRetries: 0, ...known, receivedAt },
+      { status: 401, reason: 'UnauthorizedError', records: 0, rejected: 0, sinkRetries: 0, receivedAt },
+      { status: 503, reason: 'SinkUnavailableError', records: 0, rejected: 0, sinkRetries: 0, ...known, receivedAt },
     ]);
   });
 });
@@ -386,10 +392,10 @@ describe('ingest use case: event types', () => {
 });
 
 describe('ingest use case: the raw archive', () => {
-  const archived = (batch: LakeBatch) => parseRawEntry(batch.raw?.text ?? '');
+  const archived = (batch: LakeBatch) => parseRawEntry(batch.raw?.text ?? '', gunzipSync);
 
   it('hands the sink the body, its arrival and its headers with the rows, named by the first row sequence', async () => {
-    const { sink, token, send } = await setUp({ archiveRaw: true });
+    const { sink, token, send } = await setUp({ archiveRaw: RAW_ARCHIVE_ON });
     const body = '[{"id":1},{"id":2}]';
     const response = await send({ token, body, headers: { 'user-agent': 'iterable', 'x-api-key': 'k' } });
     expect(response.statusCode).toBe(200);
@@ -403,7 +409,7 @@ describe('ingest use case: the raw archive', () => {
   });
 
   it("keeps an accepted body that makes no row, and drops the integration's own signature header", async () => {
-    const setup = await setUp({ archiveRaw: true });
+    const setup = await setUp({ archiveRaw: RAW_ARCHIVE_ON });
     await setup.store.setSigning('stitch_iterable', {
       scheme: hmacScheme({ signatureHeader: 'X-Proof', prefix: '' }),
       keys: [{ secret: new SigningSecret('proof-secret'), addedAt: now.toISOString() }],
@@ -417,11 +423,22 @@ describe('ingest use case: the raw archive', () => {
     expect(archived(setup.sink.batches[0]).headers).not.toHaveProperty('x-proof');
   });
 
+  it('gzips a body from RAW_GZIP_MIN_BYTES on, and reads back the bytes received', async () => {
+    const { sink, token, send } = await setUp({ archiveRaw: RAW_ARCHIVE_ON });
+    const body = JSON.stringify(Array.from({ length: 150 }, (_, i) => ({ id: i, note: 'the same words again' })));
+    expect(Buffer.byteLength(body)).toBeGreaterThanOrEqual(RAW_GZIP_MIN_BYTES);
+    expect((await send({ token, body })).statusCode).toBe(200);
+    const text = sink.batches[0].raw?.text ?? '';
+    expect(text).toContain('"body_gzip_base64"');
+    expect(text.length).toBeLessThan(body.length / 2);
+    expect(archived(sink.batches[0]).body).toBe(body);
+  });
+
   it('archives nothing when the archive is off, nor any refused request', async () => {
     const off = await setUp();
     await off.send({ token: off.token, body: '{"id":1}' });
     expect(off.sink.batches[0].raw).toBeUndefined();
-    const on = await setUp({ archiveRaw: true });
+    const on = await setUp({ archiveRaw: RAW_ARCHIVE_ON });
     expect((await on.send({ token: on.token, body: '{"id":' })).statusCode).toBe(400);
     expect((await on.send({ token: 'hlk_unknown', body: '{"id":1}' })).statusCode).toBe(401);
     expect(on.sink.batches).toHaveLength(0);

@@ -24,9 +24,11 @@ const RULES: readonly Rule[] = [
   { folder: 'lambdas/aws', mayImport: ['lambdas/core', 'lambdas/shared', 'lambdas/app'], forbiddenPackages: ['aws-cdk-lib', '@duckdb/', 'dynalite'] },
   { folder: 'lambdas/ingest', mayImport: ['lambdas/core', 'lambdas/shared', 'lambdas/app', 'lambdas/aws'], forbiddenPackages: ['aws-cdk-lib'] },
   { folder: 'lambdas/catalog', mayImport: ['lambdas/core', 'lambdas/shared', 'lambdas/app', 'lambdas/aws'], forbiddenPackages: ['aws-cdk-lib'] },
+  { folder: 'lambdas/silence', mayImport: ['lambdas/core', 'lambdas/shared', 'lambdas/app', 'lambdas/aws'], forbiddenPackages: ['aws-cdk-lib'] },
   { folder: 'local', mayImport: ['lambdas'], forbiddenPackages: ['aws-cdk-lib', '@middy/', 'aws-lambda'] },
-  { folder: 'lib', mayImport: ['lambdas/core', 'lambdas/ingest/env.ts', 'lambdas/ingest/config.ts', 'lambdas/catalog/env.ts'] },
-  { folder: 'cli', mayImport: ['lambdas', 'local', 'package.json'], forbiddenPackages: ['aws-cdk-lib'] },
+  { folder: 'lib', mayImport: ['lambdas/core', 'lambdas/ingest/env.ts', 'lambdas/ingest/config.ts', 'lambdas/catalog/env.ts', 'lambdas/silence/env.ts'] },
+  { folder: 'console', mayImport: ['lambdas'], forbiddenPackages: ['aws-cdk-lib', '@aws-sdk/', '@duckdb/', 'dynalite'] },
+  { folder: 'cli', mayImport: ['lambdas', 'local', 'console', 'package.json'], forbiddenPackages: ['aws-cdk-lib'] },
 ];
 
 function sourceFiles(dir: string): string[] {

@@ -1,0 +1,257 @@
+/**
+ * The web console: a thin entry point, like the CLI, over the same use cases. It answers every path
+ * under /console; the server in front of it (local/server.ts, or `hooklake console`) only routes.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createIntegration, type IntegrationServices } from '../lambdas/app/integrations';
+import type { AppLogger, QueryEngine } from '../lambdas/app/ports';
+import { runQuery } from '../lambdas/app/queries';
+import { issueWebhookToken, listWebhookTokens, requireIntegration, revokeWebhookToken } from '../lambdas/app/tokens';
+import { ConflictError, NotFoundError, TokenLimitError, ValidationError } from '../lambdas/core/errors';
+import { isActive } from '../lambdas/core/tokens';
+import { assertReadOnlySql } from '../lambdas/core/read-only-sql';
+import { messageOf } from '../lambdas/shared/error-message';
+import { dailyCounts, overviews, recentRejections, recentRows, type Overview } from './activity';
+import { CONSOLE_CSS, CONSOLE_JS } from './assets';
+import { CONSOLE_PATH, ConsoleAuth, LOGIN_PATH } from './auth';
+import { activityFragment, integrationPage, integrationsPage, messagePage, newUrlPage, sqlPage, type IntegrationRow } from './pages';
+
+export interface ConsoleServices extends IntegrationServices {
+  readonly engine: QueryEngine;
+  /** What webhook URLs are built on. */
+  readonly webhookBaseUrl: string;
+  readonly logger: AppLogger;
+  /** How often an integration's page refreshes its counts; each refresh is a query. @default 3000 */
+  readonly liveRefreshMs?: number;
+}
+
+export interface WebConsole {
+  /** The URL to open (it signs the browser in); print it, never log it. */
+  loginUrl(baseUrl: string): string;
+  /** Whether a request path is the console's. */
+  owns(pathname: string): boolean;
+  handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
+}
+
+const DAYS_SHOWN = 14;
+const DEFAULT_REFRESH_MS = 3000;
+const RECENT_ROWS = 20;
+const MAX_FORM_BYTES = 256 * 1024;
+
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  // Nothing leaves in a Referer (the login URL holds the key); same-origin, not no-referrer, so a
+  // form POST still carries its Origin, which no-referrer would blank to "null".
+  'referrer-policy': 'same-origin',
+  'cache-control': 'no-store',
+};
+
+interface Reply {
+  readonly status: number;
+  readonly body: string;
+  readonly headers?: Record<string, string>;
+}
+
+const htmlReply = (status: number, body: string, headers: Record<string, string> = {}): Reply => ({ status, body, headers: { 'content-type': 'text/html; charset=utf-8', ...headers } });
+const redirect = (location: string, headers: Record<string, string> = {}): Reply => ({ status: 303, body: '', headers: { location, ...headers } });
+
+export function createWebConsole(services: ConsoleServices, auth = new ConsoleAuth(services.randomBytes)): WebConsole {
+  const routes = new ConsoleRoutes(services, auth);
+  return {
+    loginUrl: (baseUrl) => auth.loginUrl(baseUrl),
+    owns: (pathname) => pathname === CONSOLE_PATH || pathname.startsWith(`${CONSOLE_PATH}/`),
+    async handle(request, response) {
+      let reply: Reply;
+      try {
+        reply = await routes.answer(request);
+      } catch (error) {
+        services.logger.error('Console request failed', { error: messageOf(error) });
+        reply = htmlReply(500, messagePage('Something failed', 'The request failed; the server log says why.'));
+      }
+      if (response.headersSent) return;
+      response.writeHead(reply.status, { ...SECURITY_HEADERS, ...reply.headers });
+      response.end(reply.body);
+    },
+  };
+}
+
+class ConsoleRoutes {
+  constructor(
+    private readonly services: ConsoleServices,
+    private readonly auth: ConsoleAuth,
+  ) {}
+
+  async answer(request: IncomingMessage): Promise<Reply> {
+    const url = new URL(request.url ?? '/', 'http://console.invalid');
+    const path = url.pathname;
+    const method = request.method ?? 'GET';
+    if (path === `${CONSOLE_PATH}/assets/console.css`) return { status: 200, body: CONSOLE_CSS, headers: { 'content-type': 'text/css; charset=utf-8' } };
+    if (path === `${CONSOLE_PATH}/assets/console.js`) return { status: 200, body: CONSOLE_JS, headers: { 'content-type': 'text/javascript; charset=utf-8' } };
+    if (path === LOGIN_PATH && method === 'GET') {
+      if (!this.auth.isKey(url.searchParams.get('key'))) return htmlReply(401, messagePage('Not signed in', 'That console key is not this run\'s: open the console URL the server printed when it started.'));
+      return redirect(`${CONSOLE_PATH}/`, { 'set-cookie': this.auth.sessionCookie() });
+    }
+    if (!this.auth.hasSession(request.headers.cookie)) {
+      return htmlReply(401, messagePage('Not signed in', 'Open the console URL the server printed when it started (it holds a key of this run).'));
+    }
+    if (method === 'POST') {
+      const form = await this.trustedForm(request);
+      if (form === undefined) return htmlReply(403, messagePage('Refused', 'This form was not sent from this console page; reload the page and try again.'));
+      return this.post(path, form);
+    }
+    if (method !== 'GET') return htmlReply(405, messagePage('Not allowed', `${method} is not used by the console.`), { allow: 'GET, POST' });
+    return this.get(path, url.searchParams);
+  }
+
+  private async get(path: string, query: URLSearchParams): Promise<Reply> {
+    if (path === CONSOLE_PATH || path === `${CONSOLE_PATH}/`) return htmlReply(200, await this.integrationsPage());
+    if (path === `${CONSOLE_PATH}/sql`) return htmlReply(200, sqlPage(query.get('q') ?? '', this.auth.formToken));
+    const match = /^\/console\/i\/([^/]+)(\/activity)?$/.exec(path);
+    if (match !== null) {
+      const schema = decodeURIComponent(match[1]);
+      if (match[2] !== undefined) return htmlReply(200, (await this.activity(schema)).text);
+      const revoked = query.get('revoked');
+      return this.integrationPage(schema, 200, revoked === null ? {} : { notice: `Revoked ${revoked}: its URL answers 401 from now on.` });
+    }
+    return htmlReply(404, messagePage('Not found', 'No such console page.'));
+  }
+
+  private async post(path: string, form: URLSearchParams): Promise<Reply> {
+    if (path === `${CONSOLE_PATH}/integrations`) {
+      try {
+        const primaryKey = form.get('primary_key')?.trim();
+        const { integration, issued, tablesError } = await createIntegration(this.services, {
+          name: form.get('name') ?? '',
+          type: form.get('type') ?? 'webhooks',
+          primaryKey: primaryKey === '' ? undefined : primaryKey,
+        });
+        const warning = tablesError === undefined ? undefined : `The URL works, but the tables could not be made yet: ${messageOf(tablesError)} The next query makes them.`;
+        return htmlReply(201, newUrlPage(integration, issued.token, this.services.webhookBaseUrl, true, warning));
+      } catch (error) {
+        return htmlReply(statusOf(error), await this.integrationsPage(userMessage(error)));
+      }
+    }
+    if (path === `${CONSOLE_PATH}/sql`) {
+      const sql = form.get('sql') ?? '';
+      try {
+        const result = await runQuery(this.services, assertReadOnlySql(sql));
+        return htmlReply(200, sqlPage(sql, this.auth.formToken, result));
+      } catch (error) {
+        // The user's own SQL: the engine's message is what they need to fix it.
+        return htmlReply(400, sqlPage(sql, this.auth.formToken, undefined, messageOf(error)));
+      }
+    }
+    const tokens = /^\/console\/i\/([^/]+)\/tokens(?:\/([^/]+)\/revoke)?$/.exec(path);
+    if (tokens !== null) {
+      const schema = decodeURIComponent(tokens[1]);
+      try {
+        if (tokens[2] === undefined) {
+          const { integration, issued } = await issueWebhookToken(this.services, schema);
+          return htmlReply(201, newUrlPage(integration, issued.token, this.services.webhookBaseUrl, false));
+        }
+        const revoked = await revokeWebhookToken(this.services.store, schema, decodeURIComponent(tokens[2]), this.services.clock());
+        return redirect(`${CONSOLE_PATH}/i/${encodeURIComponent(schema)}?revoked=${encodeURIComponent(revoked.tokenId)}`);
+      } catch (error) {
+        if (error instanceof NotFoundError && !(await this.exists(schema))) return htmlReply(404, messagePage('Not found', userMessage(error)));
+        return this.integrationPage(schema, statusOf(error), { problem: userMessage(error) });
+      }
+    }
+    return htmlReply(404, messagePage('Not found', 'No such console action.'));
+  }
+
+  private async exists(schema: string): Promise<boolean> {
+    return requireIntegration(this.services.store, schema).then(() => true, () => false);
+  }
+
+  private async integrationsPage(problem?: string): Promise<string> {
+    const integrations = await this.services.store.listIntegrations();
+    const full = await Promise.all(integrations.map(async (i) => (await this.services.store.getIntegration(i.schema)) ?? i));
+    let counts: Map<string, Overview> | undefined;
+    let countsProblem: string | undefined;
+    try {
+      counts = await overviews(this.services.engine, full.map((i) => i.schema), this.services.clock());
+    } catch (error) {
+      countsProblem = messageOf(error);
+    }
+    const rows: IntegrationRow[] = await Promise.all(
+      full.map(async (integration) => ({
+        integration,
+        activeTokens: (await this.services.store.listTokens(integration.schema)).filter(isActive).length,
+        overview: counts?.get(integration.schema),
+      })),
+    );
+    return integrationsPage(rows, this.auth.formToken, problem, countsProblem);
+  }
+
+  private async integrationPage(schema: string, status: number, messages: { notice?: string; problem?: string }): Promise<Reply> {
+    let integration;
+    try {
+      integration = await requireIntegration(this.services.store, schema);
+    } catch (error) {
+      return htmlReply(statusOf(error), messagePage('Not found', userMessage(error)));
+    }
+    const tokens = await listWebhookTokens(this.services.store, integration.schema);
+    const activity = await this.activity(integration.schema);
+    let recent;
+    let rejected;
+    let readProblem: string | undefined;
+    try {
+      recent = await recentRows(this.services.engine, integration.schema, RECENT_ROWS);
+      rejected = await recentRejections(this.services.engine, integration.schema, RECENT_ROWS);
+    } catch (error) {
+      readProblem = messageOf(error);
+    }
+    const view = { integration, tokens, activity, recent, rejected, readProblem, refreshMs: this.services.liveRefreshMs ?? DEFAULT_REFRESH_MS, ...messages };
+    return htmlReply(status, integrationPage(view, this.auth.formToken, this.services.webhookBaseUrl));
+  }
+
+  private async activity(schema: string) {
+    try {
+      return activityFragment(await dailyCounts(this.services.engine, schema, this.services.clock(), DAYS_SHOWN));
+    } catch (error) {
+      return activityFragment(undefined, messageOf(error));
+    }
+  }
+
+  /**
+   * The form of a POST this console's own page sent, or undefined: same origin (Origin and
+   * Sec-Fetch-Site, where the browser sends them), the run's form token, a form body.
+   */
+  private async trustedForm(request: IncomingMessage): Promise<URLSearchParams | undefined> {
+    const origin = request.headers.origin;
+    if (origin !== undefined && origin !== `http://${request.headers.host ?? ''}`) return undefined;
+    const site = request.headers['sec-fetch-site'];
+    if (site !== undefined && site !== 'same-origin') return undefined;
+    if (!(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return undefined;
+    const body = await readForm(request);
+    if (body === undefined) return undefined;
+    const form = new URLSearchParams(body);
+    return this.auth.isFormToken(form.get('form_token')) ? form : undefined;
+  }
+}
+
+async function readForm(request: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_FORM_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function statusOf(error: unknown): number {
+  if (error instanceof ValidationError) return 400;
+  if (error instanceof NotFoundError) return 404;
+  if (error instanceof ConflictError || error instanceof TokenLimitError) return 409;
+  throw error;
+}
+
+/** Messages of the user's mistakes are shown; anything else is left to the outer handler (500, logged). */
+function userMessage(error: unknown): string {
+  statusOf(error);
+  return messageOf(error);
+}
