@@ -12,6 +12,7 @@ import { packRows, type PackedRecord } from '../lambdas/core/record-packing';
 import { ACCESS_LOG_FIELDS } from '../lib/constructs/webhook-api';
 import { INGEST_FUNCTION_COST_SETTINGS } from '../lib/hooklake-stack';
 import { DEFAULT_TOKEN_CACHE_SECONDS } from '../lambdas/ingest/config';
+import { DEFAULT_RAW_ARCHIVE_DAYS, RAW_GZIP_MIN_BYTES, RAW_TABLE, archivedHeaders, rawEntry } from '../lambdas/core/raw-archive';
 import { AWS_COUNT_FLUSH_MS } from '../lambdas/app/ingest-counters';
 
 export interface Price {
@@ -69,6 +70,8 @@ export const ASSUMPTIONS = {
   logEventOverheadBytes: 26,
   responseWireBytes: 300,
   lakeGzipRatio: 0.2,
+  /** A webhook body of RAW_GZIP_MIN_BYTES or more, gzipped at level 1 for the raw archive. */
+  rawBodyGzipRatio: 0.25,
   logArchiveRatio: 0.2,
 } as const;
 
@@ -98,9 +101,31 @@ export interface CostLine {
  */
 export function lakeRowBytes(eventBytes: number): number {
   const systemColumns = { _sdc_received_at: '2026-11-23T10:00:00.000Z', _sdc_batched_at: '2026-11-23T10:00:00.004Z', _sdc_sequence: 1795428000000000000, _sdc_table_version: 0 };
-  const routing = { [PARTITION_FIELD]: { schema: 'stitch_iterable', table: 'data', dt: '2026-11-23' } };
+  const routing = { [PARTITION_FIELD]: { root: 'lake', schema: 'stitch_iterable', table: 'data', dt: '2026-11-23' } };
   const members = (object: object) => JSON.stringify(object).length - 2;
   return eventBytes + 1 + members(systemColumns) + 1 + members(routing);
+}
+
+/** Headers a provider typically sends, as the archive keeps them (credentials dropped). */
+const EXAMPLE_HEADERS = {
+  'content-type': 'application/json',
+  'content-length': '1025',
+  'user-agent': 'Iterable-Webhooks/1.0 (+https://iterable.com)',
+  host: 'abcdef1234.execute-api.us-east-1.amazonaws.com',
+  'x-amzn-trace-id': 'Root=1-6741e9a0-0a1b2c3d4e5f60718293a4b5',
+  'x-forwarded-for': '203.0.113.42',
+  'x-forwarded-port': '443',
+  'x-forwarded-proto': 'https',
+  accept: '*/*',
+};
+
+/** One request's raw archive line as the stream gets it, in its rows' records: body (gzipped from RAW_GZIP_MIN_BYTES), kept headers, stamps, routing member. */
+export function rawRecordBytes(bodyBytes: number): number {
+  const body = Buffer.alloc(bodyBytes);
+  const gzippedBody = bodyBytes >= RAW_GZIP_MIN_BYTES ? Buffer.alloc(Math.ceil(bodyBytes * ASSUMPTIONS.rawBodyGzipRatio)) : undefined;
+  const entry = rawEntry({ receivedAt: '2026-11-23T10:00:00.000Z', sequence: 1795428000000000000n, headers: archivedHeaders(EXAMPLE_HEADERS), body, gzippedBody });
+  const routing = JSON.stringify({ [PARTITION_FIELD]: { root: 'raw', schema: 'stitch_iterable', table: RAW_TABLE, dt: '2026-11-23' } }).length - 1;
+  return Buffer.byteLength(entry.text) + routing;
 }
 
 /** Example values of the access-log variables, for the length of one line. */
@@ -156,7 +181,7 @@ export function costLines(workload: Workload): CostLine[] {
   const bodyBytes = workload.eventsPerRequest * (a.eventBytes + 1);
 
   const records = recordsOf(workload);
-  const billedRecordBytes = records.reduce((sum, record) => sum + Math.ceil(record.data.byteLength / FIREHOSE_BILLING_UNIT) * FIREHOSE_BILLING_UNIT, 0);
+  const billedRecordBytes = billedBytes(records);
   const deliveredBytes = rows * (rowBytes + 1);
   const objects = a.arrivalSeconds / a.bufferingSeconds;
   const coldStarts = workload.warmContainers * (a.arrivalSeconds / a.containerLifetimeSeconds);
@@ -166,6 +191,12 @@ export function costLines(workload: Workload): CostLine[] {
   const functionLineBytes = LOGS_INFO.includes(settings.loggerLevel) ? STORED_LINE_BYTES + a.logEventOverheadBytes : 0;
   const logBytes = workload.requests * (accessLogLineBytes() + a.logEventOverheadBytes + functionLineBytes);
   const tracing: string = settings.tracing;
+  const rawBytes = rawRecordBytes(bodyBytes);
+  // The archive line rides in the rows' records: it costs only the 5 KB units it adds to them.
+  const rawBilledBytes = billedBytes(recordsOf(workload, true)) - billedRecordBytes;
+  const rawDelivered = workload.requests * (rawBytes + 1);
+  // Kept rawArchiveDays days: the month's storage is that share of a month of it, at most all of it.
+  const rawMonths = Math.min(1, DEFAULT_RAW_ARCHIVE_DAYS / 30);
   const traced = tracing === 'Active';
 
   const line = (name: string, price: Price, usd: number): CostLine => ({ name, price: price.text, usd });
@@ -177,7 +208,7 @@ export function costLines(workload: Workload): CostLine[] {
     line('DynamoDB reads (token, integration, column registry)', PRICES.dynamoReadUnit, readUnits * PRICES.dynamoReadUnit.usd),
     line('DynamoDB writes (loading counters)', PRICES.dynamoWriteUnit, counterWrites * PRICES.dynamoWriteUnit.usd),
     line('KMS, table key aws/dynamodb', PRICES.kmsRequest, workload.warmContainers * (a.arrivalSeconds / a.kmsCallSeconds) * PRICES.kmsRequest.usd),
-    line('Firehose ingestion (rows packed per partition)', PRICES.firehoseIngestGb, (workload.requests * billedRecordBytes / GB) * PRICES.firehoseIngestGb.usd),
+    line('Firehose ingestion (a request\'s rows packed together)', PRICES.firehoseIngestGb, (workload.requests * billedRecordBytes / GB) * PRICES.firehoseIngestGb.usd),
     line('Firehose dynamic partitioning, data', PRICES.firehosePartitionedGb, (deliveredBytes / GB) * PRICES.firehosePartitionedGb.usd),
     line('Firehose dynamic partitioning, JQ', PRICES.firehoseJqHour, ((rows * a.jqMsPerRow) / 3_600_000) * PRICES.firehoseJqHour.usd),
     line('Firehose dynamic partitioning, objects', PRICES.firehoseObject, objects * PRICES.firehoseObject.usd),
@@ -187,12 +218,23 @@ export function costLines(workload: Workload): CostLine[] {
     line('CloudWatch Logs storage, one month', PRICES.logsGbMonth, ((logBytes * a.logArchiveRatio) / GB) * PRICES.logsGbMonth.usd),
     line(traced ? 'X-Ray traces' : 'X-Ray traces (tracing off)', PRICES.xrayTrace, traced ? xrayIfActive(workload) : 0),
     line('Data transfer out (responses)', PRICES.dataOutGb, ((workload.requests * a.responseWireBytes) / GB) * PRICES.dataOutGb.usd),
+    line('Raw archive: Firehose ingestion (the 5 KB units its line adds to the rows\' records)', PRICES.firehoseIngestGb, ((workload.requests * rawBilledBytes) / GB) * PRICES.firehoseIngestGb.usd),
+    line('Raw archive: dynamic partitioning, data', PRICES.firehosePartitionedGb, (rawDelivered / GB) * PRICES.firehosePartitionedGb.usd),
+    line('Raw archive: dynamic partitioning, JQ', PRICES.firehoseJqHour, ((workload.requests * a.jqMsPerRow) / 3_600_000) * PRICES.firehoseJqHour.usd),
+    line('Raw archive: objects and S3 PUTs', PRICES.firehoseObject, objects * (PRICES.firehoseObject.usd + PRICES.s3Put.usd)),
+    line(`Raw archive: S3 storage, ${DEFAULT_RAW_ARCHIVE_DAYS} days of gzip`, PRICES.s3GbMonth, ((rawDelivered * a.lakeGzipRatio * rawMonths) / GB) * PRICES.s3GbMonth.usd),
   ];
 }
 
-/** The records one request of the workload makes, as the sink packs them. */
-function recordsOf(workload: Workload): PackedRecord[] {
-  return packRows(Array.from({ length: workload.eventsPerRequest }, () => Buffer.alloc(lakeRowBytes(ASSUMPTIONS.eventBytes))));
+/** The records one request of the workload makes, as the sink packs them: its rows, and with `archived` its raw archive line after them. */
+function recordsOf(workload: Workload, archived = false): PackedRecord[] {
+  const rows = Array.from({ length: workload.eventsPerRequest }, () => Buffer.alloc(lakeRowBytes(ASSUMPTIONS.eventBytes)));
+  const archive = archived ? [Buffer.alloc(rawRecordBytes(workload.eventsPerRequest * (ASSUMPTIONS.eventBytes + 1)))] : [];
+  return packRows([...rows, ...archive]);
+}
+
+function billedBytes(records: readonly PackedRecord[]): number {
+  return records.reduce((sum, record) => sum + Math.ceil(record.data.byteLength / FIREHOSE_BILLING_UNIT) * FIREHOSE_BILLING_UNIT, 0);
 }
 
 function recordsText(workload: Workload): string {
@@ -231,7 +273,11 @@ export function costReport(): string {
       `(the token cache) and the integration once per ${a.integrationCacheSeconds} s, the column registry once per cold start; DynamoDB asks KMS for the ` +
       `table key about once per ${a.kmsCallSeconds / 60} minutes per container. Firehose writes one object per partition per ${a.bufferingSeconds} s buffer, ` +
       `gzip to ${a.lakeGzipRatio * 100}% (and log archives to ${a.logArchiveRatio * 100}%); JQ takes ${a.jqMsPerRow} ms a row. ` +
-      `A request's rows go to Firehose as ${WORKLOADS.map((workload) => recordsText(workload)).join(' and ')}. A stored webhook leaves one ` +
+      `A request's rows go to Firehose as ${WORKLOADS.map((workload) => recordsText(workload)).join(' and ')}. The raw archive (on by default, ` +
+      `kept ${DEFAULT_RAW_ARCHIVE_DAYS} days) adds one line per request to the same records, of ${WORKLOADS.map((workload) => `${rawRecordBytes(workload.eventsPerRequest * (a.eventBytes + 1)).toLocaleString('en-US')} bytes`).join(' and ')} ` +
+      `(the body in base64, gzipped first from ${RAW_GZIP_MIN_BYTES.toLocaleString('en-US')} bytes on, to ${a.rawBodyGzipRatio * 100}%; its headers but credentials; the stamps), ` +
+      `making ${WORKLOADS.map((workload) => `${recordsOf(workload, true).length} record${recordsOf(workload, true).length === 1 ? '' : 's'} of ${recordsOf(workload, true).map((record) => record.data.byteLength.toLocaleString('en-US')).join(', ')} bytes`).join(' and ')}; ` +
+      `\`rawArchiveDays: 0\` takes those lines away. A stored webhook leaves one ` +
       `access-log line of ${accessLogLineBytes()} bytes plus ${a.logEventOverheadBytes} bytes of event overhead, and no function log line ` +
       `(its Logger's lines from ${settings.loggerLevel} up, Lambda's from WARN up); its metrics are summed in memory and published as at most one ` +
       `log line a minute per warm function, a share of a cent per million requests at any rate that keeps a function busy; the loading counters (\`hooklake status\`) likewise, as at most ` +

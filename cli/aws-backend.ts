@@ -8,7 +8,7 @@ import { DynamoIngestCountStore } from '../lambdas/aws/dynamo-ingest-counts';
 import { GlueLakeCatalog } from '../lambdas/aws/glue-catalog';
 import { readStackOutputs } from '../lambdas/aws/stack-outputs';
 import { CatalogSync } from '../lambdas/app/catalog-sync';
-import type { Backend, DeliveryRecovery } from './backend';
+import type { Backend, DeliveryRecovery, ReplaySources } from './backend';
 import type { CliIo } from './io';
 import type { TargetOptions } from './target';
 
@@ -38,6 +38,7 @@ export async function openAwsBackend(options: TargetOptions, io: CliIo): Promise
   const athena = new AthenaQueryEngine(athenaClient, { workGroup: outputs.athenaWorkGroup, onProgress: progressReporter(io) });
   const lateClients: { destroy(): void }[] = [];
   let recovery: DeliveryRecovery | undefined;
+  let replay: ReplaySources | undefined;
 
   return {
     store,
@@ -63,6 +64,21 @@ export async function openAwsBackend(options: TargetOptions, io: CliIo): Promise
         };
       }
       return recovery;
+    },
+    replaySources: () => {
+      if (replay === undefined) {
+        const { S3Client } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+        const { FirehoseClient } = require('@aws-sdk/client-firehose') as typeof import('@aws-sdk/client-firehose');
+        const { S3RawArchive } = require('../lambdas/aws/s3-raw-archive') as typeof import('../lambdas/aws/s3-raw-archive');
+        const { FirehoseRecordSink } = require('../lambdas/aws/firehose-sink') as typeof import('../lambdas/aws/firehose-sink');
+        const s3 = new S3Client(config);
+        const firehose = new FirehoseClient({ ...config, maxAttempts: 1 });
+        lateClients.push(s3, firehose);
+        const archive = new S3RawArchive(s3, outputs.lakeBucketName);
+        // Replayed rows go where webhooks' rows go, as recover puts rows back: the lake's own stream.
+        replay = { archive, journal: archive, sink: new FirehoseRecordSink(firehose, outputs.deliveryStreamName, { timeBudgetMs: RECOVERY_PUT_BUDGET_MS, maxDelayMs: 5000 }) };
+      }
+      return replay;
     },
     close: async () => {
       for (const client of [dynamo, glue, athenaClient, ...lateClients]) client.destroy();

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CatalogSync } from '../lambdas/app/catalog-sync';
 import type { IntegrationServices } from '../lambdas/app/integrations';
-import type { DeliveryErrorStore, IngestCountStore, IntegrationStore, QueryEngine, RecordSink } from '../lambdas/app/ports';
+import type { DeliveryErrorStore, IngestCountStore, IntegrationStore, QueryEngine, RawArchiveReader, RecordSink, ReplayJournal } from '../lambdas/app/ports';
 
 /** The adapters a command's use cases run on, wherever Hooklake runs, and the webhook base URL. */
 export interface Backend {
@@ -19,7 +19,15 @@ export interface Backend {
    * undefined locally, where a row is acknowledged only once it is on disk.
    */
   readonly deliveryRecovery?: () => DeliveryRecovery;
+  /** The raw archive, a journal and a sink for a replay, made on first use; undefined where replay is not built (AWS, for now). */
+  readonly replaySources?: () => ReplaySources;
   close(): Promise<void>;
+}
+
+export interface ReplaySources {
+  readonly archive: RawArchiveReader;
+  readonly journal: ReplayJournal;
+  readonly sink: RecordSink;
 }
 
 export interface DeliveryRecovery {

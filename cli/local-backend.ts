@@ -7,13 +7,26 @@ import { DEFAULT_LOCAL_BASE_URL, type Backend } from './backend';
 export async function openLocalBackend(dataDir: string, options: { readonly mayCreate?: boolean } = {}): Promise<Backend> {
   const directory = resolve(dataDir);
   const local = await openLocalStore(directory, options);
+  let replaySink: { close(): Promise<void> } | undefined;
   return {
     store: local.store,
     counts: local.counts,
     engine: onFirstQuery(() => (require('../local/lake-query-engine') as typeof import('../local/lake-query-engine')).lakeQueryEngine(directory, local.store)),
     webhookBaseUrl: local.serverUrl ?? DEFAULT_LOCAL_BASE_URL,
     serverRunning: local.serverUrl !== undefined,
-    close: () => local.close(),
+    replaySources: () => {
+      const { localRawArchive } = require('../local/raw-archive-files') as typeof import('../local/raw-archive-files');
+      const { localReplayJournal } = require('../local/replay-journal-file') as typeof import('../local/replay-journal-file');
+      const { FileLakeSink } = require('../local/file-lake-sink') as typeof import('../local/file-lake-sink');
+      // Lake files of their own, beside the server's; its compactor merges them as it merges its own.
+      const sink = new FileLakeSink(directory);
+      replaySink = sink;
+      return { archive: localRawArchive(directory), journal: localReplayJournal(directory), sink };
+    },
+    close: async () => {
+      await replaySink?.close();
+      await local.close();
+    },
   };
 }
 

@@ -4,6 +4,7 @@ import { registerConsole } from './commands/console';
 import { registerIntegrations } from './commands/integrations';
 import { registerQuery } from './commands/query';
 import { registerRecover } from './commands/recover';
+import { registerReplay } from './commands/replay';
 import { registerServe } from './commands/serve';
 import { registerStatus } from './commands/status';
 import { registerTokens } from './commands/tokens';
@@ -47,6 +48,7 @@ export function buildProgram(io: CliIo = processIo, open: OpenBackend = (options
   registerTokens(program, io, open);
   registerQuery(program, io, open);
   registerRecover(program, io, open);
+  registerReplay(program, io, open);
   registerStatus(program, io, open);
   registerConsole(program, io, open);
   for (const group of program.commands.filter((command) => command.commands.length > 0)) {

@@ -77,6 +77,13 @@ export interface HooklakeStackProps extends StackProps {
   readonly errorOutputExpiration?: Duration;
 
   /**
+   * Days the raw archive (`raw/` in the lake bucket) keeps each accepted request, for `hooklake replay`;
+   * 0 keeps none.
+   * @default 30
+   */
+  readonly rawArchiveDays?: number;
+
+  /**
    * Athena per-query scan cutoff, in bytes.
    * @default 10 GiB
    */
@@ -130,6 +137,7 @@ export class HooklakeStack extends Stack {
       removalPolicy: props.lakeRemovalPolicy,
       bufferingInterval: props.bufferingInterval,
       errorOutputExpiration: props.errorOutputExpiration,
+      rawArchiveDays: props.rawArchiveDays,
     });
     this.deliveryErrors = new DeliveryErrorCatalog(this, 'DeliveryErrors', {
       bucket: this.lake.bucket,
@@ -155,6 +163,7 @@ export class HooklakeStack extends Stack {
         POWERTOOLS_SERVICE_NAME: this.stackName,
         [INGEST_ENV.tokenTableName]: this.tokens.tableName,
         [INGEST_ENV.deliveryStreamName]: this.lake.deliveryStream.deliveryStreamName,
+        [INGEST_ENV.rawArchive]: this.lake.rawArchive ? 'on' : 'off',
         // Lambda's synchronous payload limit: nothing larger can reach the function anyway.
         [INGEST_ENV.maxBodyBytes]: String(AWS_MAX_BODY_BYTES),
         [INGEST_ENV.tokenCacheSeconds]: String(tokenCacheSeconds(props.tokenCacheSeconds)),

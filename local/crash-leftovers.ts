@@ -1,6 +1,7 @@
 import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isTemporaryFile, LAKE_PREFIX, LAKE_TABLES } from '../lambdas/core/lake-layout';
+import { RAW_PREFIX, rawSchemaPath } from '../lambdas/core/raw-archive';
 import { fsyncDirectory } from './durable-files';
 import { isMissing, partitionFolders } from './lake-files';
 
@@ -18,7 +19,13 @@ export async function removeCrashLeftovers(dataDir: string): Promise<number> {
     throw error;
   });
   const tables = schemas.flatMap((schema) => LAKE_TABLES.map((table) => join(lakeDir, schema, table)));
-  const folders = (await Promise.all(tables.map(partitionFolders))).flat();
+  // The raw archive's folders too: the sink writes them in the same flush, the same way.
+  const rawDir = join(dataDir, RAW_PREFIX);
+  const archives = (await readdir(rawDir).catch((error: unknown) => {
+    if (isMissing(error)) return [];
+    throw error;
+  })).map((schema) => join(dataDir, rawSchemaPath(schema)));
+  const folders = (await Promise.all([...tables, ...archives].map(partitionFolders))).flat();
   const removed = await Promise.all(folders.map(removeTemporaryFiles));
   return removed.reduce((sum, count) => sum + count, 0);
 }

@@ -200,7 +200,7 @@ export class DuckDbQueryEngine implements QueryEngine {
       await this.connection.run(tableViewSql(view, files));
       // Views over `data` are bound when queried: made once, they follow it as it is re-made.
       if (view.table === DATA_TABLE && !this.madeOver.has(key)) {
-        await this.connection.run(latestViewSql('duckdb', { schema: view.integration.schema, keyColumn: keyColumnOf(view.integration) }));
+        await this.connection.run(latestViewSql('duckdb', { schema: view.integration.schema, keyColumn: keyColumnOf(view.integration), tableVersion: view.integration.tableVersion }));
         for (const statement of eventViewStatements(view)) await this.connection.run(statement);
       }
       this.madeOver.set(key, made);
@@ -221,7 +221,7 @@ function eventViewStatements({ integration, columns, eventTypes }: LakeTableView
   const names = columns.map((column) => column.name);
   const keyColumn = integration.primaryKey === undefined ? undefined : keyColumnOf(integration);
   return eventTypes.flatMap(({ eventType, columns: own }) =>
-    eventViewsSql({ schema: integration.schema, eventType, columns: eventViewColumns(integration, names, new Set(own)), keyColumn }),
+    eventViewsSql({ schema: integration.schema, eventType, columns: eventViewColumns(integration, names, new Set(own)), keyColumn, tableVersion: integration.tableVersion }),
   );
 }
 

@@ -12,6 +12,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { SinkUnavailableError } from '../lambdas/core/errors';
 import { LAKE_FILE_SUFFIX, partitionPath } from '../lambdas/core/lake-layout';
+import { rawPartitionPath } from '../lambdas/core/raw-archive';
 import type { LakeBatch } from '../lambdas/core/rows';
 import type { RecordSink, SinkReport } from '../lambdas/app/ports';
 import { DirectoryHandles } from './directory-handles';
@@ -51,7 +52,7 @@ export class FileLakeSink implements RecordSink {
 
   /** A file holds any record, so this sink never turns a row into a rejected one. */
   async write(batch: LakeBatch): Promise<SinkReport> {
-    if (batch.rows.length > 0) await this.commits.submit(batch);
+    if (batch.rows.length > 0 || batch.raw !== undefined) await this.commits.submit(batch);
     return { rejected: 0 };
   }
 
@@ -129,19 +130,23 @@ export class FileLakeSink implements RecordSink {
   }
 }
 
-/** Row texts of every batch by partition prefix, batches in submission order and rows in batch order. */
+/**
+ * Row texts of every batch by partition prefix, batches in submission order and rows in batch order;
+ * archived requests by their archive folder, in the same flush, so a row is never durable without its request.
+ */
 function groupByPartition(batches: readonly LakeBatch[]): Map<string, string[]> {
   const partitions = new Map<string, string[]>();
-  for (const batch of batches) {
-    for (const row of batch.rows) {
-      const prefix = partitionPath(batch.schema, row.table, row.dt);
-      let records = partitions.get(prefix);
-      if (records === undefined) {
-        records = [];
-        partitions.set(prefix, records);
-      }
-      records.push(row.text);
+  const add = (prefix: string, text: string) => {
+    let records = partitions.get(prefix);
+    if (records === undefined) {
+      records = [];
+      partitions.set(prefix, records);
     }
+    records.push(text);
+  };
+  for (const batch of batches) {
+    for (const row of batch.rows) add(partitionPath(batch.schema, row.table, row.dt), row.text);
+    if (batch.raw !== undefined) add(rawPartitionPath(batch.schema, batch.raw.dt), batch.raw.text);
   }
   return partitions;
 }

@@ -12,6 +12,9 @@ import type { AppLogger, IntegrationStore } from '../lambdas/app/ports';
 import { retry } from '../lambdas/shared/retry';
 import { messageOf } from '../lambdas/shared/error-message';
 import { removeCrashLeftovers } from './crash-leftovers';
+import { DEFAULT_RAW_ARCHIVE_DAYS } from '../lambdas/core/raw-archive';
+import { RAW_ARCHIVE_ON } from '../lambdas/aws/raw-body-gzip';
+import { startRawArchiveRetention } from './raw-archive-retention';
 import { openLocalLake } from './local-lake';
 import { startOwnStore, type LocalStore } from './local-store';
 import { findRunningServer, removeRuntimeInfo, writeRuntimeInfo } from './runtime-file';
@@ -35,6 +38,8 @@ export interface LocalHooklakeOptions {
   /** A request that has not arrived whole by then gets 408. @default 30000 */
   readonly requestTimeoutMs?: number;
   readonly logger: AppLogger;
+  /** Days the raw archive keeps each accepted body (raw/ in the data directory); 0 keeps none. @default DEFAULT_RAW_ARCHIVE_DAYS */
+  readonly rawArchiveDays?: number;
   /** Other paths the server answers (the web console), made once the server's URL is known. */
   readonly otherRoutes?: (runtime: { readonly url: string; readonly store: IntegrationStore }) => OtherRoutes;
 }
@@ -71,6 +76,8 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
     throw error;
   });
   if (leftovers > 0) options.logger.info('Removed temporary files left by an earlier crash', { files: leftovers });
+  const rawArchiveDays = options.rawArchiveDays ?? DEFAULT_RAW_ARCHIVE_DAYS;
+  const rawRetention = rawArchiveDays > 0 ? startRawArchiveRetention(options.dataDir, rawArchiveDays, options.logger) : undefined;
   // The compactor starts with the lake: this process is the one server, so the one compactor, of the data directory.
   const lake = openLocalLake(options.dataDir, options.logger);
   const counters = new IngestCounters(local.counts, LOCAL_COUNT_FLUSH_MS, Date.now, (error) =>
@@ -91,6 +98,7 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
       maxRecordBytes: DEFAULT_MAX_RECORD_BYTES,
       tokenCache,
       integrationCache,
+      ...(rawArchiveDays > 0 && { archiveRaw: RAW_ARCHIVE_ON }),
       metrics: counters,
     }),
     maxBodyBytes: options.maxBodyBytes,
@@ -102,6 +110,7 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
   try {
     await listen(server, options.port, options.host);
   } catch (error) {
+    rawRetention?.stop();
     clearInterval(flushTimer);
     await lake.close();
     await local.close();
@@ -116,6 +125,7 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
     url,
     store: local.store,
     async close() {
+      rawRetention?.stop();
       await shutDownLocalServer(server);
       clearInterval(flushTimer);
       // Every answered webhook is counted before the store closes.

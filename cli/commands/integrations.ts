@@ -15,6 +15,7 @@ import type { CliIo } from '../io';
 import { printJson, printTable } from '../output';
 import type { TargetOptions } from '../target';
 import { withBackend, type OpenBackend } from '../with-backend';
+import { registerReset } from './reset';
 import { describeSigning, registerSigning } from './signing';
 import { registerSilence } from './silence';
 import { printNewToken } from './token-output';
@@ -126,6 +127,7 @@ export function registerIntegrations(program: Command, io: CliIo, open: OpenBack
   registerSigning(integrations, io, open);
   registerSilence(integrations, io, open);
   registerSync(integrations, io, open);
+  registerReset(integrations, io, open);
 }
 
 /** Whether webhooks must be signed, and how to turn it on where the provider signs. */

@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { positiveInteger } from '../../lambdas/core/config-values';
 import { DEFAULT_MAX_BODY_BYTES } from '../../lambdas/core/decode-body';
 import { ValidationError } from '../../lambdas/core/errors';
+import { DEFAULT_RAW_ARCHIVE_DAYS } from '../../lambdas/core/raw-archive';
 import { randomBytes } from 'node:crypto';
 import type { AppLogger, IntegrationStore, QueryEngine } from '../../lambdas/app/ports';
 import type { WebConsole } from '../../console/console-handler';
@@ -17,6 +18,7 @@ interface ServeOptions {
   host: string;
   maxBodyBytes: string;
   maxBytesInFlight: string;
+  rawArchiveDays: string;
 }
 
 export function registerServe(program: Command, io: CliIo): void {
@@ -34,6 +36,11 @@ export function registerServe(program: Command, io: CliIo): void {
       new Option('--max-bytes-in-flight <bytes>', 'request bodies held at once; past them a webhook gets 503 and Retry-After, bounding memory')
         .default(String(DEFAULT_MAX_BYTES_IN_FLIGHT))
         .env('HOOKLAKE_MAX_BYTES_IN_FLIGHT'),
+    )
+    .addOption(
+      new Option('--raw-archive-days <days>', 'days the raw archive (raw/ in the data directory) keeps each accepted body, for "replay"; 0 keeps none')
+        .default(String(DEFAULT_RAW_ARCHIVE_DAYS))
+        .env('HOOKLAKE_RAW_ARCHIVE_DAYS'),
     )
     .action(async (options: ServeOptions, command: Command) => {
       const globals = command.optsWithGlobals<TargetOptions>();
@@ -56,6 +63,7 @@ export function registerServe(program: Command, io: CliIo): void {
         maxBytesInFlight: positiveInteger('--max-bytes-in-flight', options.maxBytesInFlight, DEFAULT_MAX_BYTES_IN_FLIGHT),
         logger,
         otherRoutes: ({ url, store }) => (webConsole = localConsole(resolve(dataDir), url, store, logger)),
+        rawArchiveDays: archiveDays(options.rawArchiveDays),
       });
       await printBanner(io, running.url, resolve(dataDir), running.store, webConsole?.loginUrl(running.url));
       await untilStopped(io);
@@ -63,6 +71,12 @@ export function registerServe(program: Command, io: CliIo): void {
       await running.close();
       io.err('Stopped.');
     });
+}
+
+function archiveDays(text: string): number {
+  const days = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(days)) throw new ValidationError(`--raw-archive-days must be a whole number of days (0 keeps no archive), got "${text}".`);
+  return days;
 }
 
 /** The web console over the server's own store and the lake; DuckDB loads on its first query. */

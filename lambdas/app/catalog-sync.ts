@@ -54,11 +54,23 @@ export class CatalogSync {
   }
 
   /**
+   * After a table reset: re-makes `data_latest` and every per-event view, whose `_latest` views name the
+   * table version they show (Athena cannot tell from a view's columns that its version is old).
+   */
+  async remakeViews(integration: Integration): Promise<string[]> {
+    // Tables and columns first, as any sync does; then every view, whether or not its columns changed.
+    await this.refresh(integration);
+    await this.makeLatestView(integration, await this.catalog.columns(integration.schema, DATA_TABLE));
+    const events = await this.makeEventViews(integration, await this.registry.listColumns(integration.schema), { all: true });
+    return [LATEST_VIEW, ...events];
+  }
+
+  /**
    * Makes the per-event views that are missing or whose columns differ from what their type has
    * carried (one listing of the database tells); returns the names of those made. `data` already has
    * every registered column, so each view's columns exist.
    */
-  private async makeEventViews(integration: Integration, registered: readonly RegisteredColumn[]): Promise<string[]> {
+  private async makeEventViews(integration: Integration, registered: readonly RegisteredColumn[], options: { all?: boolean } = {}): Promise<string[]> {
     if ((integration.eventTypeFields?.length ?? 0) === 0) return [];
     const { types } = await this.registry.listEventTypes(integration.schema);
     if (types.length === 0) return [];
@@ -67,9 +79,9 @@ export class CatalogSync {
     const keyColumn = integration.primaryKey === undefined ? undefined : keyColumnOf(integration);
     const stale = types
       .map(({ eventType, columns }) => ({ eventType, columns: eventViewColumns(integration, names, new Set(columns)) }))
-      .filter(({ eventType, columns }) => !sameNames(existing.get(eventViewName(eventType)), columns) || (keyColumn !== undefined && !sameNames(existing.get(latestEventViewName(eventType)), columns)));
+      .filter(({ eventType, columns }) => options.all === true || !sameNames(existing.get(eventViewName(eventType)), columns) || (keyColumn !== undefined && !sameNames(existing.get(latestEventViewName(eventType)), columns)));
     await mapWithConcurrency(stale, VIEW_DDL_CONCURRENCY, async ({ eventType, columns }) => {
-      for (const sql of eventViewsSql({ schema: integration.schema, eventType, columns, keyColumn })) await this.engine.query(sql);
+      for (const sql of eventViewsSql({ schema: integration.schema, eventType, columns, keyColumn, tableVersion: integration.tableVersion })) await this.engine.query(sql);
     });
     return stale.map(({ eventType }) => eventViewName(eventType));
   }
@@ -77,7 +89,7 @@ export class CatalogSync {
   private async makeLatestView(integration: Integration, columns: readonly CatalogColumn[]): Promise<void> {
     // Glue keeps column names in lower case; the partition column comes last, as Athena lists it.
     const names = [...columns.map((column) => column.name), PARTITION_COLUMN];
-    await this.engine.query(latestViewSql('athena', { schema: integration.schema, columns: names, keyColumn: keyColumnOf(integration) }));
+    await this.engine.query(latestViewSql('athena', { schema: integration.schema, columns: names, keyColumn: keyColumnOf(integration), tableVersion: integration.tableVersion }));
   }
 }
 

@@ -5,6 +5,7 @@ import { IntegrationStoreUnavailableError, MethodNotAllowedError, SinkUnavailabl
 import type { ColumnTypes } from '../core/column-mapping';
 import { stampRecords, type StampResult, type StampServices } from '../core/stamp';
 import { extractToken, hashToken } from '../core/tokens';
+import { archivedHeaders, RAW_GZIP_MIN_BYTES, rawEntry, type RawEntry } from '../core/raw-archive';
 import type { WebhookRoutePath } from '../core/webhook-routes';
 import { failureResponse, jsonResponse, type HttpResponse } from './http-responses';
 import { ColumnRegistryCache } from './column-registry-cache';
@@ -12,12 +13,11 @@ import { EventTypeRegistryCache } from './event-type-registry-cache';
 import { IntegrationCache } from './integration-cache';
 import type { AppLogger, IngestMetrics, IntegrationStore, RecordSink } from './ports';
 import { TokenCache } from './token-cache';
+import { stampRegistered } from './registered-stamp';
 import { within } from '../shared/deadline';
 import { DEFAULT_LATENCY_BUDGET, type LatencyBudget } from './latency-budget';
 
 const DEFAULT_INTEGRATION_CACHE_MS = 60_000;
-/** Rounds of registering new columns and mapping again when a concurrent writer won a column's type. */
-const MAX_REGISTRY_ROUNDS = 3;
 
 /** One webhook request as every runtime hands it over: no API Gateway or node:http types. */
 export interface WebhookRequest {
@@ -47,6 +47,11 @@ export interface IngestDependencies extends StampServices {
   readonly metrics?: IngestMetrics;
   /** How long a webhook may take before it is answered 503. @default DEFAULT_LATENCY_BUDGET */
   readonly latencyBudget?: LatencyBudget;
+  /**
+   * Keep each accepted body in the raw archive, stored by the sink with its rows (raw-archive.ts);
+   * `gzip` compresses bodies of RAW_GZIP_MIN_BYTES or more off the event loop. @default undefined: no archive
+   */
+  readonly archiveRaw?: { readonly gzip: (bytes: Uint8Array) => Promise<Uint8Array> };
 }
 
 /** What the request turned out to be for, as far as it got: for log lines and counters. */
@@ -70,7 +75,7 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
   const budget = deps.latencyBudget ?? DEFAULT_LATENCY_BUDGET;
 
   /** Authenticates, decodes and stamps: everything that needs the body, which is unreachable once this returns. */
-  const prepare = async (request: WebhookRequest, known: Known): Promise<{ schema: string; stamped: StampResult }> => {
+  const prepare = async (request: WebhookRequest, known: Known): Promise<{ schema: string; stamped: StampResult; raw?: RawEntry }> => {
     if (request.method !== 'POST') {
       throw new MethodNotAllowedError(`Method ${request.method} is not allowed; webhooks are sent with POST.`);
     }
@@ -89,26 +94,25 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
     const eventTypes = rule && { rule, registry: await eventRegistries.get(integration.schema) };
     const stamp = (columns: ColumnTypes) =>
       stampRecords(records, { integration, receivedAt: request.receivedAt, batchedAt, columns, sourceBytes: request.body.length, nextSequence: deps.nextSequence, uuid: deps.uuid, maxRecordBytes: deps.maxRecordBytes, eventTypes });
-    // New columns are registered before any row that uses them is stored, so the catalog knows every column in the lake.
-    let stamped = stamp(await registries.get(integration.schema));
-    for (let round = 1; stamped.newColumns.length > 0; round++) {
-      if (round > MAX_REGISTRY_ROUNDS) throw new IntegrationStoreUnavailableError(`Columns of "${integration.schema}" kept changing under concurrent writers; try again.`);
-      const { registry, agreed } = await registries.register(integration.schema, stamped.newColumns, request.receivedAt);
-      if (agreed) break;
-      stamped = stamp(registry);
-    }
-    // Likewise the columns of each event type, which its per-event view lists.
-    if (stamped.newEventColumns.length > 0) await eventRegistries.register(integration.schema, stamped.newEventColumns, request.receivedAt);
-    return { schema: integration.schema, stamped };
+    const stamped = await stampRegistered(integration.schema, stamp, registries, eventRegistries, request.receivedAt);
+    if (!deps.archiveRaw) return { schema: integration.schema, stamped };
+    // The first row's sequence names the request in the archive: a replay stamps the same values again.
+    const sequence = stamped.rows[0]?.sequence ?? deps.nextSequence();
+    const signingHeaders = integration.signing === undefined ? [] : [integration.signing.scheme.signatureHeader];
+    const headers = archivedHeaders(request.headers, signingHeaders);
+    const gzippedBody = request.body.length >= RAW_GZIP_MIN_BYTES ? await deps.archiveRaw.gzip(request.body) : undefined;
+    const raw = rawEntry({ receivedAt: request.receivedAt.toISOString(), sequence, headers, body: request.body, gzippedBody });
+    return { schema: integration.schema, stamped, raw };
   };
 
   /** Stores the rows; only the rows are held while the sink makes them durable, not the body they came from. */
-  const store = async ({ schema, stamped }: { schema: string; stamped: StampResult }, route: WebhookRoutePath, receivedAt: Date, startedAt: number, known: Known): Promise<HttpResponse> => {
+  const store = async ({ schema, stamped, raw }: { schema: string; stamped: StampResult; raw?: RawEntry }, route: WebhookRoutePath, receivedAt: Date, startedAt: number, known: Known): Promise<HttpResponse> => {
     // The sink gets what is left of the answer budget: a store that has not confirmed by then is a 503, never a provider timeout.
     const deadline = startedAt + budget.answerMs - budget.replyMs;
     const late = () => new SinkUnavailableError(`The sink did not confirm ${stamped.rows.length} rows of "${schema}" within the ${budget.answerMs} ms answer budget.`);
-    const write = () => within(deps.sink.write({ schema, rows: stamped.rows }, { deadline }), deadline - deps.clock().getTime(), late);
-    const report = stamped.rows.length > 0 ? await write() : { rejected: 0 };
+    const write = () => within(deps.sink.write({ schema, rows: stamped.rows, ...(raw && { raw }) }, { deadline }), deadline - deps.clock().getTime(), late);
+    // An archived body is stored even when it made no row (an empty array): it was accepted.
+    const report = stamped.rows.length > 0 || raw !== undefined ? await write() : { rejected: 0 };
     const counts = { records: stamped.records - report.rejected, rejected: stamped.rejected + report.rejected };
     deps.logger.info('Webhook stored', { route, schema, ...counts, ms: deps.clock().getTime() - receivedAt.getTime() });
     deps.metrics?.answered({ status: 200, ...counts, sinkRetries: report.retries ?? 0, ...known, receivedAt });

@@ -12,6 +12,7 @@ import type { LakeTable } from '../core/lake-layout';
 import type { LakeBatch } from '../core/rows';
 import type { SigningConfig } from '../core/signing';
 import type { TokenRecord } from '../core/tokens';
+import type { ArchivedRequest } from '../core/raw-archive';
 
 export interface IntegrationStore {
   /** Throws ConflictError when the schema is taken. */
@@ -46,6 +47,19 @@ export interface IntegrationStore {
    * NotFoundError for an unknown schema.
    */
   addEventColumns(schema: string, additions: readonly EventColumns[], at: Date, maxTypes: number): Promise<EventTypeRegistry>;
+  /**
+   * Raises the table version from `change.from` to `from + 1` (a table reset), with the primary key
+   * changed when `change.primaryKey` is given (null removes it). Returns the integration after.
+   * NotFoundError for an unknown schema; ConflictError when the version is no longer `from`.
+   */
+  raiseTableVersion(schema: string, change: TableVersionChange): Promise<Integration>;
+}
+
+export interface TableVersionChange {
+  readonly from: number;
+  readonly at: Date;
+  /** A new primary key for the new version; null: none (a UUID per row). Absent: unchanged. */
+  readonly primaryKey?: string | null;
 }
 
 /** One event type of an integration: what its per-event view shows. */
@@ -198,4 +212,42 @@ export interface RecoveryMarker {
   readonly rows: number;
   /** Pieces of the object that were no rows of ours, left in the error output. */
   readonly skipped: number;
+}
+
+/** The raw archive of accepted requests (raw-archive.ts): files on disk locally, objects in the lake bucket on AWS. */
+export interface RawArchiveReader {
+  /** The archive's files of one schema for the days from `from` to `to` (YYYY-MM-DD, inclusive), by day then name. */
+  listFiles(schema: string, from: string, to: string): Promise<RawArchiveFile[]>;
+  /** Every request a file holds, in the order written. */
+  readFile(file: RawArchiveFile): Promise<ArchivedRequest[]>;
+}
+
+export interface RawArchiveFile {
+  readonly dt: string;
+  /** Unique within the schema's archive; what a replay's journal records as done. */
+  readonly key: string;
+}
+
+/** Where a replay records what it did, so that running it again carries on instead of writing rows twice. */
+export interface ReplayJournal {
+  /** The schema's last replay, if any. */
+  load(schema: string): Promise<ReplayState | undefined>;
+  /** Replaces the schema's record durably. */
+  save(state: ReplayState): Promise<void>;
+}
+
+export interface ReplayState {
+  readonly schema: string;
+  readonly from: string;
+  readonly to: string;
+  /** The table version the replay made and fills. */
+  readonly tableVersion: number;
+  readonly primaryKey: string | null;
+  /** ISO 8601 UTC; also every replayed row's `_sdc_batched_at`, so a resumed replay stamps the same rows. */
+  readonly startedAt: string;
+  /** Days whose every archive file's rows the sink has taken. */
+  readonly doneDays: readonly string[];
+  /** Keys of the archive files of days not done yet whose rows the sink has taken. */
+  readonly doneFiles: readonly string[];
+  readonly finishedAt?: string;
 }

@@ -10,7 +10,7 @@
  * Rows the sink takes may fail again inside Firehose (the partition quota still exceeded): they go
  * to new error objects, which a later run recovers.
  */
-import { errorObjectPlace, parseErrorObject, rowsOfErrorDocument, type RecoveredRow } from '../core/delivery-errors';
+import { errorObjectPlace, parseErrorObject, rowsOfErrorDocument, type RecoveredArchiveLine, type RecoveredRow } from '../core/delivery-errors';
 import { DependencyUnavailableError, ValidationError } from '../core/errors';
 import { partitionDate } from '../core/lake-layout';
 import type { LakeRow } from '../core/rows';
@@ -68,6 +68,8 @@ export interface RecoveryReport {
   /** Of those, recovered by an earlier run and skipped. */
   readonly alreadyRecovered: number;
   readonly rows: number;
+  /** Raw archive lines (requests' bodies, `hooklake replay`'s input) put back with the rows. */
+  readonly archived: number;
   readonly tables: TableCount[];
   readonly skipped: SkippedObject[];
   /** Why the run stopped before the end, when it did; running again carries on. */
@@ -92,6 +94,7 @@ export async function recoverDeliveries(services: RecoveryServices, options: Rec
   const skipped: SkippedObject[] = [];
   let recoveredObjects = 0;
   let rows = 0;
+  let archived = 0;
   let done = 0;
   let stoppedBy: string | undefined;
   const count = (found: readonly RecoveredRow[]) => {
@@ -115,22 +118,26 @@ export async function recoverDeliveries(services: RecoveryServices, options: Rec
     }
     const parsed = parseErrorObject(text);
     const found: RecoveredRow[] = [];
+    const lines: RecoveredArchiveLine[] = [];
     const reasons = new Map<string, number>();
     if (parsed.unreadable > 0) reasons.set('not an error record', parsed.unreadable);
     for (const document of parsed.documents) {
-      const { rows: ok, unroutable } = rowsOfErrorDocument(document);
+      const { rows: ok, archived: archiveLines, unroutable } = rowsOfErrorDocument(document);
       found.push(...ok);
+      lines.push(...archiveLines);
       for (const { reason } of unroutable) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
     }
     const left = [...reasons.values()].reduce((sum, n) => sum + n, 0);
     if (left > 0) skipped.push({ key: ref.key, reason: [...reasons].map(([reason, n]) => `${n} ${reason}`).join('; '), pieces: left });
-    if (found.length === 0) return;
+    if (found.length === 0 && lines.length === 0) return;
     if (!options.dryRun) {
       for (const [schema, batch] of bySchema(found)) await services.sink.write({ schema, rows: batch });
+      for (const { schema, raw } of lines) await services.sink.write({ schema, rows: [], raw });
       await services.errors.markRecovered(ref.key, { recoveredAt: services.clock().toISOString(), rows: found.length, skipped: left });
     }
     recoveredObjects += 1;
     count(found);
+    archived += lines.length;
   };
 
   // Listing a large error output takes a while: say how much there is before the first object is read.
@@ -155,6 +162,7 @@ export async function recoverDeliveries(services: RecoveryServices, options: Rec
     recoveredObjects,
     alreadyRecovered: inRange.length - pending.length,
     rows,
+    archived,
     tables: [...tables.values()].sort((a, b) => `${a.schema}.${a.table}`.localeCompare(`${b.schema}.${b.table}`)),
     skipped,
     ...(stoppedBy === undefined ? {} : { stoppedBy }),

@@ -12,11 +12,11 @@ import { ConflictError, IntegrationStoreUnavailableError, NotFoundError, TokenLi
 import { unknownIntegration, type Integration, type IntegrationType } from '../core/integration';
 import { SigningSecret, type SignatureScheme, type SigningConfig } from '../core/signing';
 import { tokenMatches, type TokenRecord } from '../core/tokens';
-import type { EventTypeRegistry, IntegrationStore, RegisteredColumn, RegisteredEventType } from '../app/ports';
+import type { EventTypeRegistry, IntegrationStore, RegisteredColumn, RegisteredEventType, TableVersionChange } from '../app/ports';
 import { byTypeFirstSeen, type EventColumns } from '../core/event-types';
 import { COLUMN_TYPES, type ColumnType } from '../core/column-mapping';
 import { byFirstSeen } from '../core/column-registry';
-import { EVENT_TYPE_ITEM_PREFIX, HOOKLAKE_COMMAND, TOKEN_TABLE_KEYS } from '../core/deployment-names';
+import { EVENT_TYPE_ITEM_PREFIX, HOOKLAKE_COMMAND, TABLE_VERSION_ITEM_PREFIX, TOKEN_TABLE_KEYS } from '../core/deployment-names';
 import { errorName, translateAwsError } from './aws-errors';
 
 type Item = Record<string, AttributeValue>;
@@ -129,6 +129,46 @@ export class DynamoIntegrationStore implements IntegrationStore {
       if (!isConditionFailure(error)) throw error;
       throw unknownIntegration(schema, error);
     }
+  }
+
+  async raiseTableVersion(schema: string, change: TableVersionChange): Promise<Integration> {
+    const next = change.from + 1;
+    const key = change.primaryKey === undefined ? '' : change.primaryKey === null ? ' REMOVE #primaryKey' : ', #primaryKey = :primaryKey';
+    let updated;
+    try {
+      updated = await this.call('UpdateItem', `raise the table version of integration "${schema}"`, () =>
+        this.client.send(
+          new UpdateItemCommand({
+            TableName: this.tableName,
+            Key: integrationKey(schema),
+            UpdateExpression: `SET #version = :next${key}`,
+            ConditionExpression: 'attribute_exists(#pk) AND #version = :from',
+            ExpressionAttributeNames: { '#pk': PK, '#version': 'tableVersion', ...(key === '' ? {} : { '#primaryKey': 'primaryKey' }) },
+            ExpressionAttributeValues: {
+              ':next': { N: String(next) },
+              ':from': { N: String(change.from) },
+              ...(typeof change.primaryKey === 'string' ? { ':primaryKey': { S: change.primaryKey } } : {}),
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const current = await this.getIntegration(schema);
+      if (current === undefined) throw unknownIntegration(schema, error);
+      throw new ConflictError(`The table version of "${schema}" is ${current.tableVersion}, no longer ${change.from}: someone else reset it; look again and retry.`, { cause: error });
+    }
+    // One item per version: a record of the reset, and what the catalog's stream filter wakes on to re-make the views.
+    await this.call('PutItem', `record table version ${next} of integration "${schema}"`, () =>
+      this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: { [PK]: { S: `INTEGRATION#${schema}` }, [SK]: { S: `${TABLE_VERSION_ITEM_PREFIX}${String(next).padStart(10, '0')}` }, version: { N: String(next) }, at: { S: change.at.toISOString() } },
+        }),
+      ),
+    );
+    return integrationFromItem(updated.Attributes ?? {});
   }
 
   async addToken(record: TokenRecord, maxActive: number): Promise<void> {

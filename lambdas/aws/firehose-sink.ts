@@ -1,8 +1,8 @@
 /**
- * RecordSink on Amazon Data Firehose: the rows of a batch that share a partition are packed into as
- * few records as the limits allow (record-packing.ts); the delivery stream splits them again and
- * routes each row to `lake/<schema>/<table>/dt=.../` by dynamic partitioning, which reads the keys
- * from the row's routing field.
+ * RecordSink on Amazon Data Firehose: the rows of a batch, and the request's raw archive line, are
+ * packed into as few records as the limits allow (record-packing.ts); the delivery stream splits them
+ * again and routes each to `lake/<schema>/<table>/dt=.../` (or `raw/<schema>/requests/dt=.../`) by
+ * dynamic partitioning, which reads the keys from the routing field.
  *
  * Retries are this sink's job, inside one time budget. Create the client with `maxAttempts: 1` and
  * short HTTP timeouts: SDK retries inside each of these attempts would multiply the wait past the
@@ -13,6 +13,7 @@ import { formatBytes, SinkUnavailableError } from '../core/errors';
 import { PARTITION_FIELD, REJECTED_TABLE, type PartitionKeys } from '../core/lake-layout';
 import { rawJsonText } from '../core/column-mapping';
 import { batchRecords, FIREHOSE_LIMITS, packRows, type PackedRecord } from '../core/record-packing';
+import { RAW_TABLE, splitRawEntry } from '../core/raw-archive';
 import { withMember } from '../core/row-text';
 import type { LakeBatch, LakeRow } from '../core/rows';
 import { DEFAULT_MAX_RECORD_BYTES, rejectedRecord } from '../core/stamp';
@@ -55,6 +56,8 @@ const DEFAULT_OPTIONS: FirehoseSinkOptions = {
 /** Firehose's own per-record limit, before base64; stamp.ts's default mirrors it. */
 const MAX_RECORD_BYTES = Math.min(DEFAULT_MAX_RECORD_BYTES, FIREHOSE_LIMITS.maxRecordBytes);
 const RETRY_AFTER_SECONDS = 5;
+/** Room under the record limit for the routing field an archive line's part gains (schema names are short). */
+const RAW_ROUTING_BYTES = 512;
 
 /**
  * Errors that the same request will meet again: fail at once, naming the problem. These stay
@@ -115,19 +118,29 @@ export class FirehoseRecordSink implements RecordSink {
     const startedAt = this.options.now();
     // The sink's own budget, or less when the webhook's answer is due sooner.
     const budgetMs = Math.min(this.options.timeBudgetMs, deadline - startedAt);
-    const total = batch.rows.length;
     let rejected = 0;
-    // Rows of one partition, in batch order: only those may share a record.
+    // Rows of one partition, in batch order, share records; the request's archive line joins the
+    // first row's (the stream partitions each line after splitting a record, so it still lands in
+    // raw/), where it usually fits the 5 KB the record is billed for anyway.
     const partitions = new Map<string, Buffer[]>();
+    const add = (key: string, data: Buffer) => {
+      const rows = partitions.get(key);
+      if (rows) rows.push(data);
+      else partitions.set(key, [data]);
+    };
     for (const row of batch.rows) {
       const text = this.rowData(batch.schema, row);
       if (text.rejected) rejected += 1;
-      const key = `${text.table}/${row.dt}`;
-      const rows = partitions.get(key);
-      if (rows) rows.push(text.data);
-      else partitions.set(key, [text.data]);
+      add(`${text.table}/${row.dt}`, text.data);
     }
-    let pending = [...partitions.values()].flatMap((rows) => packRows(rows));
+    if (batch.raw !== undefined) {
+      const key = partitions.keys().next().value ?? RAW_TABLE;
+      for (const part of splitRawEntry(batch.raw, MAX_RECORD_BYTES - RAW_ROUTING_BYTES)) add(key, routed(part.text, { root: 'raw', schema: batch.schema, table: RAW_TABLE, dt: part.dt }));
+    }
+    const groups = [...partitions.values()];
+    // Rows and archive parts alike: what a failure message counts.
+    const total = groups.reduce((sum, rows) => sum + rows.length, 0);
+    let pending = groups.flatMap((rows) => packRows(rows));
     if (pending.length === 0) return { rejected };
     const { baseDelayMs, maxDelayMs, maxConcurrentCalls, random, sleep, now } = this.options;
     let rounds = 0;
@@ -226,11 +239,16 @@ export class FirehoseRecordSink implements RecordSink {
 }
 
 function serialize(schema: string, row: LakeRow): Buffer {
-  const partition: PartitionKeys = { schema, table: row.table, dt: row.dt };
-  // The routing field is appended to the row's text, so the caller's row is untouched (no row has one
-  // of its own: _sdc names are refused). No trailing newline: packing puts one between rows, and
-  // the delivery stream appends one to every row after splitting, which keeps the files NDJSON.
-  return Buffer.from(withMember(row.text, `${JSON.stringify(PARTITION_FIELD)}:${JSON.stringify(partition)}`), 'utf8');
+  return routed(row.text, { root: 'lake', schema, table: row.table, dt: row.dt });
+}
+
+/**
+ * The routing field appended to a row's (or archive line's) text, so the caller's text is untouched (no
+ * row has one of its own: _sdc names are refused). No trailing newline: packing puts one between rows,
+ * and the delivery stream appends one to every row after splitting, which keeps the files NDJSON.
+ */
+function routed(text: string, partition: PartitionKeys): Buffer {
+  return Buffer.from(withMember(text, `${JSON.stringify(PARTITION_FIELD)}:${JSON.stringify(partition)}`), 'utf8');
 }
 
 function rowsIn(records: readonly PackedRecord[]): number {

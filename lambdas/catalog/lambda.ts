@@ -16,7 +16,7 @@ import { DynamoIntegrationStore } from '../aws/dynamo-store';
 import { mapStackTracesLazily } from '../aws/lambda-source-maps';
 import { GlueLakeCatalog } from '../aws/glue-catalog';
 import { readCatalogLambdaConfig } from './config';
-import { changedSchemas } from './registry-events';
+import { changedSchemas, resetSchemas } from './registry-events';
 
 mapStackTracesLazily(__filename);
 const config = readCatalogLambdaConfig(process.env);
@@ -32,6 +32,12 @@ const catalogSync = new CatalogSync(
 export async function handler(event: DynamoDBStreamEvent): Promise<void> {
   const schemas = changedSchemas(event);
   if (schemas.length === 0) return;
-  const results = await syncCatalogs({ store, catalogSync }, schemas);
+  const reset = new Set(resetSchemas(event));
+  const results = await syncCatalogs({ store, catalogSync }, schemas.filter((schema) => !reset.has(schema)));
   for (const { schema, added, views } of results ?? []) logger.info('Catalog in step with the registry', { schema, added, views });
+  for (const schema of reset) {
+    const integration = await store.getIntegration(schema);
+    if (integration === undefined) continue;
+    logger.info('Views re-made for a new table version', { schema, tableVersion: integration.tableVersion, views: await catalogSync.remakeViews(integration) });
+  }
 }

@@ -14,6 +14,7 @@ import { ERROR_ROOT, LAKE_TABLES, PARTITION_COLUMN, PARTITION_FIELD, type LakeTa
 import { ROW_DELIMITER } from './record-packing';
 import { withoutLastMember } from './row-text';
 import { isJsonObject, type JsonObject, type LakeRow } from './rows';
+import { RAW_TABLE, type RawEntry } from './raw-archive';
 
 /**
  * Beside `errors/`: one marker per recovered error object, at `recovered/<key of the error object>`,
@@ -84,6 +85,12 @@ export interface RecoveredRow {
   readonly row: LakeRow;
 }
 
+/** A raw archive line found in an error record (raw-archive.ts): put back as the archive of a request with no rows. */
+export interface RecoveredArchiveLine {
+  readonly schema: string;
+  readonly raw: RawEntry;
+}
+
 /** A piece of a record that is no row Hooklake wrote, with why. */
 export interface UnroutableRow {
   readonly reason: string;
@@ -94,20 +101,22 @@ export interface UnroutableRow {
  * whole packed record), each row's routing field read back and taken off again, so the sink adds
  * it as it did the first time and the row lands in the table and day it was bound for.
  */
-export function rowsOfErrorDocument(document: ErrorDocument): { rows: RecoveredRow[]; unroutable: UnroutableRow[] } {
+export function rowsOfErrorDocument(document: ErrorDocument): { rows: RecoveredRow[]; archived: RecoveredArchiveLine[]; unroutable: UnroutableRow[] } {
   const rows: RecoveredRow[] = [];
+  const archived: RecoveredArchiveLine[] = [];
   const unroutable: UnroutableRow[] = [];
   const data = Buffer.from(document.rawData, 'base64').toString('utf8');
   for (const text of data.split(ROW_DELIMITER)) {
     if (text.trim() === '') continue;
     const found = recoveredRowOf(text);
     if ('reason' in found) unroutable.push(found);
+    else if ('raw' in found) archived.push(found);
     else rows.push(found);
   }
-  return { rows, unroutable };
+  return { rows, archived, unroutable };
 }
 
-function recoveredRowOf(text: string): RecoveredRow | UnroutableRow {
+function recoveredRowOf(text: string): RecoveredRow | RecoveredArchiveLine | UnroutableRow {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -117,8 +126,13 @@ function recoveredRowOf(text: string): RecoveredRow | UnroutableRow {
   if (!isJsonObject(parsed)) return { reason: 'not a JSON object' };
   const routing = parsed[PARTITION_FIELD];
   if (!isJsonObject(routing)) return { reason: `no ${PARTITION_FIELD} field` };
-  const { schema, table, dt } = routing;
+  const { root, schema, table, dt } = routing;
   if (typeof schema !== 'string' || !isSchemaName(schema)) return { reason: `${PARTITION_FIELD}.schema is not a schema name` };
+  if (root === 'raw' && table === RAW_TABLE && typeof dt === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(dt)) {
+    const line = withoutLastMember(text, PARTITION_FIELD);
+    // The sequence only names a line to split; a line read back from the error output is never split again.
+    return line === undefined ? { reason: `${PARTITION_FIELD} is not the archive line's last field` } : { schema, raw: { dt, text: line, sequence: 0n } };
+  }
   if (!LAKE_TABLES.includes(table as LakeTable)) return { reason: `${PARTITION_FIELD}.table is not one of ${LAKE_TABLES.join(', ')}` };
   if (typeof dt !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(dt)) return { reason: `${PARTITION_FIELD}.dt is not a YYYY-MM-DD day` };
   const rowText = withoutLastMember(text, PARTITION_FIELD);

@@ -34,6 +34,9 @@ export const EVENT_TYPE_ITEM_PREFIX = 'EVENT#';
 /** Every attribute the event-type registry's items have (the per-type items and the list of types); the ingest function may update only these. */
 export const EVENT_TYPE_ITEM_ATTRIBUTES = [TOKEN_TABLE_KEYS.partitionKey.name, TOKEN_TABLE_KEYS.sortKey.name, 'names', 'firstRefusedAt', 'eventType', 'firstSeenAt', 'columns'] as const;
 
+/** Sort-key prefix of the item a table reset writes (one per version); the catalog's stream filter matches it to re-make the views. */
+export const TABLE_VERSION_ITEM_PREFIX = 'TABLE_VERSION#';
+
 /** Table name of the local runtime's embedded store (on AWS the stack names it). */
 export const LOCAL_TOKEN_TABLE_NAME = 'hooklake-tokens';
 

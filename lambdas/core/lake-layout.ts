@@ -31,16 +31,25 @@ export const UUID_KEY_COLUMN = '__sdc_primary_key';
  */
 export const PARTITION_FIELD = '_sdc_partition';
 
+/**
+ * Top folders a delivery stream writes: the lake's tables, and the raw archive of accepted requests
+ * (raw-archive.ts), which shares the rows' records so that keeping it costs no Firehose record of its own.
+ */
+export type StreamRoot = 'lake' | 'raw';
+
 /** What `PARTITION_FIELD` holds; the keys are the names the Firehose prefix refers to. */
 export interface PartitionKeys {
+  /** The top folder, `lake` or `raw`, without its slash. */
+  readonly root: StreamRoot;
   readonly schema: string;
-  readonly table: LakeTable;
+  /** A lake table, or the raw archive's one folder per schema (`requests`). */
+  readonly table: string;
   readonly dt: string;
 }
 
 /** The JQ metadata-extraction query that turns `PARTITION_FIELD` into Firehose partition keys. */
 export const PARTITION_KEY_QUERY =
-  `{schema: .${PARTITION_FIELD}.schema, table: .${PARTITION_FIELD}.table, dt: .${PARTITION_FIELD}.dt}`;
+  `{root: .${PARTITION_FIELD}.root, schema: .${PARTITION_FIELD}.schema, table: .${PARTITION_FIELD}.table, dt: .${PARTITION_FIELD}.dt}`;
 
 /**
  * Names that are never data columns of a table or view: the partition column (its value comes from

@@ -1,4 +1,5 @@
 import type { LakeTable } from './lake-layout';
+import type { RawEntry } from './raw-archive';
 
 export type JsonObject = { [key: string]: unknown };
 
@@ -18,6 +19,8 @@ export interface LakeRow {
 export interface LakeBatch {
   readonly schema: string;
   readonly rows: readonly LakeRow[];
+  /** The request as the raw archive keeps it, stored with the rows (raw-archive.ts); absent when the archive is off. */
+  readonly raw?: RawEntry;
 }
 
 /** A JSON object as parsed: a plain object (not an array, nor a value class such as ExactNumber). */

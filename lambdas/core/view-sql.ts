@@ -23,6 +23,14 @@ interface ViewOf {
   readonly schema: string;
   /** The column the latest row is picked per: the primary key, or the UUID key column. */
   readonly keyColumn: string;
+  /** The integration's table version: a `_latest` view shows only rows of it (older ones stay in `data`). */
+  readonly tableVersion: number;
+}
+
+/** Rows of one table version, as every `_latest` view filters them (a table reset raises the version). */
+function ofVersion(tableVersion: number): string {
+  if (!Number.isSafeInteger(tableVersion) || tableVersion < 0) throw new Error(`A table version is a whole number, not ${tableVersion}.`);
+  return `"_sdc_table_version" = ${tableVersion}`;
 }
 
 export interface AthenaLatestViewSpec extends ViewOf {
@@ -34,7 +42,7 @@ export interface AthenaLatestViewSpec extends ViewOf {
   readonly columns: readonly string[];
 }
 
-/** `CREATE OR REPLACE VIEW <schema>.data_latest`: the latest row of each key by `_sdc_sequence`. */
+/** `CREATE OR REPLACE VIEW <schema>.data_latest`: the latest row of each key by `_sdc_sequence`, of the current table version. */
 export function latestViewSql(dialect: 'athena', spec: AthenaLatestViewSpec): string;
 export function latestViewSql(dialect: 'duckdb', spec: ViewOf): string;
 export function latestViewSql(dialect: SqlDialect, spec: ViewOf | AthenaLatestViewSpec): string {
@@ -42,14 +50,15 @@ export function latestViewSql(dialect: SqlDialect, spec: ViewOf | AthenaLatestVi
   const table = `${quoteIdentifier(spec.schema)}.${quoteIdentifier(DATA_TABLE)}`;
   const key = quoteIdentifier(spec.keyColumn);
   const latestFirst = `row_number() OVER (PARTITION BY ${key} ORDER BY "_sdc_sequence" DESC)`;
-  if (dialect === 'duckdb') return `CREATE OR REPLACE VIEW ${view} AS SELECT * FROM ${table} QUALIFY ${latestFirst} = 1`;
+  const current = ofVersion(spec.tableVersion);
+  if (dialect === 'duckdb') return `CREATE OR REPLACE VIEW ${view} AS SELECT * FROM ${table} WHERE ${current} QUALIFY ${latestFirst} = 1`;
 
   const columns = 'columns' in spec ? spec.columns : [];
   if (!columns.includes(spec.keyColumn)) throw new Error(`The key column "${spec.keyColumn}" is not a column of ${spec.schema}.${DATA_TABLE}.`);
   const rank = quoteIdentifier(unusedName('_sdc_rank', columns));
   return (
     `CREATE OR REPLACE VIEW ${view} AS SELECT ${columns.map(quoteIdentifier).join(', ')} FROM (` +
-    `SELECT *, ${latestFirst} AS ${rank} FROM ${table}) WHERE ${rank} = 1`
+    `SELECT *, ${latestFirst} AS ${rank} FROM ${table} WHERE ${current}) WHERE ${rank} = 1`
   );
 }
 
@@ -109,6 +118,8 @@ export interface EventViewSpec {
   readonly columns: readonly string[];
   /** The column the latest row is picked per, for `<view>_latest`; undefined: no latest view. */
   readonly keyColumn?: string;
+  /** The table version `<view>_latest` shows (the integration's current one). */
+  readonly tableVersion: number;
 }
 
 /**
@@ -124,7 +135,7 @@ export function eventViewsSql(spec: EventViewSpec): string[] {
   if (spec.keyColumn !== undefined) {
     const rank = quoteIdentifier(unusedName('_sdc_rank', spec.columns));
     const latestFirst = `row_number() OVER (PARTITION BY ${quoteIdentifier(spec.keyColumn)} ORDER BY "_sdc_sequence" DESC)`;
-    statements.push(`${view(latestEventViewName(spec.eventType))}(SELECT ${list}, ${latestFirst} AS ${rank} FROM ${ofType}) WHERE ${rank} = 1`);
+    statements.push(`${view(latestEventViewName(spec.eventType))}(SELECT ${list}, ${latestFirst} AS ${rank} FROM ${ofType} AND ${ofVersion(spec.tableVersion)}) WHERE ${rank} = 1`);
   }
   return statements;
 }

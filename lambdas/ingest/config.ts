@@ -17,6 +17,8 @@ export const MAX_TOKEN_CACHE_SECONDS = 300;
 export interface IngestLambdaConfig {
   readonly tokenTableName: string;
   readonly deliveryStreamName: string;
+  /** Each accepted request also goes to the raw archive, in the same records as its rows. */
+  readonly rawArchive: boolean;
   readonly maxBodyBytes: number;
   readonly tokenCacheSeconds: number;
   readonly logLevel: LogLevel;
@@ -27,10 +29,17 @@ export function readIngestLambdaConfig(env: NodeJS.ProcessEnv): IngestLambdaConf
   return {
     tokenTableName: requiredString(INGEST_ENV.tokenTableName, env[INGEST_ENV.tokenTableName]),
     deliveryStreamName: requiredString(INGEST_ENV.deliveryStreamName, env[INGEST_ENV.deliveryStreamName]),
+    rawArchive: onOff(INGEST_ENV.rawArchive, env[INGEST_ENV.rawArchive]),
     maxBodyBytes: positiveInteger(INGEST_ENV.maxBodyBytes, env[INGEST_ENV.maxBodyBytes], AWS_MAX_BODY_BYTES),
     tokenCacheSeconds: integerWithin(INGEST_ENV.tokenCacheSeconds, env[INGEST_ENV.tokenCacheSeconds], DEFAULT_TOKEN_CACHE_SECONDS, 0, MAX_TOKEN_CACHE_SECONDS),
     logLevel: logLevelOf(env[INGEST_ENV.logLevel]),
   };
+}
+
+function onOff(name: string, raw: string | undefined): boolean {
+  const value = (raw ?? '').trim().toLowerCase() || 'off';
+  if (value === 'on' || value === 'off') return value === 'on';
+  throw new ValidationError(`${name} must be "on" or "off", got "${raw}".`);
 }
 
 function logLevelOf(raw: string | undefined): LogLevel {

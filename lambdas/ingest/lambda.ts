@@ -15,6 +15,7 @@ import { DynamoIngestCountStore } from '../aws/dynamo-ingest-counts';
 import { DynamoIntegrationStore } from '../aws/dynamo-store';
 import { mapStackTracesLazily } from '../aws/lambda-source-maps';
 import { FirehoseRecordSink } from '../aws/firehose-sink';
+import { RAW_ARCHIVE_ON } from '../aws/raw-body-gzip';
 import { PowertoolsIngestMetrics } from '../aws/ingest-metrics';
 import { sequenceGenerator } from '../core/sequence';
 import { DEFAULT_MAX_RECORD_BYTES } from '../core/stamp';
@@ -46,6 +47,7 @@ const ingest = createIngestWebhook({
   store,
   // The sink retries failed entries itself within its time budget; SDK retries would multiply with it.
   sink: new FirehoseRecordSink(new FirehoseClient({ maxAttempts: 1, requestHandler }), config.deliveryStreamName),
+  ...(config.rawArchive && { archiveRaw: RAW_ARCHIVE_ON }),
   logger,
   clock: () => new Date(),
   nextSequence: sequenceGenerator(Date.now, Math.random),

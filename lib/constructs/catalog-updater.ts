@@ -4,7 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { EVENT_TYPE_ITEM_PREFIX, TOKEN_TABLE_KEYS } from '../../lambdas/core/deployment-names';
+import { EVENT_TYPE_ITEM_PREFIX, TABLE_VERSION_ITEM_PREFIX, TOKEN_TABLE_KEYS } from '../../lambdas/core/deployment-names';
 import { CATALOG_ENV } from '../../lambdas/catalog/env';
 import { HooklakeFunction } from './hooklake-function';
 import { logicalIdOf } from './logical-id';
@@ -27,7 +27,7 @@ export interface CatalogUpdaterProps {
 
 /**
  * Keeps the Glue tables, `data_latest` and per-event views in step with each integration's registries:
- * the token table's stream, filtered to new integration and column items and new or grown event-type items, invokes a function that
+ * the token table's stream, filtered to new integration and column items and new or grown event-type items and table resets, invokes a function that
  * adds the registered columns to Glue (`UpdateTable` with `VersionId`, retried on conflict) and
  * re-makes the view through Athena. A failed batch is retried by the stream; the sync is idempotent.
  */
@@ -63,6 +63,8 @@ export class CatalogUpdater extends Construct {
           lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT'), dynamodb: { Keys: { [sk]: { S: lambda.FilterRule.isEqual('META') } } } }),
           // An event type's item is made with its first columns and gains more later: both re-make its views.
           lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.or('INSERT', 'MODIFY'), dynamodb: { Keys: { [sk]: { S: lambda.FilterRule.beginsWith(EVENT_TYPE_ITEM_PREFIX) } } } }),
+          // A table reset writes one item per new version: the `_latest` views name the version they show.
+          lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT'), dynamodb: { Keys: { [sk]: { S: lambda.FilterRule.beginsWith(TABLE_VERSION_ITEM_PREFIX) } } } }),
         ],
       }),
     );

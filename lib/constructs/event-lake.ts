@@ -6,15 +6,19 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ERROR_ROOT, LAKE_FILE_SUFFIX, LAKE_PREFIX, PARTITION_COLUMN, PARTITION_KEY_QUERY, partitionPath, type PartitionKeys } from '../../lambdas/core/lake-layout';
 import { ROW_DELIMITER } from '../../lambdas/core/record-packing';
+import { DEFAULT_RAW_ARCHIVE_DAYS, RAW_PREFIX } from '../../lambdas/core/raw-archive';
 import { logicalIdOf } from './logical-id';
 
 /** Partition keys the JQ query extracts, in prefix order; checked against `PartitionKeys`. */
-const PARTITION_KEYS = ['schema', 'table', 'dt'] as const satisfies readonly (keyof PartitionKeys)[];
+const PARTITION_KEYS = ['root', 'schema', 'table', 'dt'] as const satisfies readonly (keyof PartitionKeys)[];
 
 const fromQuery = (key: (typeof PARTITION_KEYS)[number]): string => `!{partitionKeyFromQuery:${key}}`;
 
-/** Firehose prefix that writes the lake layout: `lake/<schema>/<table>/dt=YYYY-MM-DD/`. */
-export const LAKE_OUTPUT_PREFIX = partitionPath(fromQuery('schema'), fromQuery('table'), fromQuery('dt'));
+/**
+ * Firehose prefix that writes the lake layout, `lake/<schema>/<table>/dt=YYYY-MM-DD/`, and in the same
+ * stream the raw archive's, `raw/<schema>/requests/dt=YYYY-MM-DD/`: the routing field's root says which.
+ */
+export const LAKE_OUTPUT_PREFIX = partitionPath(fromQuery('schema'), fromQuery('table'), fromQuery('dt'), `${fromQuery('root')}/`);
 
 /** Firehose error prefix: by error type and delivery day, outside `lake/` so no table reads it. */
 export const ERROR_OUTPUT_PREFIX = `${ERROR_ROOT}!{firehose:error-output-type}/${PARTITION_COLUMN}=!{timestamp:yyyy-MM-dd}/`;
@@ -60,6 +64,14 @@ export interface EventLakeProps {
   readonly removalPolicy?: RemovalPolicy;
 
   /**
+   * Days the raw archive (`raw/`: every accepted request's body and headers, for `hooklake replay`)
+   * keeps each request; the lake's stream writes it, in the same records as the rows, and a lifecycle
+   * rule expires it. 0: no archive (the ingest function is told, and Firehose may not write `raw/`).
+   * @default 30
+   */
+  readonly rawArchiveDays?: number;
+
+  /**
    * Retention of the log group Firehose writes delivery errors to.
    * @default logs.RetentionDays.ONE_MONTH
    */
@@ -93,12 +105,18 @@ export class EventLake extends Construct {
   readonly deliveryRole: iam.Role;
   /** Where Firehose logs delivery errors. */
   readonly deliveryLogGroup: logs.LogGroup;
+  /** Whether the ingest function is to archive each request (`rawArchiveDays` above 0). */
+  readonly rawArchive: boolean;
   /** `lake/`: where the per-schema folders start. */
   readonly lakePrefix = LAKE_PREFIX;
 
   constructor(scope: Construct, id: string, props: EventLakeProps = {}) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const rawArchiveDays = props.rawArchiveDays ?? DEFAULT_RAW_ARCHIVE_DAYS;
+    if (!Number.isInteger(rawArchiveDays) || rawArchiveDays < 0) throw new Error(`${this.node.path}: rawArchiveDays must be a whole number of days (0: no archive), got ${rawArchiveDays}.`);
+    this.rawArchive = rawArchiveDays > 0;
+    const rawPrefixes = this.rawArchive ? [RAW_PREFIX] : [];
     const bufferingInterval = props.bufferingInterval ?? Duration.seconds(60);
     if (!Token.isUnresolved(bufferingInterval.toSeconds()) && bufferingInterval.toSeconds() < 60) {
       throw new Error(`${this.node.path}: dynamic partitioning needs a buffering interval of at least 60 s.`);
@@ -130,6 +148,7 @@ export class EventLake extends Construct {
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
         ...(props.errorOutputExpiration ? [{ id: 'expire-error-output', prefix: ERROR_ROOT, expiration: props.errorOutputExpiration }] : []),
         ...(props.dataExpiration ? [{ id: 'expire-lake-data', prefix: LAKE_PREFIX, expiration: props.dataExpiration }] : []),
+        ...rawPrefixes.map((prefix) => ({ id: `expire-${prefix.slice(0, -1)}`, prefix, expiration: Duration.days(rawArchiveDays) })),
       ],
       removalPolicy,
     });
@@ -149,7 +168,7 @@ export class EventLake extends Construct {
       }),
       description: 'Firehose delivery into the Hooklake lake bucket',
     });
-    for (const prefix of [LAKE_PREFIX, ERROR_ROOT]) {
+    for (const prefix of [LAKE_PREFIX, ERROR_ROOT, ...rawPrefixes]) {
       this.bucket.grantRead(this.deliveryRole, `${prefix}*`);
       this.bucket.grantPut(this.deliveryRole, `${prefix}*`);
     }
@@ -186,7 +205,7 @@ export class EventLake extends Construct {
     const acknowledgeOnRolePolicy = (finding: string, reason: string): void => {
       Validations.of(this.deliveryRole).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
     };
-    for (const prefix of [LAKE_PREFIX, ERROR_ROOT]) {
+    for (const prefix of [LAKE_PREFIX, ERROR_ROOT, ...rawPrefixes]) {
       acknowledgeOnRolePolicy(
         `Resource::<${logicalIdOf(this.bucket)}.Arn>/${prefix}*`,
         `Firehose writes objects whose keys it names itself under ${prefix}; the grant is scoped to that prefix.`,

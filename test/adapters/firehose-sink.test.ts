@@ -11,6 +11,9 @@ import fc from 'fast-check';
 import { FirehoseRecordSink } from '../../lambdas/aws/firehose-sink';
 import { SinkUnavailableError } from '../../lambdas/core/errors';
 import { PARTITION_FIELD } from '../../lambdas/core/lake-layout';
+import { joinRawLines, RAW_TABLE, rawEntry } from '../../lambdas/core/raw-archive';
+import { randomBytes } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { subRecordsOf } from '../support/firehose-deaggregation';
 import type { JsonObject, LakeBatch, LakeRow } from '../../lambdas/core/rows';
 import { fakeTime } from '../support/fake-time';
@@ -66,7 +69,7 @@ describe('FirehoseRecordSink', () => {
       email: 'a@b.c',
       _sdc_received_at: '2026-11-23T10:00:00.000Z',
       _sdc_sequence: 1000,
-      [PARTITION_FIELD]: { schema: 'shop', table: 'data', dt: '2026-11-23' },
+      [PARTITION_FIELD]: { root: 'lake', schema: 'shop', table: 'data', dt: '2026-11-23' },
     });
   });
 
@@ -78,7 +81,32 @@ describe('FirehoseRecordSink', () => {
     expect(calls()[0].Records).toHaveLength(1);
     const lines = decode(calls()[0].Records?.[0].Data).split('\n');
     expect(lines.map((line) => JSON.parse(line).id)).toEqual([0, 1, 2]);
-    for (const line of lines) expect(JSON.parse(line)[PARTITION_FIELD]).toEqual({ schema: 'shop', table: 'data', dt: '2026-11-23' });
+    for (const line of lines) expect(JSON.parse(line)[PARTITION_FIELD]).toEqual({ root: 'lake', schema: 'shop', table: 'data', dt: '2026-11-23' });
+  });
+
+  it("puts the request's raw archive line in its rows' record, routed to raw/, and splits one over the record limit into parts that join back", async () => {
+    succeedAll();
+    const sink = new FirehoseRecordSink(new FirehoseClient({}), STREAM, fakeTime().options);
+    const small = rawEntry({ receivedAt: '2026-11-23T10:00:00.000Z', sequence: 1000n, headers: { 'user-agent': 'x' }, body: Buffer.from('{"id":0}') });
+    await sink.write({ ...batchOf(rowsOf(1)), raw: small });
+    const [record] = calls()[0].Records ?? [];
+    expect(calls()[0].Records).toHaveLength(1);
+    const [data, line] = rowsOfRecord(record.Data);
+    expect(data[PARTITION_FIELD]).toEqual({ root: 'lake', schema: 'shop', table: 'data', dt: '2026-11-23' });
+    expect(line[PARTITION_FIELD]).toEqual({ root: 'raw', schema: 'shop', table: RAW_TABLE, dt: '2026-11-23' });
+    expect(joinRawLines([JSON.stringify({ ...line, [PARTITION_FIELD]: undefined })], gunzipSync)[0].body).toBe('{"id":0}');
+
+    firehose.reset();
+    succeedAll();
+    // A body that stays big when gzipped (random bytes): 6 MB, the most API Gateway passes.
+    const body = randomBytes(3 * 1024 * 1024).toString('hex');
+    const big = rawEntry({ receivedAt: '2026-11-23T10:00:00.000Z', sequence: 2000n, headers: {}, body: Buffer.from(body), gzippedBody: gzipSync(body, { level: 1 }) });
+    await sink.write({ schema: 'shop', rows: [], raw: big });
+    const records = calls().flatMap((input) => input.Records ?? []);
+    expect(records.length).toBeGreaterThan(3);
+    for (const each of records) expect(each.Data?.byteLength).toBeLessThanOrEqual(LIMIT);
+    const parts = records.flatMap((each) => rowsOfRecord(each.Data)).map((part) => JSON.stringify({ ...part, [PARTITION_FIELD]: undefined }));
+    expect(joinRawLines(parts.reverse(), gunzipSync)[0].body).toBe(body);
   });
 
   it('keeps partitions in records of their own, each in batch order', async () => {
@@ -283,7 +311,7 @@ describe('FirehoseRecordSink', () => {
       reason: expect.stringMatching(/^record is \d+ bytes with its routing field; the most Firehose accepts is 1000 KiB \(the raw text is cut to its first \d+ characters of \d+\)$/),
       _sdc_received_at: '2026-11-23T10:00:00.000Z',
       _sdc_sequence: 7,
-      [PARTITION_FIELD]: { schema: 'shop', table: '_sdc_rejected', dt: '2026-11-23' },
+      [PARTITION_FIELD]: { root: 'lake', schema: 'shop', table: '_sdc_rejected', dt: '2026-11-23' },
     });
     const text = rejected.record as string;
     expect(JSON.stringify(big).startsWith(text)).toBe(true);

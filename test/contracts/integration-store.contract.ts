@@ -76,6 +76,20 @@ export function describeIntegrationStoreContract(name: string, makeStore: () => 
         expect(listed[1]).not.toHaveProperty('primaryKey');
       });
 
+      it('raises the table version once per reset, changes the primary key when asked, and refuses a stale version', async () => {
+        await create('Versioned Hooks', { primaryKey: 'id' });
+        const raised = await store.raiseTableVersion('versioned_hooks', { from: 0, at: at(4) });
+        expect(raised).toMatchObject({ tableVersion: 1, primaryKey: 'id' });
+        await expect(store.raiseTableVersion('versioned_hooks', { from: 0, at: at(5) })).rejects.toBeInstanceOf(ConflictError);
+        const rekeyed = await store.raiseTableVersion('versioned_hooks', { from: 1, at: at(5), primaryKey: 'event_id' });
+        expect(rekeyed).toMatchObject({ tableVersion: 2, primaryKey: 'event_id' });
+        const keyless = await store.raiseTableVersion('versioned_hooks', { from: 2, at: at(6), primaryKey: null });
+        expect(keyless.tableVersion).toBe(3);
+        expect(keyless).not.toHaveProperty('primaryKey');
+        expect(await store.getIntegration('versioned_hooks')).toStrictEqual(keyless);
+        await expect(store.raiseTableVersion('no_such_schema', { from: 0, at: at(6) })).rejects.toBeInstanceOf(NotFoundError);
+      });
+
       it('refuses a taken schema with ConflictError and keeps the first integration', async () => {
         const first = await create('Taken Name', { primaryKey: 'id' });
         const second = newIntegration({ name: 'taken  NAME', type: 'sendgrid' }, at(5));

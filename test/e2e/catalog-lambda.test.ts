@@ -78,6 +78,16 @@ describe('catalog Lambda', () => {
     expect(sqlRun).toEqual([expect.stringMatching(/^CREATE OR REPLACE VIEW "stitch_customerio"."data_latest" AS SELECT .*"data__href".*PARTITION BY "event_id"/)]);
   });
 
+  it('re-makes data_latest for the new version when a table reset raises it, though no column changed', async () => {
+    await store.createIntegration(newIntegration({ name: 'Reset Me', primaryKey: 'id' }, new Date('2026-11-24T00:00:00Z')));
+    await store.addColumns('reset_me', [{ name: 'id', type: 'string', firstSeenAt: '2026-11-24T00:00:01Z' }]);
+    await handler(inserted('reset_me', 'META'));
+    await store.raiseTableVersion('reset_me', { from: 0, at: new Date('2026-11-24T01:00:00Z') });
+    sqlRun.length = 0;
+    await handler(inserted('reset_me', 'TABLE_VERSION#0000000001'));
+    expect(sqlRun).toEqual([expect.stringMatching(/^CREATE OR REPLACE VIEW "reset_me"."data_latest" AS .*WHERE "_sdc_table_version" = 1\) WHERE/)]);
+  });
+
   it('retries a lost optimistic-locking race in Glue and still lands the column', async () => {
     await store.addColumns('stitch_customerio', [{ name: 'plan', type: 'string', firstSeenAt: '2026-11-24T00:00:02Z' }]);
     fakes.racesToLose = 2;

@@ -173,9 +173,12 @@ describe('hooklake --target aws recover', () => {
   const s3 = new FakeS3(BUCKET);
   const firehose = mockClient(FirehoseClient);
   let taken: string[] = [];
-  const routed = (record: object, schema: string, dt: string) =>
-    withMember(JSON.stringify(record), `${JSON.stringify(PARTITION_FIELD)}:${JSON.stringify({ schema, table: 'data', dt })}`);
-  const failed = [routed({ id: 1 }, 'stitch_iterable', '2026-11-20'), routed({ id: 2 }, 'stitch_iterable', '2026-11-20'), routed({ id: 3 }, 'stitch_sendgrid', '2026-11-21')];
+  const routed = (record: object, schema: string, dt: string, root?: 'lake') =>
+    withMember(JSON.stringify(record), `${JSON.stringify(PARTITION_FIELD)}:${JSON.stringify({ ...(root && { root }), schema, table: 'data', dt })}`);
+  const rowsOfFailed = [[{ id: 1 }, 'stitch_iterable', '2026-11-20'], [{ id: 2 }, 'stitch_iterable', '2026-11-20'], [{ id: 3 }, 'stitch_sendgrid', '2026-11-21']] as const;
+  // Rows routed before the routing field had a root (the raw archive's) come back routed with it.
+  const failed = rowsOfFailed.map(([record, schema, dt]) => routed(record, schema, dt));
+  const putBack = rowsOfFailed.map(([record, schema, dt]) => routed(record, schema, dt, 'lake'));
   const errorKey = 'errors/partitioning-failed/dt=2026-11-21/Hooklake-stream-1-2026-11-21-00-00-01-x.gz';
 
   beforeEach(() => {
@@ -192,7 +195,7 @@ describe('hooklake --target aws recover', () => {
   it('puts the failed rows back into the stack stream, reports them per table, and skips them the next time', async () => {
     const first = await aws('recover');
     expect(first.code).toBe(0);
-    expect(taken.sort()).toEqual([...failed].sort());
+    expect(taken.sort()).toEqual([...putBack].sort());
     expect(first.out).toContain('1 error objects: 0 recovered before, 1 recovered now; put back 3 rows.');
     expect(first.out).toMatch(/stitch_iterable\s+data\s+2\n.*stitch_sendgrid\s+data\s+1/s);
     expect(first.err.split('\n')).toEqual(['recover: 0 of 1 error objects read, 0 rows', 'recover: 1 of 1 error objects read, 3 rows']);

@@ -118,6 +118,7 @@ describe('HooklakeFunction (ingest)', () => {
         Variables: Match.exact({
           [INGEST_ENV.tokenTableName]: { Ref: id.table },
           [INGEST_ENV.deliveryStreamName]: { Ref: id.stream },
+          [INGEST_ENV.rawArchive]: 'on',
           [INGEST_ENV.maxBodyBytes]: String(AWS_MAX_BODY_BYTES),
           [INGEST_ENV.tokenCacheSeconds]: '10',
           [INGEST_ENV.logLevel]: 'WARN',
@@ -302,7 +303,7 @@ describe('IAM across the stack', () => {
     }
   });
 
-  test('Firehose may read and write only lake/* and errors/* of the lake bucket, never delete', () => {
+  test('Firehose may read and write only lake/*, errors/* and the raw archive of the lake bucket, never delete', () => {
     const statements = statementsOfRole(id.deliveryRole);
     const s3Resources = statements
       .filter((s) => asArray(s.Action).some((a) => a.startsWith('s3:')))
@@ -310,7 +311,7 @@ describe('IAM across the stack', () => {
     const prefixArn = (prefix: string) => ({ 'Fn::Join': ['', [getAtt(id.lakeBucket), `/${prefix}`]] });
     expect(s3Resources.length).toBeGreaterThan(0);
     for (const r of s3Resources) {
-      expect([getAtt(id.lakeBucket), prefixArn('lake/*'), prefixArn('errors/*')]).toContainEqual(r);
+      expect([getAtt(id.lakeBucket), prefixArn('lake/*'), prefixArn('errors/*'), prefixArn('raw/*'), prefixArn('raw-errors/*')]).toContainEqual(r);
     }
     const actions = statements.flatMap((s) => asArray(s.Action));
     expect(actions).toEqual(expect.arrayContaining(['s3:PutObject', 's3:Abort*', 's3:GetObject*', 's3:List*', 's3:GetBucket*']));
@@ -374,14 +375,29 @@ describe('EventLake', () => {
     }
   });
 
-  test('lake bucket logs server access and aborts stale uploads; nothing expires lake/ or errors/ by default', () => {
+  test('lake bucket logs server access and aborts stale uploads; nothing expires lake/ or errors/ by default, the raw archive after 30 days', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       LoggingConfiguration: { DestinationBucketName: { Ref: id.accessLogsBucket }, LogFilePrefix: 'lake-bucket/' },
       LifecycleConfiguration: {
-        Rules: [Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' })],
+        Rules: [
+          Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' }),
+          Match.objectLike({ Prefix: 'raw/', ExpirationInDays: 30, Status: 'Enabled' }),
+        ],
       },
     });
     template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
+  });
+
+  test('the raw archive rides in the lake stream: the routing root names raw/, Firehose may write there, and 0 days turns it off', () => {
+    const deliveryWrites = statementsOfRole(id.deliveryRole).filter((s) => asArray(s.Action).includes('s3:PutObject'));
+    expect(JSON.stringify(deliveryWrites)).toContain('/raw/*');
+    const unbundled = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const none = Template.fromStack(new HooklakeStack(unbundled, 'NoArchive', { rawArchiveDays: 0 }));
+    none.resourceCountIs('AWS::KinesisFirehose::DeliveryStream', 1);
+    none.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ [INGEST_ENV.rawArchive]: 'off' }) } });
+    const rules = Object.values(none.findResources('AWS::S3::Bucket')).flatMap((bucket) => (bucket.Properties?.LifecycleConfiguration?.Rules ?? []) as { Prefix?: string }[]);
+    expect(rules.some((rule) => rule.Prefix === 'raw/')).toBe(false);
+    expect(() => new HooklakeStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'BadArchive', { rawArchiveDays: 1.5 })).toThrow(/rawArchiveDays/);
   });
 
   test('delivery stream splits packed records at newlines, then partitions each row on schema/table/dt from its routing field', () => {
@@ -391,7 +407,7 @@ describe('EventLake', () => {
         BucketARN: getAtt(id.lakeBucket),
         RoleARN: getAtt(id.deliveryRole),
         DynamicPartitioningConfiguration: { Enabled: true },
-        Prefix: 'lake/!{partitionKeyFromQuery:schema}/!{partitionKeyFromQuery:table}/dt=!{partitionKeyFromQuery:dt}/',
+        Prefix: '!{partitionKeyFromQuery:root}/!{partitionKeyFromQuery:schema}/!{partitionKeyFromQuery:table}/dt=!{partitionKeyFromQuery:dt}/',
         ErrorOutputPrefix: 'errors/!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/',
         ProcessingConfiguration: {
           Enabled: true,
@@ -416,7 +432,7 @@ describe('EventLake', () => {
       }),
     });
     expect(PARTITION_KEY_QUERY).toBe(
-      '{schema: ._sdc_partition.schema, table: ._sdc_partition.table, dt: ._sdc_partition.dt}',
+      '{root: ._sdc_partition.root, schema: ._sdc_partition.schema, table: ._sdc_partition.table, dt: ._sdc_partition.dt}',
     );
     expect(Buffer.from(ROW_DELIMITER).toString('base64')).toBe('Cg==');
   });
@@ -653,6 +669,7 @@ describe('CatalogUpdater', () => {
           { Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: [{ prefix: 'COLUMN#' }] } } } }) },
           { Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: ['META'] } } } }) },
           { Pattern: JSON.stringify({ eventName: ['INSERT', 'MODIFY'], dynamodb: { Keys: { sk: { S: [{ prefix: 'EVENT#' }] } } } }) },
+          { Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: [{ prefix: 'TABLE_VERSION#' }] } } } }) },
         ],
       },
     });

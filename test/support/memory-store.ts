@@ -2,7 +2,7 @@ import { ConflictError, NotFoundError, TokenLimitError } from '../../lambdas/cor
 import { unknownIntegration, type Integration } from '../../lambdas/core/integration';
 import type { SigningConfig } from '../../lambdas/core/signing';
 import { isActive, type TokenRecord } from '../../lambdas/core/tokens';
-import type { EventTypeRegistry, IntegrationStore, RegisteredColumn } from '../../lambdas/app/ports';
+import type { EventTypeRegistry, IntegrationStore, RegisteredColumn, TableVersionChange } from '../../lambdas/app/ports';
 import { byTypeFirstSeen, type EventColumns } from '../../lambdas/core/event-types';
 import { byFirstSeen } from '../../lambdas/core/column-registry';
 
@@ -37,6 +37,17 @@ export class MemoryStore implements IntegrationStore {
     if (!integration) throw unknownIntegration(schema);
     const { signing: _dropped, ...rest } = integration;
     this.integrations.set(schema, signing === undefined ? rest : { ...rest, signing });
+  }
+
+  async raiseTableVersion(schema: string, change: TableVersionChange): Promise<Integration> {
+    const integration = this.integrations.get(schema);
+    if (!integration) throw unknownIntegration(schema);
+    if (integration.tableVersion !== change.from) throw new ConflictError(`The table version of "${schema}" is ${integration.tableVersion}, no longer ${change.from}.`);
+    const { primaryKey: _key, ...rest } = integration;
+    const primaryKey = change.primaryKey === undefined ? integration.primaryKey : (change.primaryKey ?? undefined);
+    const raised: Integration = { ...rest, tableVersion: change.from + 1, ...(primaryKey === undefined ? {} : { primaryKey }) };
+    this.integrations.set(schema, raised);
+    return raised;
   }
 
   async addToken(record: TokenRecord, maxActive: number): Promise<void> {

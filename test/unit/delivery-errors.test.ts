@@ -75,6 +75,15 @@ describe('error objects', () => {
     ]);
   });
 
+  it('finds a raw archive line packed with its rows, to put back to raw/ as it was', () => {
+    const line = '{"received_at":"2026-11-20T01:00:00.000Z","sequence":"7","headers":{},"body_base64":"e30="}';
+    const rawRouted = withMember(line, `"${PARTITION_FIELD}":${JSON.stringify({ root: 'raw', schema: 'shop', table: 'requests', dt: '2026-11-20' })}`);
+    const found = rowsOfErrorDocument({ rawData: rawOf(routed('{"id":1}'), rawRouted) });
+    expect(found.rows.map(({ row }) => row.text)).toEqual(['{"id":1}']);
+    expect(found.archived).toEqual([{ schema: 'shop', raw: { dt: '2026-11-20', text: line, sequence: 0n } }]);
+    expect(found.unroutable).toEqual([]);
+  });
+
   it('leaves pieces that are no row of ours, each with its reason', () => {
     const { rows, unroutable } = rowsOfErrorDocument({
       rawData: rawOf(

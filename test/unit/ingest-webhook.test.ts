@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
+import { parseRawEntry, RAW_GZIP_MIN_BYTES } from '../../lambdas/core/raw-archive';
+import { RAW_ARCHIVE_ON } from '../../lambdas/aws/raw-body-gzip';
 import { IntegrationStoreUnavailableError, SinkUnavailableError } from '../../lambdas/core/errors';
 import { MAX_EVENT_TYPES } from '../../lambdas/core/event-types';
 import { newIntegration } from '../../lambdas/core/integration';
@@ -384,5 +388,59 @@ describe('ingest use case: event types', () => {
     };
     expect((await send({ token, body: '{"sg_event_id":"a","event":"open"}' })).statusCode).toBe(503);
     expect(sink.batches).toHaveLength(0);
+  });
+});
+
+describe('ingest use case: the raw archive', () => {
+  const archived = (batch: LakeBatch) => parseRawEntry(batch.raw?.text ?? '', gunzipSync);
+
+  it('hands the sink the body, its arrival and its headers with the rows, named by the first row sequence', async () => {
+    const { sink, token, send } = await setUp({ archiveRaw: RAW_ARCHIVE_ON });
+    const body = '[{"id":1},{"id":2}]';
+    const response = await send({ token, body, headers: { 'user-agent': 'iterable', 'x-api-key': 'k' } });
+    expect(response.statusCode).toBe(200);
+    const [batch] = sink.batches;
+    expect(batch.raw?.dt).toBe('2026-11-23');
+    const entry = archived(batch);
+    expect(entry).toMatchObject({ receivedAt: '2026-11-23T10:00:00.000Z', sequence: batch.rows[0].sequence, body });
+    expect(entry.headers).toMatchObject({ 'user-agent': 'iterable' });
+    expect(entry.headers).not.toHaveProperty('x-api-key');
+    expect(batch.raw?.text).not.toContain(token);
+  });
+
+  it("keeps an accepted body that makes no row, and drops the integration's own signature header", async () => {
+    const setup = await setUp({ archiveRaw: RAW_ARCHIVE_ON });
+    await setup.store.setSigning('stitch_iterable', {
+      scheme: hmacScheme({ signatureHeader: 'X-Proof', prefix: '' }),
+      keys: [{ secret: new SigningSecret('proof-secret'), addedAt: now.toISOString() }],
+    });
+    const body = '[]';
+    const proof = { 'x-proof': createHmac('sha256', 'proof-secret').update(body).digest('hex') };
+    const response = await setup.send({ token: setup.token, body, headers: proof });
+    expect(response.json).toEqual({ status: 'OK', records: 0, rejected: 0 });
+    expect(setup.sink.batches).toHaveLength(1);
+    expect(setup.sink.batches[0].rows).toEqual([]);
+    expect(archived(setup.sink.batches[0]).headers).not.toHaveProperty('x-proof');
+  });
+
+  it('gzips a body from RAW_GZIP_MIN_BYTES on, and reads back the bytes received', async () => {
+    const { sink, token, send } = await setUp({ archiveRaw: RAW_ARCHIVE_ON });
+    const body = JSON.stringify(Array.from({ length: 150 }, (_, i) => ({ id: i, note: 'the same words again' })));
+    expect(Buffer.byteLength(body)).toBeGreaterThanOrEqual(RAW_GZIP_MIN_BYTES);
+    expect((await send({ token, body })).statusCode).toBe(200);
+    const text = sink.batches[0].raw?.text ?? '';
+    expect(text).toContain('"body_gzip_base64"');
+    expect(text.length).toBeLessThan(body.length / 2);
+    expect(archived(sink.batches[0]).body).toBe(body);
+  });
+
+  it('archives nothing when the archive is off, nor any refused request', async () => {
+    const off = await setUp();
+    await off.send({ token: off.token, body: '{"id":1}' });
+    expect(off.sink.batches[0].raw).toBeUndefined();
+    const on = await setUp({ archiveRaw: RAW_ARCHIVE_ON });
+    expect((await on.send({ token: on.token, body: '{"id":' })).statusCode).toBe(400);
+    expect((await on.send({ token: 'hlk_unknown', body: '{"id":1}' })).statusCode).toBe(401);
+    expect(on.sink.batches).toHaveLength(0);
   });
 });

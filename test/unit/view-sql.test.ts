@@ -2,32 +2,37 @@ import { duckDbTableViewSql, eventViewColumns, eventViewsSql, latestViewSql, quo
 
 describe('latestViewSql, Athena', () => {
   it('ranks by _sdc_sequence per key in a subquery and lists the columns, so the rank is not one of them', () => {
-    const sql = latestViewSql('athena', { schema: 'stitch_iterable', columns: ['_sdc_sequence', 'email', 'dt'], keyColumn: 'email' });
+    const sql = latestViewSql('athena', { schema: 'stitch_iterable', columns: ['_sdc_sequence', 'email', 'dt'], keyColumn: 'email', tableVersion: 2 });
     expect(sql).toBe(
       'CREATE OR REPLACE VIEW "stitch_iterable"."data_latest" AS SELECT "_sdc_sequence", "email", "dt" FROM (' +
         'SELECT *, row_number() OVER (PARTITION BY "email" ORDER BY "_sdc_sequence" DESC) AS "_sdc_rank" ' +
-        'FROM "stitch_iterable"."data") WHERE "_sdc_rank" = 1',
+        'FROM "stitch_iterable"."data" WHERE "_sdc_table_version" = 2) WHERE "_sdc_rank" = 1',
     );
   });
 
   it('quotes identifiers with double quotes doubled, and avoids a rank name the table already uses', () => {
-    const sql = latestViewSql('athena', { schema: 's', columns: ['_sdc_sequence', 'we"ird', '_sdc_rank'], keyColumn: 'we"ird' });
+    const sql = latestViewSql('athena', { schema: 's', columns: ['_sdc_sequence', 'we"ird', '_sdc_rank'], keyColumn: 'we"ird', tableVersion: 0 });
     expect(sql).toContain('PARTITION BY "we""ird"');
     expect(sql).toContain('AS "_sdc_rank_2"');
     expect(sql).toContain('WHERE "_sdc_rank_2" = 1');
   });
 
   it('refuses a key that is not a column', () => {
-    expect(() => latestViewSql('athena', { schema: 's', columns: ['_sdc_sequence'], keyColumn: 'email' })).toThrow(/"email" is not a column of s.data/);
+    expect(() => latestViewSql('athena', { schema: 's', columns: ['_sdc_sequence'], keyColumn: 'email', tableVersion: 0 })).toThrow(/"email" is not a column of s.data/);
   });
 });
 
 describe('latestViewSql, DuckDB', () => {
   it('keeps every column of data with QUALIFY, the same rank as Athena', () => {
-    expect(latestViewSql('duckdb', { schema: 'stitch_iterable', keyColumn: 'messageId' })).toBe(
-      'CREATE OR REPLACE VIEW "stitch_iterable"."data_latest" AS SELECT * FROM "stitch_iterable"."data" ' +
+    expect(latestViewSql('duckdb', { schema: 'stitch_iterable', keyColumn: 'messageId', tableVersion: 0 })).toBe(
+      'CREATE OR REPLACE VIEW "stitch_iterable"."data_latest" AS SELECT * FROM "stitch_iterable"."data" WHERE "_sdc_table_version" = 0 ' +
         'QUALIFY row_number() OVER (PARTITION BY "messageId" ORDER BY "_sdc_sequence" DESC) = 1',
     );
+  });
+
+  it('refuses a table version that is not a whole number, so nothing but digits reaches the SQL', () => {
+    expect(() => latestViewSql('duckdb', { schema: 's', keyColumn: 'id', tableVersion: 1.5 })).toThrow(/whole number/);
+    expect(() => latestViewSql('duckdb', { schema: 's', keyColumn: 'id', tableVersion: -1 })).toThrow(/whole number/);
   });
 });
 
@@ -69,19 +74,19 @@ describe('per-event views', () => {
   });
 
   it('selects the rows of one type with the same SQL for Athena and DuckDB, and ranks per key for the _latest view', () => {
-    const [view, latest] = eventViewsSql({ schema: 'cio', eventType: 'email_clicked', columns: ['event_id', 'data__href', '_sdc_sequence', 'dt'], keyColumn: 'event_id' });
+    const [view, latest] = eventViewsSql({ schema: 'cio', eventType: 'email_clicked', columns: ['event_id', 'data__href', '_sdc_sequence', 'dt'], keyColumn: 'event_id', tableVersion: 3 });
     expect(view).toBe(
       'CREATE OR REPLACE VIEW "cio"."email_clicked" AS SELECT "event_id", "data__href", "_sdc_sequence", "dt" FROM "cio"."data" WHERE "_sdc_event_type" = \'email_clicked\'',
     );
     expect(latest).toBe(
       'CREATE OR REPLACE VIEW "cio"."email_clicked_latest" AS SELECT "event_id", "data__href", "_sdc_sequence", "dt" FROM (' +
         'SELECT "event_id", "data__href", "_sdc_sequence", "dt", row_number() OVER (PARTITION BY "event_id" ORDER BY "_sdc_sequence" DESC) AS "_sdc_rank" ' +
-        'FROM "cio"."data" WHERE "_sdc_event_type" = \'email_clicked\') WHERE "_sdc_rank" = 1',
+        'FROM "cio"."data" WHERE "_sdc_event_type" = \'email_clicked\' AND "_sdc_table_version" = 3) WHERE "_sdc_rank" = 1',
     );
   });
 
   it('makes no _latest view without a key column, and names a type that looks like a table out of the way', () => {
-    const statements = eventViewsSql({ schema: 'it', eventType: 'data_latest', columns: ['x', 'dt'] });
+    const statements = eventViewsSql({ schema: 'it', eventType: 'data_latest', columns: ['x', 'dt'], tableVersion: 0 });
     expect(statements).toHaveLength(1);
     expect(statements[0]).toMatch(/^CREATE OR REPLACE VIEW "it"."data_latest_" AS .* WHERE "_sdc_event_type" = 'data_latest'$/);
   });

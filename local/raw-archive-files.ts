@@ -1,0 +1,66 @@
+/**
+ * The raw archive on the local disk (`raw/<schema>/requests/dt=YYYY-MM-DD/*.json.gz`, written by the file sink
+ * with the rows): read back for a replay, and days past the retention removed.
+ */
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gunzip, gunzipSync } from 'node:zlib';
+import type { RawArchiveFile, RawArchiveReader } from '../lambdas/app/ports';
+import { isLakeFile, partitionDateOf } from '../lambdas/core/lake-layout';
+import { RAW_PREFIX, joinRawLines, lastExpiredDay, rawSchemaPath } from '../lambdas/core/raw-archive';
+import { messageOf } from '../lambdas/shared/error-message';
+import { fsyncDirectory } from './durable-files';
+import { isMissing } from './lake-files';
+
+const gunzipAsync = promisify(gunzip);
+
+/** The archive reader of one data directory; a file's key is its path below the data directory. */
+export function localRawArchive(dataDir: string): RawArchiveReader {
+  return {
+    async listFiles(schema, from, to) {
+      const schemaPath = rawSchemaPath(schema);
+      const days = (await readdirOrNone(join(dataDir, schemaPath)))
+        .map((name) => ({ name, dt: partitionDateOf(name) }))
+        .filter((folder): folder is { name: string; dt: string } => folder.dt !== undefined && folder.dt >= from && folder.dt <= to)
+        .sort((a, b) => (a.dt < b.dt ? -1 : 1));
+      const files: RawArchiveFile[] = [];
+      for (const { name, dt } of days) {
+        for (const file of (await readdirOrNone(join(dataDir, schemaPath, name))).filter(isLakeFile).sort()) files.push({ dt, key: `${schemaPath}${name}/${file}` });
+      }
+      return files;
+    },
+    async readFile(file) {
+      const text = (await gunzipAsync(await readFile(join(dataDir, file.key)))).toString('utf8');
+      try {
+        return joinRawLines(text.split('\n').filter((line) => line !== ''), gunzipSync);
+      } catch (error) {
+        throw new Error(`${file.key}: ${messageOf(error)}`, { cause: error });
+      }
+    },
+  };
+}
+
+/** Removes every archived day on or before the last one past `days` days; returns how many day folders went. */
+export async function pruneRawArchive(dataDir: string, days: number, now: Date): Promise<number> {
+  const root = join(dataDir, RAW_PREFIX);
+  const expired = lastExpiredDay(now, days);
+  let removed = 0;
+  for (const schema of await readdirOrNone(root)) {
+    const schemaDir = join(dataDir, rawSchemaPath(schema));
+    const old = (await readdirOrNone(schemaDir)).filter((name) => (partitionDateOf(name) ?? '9999') <= expired);
+    for (const name of old) await rm(join(schemaDir, name), { recursive: true, force: true });
+    if (old.length > 0) await fsyncDirectory(schemaDir);
+    removed += old.length;
+  }
+  return removed;
+}
+
+async function readdirOrNone(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (error) {
+    if (isMissing(error)) return [];
+    throw error;
+  }
+}

@@ -1,0 +1,80 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { archivedHeaders, joinRawLines, lastExpiredDay, parseRawEntry, rawEntry, rawPartitionPath, splitRawEntry } from '../../lambdas/core/raw-archive';
+import { replaySequences, replayUuid } from '../../lambdas/core/replay-ids';
+
+describe('archivedHeaders', () => {
+  it('drops credentials, cookies and signatures, whatever their case, and keeps the rest in lower case', () => {
+    const kept = archivedHeaders({
+      'content-type': 'application/json',
+      'User-Agent': 'Iterable-Webhooks/1.0',
+      authorization: 'Bearer hlk_secret',
+      'proxy-authorization': 'Basic eDp5',
+      cookie: 'session=1',
+      'x-api-key': 'k',
+      'X-Hub-Signature-256': 'sha256=abc',
+      'x-shopify-hmac-sha256': 'abc',
+      'x-auth-token': 't',
+      'x-client-secret': 's',
+      'x-cio-timestamp': '1764000000',
+      'x-missing': undefined,
+    });
+    expect(kept).toEqual({ 'content-type': 'application/json', 'user-agent': 'Iterable-Webhooks/1.0', 'x-cio-timestamp': '1764000000' });
+  });
+
+  it("drops a signing scheme's own header even when its name says nothing", () => {
+    expect(archivedHeaders({ 'x-proof': 'abc', 'x-other': '1' }, ['X-Proof'])).toEqual({ 'x-other': '1' });
+  });
+});
+
+describe('raw archive lines', () => {
+  it('round-trips a request, its sequence past 2^53 exactly, in the day folder of its arrival', () => {
+    const request = { receivedAt: '2026-11-24T10:00:00.000Z', sequence: 1795428000000123456n, headers: { 'content-type': 'application/json' }, body: '[{"a":1,"é":"😀\\n"}]' };
+    const entry = rawEntry({ ...request, body: Buffer.from(request.body) });
+    expect(entry.dt).toBe('2026-11-24');
+    expect(entry.text).toContain('"sequence":"1795428000000123456"');
+    expect(entry.text).not.toContain('\n');
+    expect(parseRawEntry(entry.text, gunzipSync)).toEqual(request);
+    expect(() => parseRawEntry('{"body":"x"}', gunzipSync)).toThrow(/not a raw archive line/);
+    expect(rawPartitionPath('shop', '2026-11-24')).toBe('raw/shop/requests/dt=2026-11-24/');
+  });
+
+  it('keeps a gzipped body as such, and reads back the same bytes', () => {
+    const body = JSON.stringify(Array.from({ length: 200 }, (_, i) => ({ id: i, text: 'hello world' })));
+    const entry = rawEntry({ receivedAt: '2026-11-24T10:00:00.000Z', sequence: 5n, headers: {}, body: Buffer.from(body), gzippedBody: gzipSync(body) });
+    expect(entry.text).toContain('"body_gzip_base64":');
+    expect(entry.text.length).toBeLessThan(body.length / 2);
+    expect(parseRawEntry(entry.text, gunzipSync).body).toBe(body);
+  });
+
+  it('expires the days before the last `days` days', () => {
+    expect(lastExpiredDay(new Date('2026-11-24T23:00:00Z'), 30)).toBe('2026-10-25');
+    expect(lastExpiredDay(new Date('2026-03-01T00:00:00Z'), 1)).toBe('2026-02-28');
+  });
+});
+
+describe('replay ids', () => {
+  it('counts sequences on from the archived first one, and makes one UUID per version and sequence, the same every time', () => {
+    const next = replaySequences(10n);
+    expect([next(), next(), next()]).toEqual([10n, 11n, 12n]);
+    expect(replayUuid(1, 10n)).toBe(replayUuid(1, 10n));
+    expect(replayUuid(1, 10n)).not.toBe(replayUuid(1, 11n));
+    expect(replayUuid(2, 10n)).not.toBe(replayUuid(1, 10n));
+    expect(replayUuid(1, 10n)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});
+
+describe('raw archive lines split for a store with smaller records', () => {
+  it('leaves a line that fits, and splits one that does not into parts that join back, in any order', async () => {
+    const small = rawEntry({ receivedAt: '2026-11-24T10:00:00.000Z', sequence: 7n, headers: {}, body: Buffer.from('{"a":1}') });
+    expect(splitRawEntry(small, 1000)).toEqual([small]);
+    const body = JSON.stringify({ text: 'é😀"\\'.repeat(2000) });
+    const big = rawEntry({ receivedAt: '2026-11-24T10:00:00.000Z', sequence: 8n, headers: { 'content-type': 'application/json' }, body: Buffer.from(body) });
+    const parts = splitRawEntry(big, 4096);
+    expect(parts.length).toBeGreaterThan(3);
+    for (const part of parts) expect(Buffer.byteLength(part.text)).toBeLessThanOrEqual(4096);
+    const lines = [parts[2].text, small.text, ...parts.filter((_, i) => i !== 2).map((part) => part.text).reverse()];
+    expect(joinRawLines(lines, gunzipSync)).toEqual([parseRawEntry(small.text, gunzipSync), parseRawEntry(big.text, gunzipSync)]);
+    expect(joinRawLines(lines, gunzipSync)[1].body).toBe(body);
+    expect(() => joinRawLines([parts[0].text], gunzipSync)).toThrow(/missing/);
+  });
+});

@@ -1,0 +1,68 @@
+import { replayArchive, type ReplayServices } from '../../lambdas/app/replay-archive';
+import type { RawArchiveFile, ReplayState } from '../../lambdas/app/ports';
+import { ValidationError } from '../../lambdas/core/errors';
+import { newIntegration } from '../../lambdas/core/integration';
+import type { ArchivedRequest } from '../../lambdas/core/raw-archive';
+import type { LakeBatch } from '../../lambdas/core/rows';
+import { recordOf } from '../support/lake-rows';
+import { MemoryStore } from '../support/memory-store';
+
+const now = new Date('2026-11-24T12:00:00.000Z');
+
+async function setUp(files: Record<string, ArchivedRequest[]>) {
+  const store = new MemoryStore();
+  await store.createIntegration(newIntegration({ name: 'Shop' }, now));
+  const batches: LakeBatch[] = [];
+  let saved: ReplayState | undefined;
+  const services: ReplayServices = {
+    store,
+    sink: { write: async (batch) => (batches.push(batch), { rejected: 0 }) },
+    archive: {
+      listFiles: async (_schema, from, to) => Object.keys(files).map((key) => ({ dt: key.slice(0, 10), key })).filter((file) => file.dt >= from && file.dt <= to),
+      readFile: async (file: RawArchiveFile) => files[file.key],
+    },
+    journal: { load: async () => saved, save: async (state) => void (saved = state) },
+    clock: () => now,
+    maxBodyBytes: 1024 * 1024,
+    maxRecordBytes: 1000 * 1024,
+  };
+  return { store, batches, services, journal: () => saved };
+}
+
+const request = (day: string, sequence: bigint, body: string, contentType = 'application/json'): ArchivedRequest => ({ receivedAt: `${day}T09:00:00.000Z`, sequence, headers: { 'content-type': contentType }, body });
+
+describe('replayArchive', () => {
+  it('refuses days that are not days, or in the wrong order, before changing anything', async () => {
+    const { services, store } = await setUp({});
+    await expect(replayArchive(services, 'shop', { from: '2026-11-31' })).rejects.toBeInstanceOf(ValidationError);
+    await expect(replayArchive(services, 'shop', { from: '2026-11-24', to: '2026-11-01' })).rejects.toThrow(/before --from/);
+    expect((await store.getIntegration('shop'))?.tableVersion).toBe(0);
+  });
+
+  it('stamps each request with its own sequences, UUID keys from the version, and the days asked for only', async () => {
+    const { services, batches, journal } = await setUp({
+      '2026-11-20/a': [request('2026-11-20', 100n, '{"n":0}')],
+      '2026-11-22/b': [request('2026-11-22', 500n, '[{"n":1},{"n":2}]'), request('2026-11-22', 900n, '{"n":3}\n{"bad":\n', 'application/x-ndjson')],
+    });
+    const report = await replayArchive(services, 'shop', { from: '2026-11-21', to: '2026-11-23' });
+    expect(report).toMatchObject({ tableVersion: 1, previousVersion: 0, resumed: false, totalFiles: 1, files: 1, requests: 1, records: 2, rejected: 0 });
+    expect(report.skipped).toEqual([{ receivedAt: '2026-11-22T09:00:00.000Z', reason: expect.stringMatching(/line 2/) }]);
+    const rows = batches.flatMap((batch) => batch.rows);
+    expect(rows.map((row) => row.sequence)).toEqual([500n, 501n]);
+    const records = rows.map(recordOf);
+    expect(records.map((record) => record._sdc_table_version)).toEqual([1, 1]);
+    expect(records.map((record) => record._sdc_batched_at)).toEqual([now.toISOString(), now.toISOString()]);
+    expect(new Set(records.map((record) => record.__sdc_primary_key)).size).toBe(2);
+    expect(journal()).toMatchObject({ tableVersion: 1, doneDays: ['2026-11-22'], doneFiles: [], finishedAt: now.toISOString() });
+    expect(batches.every((batch) => batch.raw === undefined)).toBe(true);
+  });
+
+  it('starts a new version when the last replay was of other days, or a reset came since', async () => {
+    const { services, store } = await setUp({ '2026-11-22/b': [request('2026-11-22', 500n, '{"n":1}')] });
+    await replayArchive(services, 'shop', { from: '2026-11-22', to: '2026-11-22' });
+    expect((await replayArchive(services, 'shop', { from: '2026-11-22', to: '2026-11-22' })).resumed).toBe(true);
+    expect((await replayArchive(services, 'shop', { from: '2026-11-21', to: '2026-11-22' })).tableVersion).toBe(2);
+    await store.raiseTableVersion('shop', { from: 2, at: now });
+    expect(await replayArchive(services, 'shop', { from: '2026-11-21', to: '2026-11-22' })).toMatchObject({ resumed: false, previousVersion: 3, tableVersion: 4 });
+  });
+});
