@@ -6,7 +6,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { ownerOnlyFolder } from './owner-only-folder';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -44,12 +45,8 @@ const READ_OPERATIONS: ReadonlySet<string> = new Set(['GetItem', 'BatchGetItem',
 export async function startEmbeddedDynamo(dataDir: string, options: EmbeddedDynamoOptions = {}): Promise<EmbeddedDynamo> {
   const store = storePath(dataDir);
   await mkdir(dataDir, { recursive: true });
-  // It holds signing keys as they are: only the owner may read it, whatever the umask.
-  await mkdir(store, { recursive: true, mode: 0o700 });
-  await chmod(store, 0o700).catch((error: NodeJS.ErrnoException) => {
-    // Another user's folder that we may still write to: theirs to protect.
-    if (error.code !== 'EPERM') throw error;
-  });
+  // It holds signing keys as they are.
+  await ownerOnlyFolder(store);
   // dynalite cannot report a failed open: its first request on an unopened store throws from a
   // callback and kills the process. So take and release the lock ourselves first; the window
   // before dynalite takes it again is a few milliseconds.

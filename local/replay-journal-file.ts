@@ -1,5 +1,6 @@
 /** The replay journal on the local disk: one JSON file per schema under `replays/`, replaced whole and fsynced. */
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { ownerOnlyFolder } from './owner-only-folder';
 import { join } from 'node:path';
 import type { ReplayJournal, ReplayState } from '../lambdas/app/ports';
 import { fsyncDirectory, writeFileAtomically } from './durable-files';
@@ -19,7 +20,7 @@ export function localReplayJournal(dataDir: string): ReplayJournal {
       }
     },
     async save(state) {
-      await mkdir(dir, { recursive: true });
+      await ownerOnlyFolder(dir);
       await writeFileAtomically(dir, `${state.schema}.json`, `${JSON.stringify(state, null, 2)}\n`);
       await fsyncDirectory(dir);
     },

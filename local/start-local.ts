@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { IntegrationStoreUnavailableError, ValidationError } from '../lambdas/core/errors';
 import { sequenceGenerator } from '../lambdas/core/sequence';
@@ -12,7 +13,9 @@ import type { AppLogger, IntegrationStore } from '../lambdas/app/ports';
 import { retry } from '../lambdas/shared/retry';
 import { messageOf } from '../lambdas/shared/error-message';
 import { removeCrashLeftovers } from './crash-leftovers';
-import { DEFAULT_RAW_ARCHIVE_DAYS } from '../lambdas/core/raw-archive';
+import { DEFAULT_RAW_ARCHIVE_DAYS, RAW_PREFIX } from '../lambdas/core/raw-archive';
+import { LAKE_PREFIX } from '../lambdas/core/lake-layout';
+import { ownerOnlyFolder } from './owner-only-folder';
 import { RAW_ARCHIVE_ON } from '../lambdas/aws/raw-body-gzip';
 import { startRawArchiveRetention } from './raw-archive-retention';
 import { openLocalLake } from './local-lake';
@@ -50,6 +53,10 @@ export interface RunningLocalHooklake {
   close(): Promise<void>;
 }
 
+function rawArchiveDaysOf(options: LocalHooklakeOptions): number {
+  return options.rawArchiveDays ?? DEFAULT_RAW_ARCHIVE_DAYS;
+}
+
 /** Boots the whole local runtime: embedded store, file lake and its compaction, ingest use case behind node:http. */
 export async function startLocalHooklake(options: LocalHooklakeOptions): Promise<RunningLocalHooklake> {
   await mkdir(options.dataDir, { recursive: true });
@@ -76,7 +83,8 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
     throw error;
   });
   if (leftovers > 0) options.logger.info('Removed temporary files left by an earlier crash', { files: leftovers });
-  const rawArchiveDays = options.rawArchiveDays ?? DEFAULT_RAW_ARCHIVE_DAYS;
+  for (const folder of [LAKE_PREFIX, ...(rawArchiveDaysOf(options) > 0 ? [RAW_PREFIX] : [])]) await ownerOnlyFolder(join(options.dataDir, folder));
+  const rawArchiveDays = rawArchiveDaysOf(options);
   const rawRetention = rawArchiveDays > 0 ? startRawArchiveRetention(options.dataDir, rawArchiveDays, options.logger) : undefined;
   // The compactor starts with the lake: this process is the one server, so the one compactor, of the data directory.
   const lake = openLocalLake(options.dataDir, options.logger);

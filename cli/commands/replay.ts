@@ -39,11 +39,17 @@ export function registerReplay(program: Command, io: CliIo, open: OpenBackend): 
       withBackend(command, open, async (backend) => {
         const sources = backend.replaySources?.();
         if (sources === undefined) throw new ValidationError('This backend keeps no raw archive to replay.');
+        // The journal makes a stopped replay resumable: say so instead of dying silently.
+        const interrupted = () => {
+          io.err(`\nreplay interrupted: run the same command again to carry on where it stopped (nothing is written twice).`);
+          process.exit(130);
+        };
+        process.once('SIGINT', interrupted);
         const report = await replayArchive(
           { store: backend.store, catalogSync: backend.catalogSync, clock: () => new Date(), maxBodyBytes: DEFAULT_MAX_BODY_BYTES, maxRecordBytes: DEFAULT_MAX_RECORD_BYTES, ...sources },
           schema,
           { from: options.from, to: options.to, primaryKey: options.primaryKey, onProgress: progressBar(io) },
-        );
+        ).finally(() => process.off('SIGINT', interrupted));
         if (options.json) printJson(io, report);
         else printSummary(io, report);
         if (!options.json && command.optsWithGlobals<TargetOptions>().target === 'aws') io.err('Firehose delivers the replayed rows to the lake within about a minute.');
@@ -61,7 +67,7 @@ function progressBar(io: CliIo): (progress: ReplayProgress) => void {
     if (!last && files > 0 && now - lastAt < PROGRESS_EVERY_MS) return;
     lastAt = now;
     const filled = totalFiles === 0 ? BAR_WIDTH : Math.round((files / totalFiles) * BAR_WIDTH);
-    const line = `replay [${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${files}/${totalFiles} files, ${requests} requests, ${rows} rows`;
+    const line = `replay [${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${files}/${totalFiles} files, ${requests} requests, ${rows} rows (data and _sdc_rejected)`;
     if (inPlace) process.stderr.write(`\r${line}${last ? '\n' : ''}`);
     else io.err(line);
   };

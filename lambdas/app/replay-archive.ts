@@ -81,8 +81,10 @@ export interface ReplayReport {
 }
 
 export async function replayArchive(services: ReplayServices, schema: string, options: ReplayOptions): Promise<ReplayReport> {
+  const today = services.clock().toISOString().slice(0, 10);
   const from = day('--from', options.from);
-  const to = options.to === undefined ? services.clock().toISOString().slice(0, 10) : day('--to', options.to);
+  if (from > today) throw new ValidationError(`--from ${from} is after today (${today}, UTC): nothing has arrived then yet.`);
+  const to = options.to === undefined ? today : day('--to', options.to);
   if (to < from) throw new ValidationError(`--to ${to} is before --from ${from}.`);
   const current = await requireIntegration(services.store, schema);
   const earlier = await services.journal.load(current.schema);
@@ -91,6 +93,10 @@ export async function replayArchive(services: ReplayServices, schema: string, op
   let state: ReplayState;
   if (resumed) state = earlier;
   else {
+    // Before the reset: a replay of days the archive does not hold would only empty data_latest.
+    if ((await services.archive.listFiles(current.schema, from, to)).length === 0) {
+      throw new ValidationError(`The raw archive holds no request of "${current.schema}" from ${from} to ${to}; nothing was changed. Archived days are kept for serve --raw-archive-days (AWS: rawArchiveDays), 30 by default.`);
+    }
     ({ integration } = await resetTable(services, current.schema, { primaryKey: options.primaryKey, from: current.tableVersion }));
     state = { schema: integration.schema, from, to, tableVersion: integration.tableVersion, primaryKey: integration.primaryKey ?? null, startedAt: services.clock().toISOString(), doneDays: [], doneFiles: [] };
     await services.journal.save(state);
@@ -178,6 +184,8 @@ function markDone(state: ReplayState, file: RawArchiveFile, next: RawArchiveFile
 }
 
 function day(option: string, value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new ValidationError(`${option} must be a day as YYYY-MM-DD (UTC), got "${value}".`);
+  const parsed = new Date(`${value}T00:00:00Z`);
+  // A round trip refuses days that do not exist (2026-02-30), which Date would roll over.
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== value) throw new ValidationError(`${option} must be a day as YYYY-MM-DD (UTC), got "${value}".`);
   return value;
 }

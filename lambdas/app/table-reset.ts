@@ -3,6 +3,8 @@
  * by one, new rows are stamped with it, and `data_latest` and the per-event `_latest` views show only
  * rows of it. Older rows stay in the lake and in `data`.
  */
+import { columnNameOf } from '../core/column-names';
+import { ValidationError } from '../core/errors';
 import { validatePrimaryKey, type Integration } from '../core/integration';
 import type { CatalogSync } from './catalog-sync';
 import type { IntegrationStore } from './ports';
@@ -29,9 +31,25 @@ export interface TableResetOptions {
   readonly from?: number;
 }
 
+/**
+ * A new key must be a field the integration's events have carried: with a mistyped one every row of
+ * the new version would be rejected (answered 200, so no provider sends it again).
+ */
+async function requireCarriedField(store: IntegrationStore, schema: string, field: string): Promise<void> {
+  const column = columnNameOf(field);
+  const columns = (await store.listColumns(schema)).map((each) => each.name);
+  if (columns.includes(column)) return;
+  const known = columns.filter((name) => !name.startsWith('_sdc_'));
+  throw new ValidationError(
+    `No event of "${schema}" has carried a field "${field}", so it cannot be the primary key: every row would be rejected. ` +
+      (known.length === 0 ? 'No event has arrived yet; send one first.' : `Fields seen so far: ${known.slice(0, 30).join(', ')}${known.length > 30 ? ', ...' : ''}.`),
+  );
+}
+
 export async function resetTable(services: TableResetServices, schema: string, options: TableResetOptions = {}): Promise<TableReset> {
   const current = await requireIntegration(services.store, schema);
   const primaryKey = typeof options.primaryKey === 'string' ? validatePrimaryKey(options.primaryKey) : options.primaryKey;
+  if (typeof primaryKey === 'string') await requireCarriedField(services.store, current.schema, primaryKey);
   const from = options.from ?? current.tableVersion;
   const integration = await services.store.raiseTableVersion(current.schema, { from, at: services.clock(), ...(primaryKey === undefined ? {} : { primaryKey }) });
   const viewsError = await services.catalogSync?.remakeViews(integration).then(

@@ -11,6 +11,10 @@
  * bytes on AWS).
  */
 import { normalizePrefix, partitionPath } from './lake-layout';
+import { TOKEN_PREFIX } from './tokens';
+
+/** A webhook token wherever it appears in a text (its prefix, then base64url). */
+const TOKEN_IN_TEXT = new RegExp(`${TOKEN_PREFIX}[A-Za-z0-9_-]+`, 'g');
 
 export const RAW_PREFIX = 'raw/';
 /** The one folder of a schema's archive, where a table would be in `lake/`: the layout and the Firehose prefix are shared. */
@@ -64,7 +68,8 @@ export function archivedHeaders(headers: Readonly<Record<string, string | undefi
   for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();
     if (value === undefined || SECRET_HEADERS.has(lower) || SECRET_NAME.test(lower) || extra.has(lower)) continue;
-    kept[lower] = value;
+    // A proxy can repeat the webhook's URL, token and all, in any header (Referer, X-Original-URL, ...).
+    kept[lower] = value.includes(TOKEN_PREFIX) ? value.replace(TOKEN_IN_TEXT, `${TOKEN_PREFIX}[redacted]`) : value;
   }
   return kept;
 }

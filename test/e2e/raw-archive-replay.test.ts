@@ -3,13 +3,13 @@
  * archived (no token, no secret header), then `hooklake replay` (its real process, for the progress
  * bar) derives them again under a new primary key into a new table version; running it again writes nothing twice.
  */
-import { readdir, readFile, rm, mkdtemp, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, mkdtemp, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parseRawEntry } from '../../lambdas/core/raw-archive';
 import { startLocalHooklake, type RunningLocalHooklake } from '../../local/start-local';
-import { cliJson } from '../support/cli-capture';
+import { cli, cliJson } from '../support/cli-capture';
 import { hooklakeProcess } from '../support/cli-process';
 import { RecordingLogger } from '../support/recording-logger';
 
@@ -46,6 +46,10 @@ describe('raw archive and replay over a running local server', () => {
   afterAll(async () => {
     await hooklake?.close();
     await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('lets only its owner into the lake and the archive, which hold whole bodies', async () => {
+    for (const folder of ['lake', 'raw', 'store']) expect((await stat(join(dataDir, folder))).mode & 0o777).toBe(0o700);
   });
 
   it('keeps every accepted body with its arrival time and headers, and nothing that authenticates', async () => {
@@ -108,15 +112,17 @@ describe('raw archive and replay over a running local server', () => {
 });
 
 describe('a local server with the raw archive off', () => {
-  it('keeps no raw folder, and replay then has nothing to read', async () => {
+  it('keeps no raw folder, and replay then refuses, changing nothing', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'hooklake-no-raw-'));
     const hooklake = await startLocalHooklake({ dataDir, port: 0, host: '127.0.0.1', maxBodyBytes: 1024, logger: new RecordingLogger(), rawArchiveDays: 0 });
     try {
       const { webhookUrl } = await cliJson<{ webhookUrl: string }>('--data-dir', dataDir, 'integrations', 'create', 'No Raw');
       expect((await fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' })).status).toBe(200);
       expect(await readdir(dataDir)).not.toContain('raw');
-      const report = await cliJson<{ totalFiles: number; tableVersion: number }>('--data-dir', dataDir, 'replay', 'no_raw', '--from', '2026-01-01');
-      expect(report).toMatchObject({ totalFiles: 0, tableVersion: 1 });
+      const refused = await cli('--data-dir', dataDir, 'replay', 'no_raw', '--from', '2026-01-01');
+      expect(refused.code).toBe(1);
+      expect(refused.err).toMatch(/holds no request of "no_raw" from 2026-01-01 to \d{4}-\d{2}-\d{2}; nothing was changed/);
+      expect(await cliJson<{ tableVersion: number }>('--data-dir', dataDir, 'integrations', 'show', 'no_raw')).toMatchObject({ tableVersion: 0 });
     } finally {
       await hooklake.close();
       await rm(dataDir, { recursive: true, force: true });

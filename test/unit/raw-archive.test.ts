@@ -21,6 +21,13 @@ describe('archivedHeaders', () => {
     expect(kept).toEqual({ 'content-type': 'application/json', 'user-agent': 'Iterable-Webhooks/1.0', 'x-cio-timestamp': '1764000000' });
   });
 
+  it('redacts a webhook token that a proxy repeated in any header value', () => {
+    const token = 'hlk_AbC-123_xyz';
+    const kept = archivedHeaders({ referer: `https://hooks.example.com/v1/hooks/${token}?a=1`, 'x-original-url': `/v1/hooks/${token}`, via: '1.1 proxy' });
+    expect(JSON.stringify(kept)).not.toContain(token);
+    expect(kept).toEqual({ referer: 'https://hooks.example.com/v1/hooks/hlk_[redacted]?a=1', 'x-original-url': '/v1/hooks/hlk_[redacted]', via: '1.1 proxy' });
+  });
+
   it("drops a signing scheme's own header even when its name says nothing", () => {
     expect(archivedHeaders({ 'x-proof': 'abc', 'x-other': '1' }, ['X-Proof'])).toEqual({ 'x-other': '1' });
   });

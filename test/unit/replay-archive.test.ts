@@ -35,8 +35,19 @@ describe('replayArchive', () => {
   it('refuses days that are not days, or in the wrong order, before changing anything', async () => {
     const { services, store } = await setUp({});
     await expect(replayArchive(services, 'shop', { from: '2026-11-31' })).rejects.toBeInstanceOf(ValidationError);
+    await expect(replayArchive(services, 'shop', { from: '2026-02-30' })).rejects.toThrow(/--from must be a day/);
     await expect(replayArchive(services, 'shop', { from: '2026-11-24', to: '2026-11-01' })).rejects.toThrow(/before --from/);
+    await expect(replayArchive(services, 'shop', { from: '2026-12-30' })).rejects.toThrow('--from 2026-12-30 is after today (2026-11-24, UTC)');
     expect((await store.getIntegration('shop'))?.tableVersion).toBe(0);
+  });
+
+  it('refuses days the archive holds nothing of, and a primary key no event has carried, before the reset', async () => {
+    const { services, store } = await setUp({ '2026-11-23/a.json.gz': [request('2026-11-23', 1000n, '{"id":"a"}')] });
+    await expect(replayArchive(services, 'shop', { from: '2026-11-01', to: '2026-11-02' })).rejects.toThrow(/holds no request of "shop" from 2026-11-01 to 2026-11-02; nothing was changed/);
+    await store.addColumns('shop', [{ name: 'id', type: 'string', firstSeenAt: now.toISOString() }]);
+    await expect(replayArchive(services, 'shop', { from: '2026-11-23', primaryKey: 'no_such_field' })).rejects.toThrow(/No event of "shop" has carried a field "no_such_field".*Fields seen so far: id\./);
+    expect((await store.getIntegration('shop'))?.tableVersion).toBe(0);
+    await expect(replayArchive(services, 'shop', { from: '2026-11-23', primaryKey: 'id' })).resolves.toMatchObject({ tableVersion: 1, records: 1 });
   });
 
   it('stamps each request with its own sequences, UUID keys from the version, and the days asked for only', async () => {
