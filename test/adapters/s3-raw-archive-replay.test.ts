@@ -56,6 +56,8 @@ describe('replay on AWS', () => {
       maxRecordBytes: 1000 * 1024,
     };
 
+    // The archived requests arrived as webhooks once, which registered their fields.
+    await store.addColumns('shop', [{ name: 'event_id', type: 'string', firstSeenAt: now.toISOString() }]);
     const report = await replayArchive(services, 'shop', { from: '2026-11-23', to: '2026-11-24', primaryKey: 'event_id' });
     expect(report).toMatchObject({ tableVersion: 1, totalFiles: 1, requests: 2, records: 1, rejected: 50 });
     const rows = putRows();
