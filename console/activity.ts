@@ -3,8 +3,9 @@
  * ingest keeps (the same reading as `hooklake status`, never a scan of the lake), so a page stays
  * quick however big the lake grows; only the latest rows are read with SQL.
  */
-import { LAST_EVENT_LOOKBACK_DAYS, loadingReport, type IntegrationLoading, type LoadingReportServices } from '../lambdas/app/loading-report';
+import { LAST_EVENT_LOOKBACK_DAYS, loadingReport, type LoadingReportServices } from '../lambdas/app/loading-report';
 import type { QueryEngine } from '../lambdas/app/ports';
+import { lastDays, later } from '../lambdas/core/ingest-counts';
 import type { Integration } from '../lambdas/core/integration';
 import { DATA_TABLE, REJECTED_TABLE } from '../lambdas/core/lake-layout';
 import { quoteIdentifier } from '../lambdas/core/view-sql';
@@ -37,14 +38,18 @@ export interface Overview {
 const OVERVIEW_DAYS = 7;
 const DAY_MS = 86_400_000;
 
-function activityOf(loading: IntegrationLoading): Activity {
-  return { days: loading.days.map((d) => ({ day: d.day, events: d.records, rejected: d.rejected })), lastEventAt: loading.lastEventAt };
-}
-
-/** One integration's events and rejected rows per day over the last `days` days, today's included. */
-export async function integrationActivity(services: LoadingReportServices, schema: string, days: number): Promise<Activity> {
-  const report = await loadingReport(services, { schema, days });
-  return activityOf(report.integrations[0]);
+/**
+ * One integration's events and rejected rows per day over the last `days` days, today's included:
+ * one read of its counters, and nothing else, as the page refreshes it every few seconds.
+ */
+export async function integrationActivity(services: Pick<LoadingReportServices, 'counts' | 'clock'>, schema: string, days: number): Promise<Activity> {
+  const now = services.clock();
+  const stored = await services.counts.readCounts([schema], lastDays(now, Math.max(days, LAST_EVENT_LOOKBACK_DAYS)));
+  const byDay = new Map(stored.map((counts) => [counts.day, counts]));
+  return {
+    days: lastDays(now, days).map((day) => ({ day, events: byDay.get(day)?.records ?? 0, rejected: byDay.get(day)?.rejected ?? 0 })),
+    lastEventAt: stored.reduce<string | undefined>((last, counts) => later(last, counts.lastEventAt), undefined) ?? null,
+  };
 }
 
 /** Per integration: events today and over 7 days, the last event, silence and active URLs; one reading of the counters. */
@@ -54,10 +59,9 @@ export async function overviews(services: LoadingReportServices, integrations: r
   const createdAt = new Map(integrations.map((i) => [i.schema, Date.parse(i.createdAt)]));
   return new Map(
     report.integrations.map((loading) => {
-      const { days } = activityOf(loading);
       const overview: Overview = {
-        eventsToday: days[days.length - 1].events,
-        events7Days: days.reduce((sum, d) => sum + d.events, 0),
+        eventsToday: loading.days[loading.days.length - 1].records,
+        events7Days: loading.totals.records,
         lastEventAt: loading.lastEventAt,
         silentPast: loading.silent ? loading.silenceAfter : null,
         activeTokens: loading.tokens.filter((t) => t.status === 'active').length,

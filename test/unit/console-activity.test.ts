@@ -37,8 +37,7 @@ describe('console counts from the loading counters', () => {
   }
 
   it('shows an integration its events and rejected rows per day, zeros where none, and its last event', async () => {
-    const store = await storeWith(['Shop', '2026-11-01T00:00:00Z']);
-    const activity = await integrationActivity({ store, counts: storedCounts(stored), clock }, 'shop', 14);
+    const activity = await integrationActivity({ counts: storedCounts(stored), clock }, 'shop', 14);
     expect(activity.days).toHaveLength(14);
     expect(activity.days[0]).toEqual({ day: '2026-11-11', events: 0, rejected: 0 });
     expect(activity.days.find((d) => d.day === '2026-11-15')).toEqual({ day: '2026-11-15', events: 7, rejected: 2 });
