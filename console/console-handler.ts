@@ -4,24 +4,27 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createIntegration, type IntegrationServices } from '../lambdas/app/integrations';
-import type { AppLogger, QueryEngine } from '../lambdas/app/ports';
+import type { AppLogger, IngestCountStore, QueryEngine } from '../lambdas/app/ports';
 import { runQuery } from '../lambdas/app/queries';
 import { issueWebhookToken, listWebhookTokens, requireIntegration, revokeWebhookToken } from '../lambdas/app/tokens';
 import { ConflictError, NotFoundError, TokenLimitError, ValidationError } from '../lambdas/core/errors';
 import { isActive } from '../lambdas/core/tokens';
 import { assertReadOnlySql } from '../lambdas/core/read-only-sql';
 import { messageOf } from '../lambdas/shared/error-message';
-import { dailyCounts, overviews, recentRejections, recentRows, type Overview } from './activity';
+import { integrationActivity, overviews, recentRejections, recentRows, type Overview } from './activity';
 import { CONSOLE_CSS, CONSOLE_JS } from './assets';
 import { CONSOLE_PATH, ConsoleAuth, LOGIN_PATH } from './auth';
 import { activityFragment, integrationPage, integrationsPage, messagePage, newUrlPage, sqlPage, type IntegrationRow } from './pages';
 
 export interface ConsoleServices extends IntegrationServices {
+  /** Recent rows and the SQL page. */
   readonly engine: QueryEngine;
+  /** The loading-report counters ingest keeps: every count the console shows. */
+  readonly counts: IngestCountStore;
   /** What webhook URLs are built on. */
   readonly webhookBaseUrl: string;
   readonly logger: AppLogger;
-  /** How often an integration's page refreshes its counts; each refresh is a query. @default 3000 */
+  /** How often an integration's page refreshes its counts; each refresh reads the counters. @default 3000 */
   readonly liveRefreshMs?: number;
 }
 
@@ -171,16 +174,17 @@ class ConsoleRoutes {
     let counts: Map<string, Overview> | undefined;
     let countsProblem: string | undefined;
     try {
-      counts = await overviews(this.services.engine, full.map((i) => i.schema), this.services.clock());
+      counts = await overviews(this.services, full);
     } catch (error) {
       countsProblem = messageOf(error);
     }
     const rows: IntegrationRow[] = await Promise.all(
-      full.map(async (integration) => ({
-        integration,
-        activeTokens: (await this.services.store.listTokens(integration.schema)).filter(isActive).length,
-        overview: counts?.get(integration.schema),
-      })),
+      full.map(async (integration) => {
+        const overview = counts?.get(integration.schema);
+        // The counters' reading lists the tokens already; without it, ask the store.
+        const activeTokens = overview?.activeTokens ?? (await this.services.store.listTokens(integration.schema)).filter(isActive).length;
+        return { integration, activeTokens, overview };
+      }),
     );
     return integrationsPage(rows, this.auth.formToken, problem, countsProblem);
   }
@@ -209,7 +213,7 @@ class ConsoleRoutes {
 
   private async activity(schema: string) {
     try {
-      return activityFragment(await dailyCounts(this.services.engine, schema, this.services.clock(), DAYS_SHOWN));
+      return activityFragment(await integrationActivity(this.services, schema, DAYS_SHOWN));
     } catch (error) {
       return activityFragment(undefined, messageOf(error));
     }

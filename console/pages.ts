@@ -4,7 +4,8 @@ import { INTEGRATION_TYPES, type Integration } from '../lambdas/core/integration
 import { PRESETS, presetOf } from '../lambdas/core/presets';
 import { MAX_ACTIVE_TOKENS, type TokenRecord } from '../lambdas/core/tokens';
 import { webhookUrl } from '../lambdas/core/webhook-routes';
-import type { DayCount, Overview } from './activity';
+import { LAST_EVENT_LOOKBACK_DAYS } from '../lambdas/app/loading-report';
+import type { Activity, Overview } from './activity';
 import { CONSOLE_PATH } from './auth';
 import { dailyChart } from './chart';
 import { html, type Html } from './html';
@@ -28,9 +29,13 @@ export function signatureState(integration: Integration): { text: string; ok: bo
 
 function status(row: IntegrationRow): Html {
   if (row.activeTokens === 0) return html`<span class="badge bad">no active URL</span>`;
-  if (row.overview === undefined) return html`<span class="badge">unknown</span>`;
-  if (row.overview.events7Days > 0) return html`<span class="badge ok">receiving</span>`;
-  return html`<span class="badge">${row.overview.lastEventAt === null ? 'waiting for first event' : 'silent for 7 days'}</span>`;
+  const overview = row.overview;
+  if (overview === undefined) return html`<span class="badge">unknown</span>`;
+  // The integration's own threshold, as `hooklake status` flags it, comes before the 7-day view.
+  if (overview.silentPast !== null) return html`<span class="badge bad">silent for over ${overview.silentPast}</span>`;
+  if (overview.events7Days > 0) return html`<span class="badge ok">receiving</span>`;
+  if (overview.lastEventAt !== null) return html`<span class="badge">silent for 7 days</span>`;
+  return html`<span class="badge">${overview.awaitingFirstEvent ? 'waiting for first event' : `no events in ${LAST_EVENT_LOOKBACK_DAYS} days`}</span>`;
 }
 
 export function integrationsPage(rows: readonly IntegrationRow[], token: string, problem?: string, countsProblem?: string): string {
@@ -127,11 +132,12 @@ ${setupSteps(i, webhookUrl(baseUrl, '<token>'))}
   );
 }
 
-/** The live part of an integration's page: today's count, a table per day and the chart. */
-export function activityFragment(days: readonly DayCount[] | undefined, problem?: string): Html {
-  if (days === undefined) return html`<p class="muted">Counts unavailable: ${problem ?? ''}</p>`;
+/** The live part of an integration's page: today's counts, the last event, the chart and a table per day. */
+export function activityFragment(activity: Activity | undefined, problem?: string): Html {
+  if (activity === undefined) return html`<p class="muted">Counts unavailable: ${problem ?? ''}</p>`;
+  const { days } = activity;
   const today = days[days.length - 1];
-  return html`<p>Today: <strong id="events-today">${today.events}</strong> events, <strong id="rejected-today">${today.rejected}</strong> rejected.</p>
+  return html`<p>Today: <strong id="events-today">${today.events}</strong> events, <strong id="rejected-today">${today.rejected}</strong> rejected. Last event: <span id="last-event">${activity.lastEventAt ?? `none in ${LAST_EVENT_LOOKBACK_DAYS} days`}</span>.</p>
 ${dailyChart(days)}
 <table id="daily-counts" class="compact"><thead><tr><th>Day (UTC)</th>${days.map((d) => html`<th>${d.day.slice(5)}</th>`)}</tr></thead><tbody>
 <tr><th>Events</th>${days.map((d) => html`<td class="num">${d.events}</td>`)}</tr>

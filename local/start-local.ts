@@ -9,7 +9,7 @@ import { createIngestWebhook } from '../lambdas/app/ingest-webhook';
 import { IngestCounters } from '../lambdas/app/ingest-counters';
 import { IntegrationCache } from '../lambdas/app/integration-cache';
 import { TokenCache } from '../lambdas/app/token-cache';
-import type { AppLogger, IntegrationStore } from '../lambdas/app/ports';
+import type { AppLogger, IngestCountStore, IntegrationStore } from '../lambdas/app/ports';
 import { retry } from '../lambdas/shared/retry';
 import { messageOf } from '../lambdas/shared/error-message';
 import { removeCrashLeftovers } from './crash-leftovers';
@@ -44,7 +44,7 @@ export interface LocalHooklakeOptions {
   /** Days the raw archive keeps each accepted body (raw/ in the data directory); 0 keeps none. @default DEFAULT_RAW_ARCHIVE_DAYS */
   readonly rawArchiveDays?: number;
   /** Other paths the server answers (the web console), made once the server's URL is known. */
-  readonly otherRoutes?: (runtime: { readonly url: string; readonly store: IntegrationStore }) => OtherRoutes;
+  readonly otherRoutes?: (runtime: { readonly url: string; readonly store: IntegrationStore; readonly counts: IngestCountStore }) => OtherRoutes;
 }
 
 export interface RunningLocalHooklake {
@@ -126,7 +126,7 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
   }
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
-  otherRoutes = options.otherRoutes?.({ url, store: local.store });
+  otherRoutes = options.otherRoutes?.({ url, store: local.store, counts: local.counts });
   await writeRuntimeInfo(options.dataDir, { pid: process.pid, url, dynamoEndpoint: local.endpoint, dynamoCredentials: local.credentials, startedAt: new Date().toISOString() });
 
   return {

@@ -5,7 +5,7 @@ import { DEFAULT_MAX_BODY_BYTES } from '../../lambdas/core/decode-body';
 import { ValidationError } from '../../lambdas/core/errors';
 import { DEFAULT_RAW_ARCHIVE_DAYS } from '../../lambdas/core/raw-archive';
 import { randomBytes } from 'node:crypto';
-import type { AppLogger, IntegrationStore, QueryEngine } from '../../lambdas/app/ports';
+import type { AppLogger, IngestCountStore, IntegrationStore, QueryEngine } from '../../lambdas/app/ports';
 import type { WebConsole } from '../../console/console-handler';
 import { DEFAULT_MAX_BYTES_IN_FLIGHT } from '../../local/in-flight-budget';
 import { webhookUrl } from '../../lambdas/core/webhook-routes';
@@ -62,7 +62,7 @@ export function registerServe(program: Command, io: CliIo): void {
         maxBodyBytes: positiveInteger('--max-body-bytes', options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES),
         maxBytesInFlight: positiveInteger('--max-bytes-in-flight', options.maxBytesInFlight, DEFAULT_MAX_BYTES_IN_FLIGHT),
         logger,
-        otherRoutes: ({ url, store }) => (webConsole = localConsole(resolve(dataDir), url, store, logger)),
+        otherRoutes: ({ url, store, counts }) => (webConsole = localConsole(resolve(dataDir), url, store, counts, logger)),
         rawArchiveDays: archiveDays(options.rawArchiveDays),
       });
       await printBanner(io, running.url, resolve(dataDir), running.store, webConsole?.loginUrl(running.url));
@@ -79,14 +79,14 @@ function archiveDays(text: string): number {
   return days;
 }
 
-/** The web console over the server's own store and the lake; DuckDB loads on its first query. */
-function localConsole(dataDir: string, url: string, store: IntegrationStore, logger: AppLogger): WebConsole {
+/** The web console over the server's own store, its counters and the lake; DuckDB loads on its first query. */
+function localConsole(dataDir: string, url: string, store: IntegrationStore, counts: IngestCountStore, logger: AppLogger): WebConsole {
   const { createWebConsole } = require('../../console/console-handler') as typeof import('../../console/console-handler');
   let engine: QueryEngine | undefined;
   const lazyEngine: QueryEngine = {
     query: (sql) => (engine ??= (require('../../local/lake-query-engine') as typeof import('../../local/lake-query-engine')).lakeQueryEngine(dataDir, store)).query(sql),
   };
-  return createWebConsole({ store, engine: lazyEngine, webhookBaseUrl: url, clock: () => new Date(), randomBytes, logger });
+  return createWebConsole({ store, counts, engine: lazyEngine, webhookBaseUrl: url, clock: () => new Date(), randomBytes, logger });
 }
 
 async function printBanner(io: CliIo, url: string, dataDir: string, store: IntegrationStore, consoleUrl: string | undefined): Promise<void> {

@@ -11,7 +11,7 @@ import { recoverDeliveries } from './recover-deliveries';
 
 export const DEFAULT_REPORT_DAYS = 7;
 /** Days read for the last event and token use, whatever the report shows: a silence threshold reaches that far. */
-const LOOKBACK_DAYS = Math.ceil(MAX_SILENCE_SECONDS / 86_400) + 1;
+export const LAST_EVENT_LOOKBACK_DAYS = Math.ceil(MAX_SILENCE_SECONDS / 86_400) + 1;
 
 export interface LoadingReportServices {
   readonly store: IntegrationStore;
@@ -38,7 +38,7 @@ export interface TokenUse {
   readonly tokenId: string;
   readonly status: 'active' | 'revoked';
   readonly createdAt: string;
-  /** Latest accepted request with it in the last LOOKBACK_DAYS days, or null. */
+  /** Latest accepted request with it in the last LAST_EVENT_LOOKBACK_DAYS days, or null. */
   readonly lastUsedAt: string | null;
 }
 
@@ -84,7 +84,7 @@ export async function loadingReport(services: LoadingReportServices, options: Lo
   const integrations = await chosenIntegrations(services.store, options.schema);
   const schemas = integrations.map((integration) => integration.schema);
   const [stored, thresholds, errorRows] = await Promise.all([
-    services.counts.readCounts(options.schema === undefined ? [...schemas, UNATTRIBUTED] : schemas, lastDays(now, Math.max(dayCount, LOOKBACK_DAYS))),
+    services.counts.readCounts(options.schema === undefined ? [...schemas, UNATTRIBUTED] : schemas, lastDays(now, Math.max(dayCount, LAST_EVENT_LOOKBACK_DAYS))),
     services.counts.silenceThresholds(),
     services.errors === undefined ? undefined : errorOutputRows(services.errors, days[0], services.clock),
   ]);

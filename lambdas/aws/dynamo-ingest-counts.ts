@@ -1,16 +1,11 @@
-import { QueryCommand, ScanCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { COUNT_RETENTION_DAYS, UNATTRIBUTED, type CountDelta } from '../core/ingest-counts';
-import { COUNT_ITEM_PREFIX, TOKEN_TABLE_KEYS, TOKEN_TABLE_TTL_ATTRIBUTE, UNATTRIBUTED_COUNTS_KEY } from '../core/deployment-names';
-import { IntegrationStoreUnavailableError } from '../core/errors';
+import { COUNT_ITEM_PREFIX, TOKEN_TABLE_TTL_ATTRIBUTE, UNATTRIBUTED_COUNTS_KEY } from '../core/deployment-names';
 import { unknownIntegration } from '../core/integration';
 import { mapWithConcurrency } from '../shared/concurrency';
 import type { IngestCountStore } from '../app/ports';
-import { errorName, translateAwsError } from './aws-errors';
+import { isConditionFailure, PK, SK, TokenTableAdapter, type Item } from './token-table-adapter';
 
-type Item = Record<string, AttributeValue>;
-
-const PK = TOKEN_TABLE_KEYS.partitionKey.name;
-const SK = TOKEN_TABLE_KEYS.sortKey.name;
 const REFUSED = 'refused_';
 const FAILED = 'failed_';
 const USED = 'used_';
@@ -24,37 +19,26 @@ const COUNTERS = ['accepted', 'records', 'rejected'] as const;
  * `lastEventAt` back (it then adds its counts alone). Items expire through the table's TTL.
  * The silence threshold is an attribute of the integration's META item.
  */
-export class DynamoIngestCountStore implements IngestCountStore {
-  constructor(
-    private readonly client: DynamoDBClient,
-    private readonly tableName: string,
-  ) {}
-
+export class DynamoIngestCountStore extends TokenTableAdapter implements IngestCountStore {
   async readCounts(schemas: readonly string[], days: readonly string[]): Promise<CountDelta[]> {
     if (days.length === 0) return [];
     const sorted = [...days].sort();
     const perSchema = await mapWithConcurrency(schemas, 4, async (schema) => {
-      const found: CountDelta[] = [];
-      let startKey: Item | undefined;
-      do {
-        const page = await this.call('Query', `read the loading counts of "${schema}"`, () =>
-          this.client.send(
-            new QueryCommand({
-              TableName: this.tableName,
-              KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
-              ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
-              ExpressionAttributeValues: { ':pk': { S: countsPartition(schema) }, ':from': { S: COUNT_ITEM_PREFIX + sorted[0] }, ':to': { S: COUNT_ITEM_PREFIX + sorted[sorted.length - 1] } },
-              ExclusiveStartKey: startKey,
-            }),
-          ),
-        );
-        for (const item of page.Items ?? []) {
-          const day = (item[SK]?.S ?? '').slice(COUNT_ITEM_PREFIX.length);
-          if (days.includes(day)) found.push(countsFromItem(schema, day, item));
-        }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey !== undefined);
-      return found;
+      const items = await this.allItems('Query', `read the loading counts of "${schema}"`, (startKey) =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+            ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+            ExpressionAttributeValues: { ':pk': { S: countsPartition(schema) }, ':from': { S: COUNT_ITEM_PREFIX + sorted[0] }, ':to': { S: COUNT_ITEM_PREFIX + sorted[sorted.length - 1] } },
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      return items.flatMap((item) => {
+        const day = (item[SK]?.S ?? '').slice(COUNT_ITEM_PREFIX.length);
+        return days.includes(day) ? [countsFromItem(schema, day, item)] : [];
+      });
     });
     return perSchema.flat();
   }
@@ -75,34 +59,30 @@ export class DynamoIngestCountStore implements IngestCountStore {
         ),
       );
     } catch (error) {
-      if (errorName(error) === 'ConditionalCheckFailedException') throw unknownIntegration(schema, error);
+      if (isConditionFailure(error)) throw unknownIntegration(schema, error);
       throw error;
     }
   }
 
   async silenceThresholds(): Promise<ReadonlyMap<string, number>> {
+    const items = await this.allItems('Scan', 'list silence thresholds', (startKey) =>
+      this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: '#sk = :meta AND attribute_exists(#silence)',
+          ProjectionExpression: '#schema, #silence',
+          ExpressionAttributeNames: { '#sk': SK, '#schema': 'schema', '#silence': SILENCE },
+          ExpressionAttributeValues: { ':meta': { S: 'META' } },
+          ExclusiveStartKey: startKey,
+        }),
+      ),
+    );
     const thresholds = new Map<string, number>();
-    let startKey: Item | undefined;
-    do {
-      const page = await this.call('Scan', 'list silence thresholds', () =>
-        this.client.send(
-          new ScanCommand({
-            TableName: this.tableName,
-            FilterExpression: '#sk = :meta AND attribute_exists(#silence)',
-            ProjectionExpression: '#schema, #silence',
-            ExpressionAttributeNames: { '#sk': SK, '#schema': 'schema', '#silence': SILENCE },
-            ExpressionAttributeValues: { ':meta': { S: 'META' } },
-            ExclusiveStartKey: startKey,
-          }),
-        ),
-      );
-      for (const item of page.Items ?? []) {
-        const schema = item.schema?.S;
-        const seconds = Number(item[SILENCE]?.N);
-        if (schema !== undefined && Number.isSafeInteger(seconds)) thresholds.set(schema, seconds);
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
+    for (const item of items) {
+      const schema = item.schema?.S;
+      const seconds = Number(item[SILENCE]?.N);
+      if (schema !== undefined && Number.isSafeInteger(seconds)) thresholds.set(schema, seconds);
+    }
     return thresholds;
   }
 
@@ -125,22 +105,8 @@ export class DynamoIngestCountStore implements IngestCountStore {
       await send(true);
     } catch (error) {
       // A later event was written by another function meanwhile: add the counts, keep its times.
-      if (errorName(error) !== 'ConditionalCheckFailedException') throw error;
+      if (!isConditionFailure(error)) throw error;
       await send(false);
-    }
-  }
-
-  private async call<T>(action: string, what: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      if (errorName(error) === 'ConditionalCheckFailedException') throw error;
-      throw translateAwsError(error, {
-        service: 'dynamodb',
-        action,
-        resource: `DynamoDB table "${this.tableName}"`,
-        unavailable: (message, cause) => new IntegrationStoreUnavailableError(`Could not ${what}: ${message}`, { cause }),
-      });
     }
   }
 }

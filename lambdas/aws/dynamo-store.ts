@@ -6,7 +6,6 @@ import {
   ScanCommand,
   UpdateItemCommand,
   type AttributeValue,
-  type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { ConflictError, IntegrationStoreUnavailableError, NotFoundError, TokenLimitError } from '../core/errors';
 import { unknownIntegration, type Integration, type IntegrationType } from '../core/integration';
@@ -16,13 +15,9 @@ import type { EventTypeRegistry, IntegrationStore, RegisteredColumn, RegisteredE
 import { byTypeFirstSeen, type EventColumns } from '../core/event-types';
 import { COLUMN_TYPES, type ColumnType } from '../core/column-mapping';
 import { byFirstSeen } from '../core/column-registry';
-import { EVENT_TYPE_ITEM_PREFIX, HOOKLAKE_COMMAND, TABLE_VERSION_ITEM_PREFIX, TOKEN_TABLE_KEYS } from '../core/deployment-names';
-import { errorName, translateAwsError } from './aws-errors';
+import { EVENT_TYPE_ITEM_PREFIX, HOOKLAKE_COMMAND, TABLE_VERSION_ITEM_PREFIX } from '../core/deployment-names';
+import { isConditionFailure, PK, SK, TokenTableAdapter, type Item } from './token-table-adapter';
 
-type Item = Record<string, AttributeValue>;
-
-const PK = TOKEN_TABLE_KEYS.partitionKey.name;
-const SK = TOKEN_TABLE_KEYS.sortKey.name;
 const META = 'META';
 const TOKEN = 'TOKEN';
 /** Sort-key prefix of an integration's registry items: one per column. */
@@ -38,12 +33,7 @@ const EVENT_TYPE = EVENT_TYPE_ITEM_PREFIX;
  * a TOKEN item keyed by its hash is what authentication reads. There are no transactions (dynalite lacks
  * them): the two items are written one after the other with conditions, in the order that fails safe.
  */
-export class DynamoIntegrationStore implements IntegrationStore {
-  constructor(
-    private readonly client: DynamoDBClient,
-    private readonly tableName: string,
-  ) {}
-
+export class DynamoIntegrationStore extends TokenTableAdapter implements IntegrationStore {
   async createIntegration(integration: Integration): Promise<void> {
     const item: Item = {
       ...integrationKey(integration.schema),
@@ -78,36 +68,30 @@ export class DynamoIntegrationStore implements IntegrationStore {
 
   async listIntegrations(): Promise<Integration[]> {
     // A filtered Scan: the table holds a few items per integration, so an index would cost more than it saves.
-    const integrations: Integration[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.call('Scan', 'list integrations', () =>
-        this.client.send(
-          new ScanCommand({
-            TableName: this.tableName,
-            ConsistentRead: true,
-            FilterExpression: '#sk = :meta',
-            ProjectionExpression: '#name, #schema, #type, #primaryKey, #maxColumns, #tableVersion, #createdAt, #eventTypeFields',
-            ExpressionAttributeNames: {
-              '#sk': SK,
-              '#name': 'name',
-              '#schema': 'schema',
-              '#type': 'type',
-              '#primaryKey': 'primaryKey',
-              '#maxColumns': 'maxColumns',
-              '#tableVersion': 'tableVersion',
-              '#createdAt': 'createdAt',
-              '#eventTypeFields': 'eventTypeFields',
-            },
-            ExpressionAttributeValues: { ':meta': { S: META } },
-            ExclusiveStartKey: startKey,
-          }),
-        ),
-      );
-      for (const item of page.Items ?? []) integrations.push(integrationFromItem(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return integrations.sort((a, b) => compareStrings(a.schema, b.schema));
+    const items = await this.allItems('Scan', 'list integrations', (startKey) =>
+      this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          ConsistentRead: true,
+          FilterExpression: '#sk = :meta',
+          ProjectionExpression: '#name, #schema, #type, #primaryKey, #maxColumns, #tableVersion, #createdAt, #eventTypeFields',
+          ExpressionAttributeNames: {
+            '#sk': SK,
+            '#name': 'name',
+            '#schema': 'schema',
+            '#type': 'type',
+            '#primaryKey': 'primaryKey',
+            '#maxColumns': 'maxColumns',
+            '#tableVersion': 'tableVersion',
+            '#createdAt': 'createdAt',
+            '#eventTypeFields': 'eventTypeFields',
+          },
+          ExpressionAttributeValues: { ':meta': { S: META } },
+          ExclusiveStartKey: startKey,
+        }),
+      ),
+    );
+    return items.map(integrationFromItem).sort((a, b) => compareStrings(a.schema, b.schema));
   }
 
   async setSigning(schema: string, signing: SigningConfig | undefined): Promise<void> {
@@ -273,24 +257,19 @@ export class DynamoIntegrationStore implements IntegrationStore {
   }
 
   async listColumns(schema: string): Promise<RegisteredColumn[]> {
-    const columns: RegisteredColumn[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.call('Query', `read the columns of integration "${schema}"`, () =>
-        this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            ConsistentRead: true,
-            KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :column)',
-            ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
-            ExpressionAttributeValues: { ':pk': integrationKey(schema)[PK], ':column': { S: COLUMN } },
-            ExclusiveStartKey: startKey,
-          }),
-        ),
-      );
-      for (const item of page.Items ?? []) columns.push(columnFromItem(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
+    const items = await this.allItems('Query', `read the columns of integration "${schema}"`, (startKey) =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          ConsistentRead: true,
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :column)',
+          ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+          ExpressionAttributeValues: { ':pk': integrationKey(schema)[PK], ':column': { S: COLUMN } },
+          ExclusiveStartKey: startKey,
+        }),
+      ),
+    );
+    const columns = items.map(columnFromItem);
     if (columns.length === 0 && !(await this.getMeta(schema))) throw unknownIntegration(schema);
     return columns.sort(byFirstSeen);
   }
@@ -322,27 +301,23 @@ export class DynamoIntegrationStore implements IntegrationStore {
   async listEventTypes(schema: string): Promise<EventTypeRegistry> {
     const types: RegisteredEventType[] = [];
     let firstRefusedAt: string | undefined;
-    let startKey: Item | undefined;
-    do {
-      const page = await this.call('Query', `read the event types of integration "${schema}"`, () =>
-        this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            ConsistentRead: true,
-            // EVENT_TYPES and every EVENT#<type> item.
-            KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :events)',
-            ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
-            ExpressionAttributeValues: { ':pk': integrationKey(schema)[PK], ':events': { S: 'EVENT' } },
-            ExclusiveStartKey: startKey,
-          }),
-        ),
-      );
-      for (const item of page.Items ?? []) {
-        if (item[SK]?.S === EVENT_TYPES) firstRefusedAt = item.firstRefusedAt?.S;
-        else if (item[SK]?.S?.startsWith(EVENT_TYPE)) types.push({ eventType: readS(item, 'eventType'), firstSeenAt: readS(item, 'firstSeenAt'), columns: [...(item.columns?.SS ?? [])].sort() });
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
+    const items = await this.allItems('Query', `read the event types of integration "${schema}"`, (startKey) =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          ConsistentRead: true,
+          // EVENT_TYPES and every EVENT#<type> item.
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :events)',
+          ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+          ExpressionAttributeValues: { ':pk': integrationKey(schema)[PK], ':events': { S: 'EVENT' } },
+          ExclusiveStartKey: startKey,
+        }),
+      ),
+    );
+    for (const item of items) {
+      if (item[SK]?.S === EVENT_TYPES) firstRefusedAt = item.firstRefusedAt?.S;
+      else if (item[SK]?.S?.startsWith(EVENT_TYPE)) types.push({ eventType: readS(item, 'eventType'), firstSeenAt: readS(item, 'firstSeenAt'), columns: [...(item.columns?.SS ?? [])].sort() });
+    }
     if (types.length === 0 && !(await this.getMeta(schema))) throw unknownIntegration(schema);
     return { types: types.sort(byTypeFirstSeen), ...(firstRefusedAt === undefined ? {} : { firstRefusedAt }) };
   }
@@ -501,28 +476,6 @@ export class DynamoIntegrationStore implements IntegrationStore {
       throw error;
     }
   }
-
-  /**
-   * Runs one SDK call (`action`, as IAM names it; `what` it does, for the message). A refused
-   * condition is rethrown for the caller to explain; any other failure is translated.
-   */
-  private async call<T>(action: string, what: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      if (isConditionFailure(error)) throw error;
-      throw translateAwsError(error, {
-        service: 'dynamodb',
-        action,
-        resource: `DynamoDB table "${this.tableName}"`,
-        accessFix: `use AWS credentials whose IAM policy allows dynamodb:${action} on the token table.`,
-        unavailable: (_message, cause) => {
-          const detail = `${describeError(cause)}.${hintFor(cause, this.tableName)}`;
-          return new IntegrationStoreUnavailableError(`Could not ${what} in DynamoDB table "${this.tableName}": ${detail}`, { cause });
-        },
-      });
-    }
-  }
 }
 
 function integrationKey(schema: string): Item {
@@ -663,22 +616,8 @@ function unreadableItem(kind: string, name: string): IntegrationStoreUnavailable
 }
 
 
-function isConditionFailure(error: unknown): boolean {
-  return errorName(error) === 'ConditionalCheckFailedException';
-}
 
-function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
 
-const THROTTLING = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
-
-function hintFor(error: unknown, tableName: string): string {
-  const name = errorName(error);
-  if (name === 'ResourceNotFoundException') return ` The table "${tableName}" does not exist in this account and region.`;
-  if (THROTTLING.has(name)) return ' DynamoDB is throttling requests; retry shortly.';
-  return '';
-}
 
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -1,12 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { hooklakeAlarm, type HooklakeAlarmProps } from './hooklake-alarm';
 
 /** Firehose's default quota of active partitions per delivery stream (dynamic partitioning). */
 export const DEFAULT_ACTIVE_PARTITION_QUOTA = 500;
@@ -43,8 +43,9 @@ export class OperationalAlarms extends Construct {
     const stream = props.deliveryStream;
     const sum = { statistic: cloudwatch.Stats.SUM, period: FIVE_MINUTES };
     const max = { statistic: cloudwatch.Stats.MAXIMUM, period: FIVE_MINUTES };
+    const add = (alarmId: string, alarm: HooklakeAlarmProps) => this.alarms.push(hooklakeAlarm(this, alarmId, alarm, props.alarmTopic));
 
-    this.add('WebhookServerErrors', {
+    add('WebhookServerErrors', {
       metric: new cloudwatch.MathExpression({
         expression: 'IF(requests > 0, 100 * errors / requests, 0)',
         usingMetrics: { errors: props.api.metricServerError(sum), requests: props.api.metricCount(sum) },
@@ -56,76 +57,57 @@ export class OperationalAlarms extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       alarmDescription: 'More than 1% of webhooks answered 5xx for 10 minutes: providers are retrying (and may give up). Look at the ingest function\'s errors and the Failed metric by Reason.',
     });
-    this.add('LakeDeliveryFailing', {
+    add('LakeDeliveryFailing', {
       metric: stream.metric('DeliveryToS3.Success', { statistic: cloudwatch.Stats.MINIMUM, period: FIVE_MINUTES }),
       threshold: 1,
-      evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       alarmDescription: 'Firehose could not deliver some acknowledged rows to the lake; they go to the errors/ prefix. Check the bucket and the delivery role, then recover them.',
     });
-    this.add('PartitionsNearQuota', {
+    add('PartitionsNearQuota', {
       metric: stream.metric('PartitionCount', max),
       threshold: Math.floor(quota * PARTITION_WARNING_SHARE),
-      evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       alarmDescription: `The delivery stream has ${PARTITION_WARNING_SHARE * 100}% of its ${quota} active partitions (integration x table x day) in use; past the quota rows go to errors/. Ask AWS for a higher Firehose quota and set activePartitionQuota to it.`,
     });
-    this.add('PartitionQuotaExceeded', {
+    add('PartitionQuotaExceeded', {
       metric: stream.metric('PartitionCountExceeded', max),
       threshold: 1,
-      evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       alarmDescription: 'The delivery stream passed its active partition quota: rows beyond it went to errors/. Raise the quota, then recover the rows.',
     });
-    this.add('IngestThrottled', {
+    add('IngestThrottled', {
       metric: props.ingest.metricThrottles(sum),
       threshold: 0,
-      evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       alarmDescription: 'Lambda throttled the ingest function (account or reserved concurrency): webhooks got 5xx. Raise the concurrency limit.',
     });
-    this.add('FirehoseThrottled', {
+    add('FirehoseThrottled', {
       metric: stream.metric('ThrottledRecords', sum),
       threshold: 0,
-      evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       alarmDescription: 'Firehose throttled puts: the ingest function retried within its budget, then answered 503. Ask AWS for a higher Firehose throughput quota.',
     });
-    this.add('TokenTableThrottled', {
+    add('TokenTableThrottled', {
       metric: props.tokenTable.metricThrottledRequestsForOperations({
         operations: [dynamodb.Operation.GET_ITEM, dynamodb.Operation.QUERY, dynamodb.Operation.PUT_ITEM, dynamodb.Operation.UPDATE_ITEM],
         ...sum,
       }),
       threshold: 0,
-      evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       alarmDescription: 'DynamoDB throttled the token table: token checks answered 503 (never 401). The table is on-demand, so this is a burst past its limits.',
     });
-    this.add('CatalogUpdatesFailing', {
+    add('CatalogUpdatesFailing', {
       metric: props.catalog.metricErrors(sum),
       threshold: 0,
       evaluationPeriods: 3,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       alarmDescription: 'The catalog function has failed for 15 minutes: new columns are not in Glue yet (the rows are in the lake). Check its log; `hooklake integrations sync` does the same work by hand.',
     });
-    this.add('CatalogUpdatesBehind', {
+    add('CatalogUpdatesBehind', {
       metric: props.catalog.metric('IteratorAge', max),
       threshold: Duration.minutes(15).toMilliseconds(),
-      evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       alarmDescription: 'Column registrations have waited over 15 minutes for the catalog function; queries sync Glue themselves meanwhile.',
     });
-
-    if (props.alarmTopic) {
-      const action = new actions.SnsAction(props.alarmTopic);
-      for (const alarm of this.alarms) {
-        alarm.addAlarmAction(action);
-        alarm.addOkAction(action);
-      }
-    }
-  }
-
-  private add(id: string, props: cloudwatch.AlarmProps): void {
-    this.alarms.push(new cloudwatch.Alarm(this, id, { treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING, ...props }));
   }
 }

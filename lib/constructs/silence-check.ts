@@ -1,11 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { SILENCE_ENV, SILENT_INTEGRATIONS_METRIC } from '../../lambdas/silence/env';
+import { hooklakeAlarm } from './hooklake-alarm';
 import { HooklakeFunction } from './hooklake-function';
 import type { TokenTable } from './token-table';
 
@@ -54,29 +54,18 @@ export class SilenceCheck extends Construct {
 
     const silent = new cloudwatch.Metric({ namespace: props.metricsNamespace, metricName: SILENT_INTEGRATIONS_METRIC, dimensionsMap: { service: props.serviceName }, statistic: cloudwatch.Stats.MAXIMUM, period: every });
     this.alarms = [
-      new cloudwatch.Alarm(this, 'SilentIntegrations', {
+      hooklakeAlarm(this, 'SilentIntegrations', {
         metric: silent,
         threshold: 1,
-        evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         alarmDescription: 'An integration has had no accepted webhook for longer than its silence threshold: check the provider (its webhook settings, its delivery log). `hooklake --target aws status` shows which, and since when; the check function\'s log names them.',
-      }),
-      new cloudwatch.Alarm(this, 'SilenceCheckFailing', {
+      }, props.alarmTopic),
+      hooklakeAlarm(this, 'SilenceCheckFailing', {
         metric: this.fn.function.metricErrors({ statistic: cloudwatch.Stats.SUM, period: Duration.hours(1) }),
         threshold: 0,
-        evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         alarmDescription: 'The silence check failed this hour, so quiet providers may go unflagged; see its log.',
-      }),
+      }, props.alarmTopic),
     ];
-    if (props.alarmTopic) {
-      const action = new actions.SnsAction(props.alarmTopic);
-      for (const alarm of this.alarms) {
-        alarm.addAlarmAction(action);
-        alarm.addOkAction(action);
-      }
-    }
   }
 }

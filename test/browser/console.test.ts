@@ -101,6 +101,7 @@ describe('web console', () => {
     // The live counts refresh by themselves.
     await page.locator('#events-today', { hasText: /^2$/ }).waitFor({ timeout: WAIT_MS });
     expect(await page.textContent('#rejected-today')).toBe('1');
+    expect(await page.textContent('#last-event')).toMatch(/^\d{4}-\d\d-\d\dT/);
     await page.reload();
     expect(await page.textContent('#recent-rows')).toContain('o-2');
     // A value from a webhook is shown as text, never run as markup.

@@ -1,10 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startLocalHooklake, type RunningLocalHooklake } from '../../local/start-local';
 import { cliJson } from '../support/cli-capture';
-import { RecordingLogger } from '../support/recording-logger';
+import { useLocalServer } from '../support/local-server';
 
 /** A webhook body held open: sent in chunks, finished on demand. */
 function openChunkedPost(url: string): { request: ClientRequest; response: Promise<IncomingMessage> } {
@@ -14,20 +10,12 @@ function openChunkedPost(url: string): { request: ClientRequest; response: Promi
 }
 
 describe('local server: bytes of bodies in flight are capped', () => {
-  let dataDir: string;
-  let hooklake: RunningLocalHooklake;
   let webhookUrl: string;
   const budget = 256 * 1024;
+  const hooklake = useLocalServer('budget', { maxBytesInFlight: budget });
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'hooklake-budget-'));
-    hooklake = await startLocalHooklake({ dataDir, port: 0, host: '127.0.0.1', maxBodyBytes: 1024 * 1024, maxBytesInFlight: budget, logger: new RecordingLogger() });
-    webhookUrl = (await cliJson<{ webhookUrl: string }>('--data-dir', dataDir, 'integrations', 'create', 'Budget')).webhookUrl;
-  });
-
-  afterAll(async () => {
-    await hooklake?.close();
-    await rm(dataDir, { recursive: true, force: true });
+    webhookUrl = (await cliJson<{ webhookUrl: string }>('--data-dir', hooklake.dataDir, 'integrations', 'create', 'Budget')).webhookUrl;
   });
 
   const postOf = (bytes: number) => fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pad: 'x'.repeat(bytes) }) });

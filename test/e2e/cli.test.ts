@@ -1,21 +1,14 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { cli, cliJson } from '../support/cli-capture';
+import { useTempDir } from '../support/temp-dir';
 
 const ROOT = join(__dirname, '..', '..');
 
 describe('hooklake CLI without a running server', () => {
-  let dataDir: string;
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'hooklake-cli-'));
-  });
-  afterAll(async () => {
-    await rm(dataDir, { recursive: true, force: true });
-  });
-  const run = (...argv: string[]) => cli('--data-dir', dataDir, ...argv);
+  const dataDir = useTempDir('cli');
+  const run = (...argv: string[]) => cli('--data-dir', dataDir.path, ...argv);
 
   it('creates, lists and shows an integration, and keeps them across commands', async () => {
     const created = await run('integrations', 'create', 'Stitch Customer.io', '--primary-key', 'id');
@@ -24,9 +17,9 @@ describe('hooklake CLI without a running server', () => {
     expect(created.out).toMatch(/http:\/\/127\.0\.0\.1:8080\/v1\/hooks\/hlk_[A-Za-z0-9_-]{43}/);
     expect(created.err).toMatch(/not running/);
 
-    const list = await cliJson<{ schema: string; primaryKey: string; activeTokens: number }[]>('--data-dir', dataDir, 'integrations', 'list');
+    const list = await cliJson<{ schema: string; primaryKey: string; activeTokens: number }[]>('--data-dir', dataDir.path, 'integrations', 'list');
     expect(list).toEqual([expect.objectContaining({ schema: 'stitch_customerio', primaryKey: 'id', activeTokens: 1 })]);
-    const shown = await cliJson<{ tokens: object[] }>('--data-dir', dataDir, 'integrations', 'show', 'stitch_customerio');
+    const shown = await cliJson<{ tokens: object[] }>('--data-dir', dataDir.path, 'integrations', 'show', 'stitch_customerio');
     expect(JSON.stringify(shown)).not.toMatch(/hlk_|tokenHash/);
     expect(shown.tokens).toHaveLength(1);
   });
@@ -38,7 +31,7 @@ describe('hooklake CLI without a running server', () => {
   });
 
   it('queries a new integration before any event arrives: empty tables, not errors', async () => {
-    const rows = await cliJson<unknown[]>('--data-dir', dataDir, 'query', 'SELECT * FROM stitch_customerio.data_latest');
+    const rows = await cliJson<unknown[]>('--data-dir', dataDir.path, 'query', 'SELECT * FROM stitch_customerio.data_latest');
     expect(rows).toEqual([]);
   });
 

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { partitionState } from '../../lambdas/core/lake-compaction';
 import { DuckDbQueryEngine } from '../../local/duckdb-engine';
@@ -8,6 +7,7 @@ import { LakeCompactor } from '../../local/lake-compactor';
 import { readPartition } from '../../local/lake-files';
 import { partitionDir, range, testColumns, testIntegration, visibleIds, writeSinkFiles } from '../support/lake-files';
 import { RecordingLogger } from '../support/recording-logger';
+import { useTempDir } from '../support/temp-dir';
 
 const ROOT = join(__dirname, '..', '..');
 const ROUNDS = 8;
@@ -28,37 +28,30 @@ async function startCompacting(dataDir: string): Promise<ReturnType<typeof spawn
 }
 
 describe('compaction under kill -9', () => {
-  let dataDir: string;
-
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'hooklake-compaction-crash-'));
-  });
-  afterAll(async () => {
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const dataDir = useTempDir('compaction-crash');
 
   it('loses no row and counts none twice, wherever the compacting process is killed', async () => {
     let rows = 0;
     for (let round = 0; round < ROUNDS; round++) {
-      rows = await writeSinkFiles(dataDir, rows, 200, 3);
-      const child = await startCompacting(dataDir);
+      rows = await writeSinkFiles(dataDir.path, rows, 200, 3);
+      const child = await startCompacting(dataDir.path);
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 600));
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGKILL');
       await exited;
       // Right after the kill, before any recovery: a reader already sees each row exactly once.
-      expect(await visibleIds(dataDir)).toEqual(range(rows));
+      expect(await visibleIds(dataDir.path)).toEqual(range(rows));
     }
 
     // Recovery is the next compactor's first pass: leftovers go, the rest is merged and cleaned up.
-    const compactor = new LakeCompactor(dataDir, { logger: new RecordingLogger(), graceMs: 0 });
+    const compactor = new LakeCompactor(dataDir.path, { logger: new RecordingLogger(), graceMs: 0 });
     for (let report = await compactor.runPass(); report.merged + report.removed > 0; report = await compactor.runPass());
-    const left = await readPartition(partitionDir(dataDir));
+    const left = await readPartition(partitionDir(dataDir.path));
     expect(left === undefined ? [] : partitionState(left).abandoned).toEqual([]);
-    expect((await readdir(partitionDir(dataDir))).filter((name) => !name.endsWith('.json.gz'))).toEqual([]);
-    expect(await visibleIds(dataDir)).toEqual(range(rows));
+    expect((await readdir(partitionDir(dataDir.path))).filter((name) => !name.endsWith('.json.gz'))).toEqual([]);
+    expect(await visibleIds(dataDir.path)).toEqual(range(rows));
 
-    const engine = await DuckDbQueryEngine.open(dataDir, [{ integration: testIntegration, columns: testColumns }]);
+    const engine = await DuckDbQueryEngine.open(dataDir.path, [{ integration: testIntegration, columns: testColumns }]);
     try {
       const result = await engine.query('SELECT count(*) AS n, count(DISTINCT id) AS ids FROM compaction_test.data');
       expect(result.rows).toEqual([{ n: rows, ids: rows }]);

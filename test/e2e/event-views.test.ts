@@ -2,13 +2,9 @@
  * Per-event views end to end: provider-shaped events POSTed over real HTTP to the local server, then
  * queried through the CLI (DuckDB). Each event type's view has its rows and only its columns.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { EventViews } from '../../lambdas/app/event-views';
-import { startLocalHooklake, type RunningLocalHooklake } from '../../local/start-local';
 import { cli, cliJson } from '../support/cli-capture';
-import { RecordingLogger } from '../support/recording-logger';
+import { useLocalServer } from '../support/local-server';
 
 interface Created {
   webhookUrl: string;
@@ -17,31 +13,20 @@ interface Created {
 const SYSTEM = ['_sdc_received_at', '_sdc_batched_at', '_sdc_sequence', '_sdc_table_version', '_sdc_event_type'];
 
 describe('per-event views over real HTTP', () => {
-  let dataDir: string;
-  let hooklake: RunningLocalHooklake;
+  const hooklake = useLocalServer('event-views');
   const post = async (url: string, body: unknown) => {
     const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect(response.status).toBe(200);
   };
-  const query = <T = Record<string, unknown>>(sql: string) => cliJson<T[]>('--data-dir', dataDir, 'query', sql);
+  const query = <T = Record<string, unknown>>(sql: string) => cliJson<T[]>('--data-dir', hooklake.dataDir, 'query', sql);
   /** The view's own columns (sorted: the registry orders columns first seen together by name), after checking the system columns end it. */
   const ownColumns = async (relation: string, tail = [...SYSTEM, 'dt']) => {
     const names = (await query<{ column_name: string }>(`DESCRIBE SELECT * FROM ${relation}`)).map((row) => row.column_name);
     expect(names.slice(-tail.length)).toEqual(tail);
     return names.slice(0, -tail.length).sort();
   };
-  const create = (name: string, ...flags: string[]) => cliJson<Created>('--data-dir', dataDir, 'integrations', 'create', name, ...flags);
-  const show = async (schema: string) => (await cliJson<{ eventViews: EventViews }>('--data-dir', dataDir, 'integrations', 'show', schema)).eventViews;
-
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'hooklake-event-views-'));
-    hooklake = await startLocalHooklake({ dataDir, port: 0, host: '127.0.0.1', maxBodyBytes: 1024 * 1024, logger: new RecordingLogger() });
-  });
-
-  afterAll(async () => {
-    await hooklake?.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const create = (name: string, ...flags: string[]) => cliJson<Created>('--data-dir', hooklake.dataDir, 'integrations', 'create', name, ...flags);
+  const show = async (schema: string) => (await cliJson<{ eventViews: EventViews }>('--data-dir', hooklake.dataDir, 'integrations', 'show', schema)).eventViews;
 
   it('gives each Customer.io object_type + metric a view with only its columns, and a _latest view that collapses retries by event_id', async () => {
     const { webhookUrl } = await create('CIO Reporting', '--type', 'customerio');
@@ -113,7 +98,7 @@ describe('per-event views over real HTTP', () => {
     expect(await query('SELECT workflowname FROM stitch_iterable.journey_webhook')).toEqual([{ workflowname: 'Onboarding' }]);
     expect(await query('SELECT count(*) AS n FROM stitch_iterable.data WHERE _sdc_event_type IS NULL')).toEqual([{ n: 1 }]);
     expect(await ownColumns('stitch_iterable.journey_webhook', [...SYSTEM, '__sdc_primary_key', 'dt'])).toEqual(['datafields__plan', 'email', 'workflowid', 'workflowname']);
-    const missing = await cli('--data-dir', dataDir, 'query', 'SELECT * FROM stitch_iterable.email_click_latest');
+    const missing = await cli('--data-dir', hooklake.dataDir, 'query', 'SELECT * FROM stitch_iterable.email_click_latest');
     expect(missing.code).not.toBe(0);
     expect((await show('stitch_iterable')).views.map(({ view, latestView }) => [view, latestView])).toEqual([
       ['email_click', null],
@@ -127,7 +112,7 @@ describe('per-event views over real HTTP', () => {
     await post(webhookUrl, { id: 'o-1', topic: 'orders/create', total: '10.00' });
     await post(webhookUrl, { id: 'r-1', topic: 'refunds/create', amount: '2.00' });
     expect(await query('SELECT total FROM shop_events.orders_create')).toEqual([{ total: '10.00' }]);
-    const shown = await cli('--data-dir', dataDir, 'integrations', 'show', 'shop_events');
+    const shown = await cli('--data-dir', hooklake.dataDir, 'integrations', 'show', 'shop_events');
     expect(shown.out).toMatch(/Per-event views \(shop_events\.<view>; event type from topic; at most 200\):/);
     expect(shown.out).toMatch(/orders_create\s+orders_create_latest\s+orders_create\s+3\s/);
     expect(shown.out).toMatch(/refunds_create\s+refunds_create_latest\s+refunds_create\s+3\s/);

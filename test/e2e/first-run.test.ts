@@ -4,28 +4,14 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalHooklake, type RunningLocalHooklake } from '../../local/start-local';
 import { BIN, ROOT, hooklakeProcess } from '../support/cli-process';
-import { RecordingLogger } from '../support/recording-logger';
+import { useLocalServer } from '../support/local-server';
 
 const hooklake = (...argv: string[]) => hooklakeProcess(argv);
 
 describe('hooklake for a newcomer', () => {
-  let dataDir: string;
-  let server: RunningLocalHooklake;
-
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'hooklake-first-run-'));
-    server = await startLocalHooklake({ dataDir, port: 0, host: '127.0.0.1', maxBodyBytes: 1024 * 1024, logger: new RecordingLogger() });
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const server = useLocalServer('first-run');
 
   it('prints the help and succeeds when run with no command', async () => {
     const result = await hooklake();
@@ -52,7 +38,7 @@ describe('hooklake for a newcomer', () => {
   });
 
   it('prints a "try it" line whose event lands in data, even with a primary key', async () => {
-    const created = await hooklake('--data-dir', dataDir, 'integrations', 'create', 'Stitch Customer.io', '--primary-key', 'event_id');
+    const created = await hooklake('--data-dir', server.dataDir, 'integrations', 'create', 'Stitch Customer.io', '--primary-key', 'event_id');
     expect(created.code).toBe(0);
     const tryIt = /curl -X POST -H 'Content-Type: application\/json' -d '([^']*)' (\S+)/.exec(created.stdout);
     expect(tryIt).not.toBeNull();
@@ -63,13 +49,13 @@ describe('hooklake for a newcomer', () => {
   });
 
   it('pipes --json cleanly: stdout is only the JSON', async () => {
-    const result = await hooklake('--data-dir', dataDir, 'query', '--json', 'SELECT event_id, event FROM stitch_customerio.data');
+    const result = await hooklake('--data-dir', server.dataDir, 'query', '--json', 'SELECT event_id, event FROM stitch_customerio.data');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual([{ event_id: 'test-1', event: 'test' }]);
   });
 
   it('stops quietly when the reader closes the pipe early, as `| head` does', async () => {
-    const child = spawn(process.execPath, [BIN, '--data-dir', dataDir, 'query', 'SELECT range AS n FROM range(200000)'], { cwd: ROOT });
+    const child = spawn(process.execPath, [BIN, '--data-dir', server.dataDir, 'query', 'SELECT range AS n FROM range(200000)'], { cwd: ROOT });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdout.once('data', () => child.stdout.destroy());
@@ -80,17 +66,17 @@ describe('hooklake for a newcomer', () => {
 
   it('shows long values whole with --wide and --vertical, and says how when the table cuts them', async () => {
     const sql = "SELECT repeat('x', 120) AS long, 1 AS n";
-    const cut = await hooklake('--data-dir', dataDir, 'query', sql);
+    const cut = await hooklake('--data-dir', server.dataDir, 'query', sql);
     expect(cut.stdout).toContain('…');
     expect(cut.stderr).toMatch(/--wide or --vertical/);
-    const wide = await hooklake('--data-dir', dataDir, 'query', '--wide', sql);
+    const wide = await hooklake('--data-dir', server.dataDir, 'query', '--wide', sql);
     expect(wide.stdout).toContain('x'.repeat(120));
-    const vertical = await hooklake('--data-dir', dataDir, 'query', '-x', sql);
+    const vertical = await hooklake('--data-dir', server.dataDir, 'query', '-x', sql);
     expect(vertical.stdout.split('\n')).toEqual(['-[ row 1 ]-', `long | ${'x'.repeat(120)}`, 'n    | 1', '']);
   });
 
   it('says there is no Hooklake data in a mistyped data directory, and creates nothing there', async () => {
-    const mistyped = join(dataDir, 'nope');
+    const mistyped = join(server.dataDir, 'nope');
     for (const command of [['query', 'SELECT 1'], ['integrations', 'list'], ['tokens', 'list', 'x']]) {
       const result = await hooklake('--data-dir', mistyped, ...command);
       expect(result.code).toBe(1);

@@ -1,27 +1,15 @@
 import fc from 'fast-check';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startLocalHooklake, type RunningLocalHooklake } from '../../local/start-local';
 import { cliJson } from '../support/cli-capture';
+import { useLocalServer } from '../support/local-server';
 import { exchangeRaw } from '../support/raw-http';
-import { RecordingLogger } from '../support/recording-logger';
 
 /** Random requests, well-formed and not, over TCP: each gets a 2xx or 4xx with a JSON body, and the server keeps serving. */
 describe('fuzzing the local server over HTTP', () => {
-  let dataDir: string;
-  let hooklake: RunningLocalHooklake;
+  const hooklake = useLocalServer('http-fuzz', { maxBodyBytes: 64 * 1024, requestTimeoutMs: 5_000 });
   let token: string;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'hooklake-http-fuzz-'));
-    hooklake = await startLocalHooklake({ dataDir, port: 0, host: '127.0.0.1', maxBodyBytes: 64 * 1024, requestTimeoutMs: 5_000, logger: new RecordingLogger() });
-    ({ token } = await cliJson<{ token: string }>('--data-dir', dataDir, 'integrations', 'create', 'Fuzz'));
-  });
-
-  afterAll(async () => {
-    await hooklake?.close();
-    await rm(dataDir, { recursive: true, force: true });
+    ({ token } = await cliJson<{ token: string }>('--data-dir', hooklake.dataDir, 'integrations', 'create', 'Fuzz'));
   });
 
   const headerText = fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).map((c) => String.fromCharCode(c)), maxLength: 60 });

@@ -1,8 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startLocalHooklake, type RunningLocalHooklake } from '../../local/start-local';
 import { cliJson } from '../support/cli-capture';
+import { useLocalServer } from '../support/local-server';
 import { exchangeRaw } from '../support/raw-http';
 import { RecordingLogger } from '../support/recording-logger';
 import { CORPUS_SERVER, HOSTILE_CASES, type CorpusTokens } from './hostile-requests.cases';
@@ -15,27 +12,19 @@ interface Created {
 
 /** Sends each case of the corpus to one local server over TCP, in order, and checks it still serves after each. */
 describe('hostile requests to the local server', () => {
-  let dataDir: string;
-  let hooklake: RunningLocalHooklake;
   let tokens: CorpusTokens;
   let webhookUrl: string;
   const logger = new RecordingLogger();
+  const hooklake = useLocalServer('hostile', { logger, ...CORPUS_SERVER });
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'hooklake-hostile-'));
-    hooklake = await startLocalHooklake({ dataDir, port: 0, host: '127.0.0.1', logger, ...CORPUS_SERVER });
-    const create = (name: string) => cliJson<Created>('--data-dir', dataDir, 'integrations', 'create', name);
+    const create = (name: string) => cliJson<Created>('--data-dir', hooklake.dataDir, 'integrations', 'create', name);
     const corpus = await create('Hostile');
     const other = await create('Other');
-    const revoked = await cliJson<Created>('--data-dir', dataDir, 'tokens', 'create', 'hostile');
-    await cliJson('--data-dir', dataDir, 'tokens', 'revoke', 'hostile', revoked.tokenId);
+    const revoked = await cliJson<Created>('--data-dir', hooklake.dataDir, 'tokens', 'create', 'hostile');
+    await cliJson('--data-dir', hooklake.dataDir, 'tokens', 'revoke', 'hostile', revoked.tokenId);
     tokens = { token: corpus.token, other: other.token, revoked: revoked.token, unknown: `hlk_${'A'.repeat(43)}` };
     webhookUrl = corpus.webhookUrl;
-  });
-
-  afterAll(async () => {
-    await hooklake?.close();
-    await rm(dataDir, { recursive: true, force: true });
   });
 
   it('holds at least 60 cases, each named once', () => {

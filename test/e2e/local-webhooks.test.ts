@@ -1,8 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startLocalHooklake, type RunningLocalHooklake } from '../../local/start-local';
 import { cli, cliJson } from '../support/cli-capture';
+import { useLocalServer } from '../support/local-server';
 import { RecordingLogger } from '../support/recording-logger';
 
 interface Created {
@@ -13,24 +10,13 @@ interface Created {
 }
 
 describe('local Hooklake over real HTTP', () => {
-  let dataDir: string;
-  let hooklake: RunningLocalHooklake;
   const logger = new RecordingLogger();
+  const hooklake = useLocalServer('e2e', { maxBodyBytes: 256 * 1024, logger });
   const post = (url: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
     fetch(url, { method: 'POST', headers, body });
 
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'hooklake-e2e-'));
-    hooklake = await startLocalHooklake({ dataDir, port: 0, host: '127.0.0.1', maxBodyBytes: 256 * 1024, logger });
-  });
-
-  afterAll(async () => {
-    await hooklake?.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
-
   it('receives an object, an array and NDJSON, and reads every row back through SQL', async () => {
-    const created = await cliJson<Created>('--data-dir', dataDir, 'integrations', 'create', 'Stitch Iterable', '--primary-key', 'id');
+    const created = await cliJson<Created>('--data-dir', hooklake.dataDir, 'integrations', 'create', 'Stitch Iterable', '--primary-key', 'id');
     expect(created.integration.schema).toBe('stitch_iterable');
     expect(created.webhookUrl).toBe(`${hooklake.url}/v1/hooks/${created.token}`);
 
@@ -46,7 +32,7 @@ describe('local Hooklake over real HTTP', () => {
     // The primary key column is a string, whatever the key was sent as.
     // Sequences pass 2^53: the query prints them as exact digits.
     const rows = await cliJson<{ id: string; event: string; _sdc_sequence: string }[]>(
-      '--data-dir', dataDir, 'query', 'SELECT id, event, _sdc_sequence FROM stitch_iterable.data ORDER BY _sdc_sequence',
+      '--data-dir', hooklake.dataDir, 'query', 'SELECT id, event, _sdc_sequence FROM stitch_iterable.data ORDER BY _sdc_sequence',
     );
     expect(rows.map((row) => [row.id, row.event])).toEqual([
       ['1', 'open'], ['2', 'open'], ['3', 'click'], ['1', 'click'], ['4', 'send'], ['5', 'send'],
@@ -54,7 +40,7 @@ describe('local Hooklake over real HTTP', () => {
     rows.forEach((row, i) => i > 0 && expect(BigInt(row._sdc_sequence)).toBeGreaterThan(BigInt(rows[i - 1]._sdc_sequence)));
 
     const latest = await cliJson<{ id: string; event: string }[]>(
-      '--data-dir', dataDir, 'query', 'SELECT id, event FROM stitch_iterable.data_latest ORDER BY id',
+      '--data-dir', hooklake.dataDir, 'query', 'SELECT id, event FROM stitch_iterable.data_latest ORDER BY id',
     );
     expect(latest).toEqual([
       { id: '1', event: 'click' }, { id: '2', event: 'open' }, { id: '3', event: 'click' }, { id: '4', event: 'send' }, { id: '5', event: 'send' },
@@ -62,38 +48,38 @@ describe('local Hooklake over real HTTP', () => {
   });
 
   it('routes rows it cannot load to _sdc_rejected and still answers 200', async () => {
-    const created = await cliJson<Created>('--data-dir', dataDir, 'integrations', 'create', 'Rejects', '--primary-key', 'id');
+    const created = await cliJson<Created>('--data-dir', hooklake.dataDir, 'integrations', 'create', 'Rejects', '--primary-key', 'id');
     const response = await post(created.webhookUrl, '[{"id":1},"not an object",{"no_id":true},{"id":2,"_sdc_x":1}]');
     expect(await response.json()).toEqual({ status: 'OK', records: 1, rejected: 3 });
     const rejected = await cliJson<{ reason: string; record: string }[]>(
-      '--data-dir', dataDir, 'query', 'SELECT reason, record FROM rejects._sdc_rejected ORDER BY _sdc_sequence',
+      '--data-dir', hooklake.dataDir, 'query', 'SELECT reason, record FROM rejects._sdc_rejected ORDER BY _sdc_sequence',
     );
     expect(rejected.map((row) => row.record)).toEqual(['"not an object"', '{"no_id":true}', '{"id":2,"_sdc_x":1}']);
     expect(rejected[1].reason).toMatch(/primary key field "id"/);
   });
 
   it('rotates tokens: a revoked token answers 401 as soon as "tokens revoke" returns, the new one 200', async () => {
-    const created = await cliJson<Created>('--data-dir', dataDir, 'integrations', 'create', 'Rotation');
+    const created = await cliJson<Created>('--data-dir', hooklake.dataDir, 'integrations', 'create', 'Rotation');
     // The server now keeps this token in memory; the revocation below must still take effect at once.
     expect((await post(created.webhookUrl, '{"a":0}')).status).toBe(200);
-    const second = await cliJson<Created>('--data-dir', dataDir, 'tokens', 'create', 'rotation');
-    const third = await cli('--data-dir', dataDir, 'tokens', 'create', 'rotation');
+    const second = await cliJson<Created>('--data-dir', hooklake.dataDir, 'tokens', 'create', 'rotation');
+    const third = await cli('--data-dir', hooklake.dataDir, 'tokens', 'create', 'rotation');
     expect(third.code).toBe(1);
     expect(third.err).toMatch(/at most 2|revoke/i);
 
-    const revoked = await cli('--data-dir', dataDir, 'tokens', 'revoke', 'rotation', created.tokenId);
+    const revoked = await cli('--data-dir', hooklake.dataDir, 'tokens', 'revoke', 'rotation', created.tokenId);
     expect(revoked.code).toBe(0);
     expect((await post(created.webhookUrl, '{"a":1}')).status).toBe(401);
     expect((await post(second.webhookUrl, '{"a":1}')).status).toBe(200);
 
-    const tokens = await cliJson<{ tokenId: string; status: string }[]>('--data-dir', dataDir, 'tokens', 'list', 'rotation');
+    const tokens = await cliJson<{ tokenId: string; status: string }[]>('--data-dir', hooklake.dataDir, 'tokens', 'list', 'rotation');
     expect(tokens.map((token) => [token.tokenId, token.status]).sort()).toEqual(
       [[created.tokenId, 'revoked'], [second.tokenId, 'active']].sort(),
     );
   });
 
   it('answers each bad request with its status and a JSON message', async () => {
-    const created = await cliJson<Created>('--data-dir', dataDir, 'integrations', 'create', 'Bad Input');
+    const created = await cliJson<Created>('--data-dir', hooklake.dataDir, 'integrations', 'create', 'Bad Input');
     const unknownToken = `${hooklake.url}/v1/hooks/hlk_${'A'.repeat(43)}`;
     const cases: [Promise<Response>, number][] = [
       [post(created.webhookUrl, '{"a":'), 400],
@@ -119,7 +105,7 @@ describe('local Hooklake over real HTTP', () => {
   });
 
   it('refuses a chunked body over the limit without reading all of it', async () => {
-    const created = await cliJson<Created>('--data-dir', dataDir, 'integrations', 'create', 'Chunked');
+    const created = await cliJson<Created>('--data-dir', hooklake.dataDir, 'integrations', 'create', 'Chunked');
     const chunk = new TextEncoder().encode(' '.repeat(64 * 1024));
     let sent = 0;
     const body = new ReadableStream<Uint8Array>({
@@ -140,7 +126,7 @@ describe('local Hooklake over real HTTP', () => {
   });
 
   it('never writes a token into its logs', async () => {
-    const created = await cliJson<Created>('--data-dir', dataDir, 'integrations', 'create', 'Quiet Logs');
+    const created = await cliJson<Created>('--data-dir', hooklake.dataDir, 'integrations', 'create', 'Quiet Logs');
     await post(created.webhookUrl, '{"a":1}');
     await post(created.webhookUrl, '{"a":');
     await post(`${hooklake.url}/v1/hook/${created.token}`, '{"a":1}');

@@ -1,9 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startLocalHooklake, type RunningLocalHooklake } from '../../local/start-local';
 import { cli, cliJson } from '../support/cli-capture';
-import { RecordingLogger } from '../support/recording-logger';
+import { useLocalServer } from '../support/local-server';
 
 interface Created {
   integration: { schema: string; type: string; primaryKey: string | null };
@@ -12,23 +8,12 @@ interface Created {
 }
 
 describe('provider presets over real HTTP', () => {
-  let dataDir: string;
-  let hooklake: RunningLocalHooklake;
+  const hooklake = useLocalServer('presets');
   const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'hooklake-presets-'));
-    hooklake = await startLocalHooklake({ dataDir, port: 0, host: '127.0.0.1', maxBodyBytes: 1024 * 1024, logger: new RecordingLogger() });
-  });
-
-  afterAll(async () => {
-    await hooklake?.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
-
   it('makes a Customer.io integration keyed on event_id, whose retried events collapse in data_latest', async () => {
-    const shown = await cli('--data-dir', dataDir, 'integrations', 'create', 'Stitch Customer.io', '--type', 'customerio');
+    const shown = await cli('--data-dir', hooklake.dataDir, 'integrations', 'create', 'Stitch Customer.io', '--type', 'customerio');
     expect(shown.code).toBe(0);
     expect(shown.out).toMatch(/primary key: {2}event_id/);
     expect(shown.out).toMatch(/Next, in Customer\.io:\n {2}1\. Go to Data & Integrations > Integrations/);
@@ -38,7 +23,7 @@ describe('provider presets over real HTTP', () => {
     const delivered = { event_id: '01E4C4CT6YDC7Y5M7FE1GWWPQJ', object_type: 'email', metric: 'delivered', timestamp: 1613063089, data: { customer_id: '42', delivery_id: 'RAECAAFwnUSneIa0ZXkmq8EdkAM==', identifiers: { id: '42' } } };
     const opened = { ...delivered, event_id: '01E4C4CT6YDC7Y5M7FE1GWWPQK', metric: 'opened' };
     for (const event of [delivered, opened, delivered]) expect((await post(url, event)).status).toBe(200);
-    const latest = await cliJson<{ event_id: string; metric: string }[]>('--data-dir', dataDir, 'query', 'SELECT event_id, metric FROM stitch_customerio.data_latest ORDER BY event_id');
+    const latest = await cliJson<{ event_id: string; metric: string }[]>('--data-dir', hooklake.dataDir, 'query', 'SELECT event_id, metric FROM stitch_customerio.data_latest ORDER BY event_id');
     expect(latest).toEqual([
       { event_id: delivered.event_id, metric: 'delivered' },
       { event_id: opened.event_id, metric: 'opened' },
@@ -46,7 +31,7 @@ describe('provider presets over real HTTP', () => {
   });
 
   it("makes an append-only Iterable integration that takes Iterable's Authorization header with the raw token", async () => {
-    const created = await cliJson<Created>('--data-dir', dataDir, 'integrations', 'create', 'Stitch Iterable', '--type', 'iterable');
+    const created = await cliJson<Created>('--data-dir', hooklake.dataDir, 'integrations', 'create', 'Stitch Iterable', '--type', 'iterable');
     expect(created.integration).toMatchObject({ type: 'iterable' });
     expect(created.integration.primaryKey).toBeNull();
     const event = { email: 'user@example.com', eventName: 'emailClick', dataFields: { campaignId: 59667, url: 'https://example.com/a' } };
@@ -54,12 +39,12 @@ describe('provider presets over real HTTP', () => {
     expect((await post(base, event, { authorization: `Basic ${created.token}` })).status).toBe(200);
     expect((await post(base, event, { authorization: `Bearer ${Buffer.from(created.token).toString('base64')}` })).status).toBe(200);
     expect((await post(base, event, { authorization: 'Basic hlk_not-a-real-token' })).status).toBe(401);
-    const [{ n }] = await cliJson<{ n: number }[]>('--data-dir', dataDir, 'query', 'SELECT count(*) AS n FROM stitch_iterable.data');
+    const [{ n }] = await cliJson<{ n: number }[]>('--data-dir', hooklake.dataDir, 'query', 'SELECT count(*) AS n FROM stitch_iterable.data');
     expect(n).toBe(2);
   });
 
   it('makes a SendGrid integration keyed on sg_event_id that takes its JSON arrays', async () => {
-    const created = await cliJson<Created>('--data-dir', dataDir, 'integrations', 'create', 'SendGrid Events', '--type', 'sendgrid');
+    const created = await cliJson<Created>('--data-dir', hooklake.dataDir, 'integrations', 'create', 'SendGrid Events', '--type', 'sendgrid');
     expect(created.integration.primaryKey).toBe('sg_event_id');
     const events = [
       { email: 'a@example.com', timestamp: 1700000000, event: 'processed', sg_event_id: 'sg-1', sg_message_id: 'm1' },

@@ -4,14 +4,11 @@
  * as printed. Expected answers are computed from the events here, not copied from a run.
  */
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { partitionDate } from '../../lambdas/core/lake-layout';
-import { startLocalHooklake, type RunningLocalHooklake } from '../../local/start-local';
 import { cliJson } from '../support/cli-capture';
 import { hooklakeProcess, ROOT } from '../support/cli-process';
-import { RecordingLogger } from '../support/recording-logger';
+import { useLocalServer } from '../support/local-server';
 import { customerIoHeaders, sendGridHeaders, sendGridKeys, type Headers } from '../support/signers';
 
 /** The SQL blocks of the README's "Provider guides", in order. */
@@ -68,26 +65,23 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 }
 
 describe("the README's provider guides, followed as written", () => {
-  let dataDir: string;
-  let hooklake: RunningLocalHooklake;
+  const hooklake = useLocalServer('guides');
   const today = partitionDate(new Date().toISOString());
 
-  const query = (sql: string) => cliJson<Record<string, unknown>[]>('--data-dir', dataDir, 'query', sql);
+  const query = (sql: string) => cliJson<Record<string, unknown>[]>('--data-dir', hooklake.dataDir, 'query', sql);
   const post = async (url: string, body: string, headers: Headers = {}) => {
     const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
     expect(response.status).toBe(200);
   };
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'hooklake-guides-'));
-    hooklake = await startLocalHooklake({ dataDir, port: 0, host: '127.0.0.1', maxBodyBytes: 1024 * 1024, logger: new RecordingLogger() });
 
-    const create = (name: string, type: string) => cliJson<{ webhookUrl: string }>('--data-dir', dataDir, 'integrations', 'create', name, '--type', type);
+    const create = (name: string, type: string) => cliJson<{ webhookUrl: string }>('--data-dir', hooklake.dataDir, 'integrations', 'create', name, '--type', type);
     const iterable = await create('Stitch Iterable', 'iterable');
     for (const event of iterableEvents) await post(iterable.webhookUrl, JSON.stringify(event));
 
     const customerIo = await create('Stitch Customer.io', 'customerio');
-    expect((await hooklakeProcess(['--data-dir', dataDir, 'integrations', 'set-secret', 'stitch_customerio'], { input: 'cio-key\n' })).code).toBe(0);
+    expect((await hooklakeProcess(['--data-dir', hooklake.dataDir, 'integrations', 'set-secret', 'stitch_customerio'], { input: 'cio-key\n' })).code).toBe(0);
     // Customer.io retries the first delivered event: the same event_id again.
     for (const event of [...customerIoEvents, customerIoEvents[1]]) {
       const body = JSON.stringify(event);
@@ -96,16 +90,11 @@ describe("the README's provider guides, followed as written", () => {
 
     const sendGrid = await create('SendGrid Events', 'sendgrid');
     const keys = sendGridKeys();
-    expect((await hooklakeProcess(['--data-dir', dataDir, 'integrations', 'set-secret', 'sendgrid_events'], { input: keys.verificationKey })).code).toBe(0);
+    expect((await hooklakeProcess(['--data-dir', hooklake.dataDir, 'integrations', 'set-secret', 'sendgrid_events'], { input: keys.verificationKey })).code).toBe(0);
     for (const batch of sendGridBatches) {
       const body = JSON.stringify(batch);
       await post(sendGrid.webhookUrl, body, sendGridHeaders(keys.privateKey, body, seconds()));
     }
-  });
-
-  afterAll(async () => {
-    await hooklake?.close();
-    await rm(dataDir, { recursive: true, force: true });
   });
 
   it('has the six queries the guides promise', () => {

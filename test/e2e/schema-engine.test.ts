@@ -3,33 +3,21 @@
  * its Stitch-style column, drift lands in split columns, no number changes, and hostile events never
  * break a query.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startLocalHooklake, type RunningLocalHooklake } from '../../local/start-local';
 import { cliJson } from '../support/cli-capture';
-import { RecordingLogger } from '../support/recording-logger';
+import { useLocalServer } from '../support/local-server';
 
 describe('schema engine, end to end on the local runtime', () => {
-  let dataDir: string;
-  let hooklake: RunningLocalHooklake;
+  const hooklake = useLocalServer('schema', { maxBodyBytes: 4 * 1024 * 1024 });
   let url: string;
   const post = async (body: string) => {
     const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     return { status: response.status, json: (await response.json()) as Record<string, unknown> };
   };
-  const query = <T>(sql: string) => cliJson<T[]>('--data-dir', dataDir, 'query', sql);
+  const query = <T>(sql: string) => cliJson<T[]>('--data-dir', hooklake.dataDir, 'query', sql);
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'hooklake-schema-'));
-    hooklake = await startLocalHooklake({ dataDir, port: 0, host: '127.0.0.1', maxBodyBytes: 4 * 1024 * 1024, logger: new RecordingLogger() });
-    const created = await cliJson<{ webhookUrl: string }>('--data-dir', dataDir, 'integrations', 'create', 'Stitch Customer.io', '--primary-key', 'event_id');
+    const created = await cliJson<{ webhookUrl: string }>('--data-dir', hooklake.dataDir, 'integrations', 'create', 'Stitch Customer.io', '--primary-key', 'event_id');
     url = created.webhookUrl;
-  });
-
-  afterAll(async () => {
-    await hooklake?.close();
-    await rm(dataDir, { recursive: true, force: true });
   });
 
   it('lands nested objects as parent__child columns and arrays as JSON text', async () => {
@@ -90,14 +78,14 @@ describe('schema engine, end to end on the local runtime', () => {
   });
 
   it('lists the registry columns with their types in integrations show', async () => {
-    const shown = await cliJson<{ columns: { name: string; type: string }[] }>('--data-dir', dataDir, 'integrations', 'show', 'stitch_customerio');
+    const shown = await cliJson<{ columns: { name: string; type: string }[] }>('--data-dir', hooklake.dataDir, 'integrations', 'show', 'stitch_customerio');
     const types = Object.fromEntries(shown.columns.map((column) => [column.name, column.type]));
     expect(types).toMatchObject({ event_id: 'string', data__campaign__id: 'bigint', data__campaign__id__st: 'string', tags: 'json', wide: 'decimal', huge: 'string' });
   });
 
   it('keeps an integration to the column limit it was created with, and says why a row was refused', async () => {
     const created = await cliJson<{ webhookUrl: string; integration: { maxColumns: number } }>(
-      '--data-dir', dataDir, 'integrations', 'create', 'Small Hooks', '--max-columns', '3',
+      '--data-dir', hooklake.dataDir, 'integrations', 'create', 'Small Hooks', '--max-columns', '3',
     );
     expect(created.integration.maxColumns).toBe(3);
     const send = (body: string) => fetch(created.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.json());

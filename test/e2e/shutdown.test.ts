@@ -1,24 +1,14 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startLocalHooklake } from '../../local/start-local';
 import { cliJson } from '../support/cli-capture';
 import { RecordingLogger } from '../support/recording-logger';
+import { useTempDir } from '../support/temp-dir';
 
 describe('local server shutdown', () => {
-  let dataDir: string;
-
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'hooklake-shutdown-'));
-  });
-
-  afterAll(async () => {
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const dataDir = useTempDir('shutdown');
 
   it('stops while busy clients keep their connections open, and keeps every row it answered 200 for', async () => {
-    const hooklake = await startLocalHooklake({ dataDir, port: 0, host: '127.0.0.1', maxBodyBytes: 1024 * 1024, logger: new RecordingLogger() });
-    const { webhookUrl } = await cliJson<{ webhookUrl: string }>('--data-dir', dataDir, 'integrations', 'create', 'Busy');
+    const hooklake = await startLocalHooklake({ dataDir: dataDir.path, port: 0, host: '127.0.0.1', maxBodyBytes: 1024 * 1024, logger: new RecordingLogger() });
+    const { webhookUrl } = await cliJson<{ webhookUrl: string }>('--data-dir', dataDir.path, 'integrations', 'create', 'Busy');
     let closed = false;
     const statuses: number[] = [];
     // Clients that send on kept-alive connections until the server has closed: they never leave a connection idle.
@@ -39,7 +29,7 @@ describe('local server shutdown', () => {
     await Promise.all(clients);
 
     expect(statuses.every((status) => status === 200 || status === 503)).toBe(true);
-    const [{ n }] = await cliJson<{ n: number }[]>('--data-dir', dataDir, 'query', 'SELECT count(*) AS n FROM busy.data');
+    const [{ n }] = await cliJson<{ n: number }[]>('--data-dir', dataDir.path, 'query', 'SELECT count(*) AS n FROM busy.data');
     expect(n).toBeGreaterThanOrEqual(statuses.filter((status) => status === 200).length);
   });
 });

@@ -2,12 +2,11 @@
  * Signed webhooks end to end: keys set through the real `hooklake` process (standard input, a
  * file), requests over real HTTP to the local server, rows counted with the query engine.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startLocalHooklake, type RunningLocalHooklake } from '../../local/start-local';
 import { cli, cliJson } from '../support/cli-capture';
 import { hooklakeProcess } from '../support/cli-process';
+import { useLocalServer } from '../support/local-server';
 import { RecordingLogger } from '../support/recording-logger';
 import { customerIoHeaders, gitHubHeaders, sendGridHeaders, sendGridKeys, type Headers } from '../support/signers';
 
@@ -17,29 +16,18 @@ interface Created {
 }
 
 describe('signed webhooks over real HTTP', () => {
-  let dataDir: string;
-  let hooklake: RunningLocalHooklake;
   const logger = new RecordingLogger();
+  const hooklake = useLocalServer('signatures', { logger });
   const seconds = () => Math.floor(Date.now() / 1000);
 
   const post = async (url: string, body: string, headers: Headers = {}) => {
     const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
     return { status: response.status, json: (await response.json()) as { message?: string; records?: number } };
   };
-  const count = async (schema: string) => (await cliJson<{ n: number }[]>('--data-dir', dataDir, 'query', `SELECT count(*) AS n FROM ${schema}.data`))[0].n;
-  const create = (name: string, type: string) => cliJson<Created>('--data-dir', dataDir, 'integrations', 'create', name, '--type', type);
+  const count = async (schema: string) => (await cliJson<{ n: number }[]>('--data-dir', hooklake.dataDir, 'query', `SELECT count(*) AS n FROM ${schema}.data`))[0].n;
+  const create = (name: string, type: string) => cliJson<Created>('--data-dir', hooklake.dataDir, 'integrations', 'create', name, '--type', type);
   const setSecret = (schema: string, secret: string, ...options: string[]) =>
-    hooklakeProcess(['--data-dir', dataDir, 'integrations', 'set-secret', schema, ...options], { input: `${secret}\n` });
-
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'hooklake-signatures-'));
-    hooklake = await startLocalHooklake({ dataDir, port: 0, host: '127.0.0.1', maxBodyBytes: 1024 * 1024, logger });
-  });
-
-  afterAll(async () => {
-    await hooklake?.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+    hooklakeProcess(['--data-dir', hooklake.dataDir, 'integrations', 'set-secret', schema, ...options], { input: `${secret}\n` });
 
   it('Customer.io: signed events land; unsigned, forged, altered and stale ones answer 401 and store nothing', async () => {
     const { integration, webhookUrl } = await create('Stitch Customer.io', 'customerio');
@@ -70,9 +58,9 @@ describe('signed webhooks over real HTTP', () => {
   it('SendGrid: arrays signed with the key pair land; a verification key read from a file, never printed back', async () => {
     const { integration, webhookUrl } = await create('SendGrid Events', 'sendgrid');
     const keys = sendGridKeys();
-    const keyFile = join(dataDir, 'verification-key.txt');
+    const keyFile = join(hooklake.dataDir, 'verification-key.txt');
     await writeFile(keyFile, `${keys.verificationKey}\n`);
-    expect((await hooklakeProcess(['--data-dir', dataDir, 'integrations', 'set-secret', integration.schema, '--from-file', keyFile])).code).toBe(0);
+    expect((await hooklakeProcess(['--data-dir', hooklake.dataDir, 'integrations', 'set-secret', integration.schema, '--from-file', keyFile])).code).toBe(0);
 
     const events = JSON.stringify([
       { email: 'ana@example.com', timestamp: seconds(), event: 'delivered', sg_event_id: 'sg-d-1', sg_message_id: 'm-1' },
@@ -82,8 +70,8 @@ describe('signed webhooks over real HTTP', () => {
     expect((await post(webhookUrl, events, sendGridHeaders(sendGridKeys().privateKey, events, seconds()))).status).toBe(401);
     expect(await count(integration.schema)).toBe(2);
 
-    const shown = await cli('--data-dir', dataDir, 'integrations', 'show', integration.schema);
-    const json = await cli('--data-dir', dataDir, 'integrations', 'show', integration.schema, '--json');
+    const shown = await cli('--data-dir', hooklake.dataDir, 'integrations', 'show', integration.schema);
+    const json = await cli('--data-dir', hooklake.dataDir, 'integrations', 'show', integration.schema, '--json');
     expect(shown.out).toMatch(/signatures: +checked: ECDSA P-256 \(base64 DER\) of "\{timestamp\}\{body\}" in x-twilio-email-event-webhook-signature; timestamp from x-twilio-email-event-webhook-timestamp, within 300 s; 1 key/);
     expect(JSON.parse(json.out).signing).toMatchObject({ scheme: { kind: 'ecdsa-p256', signedPayload: '{timestamp}{body}' }, keysAddedAt: [expect.any(String)] });
     for (const printed of [shown.out, json.out]) expect(printed).not.toContain(keys.verificationKey.slice(20, 60));
@@ -98,18 +86,18 @@ describe('signed webhooks over real HTTP', () => {
 
     expect((await post(webhookUrl, body, gitHubHeaders('gh-old', body))).status).toBe(200);
     expect((await post(webhookUrl, body, gitHubHeaders('gh-new', body))).status).toBe(200);
-    expect((await hooklakeProcess(['--data-dir', dataDir, 'integrations', 'drop-secret', integration.schema, '--previous'])).code).toBe(0);
+    expect((await hooklakeProcess(['--data-dir', hooklake.dataDir, 'integrations', 'drop-secret', integration.schema, '--previous'])).code).toBe(0);
     expect((await post(webhookUrl, body, gitHubHeaders('gh-old', body))).status).toBe(401);
     expect((await post(webhookUrl, body, gitHubHeaders('gh-new', body))).status).toBe(200);
     expect(await count(integration.schema)).toBe(3);
 
-    expect((await hooklakeProcess(['--data-dir', dataDir, 'integrations', 'drop-secret', integration.schema, '--all'])).code).toBe(0);
+    expect((await hooklakeProcess(['--data-dir', hooklake.dataDir, 'integrations', 'drop-secret', integration.schema, '--all'])).code).toBe(0);
     expect((await post(webhookUrl, body)).status).toBe(200);
   });
 
   it('refuses a secret missing from standard input, saying how to give one', async () => {
     const { integration } = await create('Empty Key', 'customerio');
-    const result = await hooklakeProcess(['--data-dir', dataDir, 'integrations', 'set-secret', integration.schema]);
+    const result = await hooklakeProcess(['--data-dir', hooklake.dataDir, 'integrations', 'set-secret', integration.schema]);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/No secret on standard input.*--from-file/);
   });

@@ -3,15 +3,11 @@
  * rows rejected, signature failures, bad tokens, a bad body), then `hooklake status` compared with
  * the lake as the query engine reads it, while the server runs and after it stopped.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { LoadingReport } from '../../lambdas/app/loading-report';
 import { partitionDate } from '../../lambdas/core/lake-layout';
-import { startLocalHooklake, type RunningLocalHooklake } from '../../local/start-local';
 import { cli, cliJson } from '../support/cli-capture';
 import { hooklakeProcess } from '../support/cli-process';
-import { RecordingLogger } from '../support/recording-logger';
+import { useLocalServer } from '../support/local-server';
 import { customerIoHeaders, type Headers } from '../support/signers';
 
 interface Created {
@@ -21,25 +17,22 @@ interface Created {
 }
 
 describe('hooklake status against the lake', () => {
-  let dataDir: string;
-  let hooklake: RunningLocalHooklake | undefined;
+  const hooklake = useLocalServer('status');
   const seconds = () => Math.floor(Date.now() / 1000);
   const post = async (url: string, body: string, headers: Headers = {}, method = 'POST') =>
     (await fetch(url, { method, headers: { 'content-type': 'application/json', ...headers }, ...(method === 'POST' ? { body } : {}) })).status;
-  const status = (...argv: string[]) => cliJson<LoadingReport>('--data-dir', dataDir, 'status', ...argv);
-  const lakeCount = async (sql: string) => (await cliJson<{ n: number }[]>('--data-dir', dataDir, 'query', sql))[0].n;
+  const status = (...argv: string[]) => cliJson<LoadingReport>('--data-dir', hooklake.dataDir, 'status', ...argv);
+  const lakeCount = async (sql: string) => (await cliJson<{ n: number }[]>('--data-dir', hooklake.dataDir, 'query', sql))[0].n;
 
   let orders: Created;
   let cio: Created;
   let secondToken: string;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'hooklake-status-'));
-    hooklake = await startLocalHooklake({ dataDir, port: 0, host: '127.0.0.1', maxBodyBytes: 1024 * 1024, logger: new RecordingLogger() });
-    orders = await cliJson<Created>('--data-dir', dataDir, 'integrations', 'create', 'Shop Orders', '--primary-key', 'id');
-    cio = await cliJson<Created>('--data-dir', dataDir, 'integrations', 'create', 'Stitch Customer.io', '--type', 'customerio');
-    expect(await hooklakeProcess(['--data-dir', dataDir, 'integrations', 'set-secret', cio.integration.schema], { input: 'cio-key\n' })).toMatchObject({ code: 0 });
-    secondToken = (await cliJson<{ tokenId: string }>('--data-dir', dataDir, 'tokens', 'create', orders.integration.schema)).tokenId;
+    orders = await cliJson<Created>('--data-dir', hooklake.dataDir, 'integrations', 'create', 'Shop Orders', '--primary-key', 'id');
+    cio = await cliJson<Created>('--data-dir', hooklake.dataDir, 'integrations', 'create', 'Stitch Customer.io', '--type', 'customerio');
+    expect(await hooklakeProcess(['--data-dir', hooklake.dataDir, 'integrations', 'set-secret', cio.integration.schema], { input: 'cio-key\n' })).toMatchObject({ code: 0 });
+    secondToken = (await cliJson<{ tokenId: string }>('--data-dir', hooklake.dataDir, 'tokens', 'create', orders.integration.schema)).tokenId;
 
     // orders: 3 accepted requests, 5 rows of which 1 lacks the primary key; 1 malformed body.
     expect(await post(orders.webhookUrl, JSON.stringify([{ id: 1 }, { id: 2 }]))).toBe(200);
@@ -60,11 +53,6 @@ describe('hooklake status against the lake', () => {
     expect(await post(`${base}hlk_${'A'.repeat(43)}`, '{}')).toBe(401);
     expect(await post(`${base}hlk_${'B'.repeat(43)}`, '{}')).toBe(401);
     expect(await post(orders.webhookUrl, '', {}, 'GET')).toBe(405);
-  });
-
-  afterAll(async () => {
-    await hooklake?.close();
-    await rm(dataDir, { recursive: true, force: true });
   });
 
   /** The report once the running server has written what it counted (it does every second). */
@@ -109,29 +97,28 @@ describe('hooklake status against the lake', () => {
 
   it('flags nothing until a silence threshold is set, then shows it', async () => {
     expect((await status(orders.integration.schema)).integrations[0]).toMatchObject({ silenceAfter: null, silent: false });
-    expect(await cliJson('--data-dir', dataDir, 'integrations', 'silence', orders.integration.schema, '24h')).toEqual({ schema: orders.integration.schema, silenceAfter: '24h' });
+    expect(await cliJson('--data-dir', hooklake.dataDir, 'integrations', 'silence', orders.integration.schema, '24h')).toEqual({ schema: orders.integration.schema, silenceAfter: '24h' });
     const report = await status(orders.integration.schema);
     expect(report.integrations.map((integration) => integration.schema)).toEqual([orders.integration.schema]);
     expect(report.integrations[0]).toMatchObject({ silenceAfter: '24h', silent: false });
-    const refused = await cli('--data-dir', dataDir, 'integrations', 'silence', orders.integration.schema, '5m');
+    const refused = await cli('--data-dir', hooklake.dataDir, 'integrations', 'silence', orders.integration.schema, '5m');
     expect(refused).toMatchObject({ code: 1, err: expect.stringMatching(/from 15m to 30d/) });
   });
 
   it('prints a readable report', async () => {
-    const printed = await cli('--data-dir', dataDir, 'status', '--days', '2');
+    const printed = await cli('--data-dir', hooklake.dataDir, 'status', '--days', '2');
     expect(printed.code).toBe(0);
     expect(printed.out).toMatch(/shop_orders \(webhooks\)\s+last event: \d{4}-/);
     expect(printed.out).toMatch(/refused or failed: MalformedBodyError 1/);
     expect(printed.out).toMatch(/SignatureError 3/);
     expect(printed.out).toMatch(/Refused before an integration was known.*MethodNotAllowedError 1, UnauthorizedError 2/);
     expect(printed.out.match(/^\s+\d{4}-\d{2}-\d{2}\s/gm)).toHaveLength(4);
-    expect((await cli('--data-dir', dataDir, 'status', 'nope')).err).toMatch(/No integration with schema "nope"/);
-    expect((await cli('--data-dir', dataDir, 'status', '--days', '0')).err).toMatch(/--days must be a positive whole number/);
+    expect((await cli('--data-dir', hooklake.dataDir, 'status', 'nope')).err).toMatch(/No integration with schema "nope"/);
+    expect((await cli('--data-dir', hooklake.dataDir, 'status', '--days', '0')).err).toMatch(/--days must be a positive whole number/);
   });
 
   it('keeps every count once the server stopped', async () => {
-    await hooklake!.close();
-    hooklake = undefined;
+    await hooklake.stop();
     await expectMatchesTheLake(await status());
   });
 });
