@@ -4,17 +4,17 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createIntegration, type IntegrationServices } from '../lambdas/app/integrations';
-import type { AppLogger, QueryEngine } from '../lambdas/app/ports';
+import type { AppLogger, QueryEngine, QueryResult } from '../lambdas/app/ports';
 import { runQuery } from '../lambdas/app/queries';
 import { issueWebhookToken, listWebhookTokens, requireIntegration, revokeWebhookToken } from '../lambdas/app/tokens';
-import { ConflictError, NotFoundError, TokenLimitError, ValidationError } from '../lambdas/core/errors';
+import { ConflictError, NotFoundError, QueryStoppedError, TokenLimitError, ValidationError } from '../lambdas/core/errors';
 import { isActive } from '../lambdas/core/tokens';
 import { assertReadOnlySql } from '../lambdas/core/read-only-sql';
 import { messageOf } from '../lambdas/shared/error-message';
 import { dailyCounts, overviews, recentRejections, recentRows, type Overview } from './activity';
 import { CONSOLE_CSS, CONSOLE_JS } from './assets';
 import { CONSOLE_PATH, ConsoleAuth, LOGIN_PATH } from './auth';
-import { activityFragment, integrationPage, integrationsPage, messagePage, newUrlPage, sqlPage, type IntegrationRow } from './pages';
+import { activityFragment, integrationPage, integrationsPage, messagePage, newUrlPage, sqlPage, type IntegrationRow, type SqlLimits } from './pages';
 
 export interface ConsoleServices extends IntegrationServices {
   readonly engine: QueryEngine;
@@ -23,6 +23,8 @@ export interface ConsoleServices extends IntegrationServices {
   readonly logger: AppLogger;
   /** How often an integration's page refreshes its counts; each refresh is a query. @default 3000 */
   readonly liveRefreshMs?: number;
+  /** A query from the SQL box still running after this long is stopped. @default SQL_TIME_LIMIT_MS */
+  readonly sqlTimeLimitMs?: number;
 }
 
 export interface WebConsole {
@@ -31,12 +33,18 @@ export interface WebConsole {
   /** Whether a request path is the console's. */
   owns(pathname: string): boolean;
   handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
+  /** Stops the queries under way (the server is stopping), so their requests end and the process can exit. */
+  stopQueries(): void;
 }
 
 const DAYS_SHOWN = 14;
 const DEFAULT_REFRESH_MS = 3000;
 const RECENT_ROWS = 20;
 const MAX_FORM_BYTES = 256 * 1024;
+/** Rows the SQL box shows at most: more would make a page too big to render, and hold the server while made. */
+export const SQL_MAX_ROWS = 1000;
+/** How long a query from the SQL box may run: past it, DuckDB is interrupted. */
+export const SQL_TIME_LIMIT_MS = 30_000;
 
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy': "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
@@ -59,13 +67,19 @@ const redirect = (location: string, headers: Record<string, string> = {}): Reply
 
 export function createWebConsole(services: ConsoleServices, auth = new ConsoleAuth(services.randomBytes)): WebConsole {
   const routes = new ConsoleRoutes(services, auth);
+  const stopping = new AbortController();
   return {
     loginUrl: (baseUrl) => auth.loginUrl(baseUrl),
     owns: (pathname) => pathname === CONSOLE_PATH || pathname.startsWith(`${CONSOLE_PATH}/`),
     async handle(request, response) {
       let reply: Reply;
+      // Aborted when the browser goes away before its answer (a tab closed, a page left mid-query).
+      const gone = new AbortController();
+      response.once('close', () => {
+        if (!response.writableFinished) gone.abort(new QueryStoppedError('Stopped: the browser left the page.'));
+      });
       try {
-        reply = await routes.answer(request);
+        reply = await routes.answer(request, AbortSignal.any([gone.signal, stopping.signal]));
       } catch (error) {
         services.logger.error('Console request failed', { error: messageOf(error) });
         reply = htmlReply(500, messagePage('Something failed', 'The request failed; the server log says why.'));
@@ -74,6 +88,7 @@ export function createWebConsole(services: ConsoleServices, auth = new ConsoleAu
       response.writeHead(reply.status, { ...SECURITY_HEADERS, ...reply.headers });
       response.end(reply.body);
     },
+    stopQueries: () => stopping.abort(new QueryStoppedError('Stopped: the server is stopping.')),
   };
 }
 
@@ -83,7 +98,7 @@ class ConsoleRoutes {
     private readonly auth: ConsoleAuth,
   ) {}
 
-  async answer(request: IncomingMessage): Promise<Reply> {
+  async answer(request: IncomingMessage, cancelled: AbortSignal): Promise<Reply> {
     const url = new URL(request.url ?? '/', 'http://console.invalid');
     const path = url.pathname;
     const method = request.method ?? 'GET';
@@ -99,7 +114,7 @@ class ConsoleRoutes {
     if (method === 'POST') {
       const form = await this.trustedForm(request);
       if (form === undefined) return htmlReply(403, messagePage('Refused', 'This form was not sent from this console page; reload the page and try again.'));
-      return this.post(path, form);
+      return this.post(path, form, cancelled);
     }
     if (method !== 'GET') return htmlReply(405, messagePage('Not allowed', `${method} is not used by the console.`), { allow: 'GET, POST' });
     return this.get(path, url.searchParams);
@@ -107,7 +122,7 @@ class ConsoleRoutes {
 
   private async get(path: string, query: URLSearchParams): Promise<Reply> {
     if (path === CONSOLE_PATH || path === `${CONSOLE_PATH}/`) return htmlReply(200, await this.integrationsPage());
-    if (path === `${CONSOLE_PATH}/sql`) return htmlReply(200, sqlPage(query.get('q') ?? '', this.auth.formToken));
+    if (path === `${CONSOLE_PATH}/sql`) return htmlReply(200, sqlPage(query.get('q') ?? '', this.auth.formToken, this.sqlLimits()));
     const match = /^\/console\/i\/([^/]+)(\/activity)?$/.exec(path);
     if (match !== null) {
       const schema = decodeURIComponent(match[1]);
@@ -118,7 +133,7 @@ class ConsoleRoutes {
     return htmlReply(404, messagePage('Not found', 'No such console page.'));
   }
 
-  private async post(path: string, form: URLSearchParams): Promise<Reply> {
+  private async post(path: string, form: URLSearchParams, cancelled: AbortSignal): Promise<Reply> {
     if (path === `${CONSOLE_PATH}/integrations`) {
       try {
         const primaryKey = form.get('primary_key')?.trim();
@@ -136,11 +151,11 @@ class ConsoleRoutes {
     if (path === `${CONSOLE_PATH}/sql`) {
       const sql = form.get('sql') ?? '';
       try {
-        const result = await runQuery(this.services, assertReadOnlySql(sql));
-        return htmlReply(200, sqlPage(sql, this.auth.formToken, result));
+        const result = await this.runSql(assertReadOnlySql(sql), cancelled);
+        return htmlReply(200, sqlPage(sql, this.auth.formToken, this.sqlLimits(), result));
       } catch (error) {
         // The user's own SQL: the engine's message is what they need to fix it.
-        return htmlReply(400, sqlPage(sql, this.auth.formToken, undefined, messageOf(error)));
+        return htmlReply(400, sqlPage(sql, this.auth.formToken, this.sqlLimits(), undefined, messageOf(error)));
       }
     }
     const tokens = /^\/console\/i\/([^/]+)\/tokens(?:\/([^/]+)\/revoke)?$/.exec(path);
@@ -159,6 +174,24 @@ class ConsoleRoutes {
       }
     }
     return htmlReply(404, messagePage('Not found', 'No such console action.'));
+  }
+
+  private sqlLimits(): SqlLimits {
+    return { maxRows: SQL_MAX_ROWS, timeLimitMs: this.services.sqlTimeLimitMs ?? SQL_TIME_LIMIT_MS };
+  }
+
+  /** The SQL box's query: at most SQL_MAX_ROWS rows, stopped at the time limit or when `cancelled` fires. */
+  private async runSql(sql: string, cancelled: AbortSignal): Promise<QueryResult> {
+    const limitMs = this.sqlLimits().timeLimitMs;
+    const late = new AbortController();
+    const timer = setTimeout(() => late.abort(new QueryStoppedError(`Stopped after ${limitMs / 1000} s, the time limit here: narrow the query (a WHERE on dt, a LIMIT), or run it with hooklake query.`)), limitMs);
+    const signal = AbortSignal.any([cancelled, late.signal]);
+    try {
+      // An engine that cannot stop a query (Athena, for now) still lets the page answer at the limit.
+      return await Promise.race([runQuery(this.services, sql, { maxRows: SQL_MAX_ROWS, signal }), rejectWhenAborted(signal)]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async exists(schema: string): Promise<boolean> {
@@ -230,6 +263,14 @@ class ConsoleRoutes {
     const form = new URLSearchParams(body);
     return this.auth.isFormToken(form.get('form_token')) ? form : undefined;
   }
+}
+
+/** Rejects with the signal's reason once it fires; never resolves. */
+function rejectWhenAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
 }
 
 async function readForm(request: IncomingMessage): Promise<string | undefined> {

@@ -126,11 +126,8 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
   let result: HttpResponse;
   let closeAfter = false;
   const other = match === undefined ? options.otherRoutes?.() : undefined;
-  if (other?.owns(pathname)) {
-    await other.handle(request, response);
-    options.logger.info('HTTP request', { method, route: 'console', status: response.statusCode, ms: Date.now() - receivedAt.getTime() });
-    return;
-  }
+  // Not logged: a console page makes a request every few seconds, and logs its own failures.
+  if (other?.owns(pathname)) return other.handle(request, response);
   if (pathname === HEALTH_PATH) {
     result = jsonResponse(200, { status: 'OK' });
   } else if (match === undefined) {

@@ -60,6 +60,8 @@ export function registerServe(program: Command, io: CliIo): void {
       await printBanner(io, running.url, resolve(dataDir), running.store, webConsole?.loginUrl(running.url));
       await untilStopped(io);
       io.err('Stopping: finishing requests in flight...');
+      // A console query could run for its whole time limit: interrupt it, so its request ends now.
+      webConsole?.stopQueries();
       await running.close();
       io.err('Stopped.');
     });
@@ -70,7 +72,7 @@ function localConsole(dataDir: string, url: string, store: IntegrationStore, log
   const { createWebConsole } = require('../../console/console-handler') as typeof import('../../console/console-handler');
   let engine: QueryEngine | undefined;
   const lazyEngine: QueryEngine = {
-    query: (sql) => (engine ??= (require('../../local/lake-query-engine') as typeof import('../../local/lake-query-engine')).lakeQueryEngine(dataDir, store)).query(sql),
+    query: (sql, limits) => (engine ??= (require('../../local/lake-query-engine') as typeof import('../../local/lake-query-engine')).lakeQueryEngine(dataDir, store)).query(sql, limits),
   };
   return createWebConsole({ store, engine: lazyEngine, webhookBaseUrl: url, clock: () => new Date(), randomBytes, logger });
 }
