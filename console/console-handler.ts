@@ -12,7 +12,7 @@ import { isActive } from '../lambdas/core/tokens';
 import { assertReadOnlySql } from '../lambdas/core/read-only-sql';
 import { messageOf } from '../lambdas/shared/error-message';
 import { dailyCounts, overviews, recentRejections, recentRows, type Overview } from './activity';
-import { CONSOLE_CSS, CONSOLE_JS } from './assets';
+import { CONSOLE_CSS, CONSOLE_ICON, CONSOLE_JS } from './assets';
 import { CONSOLE_PATH, ConsoleAuth, LOGIN_PATH } from './auth';
 import { activityFragment, integrationPage, integrationsPage, messagePage, newUrlPage, sqlPage, type IntegrationRow, type SqlLimits } from './pages';
 
@@ -41,6 +41,8 @@ const DAYS_SHOWN = 14;
 const DEFAULT_REFRESH_MS = 3000;
 const RECENT_ROWS = 20;
 const MAX_FORM_BYTES = 256 * 1024;
+/** A page that shows a new webhook URL waits this long for its one view (after the POST's redirect). */
+const SHOWN_ONCE_MS = 10 * 60_000;
 /** Rows the SQL box shows at most: more would make a page too big to render, and hold the server while made. */
 export const SQL_MAX_ROWS = 1000;
 /** How long a query from the SQL box may run: past it, DuckDB is interrupted. */
@@ -93,10 +95,14 @@ export function createWebConsole(services: ConsoleServices, auth = new ConsoleAu
 }
 
 class ConsoleRoutes {
+  private readonly shownOnce: ShownOnce;
+
   constructor(
     private readonly services: ConsoleServices,
     private readonly auth: ConsoleAuth,
-  ) {}
+  ) {
+    this.shownOnce = new ShownOnce(services.randomBytes);
+  }
 
   async answer(request: IncomingMessage, cancelled: AbortSignal): Promise<Reply> {
     const url = new URL(request.url ?? '/', 'http://console.invalid');
@@ -104,6 +110,7 @@ class ConsoleRoutes {
     const method = request.method ?? 'GET';
     if (path === `${CONSOLE_PATH}/assets/console.css`) return { status: 200, body: CONSOLE_CSS, headers: { 'content-type': 'text/css; charset=utf-8' } };
     if (path === `${CONSOLE_PATH}/assets/console.js`) return { status: 200, body: CONSOLE_JS, headers: { 'content-type': 'text/javascript; charset=utf-8' } };
+    if (path === `${CONSOLE_PATH}/assets/icon.svg`) return { status: 200, body: CONSOLE_ICON, headers: { 'content-type': 'image/svg+xml' } };
     if (path === LOGIN_PATH && method === 'GET') {
       if (!this.auth.isKey(url.searchParams.get('key'))) return htmlReply(401, messagePage('Not signed in', 'That console key is not this run\'s: open the console URL the server printed when it started.'));
       return redirect(`${CONSOLE_PATH}/`, { 'set-cookie': this.auth.sessionCookie() });
@@ -122,6 +129,8 @@ class ConsoleRoutes {
 
   private async get(path: string, query: URLSearchParams): Promise<Reply> {
     if (path === CONSOLE_PATH || path === `${CONSOLE_PATH}/`) return htmlReply(200, await this.integrationsPage());
+    const shown = /^\/console\/new-url\/([A-Za-z0-9_-]+)$/.exec(path);
+    if (shown !== null) return this.shownOnce.take(shown[1]);
     if (path === `${CONSOLE_PATH}/sql`) return htmlReply(200, sqlPage(query.get('q') ?? '', this.auth.formToken, this.sqlLimits()));
     const match = /^\/console\/i\/([^/]+)(\/activity)?$/.exec(path);
     if (match !== null) {
@@ -143,7 +152,7 @@ class ConsoleRoutes {
           primaryKey: primaryKey === '' ? undefined : primaryKey,
         });
         const warning = tablesError === undefined ? undefined : `The URL works, but the tables could not be made yet: ${messageOf(tablesError)} The next query makes them.`;
-        return htmlReply(201, newUrlPage(integration, issued.token, this.services.webhookBaseUrl, true, warning));
+        return this.shownOnce.put(newUrlPage(integration, issued.token, this.services.webhookBaseUrl, true, warning));
       } catch (error) {
         return htmlReply(statusOf(error), await this.integrationsPage(userMessage(error)));
       }
@@ -164,7 +173,7 @@ class ConsoleRoutes {
       try {
         if (tokens[2] === undefined) {
           const { integration, issued } = await issueWebhookToken(this.services, schema);
-          return htmlReply(201, newUrlPage(integration, issued.token, this.services.webhookBaseUrl, false));
+          return this.shownOnce.put(newUrlPage(integration, issued.token, this.services.webhookBaseUrl, false));
         }
         const revoked = await revokeWebhookToken(this.services.store, schema, decodeURIComponent(tokens[2]), this.services.clock());
         return redirect(`${CONSOLE_PATH}/i/${encodeURIComponent(schema)}?revoked=${encodeURIComponent(revoked.tokenId)}`);
@@ -236,7 +245,8 @@ class ConsoleRoutes {
     } catch (error) {
       readProblem = messageOf(error);
     }
-    const view = { integration, tokens, activity, recent, rejected, readProblem, refreshMs: this.services.liveRefreshMs ?? DEFAULT_REFRESH_MS, ...messages };
+    const readAt = this.services.clock().toISOString();
+    const view = { integration, tokens, activity, recent, rejected, readProblem, readAt, refreshMs: this.services.liveRefreshMs ?? DEFAULT_REFRESH_MS, ...messages };
     return htmlReply(status, integrationPage(view, this.auth.formToken, this.services.webhookBaseUrl));
   }
 
@@ -262,6 +272,32 @@ class ConsoleRoutes {
     if (body === undefined) return undefined;
     const form = new URLSearchParams(body);
     return this.auth.isFormToken(form.get('form_token')) ? form : undefined;
+  }
+}
+
+/**
+ * Post/Redirect/Get for the pages that show a webhook URL: the POST keeps the page here (in memory,
+ * never in a URL or a log) under a random id and redirects to it; the first GET takes it away. A
+ * reload then says the URL was shown once, instead of sending the form again.
+ */
+class ShownOnce {
+  private readonly pages = new Map<string, { body: string; until: number }>();
+
+  constructor(private readonly randomBytes: (size: number) => Buffer) {}
+
+  put(body: string): Reply {
+    const now = Date.now();
+    for (const [id, kept] of this.pages) if (kept.until < now) this.pages.delete(id);
+    const id = this.randomBytes(16).toString('base64url');
+    this.pages.set(id, { body, until: now + SHOWN_ONCE_MS });
+    return redirect(`${CONSOLE_PATH}/new-url/${id}`);
+  }
+
+  take(id: string): Reply {
+    const kept = this.pages.get(id);
+    this.pages.delete(id);
+    if (kept !== undefined && kept.until >= Date.now()) return htmlReply(200, kept.body);
+    return htmlReply(410, messagePage('Shown once', 'That webhook URL was shown once and is not kept. If it was not copied, generate a new URL on the integration\'s page and revoke the one that was lost.'));
   }
 }
 

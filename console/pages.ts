@@ -87,6 +87,8 @@ export interface DetailView {
   readonly recent?: QueryResult;
   readonly rejected?: QueryResult;
   readonly readProblem?: string;
+  /** When the recent and rejected rows were read (ISO 8601); they are not refreshed live. */
+  readonly readAt: string;
   readonly refreshMs: number;
   readonly notice?: string;
   readonly problem?: string;
@@ -120,8 +122,8 @@ ${active >= MAX_ACTIVE_TOKENS ? html`<span class="muted">Revoke one first: at mo
 <h2>Events per day <span class="muted">(refreshed every ${Math.round(view.refreshMs / 1000)} s)</span></h2>
 <div id="activity" data-live="${integrationPath(i.schema)}/activity" data-every="${view.refreshMs}">${view.activity}</div>
 ${view.readProblem === undefined ? '' : errorBox(`Rows could not be read: ${view.readProblem}`)}
-<h2>Recent rows</h2>${view.recent === undefined ? '' : html`<div id="recent-rows">${dataTable(view.recent.columns, view.recent.rows, 'No rows yet.')}</div>`}
-<h2>Rejected rows</h2>${view.rejected === undefined ? '' : html`<div id="rejected-rows">${dataTable(view.rejected.columns, view.rejected.rows, 'No rejected rows.')}</div>`}
+<h2>Recent rows <span class="muted" id="rows-read-at">(as of ${view.readAt.slice(11, 19)} UTC; reload for newer)</span></h2>${view.recent === undefined ? '' : html`<div id="recent-rows">${dataTable(view.recent.columns, view.recent.rows, 'No rows yet.')}</div>`}
+<h2>Rejected rows <span class="muted">(as of ${view.readAt.slice(11, 19)} UTC; reload for newer)</span></h2>${view.rejected === undefined ? '' : html`<div id="rejected-rows">${dataTable(view.rejected.columns, view.rejected.rows, 'No rejected rows.')}</div>`}
 ${setupSteps(i, webhookUrl(baseUrl, '<token>'))}
 <p><a href="${CONSOLE_PATH}/sql?q=${encodeURIComponent(`SELECT * FROM ${i.schema}.data LIMIT 100`)}">Query ${i.schema}.data</a></p>`,
   );

@@ -122,3 +122,56 @@ describe('console SQL box', () => {
     expect(await (await answer).text()).toContain('Stopped: the server is stopping.');
   });
 });
+
+describe('console pages', () => {
+  const postForm = (path: string, fields: Record<string, string>) =>
+    fetch(`${origin}${path}`, {
+      method: 'POST',
+      headers: { cookie, origin, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ...fields, form_token: auth.formToken }).toString(),
+      redirect: 'manual',
+    });
+  const get = (path: string) => fetch(`${origin}${path}`, { headers: { cookie }, redirect: 'manual' });
+
+  it('shows a new webhook URL once, after a redirect that holds no token: a reload does not create again', async () => {
+    const logger = new RecordingLogger();
+    await start({ logger });
+    const created = await postForm('/console/integrations', { name: 'Reload Shop', type: 'webhooks' });
+    expect(created.status).toBe(303);
+    const location = created.headers.get('location')!;
+    expect(location).toMatch(/^\/console\/new-url\/[A-Za-z0-9_-]{22}$/);
+    const shown = await get(location);
+    expect(shown.status).toBe(200);
+    const page = await shown.text();
+    const token = /\/v1\/hooks\/(hlk_[A-Za-z0-9_-]+)/.exec(page)![1];
+    expect(location).not.toContain(token);
+    expect(JSON.stringify(logger)).not.toContain(token);
+    // The reload: the page is gone, and nothing was sent again (no "already exists").
+    const again = await get(location);
+    expect(again.status).toBe(410);
+    expect(await again.text()).toContain('shown once');
+
+    const generated = await postForm('/console/i/reload_shop/tokens', {});
+    expect(generated.status).toBe(303);
+    expect(await (await get(generated.headers.get('location')!)).text()).toContain('New webhook URL for Reload Shop');
+  });
+
+  it('serves its icon to every page, as the Content-Security-Policy allows', async () => {
+    await start();
+    const icon = await fetch(`${origin}/console/assets/icon.svg`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toBe('image/svg+xml');
+    const page = await (await get('/console/sql')).text();
+    expect(page).toContain('<link rel="icon" href="/console/assets/icon.svg"');
+  });
+
+  it('calls a typo in SQL a syntax error', async () => {
+    await start();
+    const response = await postSql('SELEC * FROM t');
+    expect(response.status).toBe(400);
+    const page = await response.text();
+    expect(page).toContain('Syntax error: &quot;SELEC&quot; does not start a statement');
+    expect(page).not.toContain('Only statements that read');
+    expect(engine.calls).toHaveLength(0);
+  });
+});
