@@ -126,8 +126,13 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
   let result: HttpResponse;
   let closeAfter = false;
   const other = match === undefined ? options.otherRoutes?.() : undefined;
-  // Not logged: a console page makes a request every few seconds, and logs its own failures.
-  if (other?.owns(pathname)) return other.handle(request, response);
+  if (other?.owns(pathname)) {
+    // Not logged: a console page makes a request every few seconds, and logs its own failures.
+    await other.handle(request, response);
+    // Answered while stopping (a query the stop interrupted): close the connection, as webhooks' are, so the stop need not wait for it.
+    if (isStopping()) request.socket.end();
+    return;
+  }
   if (pathname === HEALTH_PATH) {
     result = jsonResponse(200, { status: 'OK' });
   } else if (match === undefined) {

@@ -72,9 +72,18 @@ function localConsole(dataDir: string, url: string, store: IntegrationStore, log
   const { createWebConsole } = require('../../console/console-handler') as typeof import('../../console/console-handler');
   let engine: QueryEngine | undefined;
   const lazyEngine: QueryEngine = {
-    query: (sql, limits) => (engine ??= (require('../../local/lake-query-engine') as typeof import('../../local/lake-query-engine')).lakeQueryEngine(dataDir, store)).query(sql, limits),
+    query: (sql, limits) => (engine ??= consoleEngine(dataDir, store)).query(sql, limits),
   };
   return createWebConsole({ store, engine: lazyEngine, webhookBaseUrl: url, clock: () => new Date(), randomBytes, logger });
+}
+
+/** Console queries share the process with the webhook path: at most this many at once (query-slots.ts says why). */
+const CONSOLE_QUERY_SLOTS = 2;
+
+function consoleEngine(dataDir: string, store: IntegrationStore): QueryEngine {
+  const { lakeQueryEngine } = require('../../local/lake-query-engine') as typeof import('../../local/lake-query-engine');
+  const { limitQueries } = require('../../local/query-slots') as typeof import('../../local/query-slots');
+  return limitQueries(lakeQueryEngine(dataDir, store), CONSOLE_QUERY_SLOTS);
 }
 
 async function printBanner(io: CliIo, url: string, dataDir: string, store: IntegrationStore, consoleUrl: string | undefined): Promise<void> {
