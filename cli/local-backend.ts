@@ -33,5 +33,5 @@ export async function openLocalBackend(dataDir: string, options: { readonly mayC
 /** DuckDB takes a while to load: only commands that run SQL pay for it. */
 function onFirstQuery(make: () => QueryEngine): QueryEngine {
   let engine: QueryEngine | undefined;
-  return { query: (sql) => (engine ??= make()).query(sql) };
+  return { query: (sql, limits) => (engine ??= make()).query(sql, limits) };
 }

@@ -1,3 +1,6 @@
+/** The console's icon (the browser asks for one on every page): a lake-blue square with an H. */
+export const CONSOLE_ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#0969da"/><path d="M4.5 3.5v9M11.5 3.5v9M4.5 8h7" stroke="#fff" stroke-width="2"/></svg>`;
+
 /**
  * The console's only stylesheet and script, served from /console/assets/ (the Content-Security-Policy
  * allows nothing else: no inline script, no CDN). The script copies a URL and refreshes live counts.
@@ -36,7 +39,15 @@ button { padding: 3px 10px; border: 1px solid var(--line); border-radius: 4px; b
 button.primary { background: #1f883d; color: #fff; border-color: #1a7f37; }
 button.danger { color: var(--bad); }
 ol.steps li { margin: 4px 0; }
+svg.chart { max-width: 100%; height: auto; }
 svg.chart rect.data { fill: #54aeff; } svg.chart rect.rejected { fill: #ff8182; } svg.chart text { font: 10px system-ui, sans-serif; fill: var(--muted); }
+td .null { color: var(--muted); font-style: italic; }
+/* On a narrow screen wide tables scroll sideways by themselves, instead of widening the page. */
+@media (max-width: 900px) {
+  main { padding: 8px; }
+  header { flex-wrap: wrap; gap: 12px; }
+  main table:not(.data) { display: block; max-width: 100%; overflow-x: auto; }
+}
 `;
 
 export const CONSOLE_JS = `
@@ -57,11 +68,32 @@ document.addEventListener('click', async (event) => {
   }
   button.textContent = 'Copied';
 });
+// A notice at the top of the page while live parts cannot refresh; none when text is empty.
+function liveNotice(text) {
+  let notice = document.getElementById('live-notice');
+  if (!text) return notice && notice.remove();
+  if (!notice) {
+    notice = document.createElement('div');
+    notice.id = 'live-notice';
+    notice.className = 'error';
+    notice.setAttribute('role', 'alert');
+    document.querySelector('main').prepend(notice);
+  }
+  notice.textContent = text;
+}
 // Live counts: an element with data-live is refreshed from its URL (server-rendered, escaped HTML).
+// A failed refresh says why and is tried again at the next tick.
 for (const element of document.querySelectorAll('[data-live]')) {
   setInterval(async () => {
-    const response = await fetch(element.dataset.live, { credentials: 'same-origin' });
-    if (response.ok) element.innerHTML = await response.text();
+    try {
+      const response = await fetch(element.dataset.live, { credentials: 'same-origin' });
+      if (response.status === 401) return liveNotice('Signed out: the server restarted. Open the new console link it printed.');
+      if (!response.ok) return liveNotice('Counts not refreshed (the server answered ' + response.status + '); retrying.');
+      element.innerHTML = await response.text();
+      liveNotice('');
+    } catch {
+      liveNotice('Server not reachable; retrying.');
+    }
   }, Number(element.dataset.every || 3000));
 }
 // Buttons that ask first (revoking a URL).

@@ -92,6 +92,8 @@ export interface DetailView {
   readonly recent?: QueryResult;
   readonly rejected?: QueryResult;
   readonly readProblem?: string;
+  /** When the recent and rejected rows were read (ISO 8601); they are not refreshed live. */
+  readonly readAt: string;
   readonly refreshMs: number;
   readonly notice?: string;
   readonly problem?: string;
@@ -125,8 +127,8 @@ ${active >= MAX_ACTIVE_TOKENS ? html`<span class="muted">Revoke one first: at mo
 <h2>Events per day <span class="muted">(refreshed every ${Math.round(view.refreshMs / 1000)} s)</span></h2>
 <div id="activity" data-live="${integrationPath(i.schema)}/activity" data-every="${view.refreshMs}">${view.activity}</div>
 ${view.readProblem === undefined ? '' : errorBox(`Rows could not be read: ${view.readProblem}`)}
-<h2>Recent rows</h2>${view.recent === undefined ? '' : html`<div id="recent-rows">${dataTable(view.recent.columns, view.recent.rows, 'No rows yet.')}</div>`}
-<h2>Rejected rows</h2>${view.rejected === undefined ? '' : html`<div id="rejected-rows">${dataTable(view.rejected.columns, view.rejected.rows, 'No rejected rows.')}</div>`}
+<h2>Recent rows <span class="muted" id="rows-read-at">(as of ${view.readAt.slice(11, 19)} UTC; reload for newer)</span></h2>${view.recent === undefined ? '' : html`<div id="recent-rows">${dataTable(view.recent.columns, view.recent.rows, 'No rows yet.')}</div>`}
+<h2>Rejected rows <span class="muted">(as of ${view.readAt.slice(11, 19)} UTC; reload for newer)</span></h2>${view.rejected === undefined ? '' : html`<div id="rejected-rows">${dataTable(view.rejected.columns, view.rejected.rows, 'No rejected rows.')}</div>`}
 ${setupSteps(i, webhookUrl(baseUrl, '<token>'))}
 <p><a href="${CONSOLE_PATH}/sql?q=${encodeURIComponent(`SELECT * FROM ${i.schema}.data LIMIT 100`)}">Query ${i.schema}.data</a></p>`,
   );
@@ -144,15 +146,32 @@ ${dailyChart(days)}
 <tr><th>Rejected</th>${days.map((d) => html`<td class="num">${d.rejected}</td>`)}</tr></tbody></table>`;
 }
 
-export function sqlPage(sql: string, token: string, result?: QueryResult, problem?: string): string {
+/** What the SQL box holds to: rows shown at most and how long a query may run. */
+export interface SqlLimits {
+  readonly maxRows: number;
+  readonly timeLimitMs: number;
+}
+
+function rowCount(result: QueryResult, maxRows: number): string {
+  if (result.truncated === true) return `The first ${maxRows.toLocaleString('en-US')} rows; the result has more (aggregate, or add a LIMIT or a WHERE).`;
+  return plural(result.rows.length, 'row');
+}
+
+/** "1 row", "2 rows", "1,000 rows". */
+export function plural(count: number, noun: string): string {
+  return `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+export function sqlPage(sql: string, token: string, limits: SqlLimits, result?: QueryResult, problem?: string): string {
   return page(
     'SQL',
     html`<h1>SQL</h1>
 <form method="post" action="${CONSOLE_PATH}/sql" id="sql-form">${formToken(token)}
 <textarea name="sql" id="sql" spellcheck="false" placeholder="SELECT * FROM my_webhooks.data LIMIT 10">${sql}</textarea>
-<p><button class="primary" type="submit">Run</button> <span class="muted">Read-only: one statement that reads. Tables: &lt;schema&gt;.data, &lt;schema&gt;.data_latest, &lt;schema&gt;._sdc_rejected.</span></p></form>
+<p><button class="primary" type="submit">Run</button> <span class="muted">Read-only: one statement that reads. Tables: &lt;schema&gt;.data, &lt;schema&gt;.data_latest, &lt;schema&gt;._sdc_rejected.
+Shows at most ${limits.maxRows.toLocaleString('en-US')} rows; a query still running after ${limits.timeLimitMs / 1000} s is stopped (hooklake query has neither limit).</span></p></form>
 ${problem === undefined ? '' : errorBox(problem)}
-${result === undefined ? '' : html`<p class="muted" id="row-count">${result.rows.length} rows</p><div id="sql-result">${dataTable(result.columns, result.rows, 'No rows.')}</div>`}`,
+${result === undefined ? '' : html`<p class="muted" id="row-count">${rowCount(result, limits.maxRows)}</p><div id="sql-result">${dataTable(result.columns, result.rows, 'No rows.')}</div>`}`,
   );
 }
 

@@ -50,13 +50,13 @@ import {
   type DuckDBValueConverter,
   type Json,
 } from '@duckdb/node-api';
-import { ValidationError } from '../lambdas/core/errors';
+import { QueryStoppedError, ValidationError } from '../lambdas/core/errors';
 import type { Integration } from '../lambdas/core/integration';
 import { MAX_DECIMAL_DIGITS } from '../lambdas/core/exact-number';
 import { DATA_TABLE, LAKE_TABLES, PARTITION_COLUMN, REJECTED_TABLE, keyColumnOf, tablePath, type LakeTable } from '../lambdas/core/lake-layout';
 import { REJECTED_SYSTEM_COLUMNS, dataSystemColumns } from '../lambdas/core/system-columns';
 import { duckDbTableViewSql, eventViewColumns, eventViewsSql, latestViewSql, quoteIdentifier, type ViewColumn } from '../lambdas/core/view-sql';
-import type { QueryEngine, QueryResult, RegisteredColumn, RegisteredEventType } from '../lambdas/app/ports';
+import type { QueryEngine, QueryLimits, QueryResult, RegisteredColumn, RegisteredEventType } from '../lambdas/app/ports';
 import { messageOf } from '../lambdas/shared/error-message';
 import { visibleTableFiles } from './lake-files';
 
@@ -70,6 +70,8 @@ const READ_OPTIONS = [
 const PARTITION: ViewColumn = { name: PARTITION_COLUMN, type: 'VARCHAR' };
 /** Listings tried before a file that keeps vanishing under us becomes the caller's error. */
 const LIST_ATTEMPTS = 3;
+/** How often an interrupted query is interrupted again until it has stopped. */
+const INTERRUPT_AGAIN_MS = 200;
 
 /** Registry and system column types as DuckDB spells them; JSON text is text, as in Athena. */
 const DUCKDB_TYPES: Readonly<Record<string, string>> = {
@@ -140,25 +142,44 @@ export class DuckDbQueryEngine implements QueryEngine {
     }
   }
 
-  /** Runs the user's SQL; a statement DuckDB refuses becomes a ValidationError with DuckDB's message. */
-  query(sql: string): Promise<QueryResult> {
+  /**
+   * Runs the user's SQL; a statement DuckDB refuses becomes a ValidationError with DuckDB's message.
+   * With `maxRows` the result is streamed and only that many rows (and a chunk past them) are read:
+   * the rest is never made, nor converted on the event loop. An aborted `signal` interrupts DuckDB.
+   */
+  query(sql: string, limits: QueryLimits = {}): Promise<QueryResult> {
     return this.serialized(async () => {
       if (this.closed) throw new Error('The query engine is closed.');
-      await this.refreshViews();
-      let reader: DuckDBResultReader;
+      const stopping = interruptOnAbort(this.connection, limits.signal);
       try {
-        reader = await this.connection.runAndReadAll(sql);
-      } catch (error) {
-        // A file removed by the compactor between the listing and the read: list again, once.
-        if (!(isMissingFile(error) && (await this.refreshViews()))) throw new ValidationError(`Query failed: ${messageOf(error)}`, { cause: error });
+        stopping.throwIfAborted();
+        await this.refreshViews();
+        let reader: DuckDBResultReader;
         try {
-          reader = await this.connection.runAndReadAll(sql);
-        } catch (again) {
-          throw new ValidationError(`Query failed: ${messageOf(again)}`, { cause: again });
+          reader = await this.read(sql, limits.maxRows, stopping);
+        } catch (error) {
+          stopping.throwIfAborted();
+          // A file removed by the compactor between the listing and the read: list again, once.
+          if (!(isMissingFile(error) && (await this.refreshViews()))) throw new ValidationError(`Query failed: ${messageOf(error)}`, { cause: error });
+          try {
+            reader = await this.read(sql, limits.maxRows, stopping);
+          } catch (again) {
+            stopping.throwIfAborted();
+            throw new ValidationError(`Query failed: ${messageOf(again)}`, { cause: again });
+          }
         }
+        return toQueryResult(reader, limits.maxRows);
+      } finally {
+        stopping.done();
       }
-      return toQueryResult(reader);
     });
+  }
+
+  private async read(sql: string, maxRows: number | undefined, stopping: Interrupter): Promise<DuckDBResultReader> {
+    if (maxRows === undefined) return this.connection.runAndReadAll(sql);
+    const reader = await this.connection.streamAndReadUntil(sql, maxRows + 1);
+    stopping.throwIfAborted();
+    return reader;
   }
 
   async close(): Promise<void> {
@@ -241,17 +262,49 @@ function escapeGlob(path: string): string {
   return path.replace(/[[*?]/g, '[$&]');
 }
 
-function toQueryResult(reader: DuckDBResultReader): QueryResult {
+interface Interrupter {
+  /** Throws the abort's reason (as a QueryStoppedError) once the signal has fired. */
+  throwIfAborted(): void;
+  done(): void;
+}
+
+/**
+ * Interrupts the connection when the signal fires, and again every few tenths of a second until the
+ * query is done: DuckDB forgets an interrupt that lands just before its statement starts.
+ */
+function interruptOnAbort(connection: DuckDBConnection, signal: AbortSignal | undefined): Interrupter {
+  if (signal === undefined) return { throwIfAborted: () => {}, done: () => {} };
+  let timer: NodeJS.Timeout | undefined;
+  const interrupt = () => {
+    connection.interrupt();
+    timer ??= setInterval(() => connection.interrupt(), INTERRUPT_AGAIN_MS);
+  };
+  signal.addEventListener('abort', interrupt, { once: true });
+  return {
+    throwIfAborted() {
+      if (!signal.aborted) return;
+      const reason: unknown = signal.reason;
+      throw new QueryStoppedError(reason instanceof Error ? reason.message : 'The query was stopped.', { cause: reason });
+    },
+    done() {
+      signal.removeEventListener('abort', interrupt);
+      clearInterval(timer);
+    },
+  };
+}
+
+function toQueryResult(reader: DuckDBResultReader, maxRows = Infinity): QueryResult {
   // DuckDB allows two result columns of the same name; keys of a row object must differ.
   const columns = reader.deduplicatedColumnNames();
   // The result's column types, not the vectors': only they carry the JSON alias of mixed-type fields.
   const types = reader.columnTypes();
-  const rows = reader.getRows().map((values) => {
-    const row: Record<string, unknown> = {};
-    columns.forEach((column, i) => setOwn(row, column, toJsonSafe(values[i] ?? null, types[i], toJsonSafe)));
-    return row;
+  const values = reader.getRows();
+  const rows = values.slice(0, maxRows).map((row) => {
+    const object: Record<string, unknown> = {};
+    columns.forEach((column, i) => setOwn(object, column, toJsonSafe(row[i] ?? null, types[i], toJsonSafe)));
+    return object;
   });
-  return { columns, rows };
+  return values.length > maxRows ? { columns, rows, truncated: true } : { columns, rows };
 }
 
 /**

@@ -7,7 +7,7 @@ import { DuckDbQueryEngine } from './duckdb-engine';
  */
 export function lakeQueryEngine(dataDir: string, store: IntegrationStore): QueryEngine {
   return {
-    async query(sql) {
+    async query(sql, limits) {
       const integrations = await store.listIntegrations();
       const schemas = await Promise.all(
         integrations.map(async (integration) => ({
@@ -18,7 +18,7 @@ export function lakeQueryEngine(dataDir: string, store: IntegrationStore): Query
       );
       const engine = await DuckDbQueryEngine.open(dataDir, schemas);
       try {
-        return await engine.query(sql);
+        return await engine.query(sql, limits);
       } finally {
         await engine.close();
       }

@@ -127,8 +127,10 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
   let closeAfter = false;
   const other = match === undefined ? options.otherRoutes?.() : undefined;
   if (other?.owns(pathname)) {
+    // Not logged: a console page makes a request every few seconds, and logs its own failures.
     await other.handle(request, response);
-    options.logger.info('HTTP request', { method, route: 'console', status: response.statusCode, ms: Date.now() - receivedAt.getTime() });
+    // Answered while stopping (a query the stop interrupted): close the connection, as webhooks' are, so the stop need not wait for it.
+    if (isStopping()) request.socket.end();
     return;
   }
   if (pathname === HEALTH_PATH) {

@@ -43,6 +43,7 @@ export function registerConsole(program: Command, io: CliIo, open: OpenBackend):
         io.out(`  ${webConsole.loginUrl(url)}`);
         io.out('\nPress Ctrl+C to stop.');
         await untilStopped(io);
+        webConsole.stopQueries();
         await close(server);
       } finally {
         await backend.close();

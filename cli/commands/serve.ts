@@ -68,6 +68,8 @@ export function registerServe(program: Command, io: CliIo): void {
       await printBanner(io, running.url, resolve(dataDir), running.store, webConsole?.loginUrl(running.url));
       await untilStopped(io);
       io.err('Stopping: finishing requests in flight...');
+      // A console query could run for its whole time limit: interrupt it, so its request ends now.
+      webConsole?.stopQueries();
       await running.close();
       io.err('Stopped.');
     });
@@ -84,9 +86,18 @@ function localConsole(dataDir: string, url: string, store: IntegrationStore, cou
   const { createWebConsole } = require('../../console/console-handler') as typeof import('../../console/console-handler');
   let engine: QueryEngine | undefined;
   const lazyEngine: QueryEngine = {
-    query: (sql) => (engine ??= (require('../../local/lake-query-engine') as typeof import('../../local/lake-query-engine')).lakeQueryEngine(dataDir, store)).query(sql),
+    query: (sql, limits) => (engine ??= consoleEngine(dataDir, store)).query(sql, limits),
   };
   return createWebConsole({ store, counts, engine: lazyEngine, webhookBaseUrl: url, clock: () => new Date(), randomBytes, logger });
+}
+
+/** Console queries share the process with the webhook path: at most this many at once (query-slots.ts says why). */
+const CONSOLE_QUERY_SLOTS = 2;
+
+function consoleEngine(dataDir: string, store: IntegrationStore): QueryEngine {
+  const { lakeQueryEngine } = require('../../local/lake-query-engine') as typeof import('../../local/lake-query-engine');
+  const { limitQueries } = require('../../local/query-slots') as typeof import('../../local/query-slots');
+  return limitQueries(lakeQueryEngine(dataDir, store), CONSOLE_QUERY_SLOTS);
 }
 
 async function printBanner(io: CliIo, url: string, dataDir: string, store: IntegrationStore, consoleUrl: string | undefined): Promise<void> {

@@ -149,10 +149,20 @@ export interface QueryResult {
   readonly columns: readonly string[];
   /** Values are JSON-safe: numbers, strings, booleans, null, arrays and objects. */
   readonly rows: readonly Record<string, unknown>[];
+  /** True when the statement had more rows than `maxRows`: only the first ones are in `rows`. */
+  readonly truncated?: boolean;
+}
+
+/** Bounds on one query, for callers that must not wait or hold without end (the web console). */
+export interface QueryLimits {
+  /** At most this many rows are read and returned; past them the result is cut and says so. */
+  readonly maxRows?: number;
+  /** Aborting it stops the query (its reason, an Error, is what the caller is told). */
+  readonly signal?: AbortSignal;
 }
 
 export interface QueryEngine {
-  query(sql: string): Promise<QueryResult>;
+  query(sql: string, limits?: QueryLimits): Promise<QueryResult>;
 }
 
 /** A table catalog that must be told the lake's columns (Glue); local tables read the files directly. */

@@ -1,6 +1,6 @@
 import { referencedIntegrations } from '../core/sql-references';
 import type { CatalogSync } from './catalog-sync';
-import type { IntegrationStore, QueryEngine, QueryResult } from './ports';
+import type { IntegrationStore, QueryEngine, QueryLimits, QueryResult } from './ports';
 
 export interface QueryServices {
   readonly store: IntegrationStore;
@@ -15,12 +15,12 @@ export interface QueryServices {
  * Runs the user's SQL. Where there is a catalog, the tables the SQL names are first brought up to
  * date with the lake, so a field that arrived since the last query is a column of this one.
  */
-export async function runQuery(services: QueryServices, sql: string): Promise<QueryResult> {
+export async function runQuery(services: QueryServices, sql: string, limits?: QueryLimits): Promise<QueryResult> {
   if (services.catalogSync !== undefined) {
     for (const integration of referencedIntegrations(sql, await services.store.listIntegrations())) {
       const { added } = await services.catalogSync.refresh(integration);
       if (added.length > 0) services.onNewColumns?.(integration.schema, added);
     }
   }
-  return services.engine.query(sql);
+  return services.engine.query(sql, limits);
 }

@@ -14,7 +14,7 @@ import {
   type Row,
 } from '@aws-sdk/client-athena';
 import { QueryEngineUnavailableError, ValidationError, type HooklakeError } from '../core/errors';
-import type { QueryEngine, QueryResult } from '../app/ports';
+import type { QueryEngine, QueryLimits, QueryResult } from '../app/ports';
 import { retry, sleepFor } from '../shared/retry';
 import { errorName, firstLine, translateAwsError } from './aws-errors';
 
@@ -55,10 +55,11 @@ export class AthenaQueryEngine implements QueryEngine {
     this.now = options.now ?? Date.now;
   }
 
-  async query(sql: string): Promise<QueryResult> {
+  /** `maxRows` stops paging through the results once past it; the signal is not followed yet (Athena's own timeout is). */
+  async query(sql: string, limits: QueryLimits = {}): Promise<QueryResult> {
     const id = await this.start(sql);
     const execution = await this.waitFor(id);
-    return this.results(id, execution.StatementType === 'DML');
+    return this.results(id, execution.StatementType === 'DML', limits.maxRows ?? Infinity);
   }
 
   private async start(sql: string): Promise<string> {
@@ -106,7 +107,7 @@ export class AthenaQueryEngine implements QueryEngine {
   }
 
   /** Every page of the results; a SELECT's first row is its header, which is not data. */
-  private async results(id: string, hasHeaderRow: boolean): Promise<QueryResult> {
+  private async results(id: string, hasHeaderRow: boolean, maxRows: number): Promise<QueryResult> {
     let columns: ColumnInfo[] | undefined;
     const rows: Record<string, unknown>[] = [];
     let token: string | undefined;
@@ -123,8 +124,9 @@ export class AthenaQueryEngine implements QueryEngine {
       }
       first = false;
       token = page.NextToken;
-    } while (token !== undefined);
-    return { columns: (columns ?? []).map(columnName), rows };
+    } while (token !== undefined && rows.length <= maxRows);
+    const names = (columns ?? []).map(columnName);
+    return rows.length > maxRows ? { columns: names, rows: rows.slice(0, maxRows), truncated: true } : { columns: names, rows };
   }
 
   /** An SDK call, with failures that are not the statement's turned into errors that say what to do. */

@@ -163,3 +163,6 @@ export function formatBytes(bytes: number): string {
   if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
   return `${bytes} bytes`;
 }
+
+/** A query stopped before its end by whoever ran it: a time limit passed, the client went away, the server is stopping. */
+export class QueryStoppedError extends HooklakeError {}

@@ -20,6 +20,10 @@ export function assertReadOnlySql(sql: string): string {
   if (code.includes(';')) throw new ValidationError('Run one statement at a time.');
   const first = /^[(\s]*([a-z_]+)/i.exec(code)?.[1]?.toLowerCase() ?? '';
   const writing = WRITING_KEYWORDS.exec(code)?.[1];
+  // A first word that neither reads nor writes is a typo, not an attempt to write: say so.
+  if (writing === undefined && !READING_KEYWORDS.has(first)) {
+    throw new ValidationError(`Syntax error: "${/^[(\s]*([^\s()*,]*)/.exec(code)?.[1] ?? ''}" does not start a statement this box knows; it runs one statement that reads (SELECT, WITH, DESCRIBE, ...).`);
+  }
   if (!READING_KEYWORDS.has(first) || writing !== undefined) {
     throw new ValidationError(`Only statements that read are run here (SELECT, WITH, DESCRIBE, ...)${writing === undefined ? '' : `; found "${writing.toUpperCase()}"`}.`);
   }

@@ -89,6 +89,18 @@ describe('AthenaQueryEngine', () => {
     expect(athena.commandCalls(GetQueryResultsCommand)[0].args[0].input.MaxResults).toBe(1000);
   });
 
+  it('with maxRows stops paging once past it, and says the result was cut', async () => {
+    states('DML', { state: 'SUCCEEDED' });
+    const metadata = columnInfo(['id'], ['integer']);
+    athena
+      .on(GetQueryResultsCommand)
+      .resolvesOnce({ ResultSet: { ResultSetMetadata: metadata, Rows: [row('id'), row('1'), row('2')] }, NextToken: 'p2' })
+      .resolvesOnce({ ResultSet: { ResultSetMetadata: metadata, Rows: [row('3')] }, NextToken: 'p3' })
+      .resolvesOnce({ ResultSet: { ResultSetMetadata: metadata, Rows: [row('4')] } });
+    expect(await engine().query('SELECT id FROM t', { maxRows: 2 })).toEqual({ columns: ['id'], rows: [{ id: 1 }, { id: 2 }], truncated: true });
+    expect(athena.commandCalls(GetQueryResultsCommand)).toHaveLength(2);
+  });
+
   it('keeps every row of a DDL or utility statement, which has no header row', async () => {
     states('UTILITY', { state: 'SUCCEEDED' });
     athena.on(GetQueryResultsCommand).resolves({

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { ValidationError } from '../../lambdas/core/errors';
+import { QueryStoppedError, ValidationError } from '../../lambdas/core/errors';
 import type { Integration } from '../../lambdas/core/integration';
 import type { RegisteredColumn } from '../../lambdas/app/ports';
 import type { JsonObject, LakeRow } from '../../lambdas/core/rows';
@@ -280,5 +280,29 @@ describe('DuckDbQueryEngine', () => {
     const db = await open(KEYED);
     await db.close();
     await expect(db.query('SELECT 1')).rejects.toThrow(/closed/);
+  });
+
+  it('with maxRows returns that many rows and says the result was cut, without reading the rest', async () => {
+    const db = await open(KEYED);
+    const cut = await db.query('SELECT * FROM range(3000000) t(i)', { maxRows: 1000 });
+    expect(cut.rows).toHaveLength(1000);
+    expect(cut.rows[999]).toEqual({ i: 999 });
+    expect(cut.truncated).toBe(true);
+    const whole = await db.query('SELECT * FROM range(1000) t(i)', { maxRows: 1000 });
+    expect(whole.rows).toHaveLength(1000);
+    expect(whole.truncated).toBeUndefined();
+  });
+
+  it('stops a running query when its signal is aborted, with the reason, and runs the next one', async () => {
+    const db = await open(KEYED);
+    const stop = new AbortController();
+    // Hours of work: only the interrupt ends it within the test's time.
+    const endless = db.query('SELECT count(*) FROM range(1000000000000) t(x) WHERE x % 7 = 3', { maxRows: 10, signal: stop.signal });
+    setTimeout(() => stop.abort(new Error('Stopped after the time limit.')), 300);
+    await expect(endless).rejects.toMatchObject({ name: QueryStoppedError.name, message: 'Stopped after the time limit.' });
+    const before = new AbortController();
+    before.abort(new Error('Gone.'));
+    await expect(db.query('SELECT 1', { signal: before.signal })).rejects.toThrow(QueryStoppedError);
+    expect((await db.query('SELECT 42 AS n')).rows).toEqual([{ n: 42 }]);
   });
 });

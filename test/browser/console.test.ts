@@ -88,6 +88,12 @@ describe('web console', () => {
     expect(webhookUrl).toMatch(new RegExp(`^${baseUrl}/v1/hooks/hlk_[A-Za-z0-9_-]{43}$`));
     await page.click('#copy-url');
     expect(await page.evaluate('navigator.clipboard.readText()')).toBe(webhookUrl);
+    // Post/Redirect/Get: the address holds no token, and a reload neither creates again nor shows the URL again.
+    expect(page.url()).toMatch(new RegExp(`^${baseUrl}/console/new-url/[A-Za-z0-9_-]+$`));
+    expect(page.url()).not.toContain(webhookUrl.split('/').pop()!);
+    await page.reload();
+    expect(await page.textContent('h1')).toBe('Shown once');
+    expect(await page.content()).not.toContain(webhookUrl.split('/').pop()!);
     // Shown once: the integration's page lists token ids, never the token.
     await page.goto(`${baseUrl}/console/i/browser_shop`);
     expect(await page.content()).not.toContain(webhookUrl.split('/').pop()!);
@@ -114,6 +120,43 @@ describe('web console', () => {
     const row = await page.textContent('#integrations tr[data-schema=browser_shop]');
     expect(row).toContain('receiving');
     expect(row).toContain('order_id');
+  });
+
+  it('says so when its live counts cannot refresh: signed out by a restart, or the server unreachable', async () => {
+    await page.goto(`${baseUrl}/console/i/browser_shop`);
+    expect(await page.textContent('#rows-read-at')).toMatch(/^\(as of \d\d:\d\d:\d\d UTC; reload for newer\)$/);
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.route('**/console/i/browser_shop/activity', (route) => route.abort('connectionrefused'));
+    await page.locator('#live-notice', { hasText: 'Server not reachable; retrying.' }).waitFor({ timeout: WAIT_MS });
+    await page.unroute('**/console/i/browser_shop/activity');
+    const cookies = await context.cookies(`${baseUrl}/console/`);
+    await context.clearCookies();
+    await page.locator('#live-notice', { hasText: 'Signed out: the server restarted. Open the new console link it printed.' }).waitFor({ timeout: WAIT_MS });
+    await context.addCookies(cookies);
+    await page.locator('#live-notice').waitFor({ state: 'detached', timeout: WAIT_MS });
+    expect(errors).toEqual([]);
+  });
+
+  it('fits a phone screen: wide tables scroll inside the page, the chart says which bar is which', async () => {
+    const failed: string[] = [];
+    const onResponse = (response: { status(): number; url(): string }) => void (response.status() >= 400 && failed.push(`${response.status()} ${response.url()}`));
+    page.on('response', onResponse);
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      for (const path of ['/console/', '/console/i/browser_shop', '/console/sql']) {
+        await page.goto(`${baseUrl}${path}`);
+        expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+      }
+      await page.goto(`${baseUrl}/console/i/browser_shop`);
+      expect(await page.textContent('#activity svg .legend')).toMatch(/events\s*rejected/);
+      expect(await page.evaluate("document.getElementById('daily-counts').scrollWidth > document.getElementById('daily-counts').clientWidth")).toBe(true);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 720 });
+      page.off('response', onResponse);
+    }
+    // Not even the icon is missing.
+    expect(failed).toEqual([]);
   });
 
   it('generates a second URL, refuses a third, and a revoked URL answers 401', async () => {
@@ -147,6 +190,24 @@ describe('web console', () => {
     await page.fill('#sql', "COPY (SELECT 1) TO '/tmp/x.csv'");
     await Promise.all([page.waitForNavigation(), page.click('#sql-form button')]);
     expect(await page.textContent('[role=alert]')).toMatch(/Only statements that read/);
+
+    await page.fill('#sql', 'SELEC * FROM browser_shop.data');
+    await Promise.all([page.waitForNavigation(), page.click('#sql-form button')]);
+    expect(await page.textContent('[role=alert]')).toMatch(/^Syntax error: "SELEC"/);
+
+    await page.fill('#sql', "SELECT NULL AS nothing, '' AS empty");
+    await Promise.all([page.waitForNavigation(), page.click('#sql-form button')]);
+    expect(await page.textContent('#row-count')).toBe('1 row');
+    expect(await page.textContent('#sql-result td:first-child .null')).toBe('null');
+    expect(await page.$('#sql-result td:nth-child(2) .null')).toBeNull();
+  });
+
+  it('shows at most 1,000 rows of a large result, and says it was cut', async () => {
+    await page.goto(`${baseUrl}/console/sql`);
+    await page.fill('#sql', 'SELECT * FROM range(3000000) t(i)');
+    await Promise.all([page.waitForNavigation(), page.click('#sql-form button')]);
+    expect(await page.$$eval('#sql-result tbody tr', (rows) => rows.length)).toBe(1000);
+    expect(await page.textContent('#row-count')).toMatch(/^The first 1,000 rows; the result has more/);
   });
 
   it('escapes a hostile integration name and refuses forms from elsewhere', async () => {
@@ -159,11 +220,11 @@ describe('web console', () => {
     // The session cookie alone is not enough: a POST needs this run's form token and this origin.
     const cookie = (await context.cookies(`${baseUrl}/console/`)).map((c) => `${c.name}=${c.value}`).join('; ');
     const form = (fields: Record<string, string>, origin = baseUrl) =>
-      fetch(`${baseUrl}/console/integrations`, { method: 'POST', headers: { cookie, origin, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+      fetch(`${baseUrl}/console/integrations`, { method: 'POST', headers: { cookie, origin, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString(), redirect: 'manual' });
     const token = await page.getAttribute('input[name=form_token]', 'value');
     expect((await form({ name: 'No Token' })).status).toBe(403);
     expect((await form({ name: 'Elsewhere', form_token: token! }, 'http://evil.example')).status).toBe(403);
-    expect((await form({ name: 'Same Origin', form_token: token! })).status).toBe(201);
+    expect((await form({ name: 'Same Origin', form_token: token! })).status).toBe(303);
   });
 
   it('ran no script from any value it showed', async () => {

@@ -1,4 +1,7 @@
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { startLocalHooklake } from '../../local/start-local';
+import { BIN, ROOT } from '../support/cli-process';
 import { cliJson } from '../support/cli-capture';
 import { RecordingLogger } from '../support/recording-logger';
 import { useTempDir } from '../support/temp-dir';
@@ -32,4 +35,32 @@ describe('local server shutdown', () => {
     const [{ n }] = await cliJson<{ n: number }[]>('--data-dir', dataDir.path, 'query', 'SELECT count(*) AS n FROM busy.data');
     expect(n).toBeGreaterThanOrEqual(statuses.filter((status) => status === 200).length);
   });
+
+  it('hooklake serve stops at once while a console query would run for hours: the query is interrupted', async () => {
+    const child = spawn(process.execPath, [BIN, '--data-dir', join(dataDir.path, 'serve'), 'serve', '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const link = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (text: string) => {
+        out += text;
+        const found = /(http:\/\/\S+\/console\/login\?key=\S+)/.exec(out);
+        if (found) resolve(found[1]);
+      });
+      void exited.then((code) => reject(new Error(`serve exited (${code}): ${out}`)));
+    });
+    const origin = new URL(link).origin;
+    const cookie = (await fetch(link, { redirect: 'manual' })).headers.get('set-cookie')!.split(';')[0];
+    const formToken = /name="form_token" value="([^"]+)"/.exec(await (await fetch(`${origin}/console/sql`, { headers: { cookie } })).text())![1];
+    const query = fetch(`${origin}/console/sql`, {
+      method: 'POST',
+      headers: { cookie, origin, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ sql: 'SELECT count(*) FROM range(1000000000000) t(x) WHERE x % 7 = 3', form_token: formToken }).toString(),
+    }).then((response) => response.text());
+    // Let DuckDB start on it (the stop holds either way; this makes it the case under test).
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    child.kill('SIGTERM');
+    // Without the interrupt, the process lives until the query ends: hours, well past the test's timeout.
+    expect(await exited).toBe(0);
+    expect(await query).toContain('Stopped: the server is stopping.');
+  }, 30_000);
 });

@@ -1,5 +1,7 @@
 import { ConsoleAuth } from '../../console/auth';
 import { cellText, html } from '../../console/html';
+import { dataTable, MAX_CELL_CHARS } from '../../console/layout';
+import { dailyChart } from '../../console/chart';
 
 describe('console html', () => {
   it('escapes every interpolated value, in text and in attributes', () => {
@@ -15,6 +17,26 @@ describe('console html', () => {
 
   it('shows cells as text: strings as they are, other values as JSON', () => {
     expect([cellText('a'), cellText(1), cellText({ a: [1] }), cellText(null)]).toEqual(['a', '1', '{"a":[1]}', '']);
+  });
+});
+
+describe('console tables and chart', () => {
+  it('shows NULL as a muted null, apart from an empty string', () => {
+    const out = dataTable(['a', 'b'], [{ a: null, b: '' }], 'none').text;
+    expect(out).toContain('<td><span class="null">null</span></td>');
+    expect(out).toContain('<td><div class="cell" title=""></div></td>');
+  });
+
+  it('cuts a long value, so a page of large rows stays small', () => {
+    const out = dataTable(['a'], [{ a: 'x'.repeat(MAX_CELL_CHARS + 500) }], 'none').text;
+    expect(out).toContain(`${'x'.repeat(MAX_CELL_CHARS)}… (500 more characters)`);
+    expect(out.length).toBeLessThan(3 * MAX_CELL_CHARS);
+  });
+
+  it('labels the chart: its series and its axis', () => {
+    const out = dailyChart([{ day: '2026-11-24', events: 3, rejected: 1 }]).text;
+    expect(out).toMatch(/<g class="legend">.*>events<.*>rejected</s);
+    expect(out).toContain('rows per day (UTC), top: 4');
   });
 });
 

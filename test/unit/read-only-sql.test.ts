@@ -28,6 +28,12 @@ describe('assertReadOnlySql', () => {
     ["SELECT getenv('HOME')", /getenv/],
     ["ATTACH '/tmp/other.db'", /Only statements that read/],
     ['   ', /Write a SQL statement/],
+    ['SELEC * FROM shop.data', /^Syntax error: "SELEC" does not start a statement this box knows/],
+    ['seletc count(*) from shop.data', /^Syntax error: "seletc"/],
+    ['SELEC* FROM shop.data', /^Syntax error: "SELEC" does/],
+    ['(VALUS (1))', /^Syntax error: "VALUS"/],
+    ['SELEC 1; DROP TABLE shop.data', /one statement at a time/],
+    ['FOO INSERT INTO x VALUES (1)', /found "INSERT"/],
   ])('refuses %s', (sql, message) => {
     expect(() => assertReadOnlySql(sql)).toThrow(message);
   });
