@@ -178,9 +178,13 @@ for (const [name, options] of [
 ] as const) {
   describeRecordSinkContract(name, async () => {
     const fake = fakeFirehose(options);
+    // The budget runs on a clock only the backoffs move (all writers' alike): a busy machine cannot use it up,
+    // and with the storage down the sink gives up after a minute of backoffs that take no real time.
+    let clock = Date.parse('2026-11-23T10:00:00.000Z');
     const sink = new FirehoseRecordSink(new FirehoseClient({ region: 'eu-west-1' }), STREAM, {
-      timeBudgetMs: 500,
-      sleep: async () => undefined,
+      timeBudgetMs: 60_000,
+      now: () => clock,
+      sleep: async (ms) => void (clock += ms),
       random: () => 0.5,
     });
     return { sink, stored: fake.stored, breakStorage: fake.breakStorage, close: async () => undefined };
