@@ -1,10 +1,11 @@
 import { decodeBody } from '../core/decode-body';
 import { verifySignature } from '../core/signature-check';
-import { eventTypeRuleOf } from '../core/event-types';
+import { eventTypeRuleOf, type EventColumnRegistry } from '../core/event-types';
+import type { Integration } from '../core/integration';
 import { IntegrationStoreUnavailableError, MethodNotAllowedError, SinkUnavailableError, UnauthorizedError } from '../core/errors';
 import type { ColumnTypes } from '../core/column-mapping';
 import { stampRecords, type StampResult, type StampServices } from '../core/stamp';
-import { extractToken, hashToken } from '../core/tokens';
+import { extractToken, hashToken, type TokenRecord } from '../core/tokens';
 import type { WebhookRoutePath } from '../core/webhook-routes';
 import { failureResponse, jsonResponse, type HttpResponse } from './http-responses';
 import { ColumnRegistryCache } from './column-registry-cache';
@@ -12,8 +13,8 @@ import { EventTypeRegistryCache } from './event-type-registry-cache';
 import { IntegrationCache } from './integration-cache';
 import type { AppLogger, IngestMetrics, IntegrationStore, RecordSink } from './ports';
 import { TokenCache } from './token-cache';
-import { within } from '../shared/deadline';
-import { DEFAULT_LATENCY_BUDGET, type LatencyBudget } from './latency-budget';
+import { Deadlines } from '../shared/deadline';
+import { DEFAULT_LATENCY_BUDGET, StoreWaits, type LatencyBudget } from './latency-budget';
 
 const DEFAULT_INTEGRATION_CACHE_MS = 60_000;
 /** Rounds of registering new columns and mapping again when a concurrent writer won a column's type. */
@@ -49,6 +50,18 @@ export interface IngestDependencies extends StampServices {
   readonly latencyBudget?: LatencyBudget;
 }
 
+/** A webhook's token record and its integration; undefined when the token is unknown or revoked. */
+interface Access {
+  readonly tokenRecord: TokenRecord | undefined;
+  readonly integration: Integration | undefined;
+}
+
+/** The registries a webhook's rows are stamped with; no event registry when the integration has no event types. */
+interface Registries {
+  readonly columns: ColumnTypes;
+  readonly eventRegistry: EventColumnRegistry | undefined;
+}
+
 /** What the request turned out to be for, as far as it got: for log lines and counters. */
 interface Known {
   schema?: string;
@@ -68,15 +81,36 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
   const eventRegistries = new EventTypeRegistryCache(deps.store);
   const tokens = deps.tokenCache ?? new TokenCache(deps.store, 0);
   const budget = deps.latencyBudget ?? DEFAULT_LATENCY_BUDGET;
+  const now = () => deps.clock().getTime();
+  /** Every wait on the store or the sink, of all webhooks, bounded on one timer. */
+  const deadlines = new Deadlines(now);
+  const storeLate = () => new IntegrationStoreUnavailableError(`The integration store did not answer within ${budget.storeMs} ms.`);
+
+  /** The token's record and its integration, from the caches when they hold both, else read within the store budget. */
+  const access = (tokenHash: string, waits: StoreWaits): Access | Promise<Access> => {
+    const tokenRecord = tokens.kept(tokenHash);
+    const integration = tokenRecord && integrations.kept(tokenRecord.schema);
+    if (integration !== undefined) return { tokenRecord, integration };
+    return waits.wait(
+      tokens.findActive(tokenHash).then(async (record) => ({ tokenRecord: record, integration: record ? await integrations.get(record.schema) : undefined })),
+    );
+  };
+
+  /** The integration's column and event-type registries, likewise. */
+  const registriesOf = (schema: string, typed: boolean, waits: StoreWaits): Registries | Promise<Registries> => {
+    const columns = registries.kept(schema);
+    const eventRegistry = typed ? eventRegistries.kept(schema) : undefined;
+    if (columns !== undefined && (!typed || eventRegistry !== undefined)) return { columns, eventRegistry };
+    return waits.wait(Promise.all([registries.get(schema), typed ? eventRegistries.get(schema) : undefined]).then(([read, eventRead]) => ({ columns: read, eventRegistry: eventRead })));
+  };
 
   /** Authenticates, decodes and stamps: everything that needs the body, which is unreachable once this returns. */
-  const prepare = async (request: WebhookRequest, known: Known): Promise<{ schema: string; stamped: StampResult }> => {
+  const prepare = async (request: WebhookRequest, known: Known, waits: StoreWaits): Promise<{ schema: string; stamped: StampResult }> => {
     if (request.method !== 'POST') {
       throw new MethodNotAllowedError(`Method ${request.method} is not allowed; webhooks are sent with POST.`);
     }
     const token = extractToken({ pathToken: request.pathToken, authorization: request.headers.authorization });
-    const tokenRecord = await tokens.findActive(hashToken(token));
-    const integration = tokenRecord ? await integrations.get(tokenRecord.schema) : undefined;
+    const { tokenRecord, integration } = await access(hashToken(token), waits);
     if (!integration) throw new UnauthorizedError('Webhook token is unknown or revoked.');
     known.schema = integration.schema;
     known.tokenId = tokenRecord?.tokenId;
@@ -86,19 +120,20 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
     const records = decodeBody(request.body, request.headers['content-type'], deps.maxBodyBytes);
     const batchedAt = deps.clock();
     const rule = eventTypeRuleOf(integration);
-    const eventTypes = rule && { rule, registry: await eventRegistries.get(integration.schema) };
-    const stamp = (columns: ColumnTypes) =>
-      stampRecords(records, { integration, receivedAt: request.receivedAt, batchedAt, columns, sourceBytes: request.body.length, nextSequence: deps.nextSequence, uuid: deps.uuid, maxRecordBytes: deps.maxRecordBytes, eventTypes });
+    const { columns, eventRegistry } = await registriesOf(integration.schema, rule !== undefined, waits);
+    const eventTypes = rule && eventRegistry && { rule, registry: eventRegistry };
+    const stamp = (registry: ColumnTypes) =>
+      stampRecords(records, { integration, receivedAt: request.receivedAt, batchedAt, columns: registry, sourceBytes: request.body.length, nextSequence: deps.nextSequence, uuid: deps.uuid, maxRecordBytes: deps.maxRecordBytes, eventTypes });
     // New columns are registered before any row that uses them is stored, so the catalog knows every column in the lake.
-    let stamped = stamp(await registries.get(integration.schema));
+    let stamped = stamp(columns);
     for (let round = 1; stamped.newColumns.length > 0; round++) {
       if (round > MAX_REGISTRY_ROUNDS) throw new IntegrationStoreUnavailableError(`Columns of "${integration.schema}" kept changing under concurrent writers; try again.`);
-      const { registry, agreed } = await registries.register(integration.schema, stamped.newColumns, request.receivedAt);
+      const { registry, agreed } = await waits.wait(registries.register(integration.schema, stamped.newColumns, request.receivedAt));
       if (agreed) break;
       stamped = stamp(registry);
     }
     // Likewise the columns of each event type, which its per-event view lists.
-    if (stamped.newEventColumns.length > 0) await eventRegistries.register(integration.schema, stamped.newEventColumns, request.receivedAt);
+    if (stamped.newEventColumns.length > 0) await waits.wait(eventRegistries.register(integration.schema, stamped.newEventColumns, request.receivedAt));
     return { schema: integration.schema, stamped };
   };
 
@@ -107,7 +142,7 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
     // The sink gets what is left of the answer budget: a store that has not confirmed by then is a 503, never a provider timeout.
     const deadline = startedAt + budget.answerMs - budget.replyMs;
     const late = () => new SinkUnavailableError(`The sink did not confirm ${stamped.rows.length} rows of "${schema}" within the ${budget.answerMs} ms answer budget.`);
-    const write = () => within(deps.sink.write({ schema, rows: stamped.rows }, { deadline }), deadline - deps.clock().getTime(), late);
+    const write = () => deadlines.within(deps.sink.write({ schema, rows: stamped.rows }, { deadline }), deadline, late);
     const report = stamped.rows.length > 0 ? await write() : { rejected: 0 };
     const counts = { records: stamped.records - report.rejected, rejected: stamped.rejected + report.rejected };
     deps.logger.info('Webhook stored', { route, schema, ...counts, ms: deps.clock().getTime() - receivedAt.getTime() });
@@ -118,11 +153,10 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
   return (request) => {
     const { route, receivedAt } = request;
     // Counted from the moment the whole request is in hand: an upload's own time is the client's.
-    const startedAt = deps.clock().getTime();
-    const storeLate = () => new IntegrationStoreUnavailableError(`The integration store did not answer within ${budget.storeMs} ms.`);
+    const startedAt = now();
     // Once the token names its integration, a refusal's log line names it too (a failing signature, a bad body).
     const known: Known = {};
-    return within(prepare(request, known), budget.storeMs, storeLate)
+    return prepare(request, known, new StoreWaits(deadlines, budget.storeMs, now, storeLate))
       .then((prepared) => store(prepared, route, receivedAt, startedAt, known))
       .catch((error: unknown) => {
         const response = failureResponse(error, deps.logger, { route, ...(known.schema === undefined ? {} : { schema: known.schema }) });
