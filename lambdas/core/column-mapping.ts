@@ -2,8 +2,9 @@
  * How an event becomes a row of flat, typed columns (Stitch's rules): keys lower-cased with
  * characters other than `a-z0-9_` removed, nested objects flattened to `parent__child`, arrays kept as
  * JSON text, each column's type fixed by the first non-null value seen, and a value of another type
- * sent to a split column with a type suffix, so no column ever holds two types. Pure and iterative: it
- * never throws on a JSON value, and every leaf lands in a column or the row is refused with a reason.
+ * sent to a split column with a type suffix, so no column ever holds two types. Pure, and never more
+ * than MAX_FLATTEN_DEPTH calls deep: it never throws on a JSON value, and every leaf lands in a column
+ * or the row is refused with a reason.
  */
 import { columnNameOf } from './column-names';
 import { ExactNumber, ExactNumberInJson, numberCell } from './exact-number';
@@ -69,13 +70,27 @@ interface PathNode {
   readonly part: string;
   /** Column name of the path (`parent__child`). */
   readonly base: string;
+  /** Tells paths apart in a row's shape (cellsOf). */
+  readonly id: number;
   /** The field paths below this one, by key. */
   children: Map<string, PathNode> | undefined;
+}
+
+/** The primary key's column name, made once for a run of records of one integration. */
+let lastPrimaryKey: string | undefined;
+let lastKeyColumn = '';
+function keyColumnOf(primaryKey: string): string {
+  if (primaryKey !== lastPrimaryKey) {
+    lastKeyColumn = columnNameOf(primaryKey);
+    lastPrimaryKey = primaryKey;
+  }
+  return lastKeyColumn;
 }
 
 /** Paths seen so far, from the top-level keys down. Bounded, since keys are the senders' to choose. */
 let rootPaths = new Map<string, PathNode>();
 let pathNodes = 0;
+let nextPathId = 1;
 const PATH_NODE_LIMIT = 50_000;
 
 function pathNode(parent: PathNode | undefined, key: string): PathNode {
@@ -88,26 +103,23 @@ function pathNode(parent: PathNode | undefined, key: string): PathNode {
       pathNodes = 0;
     }
     const part = columnNameOf(key);
-    node = { part, base: parent === undefined || parent.base === '' ? part : `${parent.base}__${part}`, children: undefined };
+    node = { part, base: parent === undefined || parent.base === '' ? part : `${parent.base}__${part}`, id: nextPathId++, children: undefined };
     siblings.set(key, node);
     pathNodes += 1;
   }
   return node;
 }
 
-interface Pending {
-  readonly parent: Pending | undefined;
-  /** The path node of `parent`; undefined at the top level. */
-  readonly parentPath: PathNode | undefined;
+/** The keys from the top of the record down to a field's parent object, for reasons: no object per leaf. */
+interface Trail {
+  readonly parent: Trail | undefined;
   readonly key: string;
-  readonly value: unknown;
-  readonly depth: number;
 }
 
 /** The dotted path of a field, for reasons: built only when a row is refused. */
-function pathOf(pending: Pending): string {
-  const keys: string[] = [];
-  for (let at: Pending | undefined = pending; at !== undefined; at = at.parent) keys.push(at.key);
+function pathOf(trail: Trail | undefined, key: string): string {
+  const keys = [key];
+  for (let at = trail; at !== undefined; at = at.parent) keys.push(at.key);
   return `"${keys.reverse().join('.')}"`;
 }
 
@@ -116,78 +128,169 @@ function pathOf(pending: Pending): string {
  * same record and columns give the same answer.
  */
 export function mapRecord(record: JsonObject, known: ColumnTypes, options: MappingOptions = {}): Mapping {
+  const keyColumn = options.primaryKey === undefined ? undefined : keyColumnOf(options.primaryKey);
   const maxColumns = options.maxColumns ?? DEFAULT_MAX_COLUMNS;
-  const keyColumn = options.primaryKey === undefined ? undefined : columnNameOf(options.primaryKey);
-  const cells: Record<string, CellValue> = {};
-  /** Which field filled each column, in order, to name both when two fill the same one (looked up only then). */
-  const sources: Pending[] = [];
-  const sourceNames: string[] = [];
-  let added: Map<string, ColumnType> | undefined;
-  const typeOf = (name: string): ColumnType | undefined => known.get(name) ?? added?.get(name);
-
-  const stack: Pending[] = [];
-  const keys = Object.keys(record);
-  for (let i = keys.length - 1; i >= 0; i--) stack.push({ parent: undefined, parentPath: undefined, key: keys[i], value: record[keys[i]], depth: 1 });
-  while (stack.length > 0) {
-    const field = stack.pop() as Pending;
-    const { key, value, depth } = field;
-    if (value === null || value === undefined) continue;
-    const path = pathNode(field.parentPath, key);
-    const { part, base } = path;
-    // Characters other than a-z, 0-9 and _ (a lone surrogate among them) leave the name, as Stitch's rule says.
-    if (part === '') return refuse(`field name ${pathOf(field)} has no letters, digits or "_" to make a column name of`);
-    if (typeof value === 'object' && depth < MAX_FLATTEN_DEPTH && isJsonObject(value)) {
-      const inner = Object.keys(value);
-      if (inner.length > 0) {
-        for (let i = inner.length - 1; i >= 0; i--) stack.push({ parent: field, parentPath: path, key: inner[i], value: value[inner[i]], depth: depth + 1 });
-        continue;
-      }
-    }
-    if (base.length > MAX_COLUMN_NAME_LENGTH) {
-      return refuse(`field ${pathOf(field)} makes a column name of ${base.length} characters; the most is ${MAX_COLUMN_NAME_LENGTH}`);
-    }
-    if (base.charCodeAt(0) === 0x5f && RESERVED_NAME.test(base)) {
-      return refuse(`field ${pathOf(field)} becomes column "${base}"; names starting with _sdc are Hooklake's own`);
-    }
-
-    // The key field by its column name: column names ignore case, so `ID` fills primary key `id`.
-    const isKey = depth === 1 && keyColumn !== undefined && part === keyColumn;
-    // Strings and booleans, most leaves, without a cell object per leaf.
-    const cell = isKey ? keyCell(value) : typeof value === 'string' ? (isWellFormed(value) ? STRING_CELL : undefined) : typeof value === 'boolean' ? BOOLEAN_CELL : cellOf(value);
-    if (cell === undefined) return refuse(`field ${pathOf(field)} holds a string that is not valid Unicode (a lone surrogate)`);
-    const cellValue = cell === STRING_CELL || cell === BOOLEAN_CELL ? (value as CellValue) : cell.value;
-    const current = typeOf(base);
-    let name = base;
-    let existing = current;
-    // Another type goes to the split column; if a nested field already holds that name with a third
-    // type, the suffix repeats (`assets__js__js`) until the name is free or of this type.
-    for (let splits = 0; !isKey && (existing !== undefined ? existing !== cell.type : splits === 0 && TAKEN_NAMES.has(name)); splits++) {
-      if (splits === MAX_SPLITS) return refuse(`field ${pathOf(field)} has no free column for its ${cell.type} value after "${name}"`);
-      name = `${name}${SPLIT_SUFFIX[cell.type]}`;
-      existing = typeOf(name);
-    }
-    if (name.length > MAX_COLUMN_NAME_LENGTH) {
-      return refuse(`field ${pathOf(field)} needs split column "${name}" of ${name.length} characters; the most is ${MAX_COLUMN_NAME_LENGTH}`);
-    }
-    if (hasOwn.call(cells, name)) {
-      const earlier = sources[sourceNames.indexOf(name)];
-      return refuse(`fields ${pathOf(earlier)} and ${pathOf(field)} both become column "${name}"`);
-    }
-    sources.push(field);
-    sourceNames.push(name);
-    if (existing === undefined) {
-      added ??= new Map();
-      if (known.size + added.size >= maxColumns) {
-        return refuse(`field ${pathOf(field)} would add column "${name}" past the integration's limit of ${maxColumns} columns (set with --max-columns when the integration is created)`);
-      }
-      added.set(name, isKey ? 'string' : cell.type);
-    }
-    if (name === '__proto__') Object.defineProperty(cells, name, { value: cellValue, enumerable: true, writable: true, configurable: true });
-    else cells[name] = cellValue;
+  const walk = new RowWalk(known, keyColumn, maxColumns);
+  const cells = walk.object(record, Object.keys(record), undefined, undefined, 1) === undefined ? cellsOf(walk) : undefined;
+  if (cells !== undefined) {
+    const { added } = walk;
+    return { ok: true, cells, newColumns: added === undefined ? [] : [...added].map(([name, type]) => ({ name, type })) };
   }
-  return { ok: true, cells, newColumns: added === undefined ? [] : [...added].map(([name, type]) => ({ name, type })) };
+  // A refusal, or two fields in one column: the walk that checks every column as it goes says which came first.
+  const exact = new RowWalk(known, keyColumn, maxColumns, new Set());
+  const reason = exact.object(record, Object.keys(record), undefined, undefined, 1) as string;
+  return refuse(reason === COLLISION ? exact.collisionReason(record) : reason);
 }
 
+/** A fresh object with the row's cells, in order, in the shape of a template kept for rows of the same columns. */
+interface CellsTemplate {
+  readonly names: readonly string[];
+  readonly object: object;
+}
+
+/** Templates by row shape. Bounded, since shapes are the senders' to choose. */
+let templates = new Map<number, CellsTemplate>();
+const TEMPLATE_LIMIT = 1000;
+
+/**
+ * The walk's cells as one object, or undefined when two fields filled one column. Copying a template
+ * and setting its properties keeps the object in V8's fast mode; setting 30-odd new properties one by
+ * one would turn it into a dictionary, which costs more to fill and to serialise.
+ */
+function cellsOf(walk: RowWalk): Record<string, CellValue> | undefined {
+  const { names, values } = walk;
+  let template = templates.get(walk.shape);
+  if (template === undefined || !sameNames(template.names, names)) {
+    // Every name once: the only check of collisions on the fast path, made once per shape.
+    if (new Set(names).size !== names.length) return undefined;
+    if (templates.size >= TEMPLATE_LIMIT) templates = new Map();
+    template = { names: [...names], object: JSON.parse(`{${names.map((name) => `${JSON.stringify(name)}:null`).join(',')}}`) as object };
+    templates.set(walk.shape, template);
+  }
+  const cells = { ...template.object } as Record<string, CellValue>;
+  for (let i = 0; i < names.length; i++) cells[names[i]] = values[i];
+  return cells;
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Returned by the walk when two fields fill one column: the reason names both, found by walking again. */
+const COLLISION = '\0collision';
+
+/**
+ * One record's mapping, depth first in key order (which is the cells' order). Recursive: objects
+ * deeper than MAX_FLATTEN_DEPTH are kept whole, so the stack stays shallow whatever was sent.
+ */
+class RowWalk {
+  /** The row's columns and their values, in order. */
+  readonly names: string[] = [];
+  readonly values: CellValue[] = [];
+  /** A hash of the paths (and splits) that filled the columns: rows of one shape share a template. */
+  shape = 0;
+  added: Map<string, ColumnType> | undefined;
+  /** On a collision: the column, and the field that found it filled. */
+  private collided = { column: '', source: '' };
+
+  constructor(
+    private readonly known: ColumnTypes,
+    private readonly keyColumn: string | undefined,
+    private readonly maxColumns: number,
+    /** The columns filled so far, when every column is checked as it is filled (the exact walk). */
+    private readonly filled?: Set<string>,
+    /** When walking again for a collision's reason: the column whose first field is sought. */
+    private readonly seeking?: string,
+  ) {}
+
+  /** Maps the fields of `object` (whose keys are `keys`); a reason when one cannot be a column. */
+  object(object: JsonObject, keys: readonly string[], trail: Trail | undefined, parentPath: PathNode | undefined, depth: number): string | undefined {
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      const value = object[key];
+      if (value === null || value === undefined) continue;
+      const path = pathNode(parentPath, key);
+      // Characters other than a-z, 0-9 and _ (a lone surrogate among them) leave the name, as Stitch's rule says.
+      if (path.part === '') return `field name ${pathOf(trail, key)} has no letters, digits or "_" to make a column name of`;
+      if (typeof value === 'object' && depth < MAX_FLATTEN_DEPTH && isJsonObject(value)) {
+        const inner = Object.keys(value);
+        if (inner.length > 0) {
+          const reason = this.object(value, inner, { parent: trail, key }, path, depth + 1);
+          if (reason !== undefined) return reason;
+          continue;
+        }
+      }
+      const reason = this.leaf(value, key, path, trail, depth);
+      if (reason !== undefined) return reason;
+    }
+    return undefined;
+  }
+
+  private leaf(value: unknown, key: string, path: PathNode, trail: Trail | undefined, depth: number): string | undefined {
+    const { base } = path;
+    if (base.length > MAX_COLUMN_NAME_LENGTH) {
+      return `field ${pathOf(trail, key)} makes a column name of ${base.length} characters; the most is ${MAX_COLUMN_NAME_LENGTH}`;
+    }
+    if (base.charCodeAt(0) === 0x5f && RESERVED_NAME.test(base)) {
+      return `field ${pathOf(trail, key)} becomes column "${base}"; names starting with _sdc are Hooklake's own`;
+    }
+    // The key field by its column name: column names ignore case, so `ID` fills primary key `id`.
+    const isKey = depth === 1 && this.keyColumn !== undefined && path.part === this.keyColumn;
+    // Strings and booleans, most leaves, without a cell object per leaf.
+    const cell = isKey ? keyCell(value) : typeof value === 'string' ? (isWellFormed(value) ? STRING_CELL : undefined) : typeof value === 'boolean' ? BOOLEAN_CELL : cellOf(value);
+    if (cell === undefined) return `field ${pathOf(trail, key)} holds a string that is not valid Unicode (a lone surrogate)`;
+    const cellValue = cell === STRING_CELL || cell === BOOLEAN_CELL ? (value as CellValue) : cell.value;
+    let name = base;
+    let existing = this.typeOf(name);
+    let splits = 0;
+    // Another type goes to the split column; if a nested field already holds that name with a third
+    // type, the suffix repeats (`assets__js__js`) until the name is free or of this type.
+    for (; !isKey && (existing !== undefined ? existing !== cell.type : splits === 0 && TAKEN_NAMES.has(name)); splits++) {
+      if (splits === MAX_SPLITS) return `field ${pathOf(trail, key)} has no free column for its ${cell.type} value after "${name}"`;
+      name = `${name}${SPLIT_SUFFIX[cell.type]}`;
+      existing = this.typeOf(name);
+    }
+    if (name.length > MAX_COLUMN_NAME_LENGTH) {
+      return `field ${pathOf(trail, key)} needs split column "${name}" of ${name.length} characters; the most is ${MAX_COLUMN_NAME_LENGTH}`;
+    }
+    if (this.filled !== undefined) {
+      if (this.seeking === name || this.filled.has(name)) {
+        this.collided = { column: name, source: pathOf(trail, key) };
+        return COLLISION;
+      }
+      this.filled.add(name);
+    }
+    if (existing === undefined) {
+      this.added ??= new Map();
+      if (this.known.size + this.added.size >= this.maxColumns) {
+        return `field ${pathOf(trail, key)} would add column "${name}" past the integration's limit of ${this.maxColumns} columns (set with --max-columns when the integration is created)`;
+      }
+      this.added.set(name, isKey ? 'string' : cell.type);
+    }
+    this.names.push(name);
+    this.values.push(cellValue);
+    this.shape = (Math.imul(this.shape, 31) + path.id * 8 + splits) | 0;
+    return undefined;
+  }
+
+  private typeOf(name: string): ColumnType | undefined {
+    return this.known.get(name) ?? this.added?.get(name);
+  }
+
+  /**
+   * Why the walk stopped on a collision: the record is walked again, just as far as the first field
+   * that filled the column, so the reason names both fields (collisions are rare; tracking every
+   * field's source would cost every row).
+   */
+  collisionReason(record: JsonObject): string {
+    const { column, source } = this.collided;
+    const again = new RowWalk(this.known, this.keyColumn, this.maxColumns, new Set(), column);
+    again.object(record, Object.keys(record), undefined, undefined, 1);
+    return `fields ${again.collided.source} and ${source} both become column "${column}"`;
+  }
+}
 /** Types of the leaves stored as they are; their value is the leaf's own. */
 const STRING_CELL = { type: 'string', value: '' } as const;
 const BOOLEAN_CELL = { type: 'boolean', value: false } as const;
@@ -265,8 +368,6 @@ function exactJsonText(value: unknown, escapeLoneSurrogates: boolean): string | 
   }
   return JSON.stringify(value) ?? 'null';
 }
-
-const hasOwn = Object.prototype.hasOwnProperty;
 
 function refuse(reason: string): Mapping {
   return { ok: false, reason };
