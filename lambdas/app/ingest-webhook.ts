@@ -141,9 +141,10 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
   const store = async ({ schema, stamped }: { schema: string; stamped: StampResult }, route: WebhookRoutePath, receivedAt: Date, startedAt: number, known: Known): Promise<HttpResponse> => {
     // The sink gets what is left of the answer budget: a store that has not confirmed by then is a 503, never a provider timeout.
     const deadline = startedAt + budget.answerMs - budget.replyMs;
-    const late = () => new SinkUnavailableError(`The sink did not confirm ${stamped.rows.length} rows of "${schema}" within the ${budget.answerMs} ms answer budget.`);
-    const write = () => deadlines.within(deps.sink.write({ schema, rows: stamped.rows }, { deadline }), deadline, late);
-    const report = stamped.rows.length > 0 ? await write() : { rejected: 0 };
+    const report =
+      stamped.rows.length > 0
+        ? await deadlines.within(deps.sink.write({ schema, rows: stamped.rows }, { deadline }), deadline, () => new SinkUnavailableError(`The sink did not confirm ${stamped.rows.length} rows of "${schema}" within the ${budget.answerMs} ms answer budget.`))
+        : { rejected: 0 };
     const counts = { records: stamped.records - report.rejected, rejected: stamped.rejected + report.rejected };
     deps.logger.info('Webhook stored', { route, schema, ...counts, ms: deps.clock().getTime() - receivedAt.getTime() });
     deps.metrics?.answered({ status: 200, ...counts, sinkRetries: report.retries ?? 0, ...known, receivedAt });

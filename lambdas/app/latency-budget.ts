@@ -38,11 +38,13 @@ export class StoreWaits {
   /** Settles as `reads` does, or rejects with `late()` once the webhook's store time has run out. */
   wait<T>(reads: Promise<T>): Promise<T> {
     const start = this.now();
-    const spend = () => (this.spentMs += this.now() - start);
     return this.deadlines.within(reads, start + this.budgetMs - this.spentMs, this.late).then(
-      (value) => (spend(), value),
+      (value) => {
+        this.spentMs += this.now() - start;
+        return value;
+      },
       (error: unknown) => {
-        spend();
+        this.spentMs += this.now() - start;
         throw error;
       },
     );

@@ -57,9 +57,9 @@ export interface StampResult {
  * order, so a later element wins in `data_latest`.
  */
 export function stampRecords(records: Iterable<DecodedRecord>, ctx: StampContext): StampResult {
-  const receivedAt = ctx.receivedAt.toISOString();
+  const receivedAt = isoText(ctx.receivedAt);
   const dt = partitionDate(receivedAt);
-  const batchedAt = ctx.batchedAt.getTime() === ctx.receivedAt.getTime() ? receivedAt : ctx.batchedAt.toISOString();
+  const batchedAt = isoText(ctx.batchedAt);
   const rows: LakeRow[] = [];
   let rejected = 0;
   const added = new Map<string, ColumnType>();
@@ -110,6 +110,21 @@ export function stampRecords(records: Iterable<DecodedRecord>, ctx: StampContext
     newColumns: [...added].map(([name, type]) => ({ name, type })),
     newEventColumns: [...addedEvents].map(([eventType, columns]) => ({ eventType, columns: [...columns] })),
   };
+}
+
+/** ISO text of the last instants stamped: webhooks a millisecond apart share them. */
+const isoTexts = { receivedAt: NaN, receivedText: '', batchedAt: NaN, batchedText: '' };
+
+function isoText(at: Date): string {
+  const ms = at.getTime();
+  if (ms === isoTexts.receivedAt) return isoTexts.receivedText;
+  if (ms === isoTexts.batchedAt) return isoTexts.batchedText;
+  // Kept in two slots, so a request's receipt and its batch (a little later) do not evict each other.
+  isoTexts.receivedAt = isoTexts.batchedAt;
+  isoTexts.receivedText = isoTexts.batchedText;
+  isoTexts.batchedAt = ms;
+  isoTexts.batchedText = at.toISOString();
+  return isoTexts.batchedText;
 }
 
 /** `"name":value` as JSON.stringify writes a member. */
