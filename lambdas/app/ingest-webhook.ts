@@ -157,12 +157,21 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
     const startedAt = now();
     // Once the token names its integration, a refusal's log line names it too (a failing signature, a bad body).
     const known: Known = {};
+    // The timer a store read arms stays for the sink's wait that follows.
+    deadlines.hold();
     return prepare(request, known, new StoreWaits(deadlines, budget.storeMs, now, storeLate))
       .then((prepared) => store(prepared, route, receivedAt, startedAt, known))
-      .catch((error: unknown) => {
-        const response = failureResponse(error, deps.logger, { route, ...(known.schema === undefined ? {} : { schema: known.schema }) });
-        deps.metrics?.answered({ status: response.statusCode, reason: error instanceof Error ? error.name : typeof error, records: 0, rejected: 0, sinkRetries: 0, ...known, receivedAt });
-        return response;
-      });
+      .then(
+        (response) => {
+          deadlines.release();
+          return response;
+        },
+        (error: unknown) => {
+          deadlines.release();
+          const response = failureResponse(error, deps.logger, { route, ...(known.schema === undefined ? {} : { schema: known.schema }) });
+          deps.metrics?.answered({ status: response.statusCode, reason: error instanceof Error ? error.name : typeof error, records: 0, rejected: 0, sinkRetries: 0, ...known, receivedAt });
+          return response;
+        },
+      );
   };
 }

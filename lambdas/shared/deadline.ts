@@ -33,12 +33,13 @@ interface Waiter {
 
 /**
  * `within` for many concurrent waits on one timer, armed for the earliest deadline and cleared once
- * nothing waits: under load a wait sets and clears no timer of its own, and none is left behind.
+ * nothing waits or is held: under load a wait sets and clears no timer of its own, and none is left behind.
  */
 export class Deadlines {
   private readonly waiting = new Set<Waiter>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private armedFor = Infinity;
+  private holds = 0;
 
   /** `now` is epoch milliseconds, the clock deadlines are given in. */
   constructor(private readonly now: () => number = Date.now) {}
@@ -63,8 +64,22 @@ export class Deadlines {
     });
   }
 
+  /** Keeps the timer armed between waits until `release`: a caller with more waits to come spares re-arming it. */
+  hold(): void {
+    this.holds += 1;
+  }
+
+  release(): void {
+    this.holds -= 1;
+    this.clearIfIdle();
+  }
+
   private settle(waiter: Waiter): void {
-    if (!this.waiting.delete(waiter) || this.waiting.size > 0 || this.timer === undefined) return;
+    if (this.waiting.delete(waiter)) this.clearIfIdle();
+  }
+
+  private clearIfIdle(): void {
+    if (this.waiting.size > 0 || this.holds > 0 || this.timer === undefined) return;
     clearTimeout(this.timer);
     this.timer = undefined;
     this.armedFor = Infinity;
