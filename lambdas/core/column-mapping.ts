@@ -129,17 +129,131 @@ function pathOf(trail: Trail | undefined, key: string): string {
  */
 export function mapRecord(record: JsonObject, known: ColumnTypes, options: MappingOptions = {}): Mapping {
   const keyColumn = options.primaryKey === undefined ? undefined : keyColumnOf(options.primaryKey);
+  const planned = lastPlan !== undefined && lastPlan.known === known && lastPlan.keyColumn === keyColumn ? plannedCells(lastPlan, record) : undefined;
+  if (planned !== undefined) return { ok: true, cells: planned, newColumns: [] };
   const maxColumns = options.maxColumns ?? DEFAULT_MAX_COLUMNS;
   const walk = new RowWalk(known, keyColumn, maxColumns);
   const cells = walk.object(record, Object.keys(record), undefined, undefined, 1) === undefined ? cellsOf(walk) : undefined;
   if (cells !== undefined) {
     const { added } = walk;
+    if (added === undefined) rememberPlan(record, walk, keyColumn);
     return { ok: true, cells, newColumns: added === undefined ? [] : [...added].map(([name, type]) => ({ name, type })) };
   }
   // A refusal, or two fields in one column: the walk that checks every column as it goes says which came first.
   const exact = new RowWalk(known, keyColumn, maxColumns, new Set());
   const reason = exact.object(record, Object.keys(record), undefined, undefined, 1) as string;
   return refuse(reason === COLLISION ? exact.collisionReason(record) : reason);
+}
+
+/**
+ * A row shape seen before, mapped again without a lookup: the fields of each object in walk order,
+ * each with what it became. A record with the same keys in the same order, each value of the same
+ * kind, against the same registry, becomes the same columns; anything else takes the full walk.
+ * Only shapes that added no column are kept, so the registry's own growth never changes a plan.
+ */
+interface RowPlan {
+  readonly known: ColumnTypes;
+  readonly keyColumn: string | undefined;
+  readonly root: PlanObject;
+  readonly template: object;
+}
+
+interface PlanObject {
+  readonly keys: readonly string[];
+  readonly fields: PlanField[];
+}
+
+/** One field of a planned object; one shape of object for all kinds, so reading them stays monomorphic. */
+interface PlanField {
+  readonly kind: PlanKind;
+  /** The column of a leaf. */
+  readonly name: string;
+  /** The plan of an object walked into. */
+  readonly object: PlanObject | undefined;
+}
+
+const enum PlanKind {
+  Absent,
+  Object,
+  String,
+  Boolean,
+  SafeInteger,
+  Fraction,
+  Array,
+  KeyString,
+  KeyNumber,
+}
+
+/** The plan the last record used, tried first; plans by shape, bounded. */
+let lastPlan: RowPlan | undefined;
+let plans = new Map<number, RowPlan>();
+const PLAN_LIMIT = 1000;
+
+/** The record's cells by `plan`, or undefined when the record is not of its shape. */
+function plannedCells(plan: RowPlan, record: JsonObject): Record<string, CellValue> | undefined {
+  const cells = { ...plan.template } as Record<string, CellValue>;
+  return fillFromPlan(plan.root, record, cells) ? cells : undefined;
+}
+
+/** The same checks the full walk makes on each value, only those that can tell a different shape. */
+function fillFromPlan(plan: PlanObject, object: JsonObject, cells: Record<string, CellValue>): boolean {
+  const keys = Object.keys(object);
+  if (keys.length !== plan.keys.length) return false;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    if (key !== plan.keys[i]) return false;
+    const value = object[key];
+    const field = plan.fields[i];
+    switch (field.kind) {
+      case PlanKind.Absent:
+        if (value !== null && value !== undefined) return false;
+        continue;
+      case PlanKind.Object:
+        if (!isJsonObject(value) || !fillFromPlan(field.object as PlanObject, value, cells)) return false;
+        continue;
+      case PlanKind.String:
+      case PlanKind.KeyString:
+        if (typeof value !== 'string' || !isWellFormed(value)) return false;
+        break;
+      case PlanKind.Boolean:
+        if (typeof value !== 'boolean') return false;
+        break;
+      case PlanKind.SafeInteger:
+        if (!Number.isSafeInteger(value)) return false;
+        break;
+      case PlanKind.Fraction:
+        if (typeof value !== 'number' || !Number.isFinite(value) || Number.isInteger(value)) return false;
+        break;
+      case PlanKind.KeyNumber:
+        if (typeof value !== 'number') return false;
+        cells[field.name] = String(value);
+        continue;
+      case PlanKind.Array: {
+        const text = Array.isArray(value) ? jsonText(value) : undefined;
+        if (text === undefined) return false;
+        cells[field.name] = text;
+        continue;
+      }
+    }
+    cells[field.name] = value as CellValue;
+  }
+  return true;
+}
+
+/** Makes the record's shape the one tried first, planning it when it is new (once per shape). */
+function rememberPlan(record: JsonObject, walk: RowWalk, keyColumn: string | undefined): void {
+  const { known } = walk;
+  const kept = plans.get(walk.shape);
+  if (kept !== undefined && kept.known === known && kept.keyColumn === keyColumn && plannedCells(kept, record) !== undefined) {
+    lastPlan = kept;
+    return;
+  }
+  const root: PlanObject = { keys: Object.keys(record), fields: [] };
+  const planning = new RowWalk(known, keyColumn, DEFAULT_MAX_COLUMNS, undefined, undefined, root);
+  if (planning.object(record, root.keys, undefined, undefined, 1, root) !== undefined || !planning.plannable) return;
+  if (plans.size >= PLAN_LIMIT) plans = new Map();
+  lastPlan = { known, keyColumn, root, template: templateOf(planning.names).object };
+  plans.set(walk.shape, lastPlan);
 }
 
 /** A fresh object with the row's cells, in order, in the shape of a template kept for rows of the same columns. */
@@ -164,12 +278,16 @@ function cellsOf(walk: RowWalk): Record<string, CellValue> | undefined {
     // Every name once: the only check of collisions on the fast path, made once per shape.
     if (new Set(names).size !== names.length) return undefined;
     if (templates.size >= TEMPLATE_LIMIT) templates = new Map();
-    template = { names: [...names], object: JSON.parse(`{${names.map((name) => `${JSON.stringify(name)}:null`).join(',')}}`) as object };
+    template = templateOf(names);
     templates.set(walk.shape, template);
   }
   const cells = { ...template.object } as Record<string, CellValue>;
   for (let i = 0; i < names.length; i++) cells[names[i]] = values[i];
   return cells;
+}
+
+function templateOf(names: readonly string[]): CellsTemplate {
+  return { names: [...names], object: JSON.parse(`{${names.map((name) => `${JSON.stringify(name)}:null`).join(',')}}`) as object };
 }
 
 function sameNames(a: readonly string[], b: readonly string[]): boolean {
@@ -194,41 +312,50 @@ class RowWalk {
   added: Map<string, ColumnType> | undefined;
   /** On a collision: the column, and the field that found it filled. */
   private collided = { column: '', source: '' };
+  /** Whether every leaf was of a kind a plan can check (planning walk only). */
+  plannable = true;
 
   constructor(
-    private readonly known: ColumnTypes,
+    readonly known: ColumnTypes,
     private readonly keyColumn: string | undefined,
     private readonly maxColumns: number,
     /** The columns filled so far, when every column is checked as it is filled (the exact walk). */
     private readonly filled?: Set<string>,
     /** When walking again for a collision's reason: the column whose first field is sought. */
     private readonly seeking?: string,
+    /** The plan being made of the record's shape (planning walk only). */
+    readonly plan?: PlanObject,
   ) {}
 
   /** Maps the fields of `object` (whose keys are `keys`); a reason when one cannot be a column. */
-  object(object: JsonObject, keys: readonly string[], trail: Trail | undefined, parentPath: PathNode | undefined, depth: number): string | undefined {
+  object(object: JsonObject, keys: readonly string[], trail: Trail | undefined, parentPath: PathNode | undefined, depth: number, plan?: PlanObject): string | undefined {
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i];
       const value = object[key];
-      if (value === null || value === undefined) continue;
+      if (value === null || value === undefined) {
+        plan?.fields.push({ kind: PlanKind.Absent, name: '', object: undefined });
+        continue;
+      }
       const path = pathNode(parentPath, key);
       // Characters other than a-z, 0-9 and _ (a lone surrogate among them) leave the name, as Stitch's rule says.
       if (path.part === '') return `field name ${pathOf(trail, key)} has no letters, digits or "_" to make a column name of`;
       if (typeof value === 'object' && depth < MAX_FLATTEN_DEPTH && isJsonObject(value)) {
         const inner = Object.keys(value);
         if (inner.length > 0) {
-          const reason = this.object(value, inner, { parent: trail, key }, path, depth + 1);
+          const innerPlan = plan && { keys: inner, fields: [] };
+          plan?.fields.push({ kind: PlanKind.Object, name: '', object: innerPlan });
+          const reason = this.object(value, inner, { parent: trail, key }, path, depth + 1, innerPlan);
           if (reason !== undefined) return reason;
           continue;
         }
       }
-      const reason = this.leaf(value, key, path, trail, depth);
+      const reason = this.leaf(value, key, path, trail, depth, plan);
       if (reason !== undefined) return reason;
     }
     return undefined;
   }
 
-  private leaf(value: unknown, key: string, path: PathNode, trail: Trail | undefined, depth: number): string | undefined {
+  private leaf(value: unknown, key: string, path: PathNode, trail: Trail | undefined, depth: number, plan: PlanObject | undefined): string | undefined {
     const { base } = path;
     if (base.length > MAX_COLUMN_NAME_LENGTH) {
       return `field ${pathOf(trail, key)} makes a column name of ${base.length} characters; the most is ${MAX_COLUMN_NAME_LENGTH}`;
@@ -271,6 +398,11 @@ class RowWalk {
     }
     this.names.push(name);
     this.values.push(cellValue);
+    if (plan !== undefined) {
+      const kind = planKindOf(value, isKey, cell.type);
+      if (kind === undefined) this.plannable = false;
+      plan.fields.push({ kind: kind ?? PlanKind.Absent, name, object: undefined });
+    }
     this.shape = (Math.imul(this.shape, 31) + path.id * 8 + splits) | 0;
     return undefined;
   }
@@ -291,6 +423,15 @@ class RowWalk {
     return `fields ${again.collided.source} and ${source} both become column "${column}"`;
   }
 }
+/** How a plan checks a leaf of this value; undefined for a kind it does not check (exact numbers, empty or deep objects). */
+function planKindOf(value: unknown, isKey: boolean, type: ColumnType): PlanKind | undefined {
+  if (isKey) return typeof value === 'string' ? PlanKind.KeyString : typeof value === 'number' ? PlanKind.KeyNumber : undefined;
+  if (typeof value === 'string') return PlanKind.String;
+  if (typeof value === 'boolean') return PlanKind.Boolean;
+  if (typeof value === 'number') return type === 'bigint' ? PlanKind.SafeInteger : type === 'double' ? PlanKind.Fraction : undefined;
+  return Array.isArray(value) ? PlanKind.Array : undefined;
+}
+
 /** Types of the leaves stored as they are; their value is the leaf's own. */
 const STRING_CELL = { type: 'string', value: '' } as const;
 const BOOLEAN_CELL = { type: 'boolean', value: false } as const;
