@@ -462,7 +462,7 @@ export function jsonText(value: unknown): string | undefined {
   // Fast: JSON.stringify, unless an exact number is inside (it throws) or a lone surrogate may be (it escapes them).
   try {
     const text = JSON.stringify(value);
-    if (text !== undefined && !MAYBE_LONE_SURROGATE.test(text)) return text;
+    if (text !== undefined && !(text.includes('\\ud') && MAYBE_LONE_SURROGATE.test(text))) return text;
   } catch (error) {
     if (!(error instanceof ExactNumberInJson)) throw error;
   }

@@ -87,7 +87,8 @@ export function stampRecords(records: Iterable<DecodedRecord>, ctx: StampContext
       // The row's one serialisation: sinks write this text as it is. The sequence goes in as digits
       // (JSON.stringify cannot write a bigint, and a JS number would round it).
       const text = withMember(rawJsonText(cells), `${shared}${primaryKey}${type},"_sdc_sequence":${sequence}`);
-      const size = smallBody ? 0 : Buffer.byteLength(text, 'utf8');
+      // A UTF-16 unit is at most 3 bytes of UTF-8: a row that short needs no count.
+      const size = smallBody || text.length * 3 <= ctx.maxRecordBytes ? 0 : Buffer.byteLength(text, 'utf8');
       if (size <= ctx.maxRecordBytes) {
         rows.push({ table: DATA_TABLE, dt, text, receivedAt, sequence });
         for (const column of mapping.newColumns) added.set(column.name, column.type);
@@ -173,7 +174,7 @@ function withAdded(known: ColumnTypes, added: ReadonlyMap<string, ColumnType>): 
 export function rejectionReason(value: unknown, primaryKey: string | undefined): string | undefined {
   if (!isJsonObject(value)) return `record is ${describe(value)}, not a JSON object`;
   for (const key of Object.keys(value)) {
-    if (RESERVED_FIELD.test(key)) return `field "${key}" is reserved: fields starting with _sdc are set by Hooklake`;
+    if (key.charCodeAt(0) === 0x5f && RESERVED_FIELD.test(key)) return `field "${key}" is reserved: fields starting with _sdc are set by Hooklake`;
   }
   if (primaryKey !== undefined) {
     const key = value[primaryKey] ?? value[Object.keys(value).find((field) => columnNameOf(field) === columnNameOf(primaryKey)) ?? primaryKey];
