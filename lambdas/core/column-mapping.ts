@@ -10,7 +10,6 @@ import { columnNameOf } from './column-names';
 import { ExactNumber, ExactNumberInJson, numberCell } from './exact-number';
 import { PARTITION_COLUMN } from './lake-layout';
 import { isJsonObject, type JsonObject } from './rows';
-import { isWellFormed } from './utf8';
 
 export const COLUMN_TYPES = ['string', 'bigint', 'double', 'boolean', 'decimal', 'json'] as const;
 export type ColumnType = (typeof COLUMN_TYPES)[number];
@@ -213,7 +212,7 @@ function fillFromPlan(plan: PlanObject, object: JsonObject, cells: Record<string
         continue;
       case PlanKind.String:
       case PlanKind.KeyString:
-        if (typeof value !== 'string' || !isWellFormed(value)) return false;
+        if (typeof value !== 'string' || !value.isWellFormed()) return false;
         break;
       case PlanKind.Boolean:
         if (typeof value !== 'boolean') return false;
@@ -366,7 +365,7 @@ class RowWalk {
     // The key field by its column name: column names ignore case, so `ID` fills primary key `id`.
     const isKey = depth === 1 && this.keyColumn !== undefined && path.part === this.keyColumn;
     // Strings and booleans, most leaves, without a cell object per leaf.
-    const cell = isKey ? keyCell(value) : typeof value === 'string' ? (isWellFormed(value) ? STRING_CELL : undefined) : typeof value === 'boolean' ? BOOLEAN_CELL : cellOf(value);
+    const cell = isKey ? keyCell(value) : typeof value === 'string' ? (value.isWellFormed() ? STRING_CELL : undefined) : typeof value === 'boolean' ? BOOLEAN_CELL : cellOf(value);
     if (cell === undefined) return `field ${pathOf(trail, key)} holds a string that is not valid Unicode (a lone surrogate)`;
     const cellValue = cell === STRING_CELL || cell === BOOLEAN_CELL ? (value as CellValue) : cell.value;
     let name = base;
@@ -438,7 +437,7 @@ const BOOLEAN_CELL = { type: 'boolean', value: false } as const;
 
 /** The column type and stored value of a leaf; undefined for a string that is not valid Unicode. */
 function cellOf(value: unknown): { type: ColumnType; value: CellValue } | undefined {
-  if (typeof value === 'string') return isWellFormed(value) ? { type: 'string', value } : undefined;
+  if (typeof value === 'string') return value.isWellFormed() ? { type: 'string', value } : undefined;
   if (typeof value === 'boolean') return { type: 'boolean', value };
   if (typeof value === 'number' || value instanceof ExactNumber) return numberCell(value);
   // Arrays, empty objects and objects nested past the flatten depth: their JSON text.
@@ -448,7 +447,7 @@ function cellOf(value: unknown): { type: ColumnType; value: CellValue } | undefi
 
 /** A primary key is one string whatever it was sent as, so `123` and `"123"` are the same key. */
 function keyCell(value: unknown): { type: ColumnType; value: CellValue } | undefined {
-  if (typeof value === 'string') return isWellFormed(value) ? { type: 'string', value } : undefined;
+  if (typeof value === 'string') return value.isWellFormed() ? { type: 'string', value } : undefined;
   // A number as its value, not its spelling: 123, 123.0 and 1.23e2 are one key, as JSON.parse reads them.
   if (value instanceof ExactNumber) {
     const number = numberCell(value);
@@ -487,7 +486,7 @@ const MAYBE_LONE_SURROGATE = /\\ud[89a-f]/;
 
 /** The exact writer: undefined for a lone surrogate unless `escapeLoneSurrogates`. */
 function exactJsonText(value: unknown, escapeLoneSurrogates: boolean): string | undefined {
-  if (typeof value === 'string') return escapeLoneSurrogates || isWellFormed(value) ? JSON.stringify(value) : undefined;
+  if (typeof value === 'string') return escapeLoneSurrogates || value.isWellFormed() ? JSON.stringify(value) : undefined;
   if (value instanceof ExactNumber) return value.text;
   if (Array.isArray(value)) {
     const items: string[] = [];
@@ -502,7 +501,7 @@ function exactJsonText(value: unknown, escapeLoneSurrogates: boolean): string | 
     const members: string[] = [];
     for (const key of Object.keys(value)) {
       const text = exactJsonText(value[key] ?? null, escapeLoneSurrogates);
-      if (text === undefined || !(escapeLoneSurrogates || isWellFormed(key))) return undefined;
+      if (text === undefined || !(escapeLoneSurrogates || key.isWellFormed())) return undefined;
       members.push(`${JSON.stringify(key)}:${text}`);
     }
     return `{${members.join(',')}}`;
