@@ -88,12 +88,11 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
 
   /** The token's record and its integration, from the caches when they hold both, else read within the store budget. */
   const access = (tokenHash: string, waits: StoreWaits): Access | Promise<Access> => {
-    const tokenRecord = tokens.kept(tokenHash);
-    const integration = tokenRecord && integrations.kept(tokenRecord.schema);
-    if (integration !== undefined) return { tokenRecord, integration };
-    return waits.wait(
-      tokens.findActive(tokenHash).then(async (record) => ({ tokenRecord: record, integration: record ? await integrations.get(record.schema) : undefined })),
-    );
+    const kept = tokens.kept(tokenHash);
+    const integration = kept && integrations.kept(kept.schema);
+    if (integration !== undefined) return { tokenRecord: kept, integration };
+    const tokenRecord = kept !== undefined ? Promise.resolve(kept) : tokens.findActive(tokenHash);
+    return waits.wait(tokenRecord.then(async (record) => ({ tokenRecord: record, integration: record ? await integrations.get(record.schema) : undefined })));
   };
 
   /** The integration's column and event-type registries, likewise. */

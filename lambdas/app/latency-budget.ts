@@ -11,7 +11,7 @@ import type { Deadlines } from '../shared/deadline';
 export interface LatencyBudget {
   /** Every webhook is answered within this. */
   readonly answerMs: number;
-  /** The integration store's share (token, integration, column registry, with their retries), from the start. */
+  /** The integration store's share (token, integration, registries, with their retries): time spent waiting on it (StoreWaits). */
   readonly storeMs: number;
   /** Kept back at the end of `answerMs` for the answer to go out; the sink has until then. */
   readonly replyMs: number;
