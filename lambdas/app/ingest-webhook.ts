@@ -4,7 +4,7 @@ import { eventTypeRuleOf, type EventColumnRegistry } from '../core/event-types';
 import type { Integration } from '../core/integration';
 import { IntegrationStoreUnavailableError, MethodNotAllowedError, SinkUnavailableError, UnauthorizedError } from '../core/errors';
 import type { ColumnTypes } from '../core/column-mapping';
-import { stampRecords, type StampResult, type StampServices } from '../core/stamp';
+import { stampRecords, type StampContext, type StampResult, type StampServices } from '../core/stamp';
 import { extractToken, hashToken, type TokenRecord } from '../core/tokens';
 import type { WebhookRoutePath } from '../core/webhook-routes';
 import { failureResponse, jsonResponse, type HttpResponse } from './http-responses';
@@ -121,15 +121,14 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
     const rule = eventTypeRuleOf(integration);
     const { columns, eventRegistry } = await registriesOf(integration.schema, rule !== undefined, waits);
     const eventTypes = rule && eventRegistry && { rule, registry: eventRegistry };
-    const stamp = (registry: ColumnTypes) =>
-      stampRecords(records, { integration, receivedAt: request.receivedAt, batchedAt, columns: registry, sourceBytes: request.body.length, nextSequence: deps.nextSequence, uuid: deps.uuid, maxRecordBytes: deps.maxRecordBytes, eventTypes });
+    const context: StampContext = { integration, receivedAt: request.receivedAt, batchedAt, columns, sourceBytes: request.body.length, nextSequence: deps.nextSequence, uuid: deps.uuid, maxRecordBytes: deps.maxRecordBytes, eventTypes };
     // New columns are registered before any row that uses them is stored, so the catalog knows every column in the lake.
-    let stamped = stamp(columns);
+    let stamped = stampRecords(records, context);
     for (let round = 1; stamped.newColumns.length > 0; round++) {
       if (round > MAX_REGISTRY_ROUNDS) throw new IntegrationStoreUnavailableError(`Columns of "${integration.schema}" kept changing under concurrent writers; try again.`);
       const { registry, agreed } = await waits.wait(registries.register(integration.schema, stamped.newColumns, request.receivedAt));
       if (agreed) break;
-      stamped = stamp(registry);
+      stamped = stampRecords(records, { ...context, columns: registry });
     }
     // Likewise the columns of each event type, which its per-event view lists.
     if (stamped.newEventColumns.length > 0) await waits.wait(eventRegistries.register(integration.schema, stamped.newEventColumns, request.receivedAt));

@@ -70,7 +70,8 @@ export function stampRecords(records: Iterable<DecodedRecord>, ctx: StampContext
   const smallBody = ctx.sourceBytes !== undefined && ctx.sourceBytes * ROW_GROWTH + SYSTEM_COLUMNS_BYTES <= ctx.maxRecordBytes;
   // The system columns every row of the batch shares, written once: each row's text is its cells'
   // text with these and its own system columns added at the end (no cell is named _sdc…).
-  const shared = `${member('_sdc_received_at', receivedAt)},${member('_sdc_batched_at', batchedAt)},${member('_sdc_table_version', ctx.integration.tableVersion)}`;
+  // ISO times need no escaping.
+  const shared = `"_sdc_received_at":"${receivedAt}","_sdc_batched_at":"${batchedAt}","_sdc_table_version":${JSON.stringify(ctx.integration.tableVersion)}`;
   const mappingOptions = { primaryKey: ctx.integration.primaryKey, maxColumns: ctx.integration.maxColumns };
   for (const decoded of records) {
     const sequence = ctx.nextSequence();
