@@ -179,14 +179,15 @@ const enum PlanKind {
   SafeInteger,
   Fraction,
   Array,
+  EmptyObject,
   KeyString,
   KeyNumber,
 }
 
-/** The plan the last record used, tried first; plans by shape, bounded. */
+/** The plan the last record used, tried first; plans by shape (null: seen once so far), bounded. */
 let lastPlan: RowPlan | undefined;
-let plans = new Map<number, RowPlan>();
-const PLAN_LIMIT = 1000;
+let plans = new Map<number, RowPlan | null>();
+const PLAN_LIMIT = 256;
 
 /** The record's cells by `plan`, or undefined when the record is not of its shape. */
 function plannedCells(plan: RowPlan, record: JsonObject): Record<string, CellValue> | undefined {
@@ -227,6 +228,10 @@ function fillFromPlan(plan: PlanObject, object: JsonObject, cells: Record<string
         if (typeof value !== 'number') return false;
         cells[field.name] = String(value);
         continue;
+      case PlanKind.EmptyObject:
+        if (!isJsonObject(value) || Object.keys(value).length > 0) return false;
+        cells[field.name] = '{}';
+        continue;
       case PlanKind.Array: {
         const text = Array.isArray(value) ? jsonText(value) : undefined;
         if (text === undefined) return false;
@@ -239,18 +244,29 @@ function fillFromPlan(plan: PlanObject, object: JsonObject, cells: Record<string
   return true;
 }
 
-/** Makes the record's shape the one tried first, planning it when it is new (once per shape). */
+/**
+ * Makes the record's shape the one tried first, planning it the second time it is seen: a shape seen
+ * once (a sender whose fields come and go) costs no planning walk.
+ */
 function rememberPlan(record: JsonObject, walk: RowWalk, keyColumn: string | undefined): void {
   const { known } = walk;
   const kept = plans.get(walk.shape);
-  if (kept !== undefined && kept.known === known && kept.keyColumn === keyColumn && plannedCells(kept, record) !== undefined) {
+  if (kept && kept.known === known && kept.keyColumn === keyColumn && plannedCells(kept, record) !== undefined) {
     lastPlan = kept;
+    return;
+  }
+  if (plans.size >= PLAN_LIMIT) plans = new Map();
+  if (kept === undefined) {
+    plans.set(walk.shape, null);
     return;
   }
   const root: PlanObject = { keys: Object.keys(record), fields: [] };
   const planning = new RowWalk(known, keyColumn, DEFAULT_MAX_COLUMNS, undefined, undefined, root);
-  if (planning.object(record, root.keys, undefined, undefined, 1, root) !== undefined || !planning.plannable) return;
-  if (plans.size >= PLAN_LIMIT) plans = new Map();
+  if (planning.object(record, root.keys, undefined, undefined, 1, root) !== undefined || !planning.plannable) {
+    // Counted afresh: a later record of the shape (without the exact number, say) may be plannable.
+    plans.delete(walk.shape);
+    return;
+  }
   lastPlan = { known, keyColumn, root, template: templateOf(planning.names).object };
   plans.set(walk.shape, lastPlan);
 }
@@ -263,7 +279,7 @@ interface CellsTemplate {
 
 /** Templates by row shape. Bounded, since shapes are the senders' to choose. */
 let templates = new Map<number, CellsTemplate>();
-const TEMPLATE_LIMIT = 1000;
+const TEMPLATE_LIMIT = 256;
 
 /**
  * The walk's cells as one object, or undefined when two fields filled one column. Copying a template
@@ -422,13 +438,15 @@ class RowWalk {
     return `fields ${again.collided.source} and ${source} both become column "${column}"`;
   }
 }
-/** How a plan checks a leaf of this value; undefined for a kind it does not check (exact numbers, empty or deep objects). */
+/** How a plan checks a leaf of this value; undefined for a kind it does not check (exact numbers, objects kept whole for their depth). */
 function planKindOf(value: unknown, isKey: boolean, type: ColumnType): PlanKind | undefined {
   if (isKey) return typeof value === 'string' ? PlanKind.KeyString : typeof value === 'number' ? PlanKind.KeyNumber : undefined;
   if (typeof value === 'string') return PlanKind.String;
   if (typeof value === 'boolean') return PlanKind.Boolean;
   if (typeof value === 'number') return type === 'bigint' ? PlanKind.SafeInteger : type === 'double' ? PlanKind.Fraction : undefined;
-  return Array.isArray(value) ? PlanKind.Array : undefined;
+  if (Array.isArray(value)) return PlanKind.Array;
+  // Non-empty objects are walked into unless too deep, which a plan leaves to the full walk.
+  return isJsonObject(value) && Object.keys(value).length === 0 ? PlanKind.EmptyObject : undefined;
 }
 
 /** Types of the leaves stored as they are; their value is the leaf's own. */
