@@ -10,6 +10,12 @@ import { issueToken, MAX_ACTIVE_TOKENS } from '../lambdas/core/tokens';
 import { createIngestWebhook, type IngestWebhook } from '../lambdas/app/ingest-webhook';
 import type { AppLogger, IntegrationStore, RecordSink } from '../lambdas/app/ports';
 import { MemoryStore } from '../test/support/memory-store';
+import { storedCounts } from '../test/support/stored-counts';
+import { IngestCounters } from '../lambdas/app/ingest-counters';
+import { IntegrationCache } from '../lambdas/app/integration-cache';
+import { TokenCache } from '../lambdas/app/token-cache';
+import { RAW_ARCHIVE_ON } from '../lambdas/aws/raw-body-gzip';
+import { LOCAL_COUNT_FLUSH_MS, LOCAL_TOKEN_CACHE_MS } from '../local/start-local';
 
 export const PRIMARY_KEY = 'messageId';
 /** Logging is not what is measured; a logger that writes would time stdout instead. */
@@ -59,6 +65,7 @@ export async function addIntegrationWithToken(store: IntegrationStore): Promise<
 }
 
 /** The production ingest use case, as start-local wires it, on the given sink and (by default) an in-memory store. */
+/** The ingest use case wired as the local server wires it (start-local.ts): caches, loading counters, the raw archive. */
 export async function benchHandler(sink: RecordSink, store: IntegrationStore = new MemoryStore()): Promise<{ handler: IngestWebhook; token: string; store: IntegrationStore }> {
   const token = await addIntegrationWithToken(store);
   const handler = createIngestWebhook({
@@ -70,6 +77,11 @@ export async function benchHandler(sink: RecordSink, store: IntegrationStore = n
     uuid: randomUUID,
     maxBodyBytes: 20 * 1024 * 1024,
     maxRecordBytes: DEFAULT_MAX_RECORD_BYTES,
+    tokenCache: new TokenCache(store, LOCAL_TOKEN_CACHE_MS),
+    integrationCache: new IntegrationCache(store, LOCAL_TOKEN_CACHE_MS),
+    // Summed in memory as the server does; the server's write a second is no per-request work.
+    metrics: new IngestCounters(storedCounts([]), LOCAL_COUNT_FLUSH_MS, Date.now, () => undefined),
+    archiveRaw: RAW_ARCHIVE_ON,
   });
   return { handler, token, store };
 }

@@ -10,16 +10,17 @@ const SYNC_LINES = 1000;
  * Gzip of `lines` as NDJSON (each line ended by "\n"), made a chunk at a time: the uncompressed
  * file is never held whole (a joined string, then its UTF-8 copy), only the compressed result.
  * Compression of more than a little text runs on libuv's thread pool, off the event loop.
+ * `level` is zlib's (default 6 when undefined).
  */
-export async function gzipLines(lines: readonly string[]): Promise<Buffer> {
+export async function gzipLines(lines: readonly string[], level?: number): Promise<Buffer> {
   // A small flush (a group of single events) is compressed at once: a trip through the thread pool
   // costs more waiting on a busy event loop than the compression itself.
   if (lines.length <= SYNC_LINES) {
     let chars = 0;
     for (const line of lines) chars += line.length;
-    if (chars <= SYNC_CHARS) return gzipSync(lines.length === 0 ? '' : `${lines.join('\n')}\n`);
+    if (chars <= SYNC_CHARS) return gzipSync(lines.length === 0 ? '' : `${lines.join('\n')}\n`, { level });
   }
-  const gzip = createGzip();
+  const gzip = createGzip({ level });
   const output: Buffer[] = [];
   gzip.on('data', (chunk: Buffer) => output.push(chunk));
   const ended = once(gzip, 'end');

@@ -27,7 +27,7 @@ import { createLocalServer, shutDownLocalServer, type OtherRoutes } from './serv
  * How long the server keeps an active token or an integration without reading the store again. Writes to the store
  * invalidate at once; this bound only matters if the store changed some other way.
  */
-const LOCAL_TOKEN_CACHE_MS = 60_000;
+export const LOCAL_TOKEN_CACHE_MS = 60_000;
 /** Loading-report counters reach the embedded store this often: writes there cost nothing. */
 export const LOCAL_COUNT_FLUSH_MS = 1000;
 

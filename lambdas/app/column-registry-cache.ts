@@ -22,6 +22,11 @@ export class ColumnRegistryCache {
     private readonly maxEntries = 1000,
   ) {}
 
+  /** The registry if it is kept, without waiting; undefined: ask get. */
+  kept(schema: string): ColumnTypes | undefined {
+    return this.registries.get(schema);
+  }
+
   async get(schema: string): Promise<ColumnTypes> {
     const cached = this.registries.get(schema);
     if (cached !== undefined) return cached;

@@ -18,6 +18,11 @@ export class EventTypeRegistryCache {
     private readonly maxEntries = 1000,
   ) {}
 
+  /** The registry if it is kept, without waiting; undefined: ask get. */
+  kept(schema: string): EventColumnRegistry | undefined {
+    return this.registries.get(schema);
+  }
+
   async get(schema: string): Promise<EventColumnRegistry> {
     return this.registries.get(schema) ?? this.serial.run(schema, async () => this.registries.get(schema) ?? this.keep(schema, await this.store.listEventTypes(schema)));
   }

@@ -1,10 +1,11 @@
 import { decodeBody } from '../core/decode-body';
 import { verifySignature } from '../core/signature-check';
-import { eventTypeRuleOf } from '../core/event-types';
+import { eventTypeRuleOf, type EventColumnRegistry } from '../core/event-types';
+import type { Integration } from '../core/integration';
 import { IntegrationStoreUnavailableError, MethodNotAllowedError, SinkUnavailableError, UnauthorizedError } from '../core/errors';
 import type { ColumnTypes } from '../core/column-mapping';
-import { stampRecords, type StampResult, type StampServices } from '../core/stamp';
-import { extractToken, hashToken } from '../core/tokens';
+import { stampRecords, type StampContext, type StampResult, type StampServices } from '../core/stamp';
+import { extractToken, hashToken, type TokenRecord } from '../core/tokens';
 import { archivedHeaders, RAW_GZIP_MIN_BYTES, rawEntry, type RawEntry } from '../core/raw-archive';
 import type { WebhookRoutePath } from '../core/webhook-routes';
 import { failureResponse, jsonResponse, type HttpResponse } from './http-responses';
@@ -14,8 +15,8 @@ import { IntegrationCache } from './integration-cache';
 import type { AppLogger, IngestMetrics, IntegrationStore, RecordSink } from './ports';
 import { TokenCache } from './token-cache';
 import { stampRegistered } from './registered-stamp';
-import { within } from '../shared/deadline';
-import { DEFAULT_LATENCY_BUDGET, type LatencyBudget } from './latency-budget';
+import { Deadlines } from '../shared/deadline';
+import { DEFAULT_LATENCY_BUDGET, StoreWaits, type LatencyBudget } from './latency-budget';
 
 const DEFAULT_INTEGRATION_CACHE_MS = 60_000;
 
@@ -54,6 +55,18 @@ export interface IngestDependencies extends StampServices {
   readonly archiveRaw?: { readonly gzip: (bytes: Uint8Array) => Promise<Uint8Array> };
 }
 
+/** A webhook's token record and its integration; undefined when the token is unknown or revoked. */
+interface Access {
+  readonly tokenRecord: TokenRecord | undefined;
+  readonly integration: Integration | undefined;
+}
+
+/** The registries a webhook's rows are stamped with; no event registry when the integration has no event types. */
+interface Registries {
+  readonly columns: ColumnTypes;
+  readonly eventRegistry: EventColumnRegistry | undefined;
+}
+
 /** What the request turned out to be for, as far as it got: for log lines and counters. */
 interface Known {
   schema?: string;
@@ -73,15 +86,35 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
   const eventRegistries = new EventTypeRegistryCache(deps.store);
   const tokens = deps.tokenCache ?? new TokenCache(deps.store, 0);
   const budget = deps.latencyBudget ?? DEFAULT_LATENCY_BUDGET;
+  const now = () => deps.clock().getTime();
+  /** Every wait on the store or the sink, of all webhooks, bounded on one timer. */
+  const deadlines = new Deadlines(now);
+  const storeLate = () => new IntegrationStoreUnavailableError(`The integration store did not answer within ${budget.storeMs} ms.`);
+
+  /** The token's record and its integration, from the caches when they hold both, else read within the store budget. */
+  const access = (tokenHash: string, waits: StoreWaits): Access | Promise<Access> => {
+    const kept = tokens.kept(tokenHash);
+    const integration = kept && integrations.kept(kept.schema);
+    if (integration !== undefined) return { tokenRecord: kept, integration };
+    const tokenRecord = kept !== undefined ? Promise.resolve(kept) : tokens.findActive(tokenHash);
+    return waits.wait(tokenRecord.then(async (record) => ({ tokenRecord: record, integration: record ? await integrations.get(record.schema) : undefined })));
+  };
+
+  /** The integration's column and event-type registries, likewise. */
+  const registriesOf = (schema: string, typed: boolean, waits: StoreWaits): Registries | Promise<Registries> => {
+    const columns = registries.kept(schema);
+    const eventRegistry = typed ? eventRegistries.kept(schema) : undefined;
+    if (columns !== undefined && (!typed || eventRegistry !== undefined)) return { columns, eventRegistry };
+    return waits.wait(Promise.all([registries.get(schema), typed ? eventRegistries.get(schema) : undefined]).then(([read, eventRead]) => ({ columns: read, eventRegistry: eventRead })));
+  };
 
   /** Authenticates, decodes and stamps: everything that needs the body, which is unreachable once this returns. */
-  const prepare = async (request: WebhookRequest, known: Known): Promise<{ schema: string; stamped: StampResult; raw?: RawEntry }> => {
+  const prepare = async (request: WebhookRequest, known: Known, waits: StoreWaits): Promise<{ schema: string; stamped: StampResult; raw?: RawEntry }> => {
     if (request.method !== 'POST') {
       throw new MethodNotAllowedError(`Method ${request.method} is not allowed; webhooks are sent with POST.`);
     }
     const token = extractToken({ pathToken: request.pathToken, authorization: request.headers.authorization });
-    const tokenRecord = await tokens.findActive(hashToken(token));
-    const integration = tokenRecord ? await integrations.get(tokenRecord.schema) : undefined;
+    const { tokenRecord, integration } = await access(hashToken(token), waits);
     if (!integration) throw new UnauthorizedError('Webhook token is unknown or revoked.');
     known.schema = integration.schema;
     known.tokenId = tokenRecord?.tokenId;
@@ -91,10 +124,11 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
     const records = decodeBody(request.body, request.headers['content-type'], deps.maxBodyBytes);
     const batchedAt = deps.clock();
     const rule = eventTypeRuleOf(integration);
-    const eventTypes = rule && { rule, registry: await eventRegistries.get(integration.schema) };
-    const stamp = (columns: ColumnTypes) =>
-      stampRecords(records, { integration, receivedAt: request.receivedAt, batchedAt, columns, sourceBytes: request.body.length, nextSequence: deps.nextSequence, uuid: deps.uuid, maxRecordBytes: deps.maxRecordBytes, eventTypes });
-    const stamped = await stampRegistered(integration.schema, stamp, registries, eventRegistries, request.receivedAt);
+    const { columns, eventRegistry } = await registriesOf(integration.schema, rule !== undefined, waits);
+    const eventTypes = rule && eventRegistry && { rule, registry: eventRegistry };
+    const context: StampContext = { integration, receivedAt: request.receivedAt, batchedAt, columns, sourceBytes: request.body.length, nextSequence: deps.nextSequence, uuid: deps.uuid, maxRecordBytes: deps.maxRecordBytes, eventTypes };
+    const stamp = (registry: ColumnTypes) => stampRecords(records, registry === columns ? context : { ...context, columns: registry });
+    const stamped = await stampRegistered(integration.schema, stamp, columns, registries, eventRegistries, request.receivedAt, (pending) => waits.wait(pending));
     if (!deps.archiveRaw) return { schema: integration.schema, stamped };
     // The first row's sequence names the request in the archive: a replay stamps the same values again.
     const sequence = stamped.rows[0]?.sequence ?? deps.nextSequence();
@@ -109,10 +143,11 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
   const store = async ({ schema, stamped, raw }: { schema: string; stamped: StampResult; raw?: RawEntry }, route: WebhookRoutePath, receivedAt: Date, startedAt: number, known: Known): Promise<HttpResponse> => {
     // The sink gets what is left of the answer budget: a store that has not confirmed by then is a 503, never a provider timeout.
     const deadline = startedAt + budget.answerMs - budget.replyMs;
-    const late = () => new SinkUnavailableError(`The sink did not confirm ${stamped.rows.length} rows of "${schema}" within the ${budget.answerMs} ms answer budget.`);
-    const write = () => within(deps.sink.write({ schema, rows: stamped.rows, ...(raw && { raw }) }, { deadline }), deadline - deps.clock().getTime(), late);
     // An archived body is stored even when it made no row (an empty array): it was accepted.
-    const report = stamped.rows.length > 0 || raw !== undefined ? await write() : { rejected: 0 };
+    const report =
+      stamped.rows.length > 0 || raw !== undefined
+        ? await deadlines.within(deps.sink.write({ schema, rows: stamped.rows, ...(raw && { raw }) }, { deadline }), deadline, () => new SinkUnavailableError(`The sink did not confirm ${stamped.rows.length} rows of "${schema}" within the ${budget.answerMs} ms answer budget.`))
+        : { rejected: 0 };
     const counts = { records: stamped.records - report.rejected, rejected: stamped.rejected + report.rejected };
     deps.logger.info('Webhook stored', { route, schema, ...counts, ms: deps.clock().getTime() - receivedAt.getTime() });
     deps.metrics?.answered({ status: 200, ...counts, sinkRetries: report.retries ?? 0, ...known, receivedAt });
@@ -122,16 +157,24 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
   return (request) => {
     const { route, receivedAt } = request;
     // Counted from the moment the whole request is in hand: an upload's own time is the client's.
-    const startedAt = deps.clock().getTime();
-    const storeLate = () => new IntegrationStoreUnavailableError(`The integration store did not answer within ${budget.storeMs} ms.`);
+    const startedAt = now();
     // Once the token names its integration, a refusal's log line names it too (a failing signature, a bad body).
     const known: Known = {};
-    return within(prepare(request, known), budget.storeMs, storeLate)
+    // The timer a store read arms stays for the sink's wait that follows.
+    deadlines.hold();
+    return prepare(request, known, new StoreWaits(deadlines, budget.storeMs, now, storeLate))
       .then((prepared) => store(prepared, route, receivedAt, startedAt, known))
-      .catch((error: unknown) => {
-        const response = failureResponse(error, deps.logger, { route, ...(known.schema === undefined ? {} : { schema: known.schema }) });
-        deps.metrics?.answered({ status: response.statusCode, reason: error instanceof Error ? error.name : typeof error, records: 0, rejected: 0, sinkRetries: 0, ...known, receivedAt });
-        return response;
-      });
+      .then(
+        (response) => {
+          deadlines.release();
+          return response;
+        },
+        (error: unknown) => {
+          deadlines.release();
+          const response = failureResponse(error, deps.logger, { route, ...(known.schema === undefined ? {} : { schema: known.schema }) });
+          deps.metrics?.answered({ status: response.statusCode, reason: error instanceof Error ? error.name : typeof error, records: 0, rejected: 0, sinkRetries: 0, ...known, receivedAt });
+          return response;
+        },
+      );
   };
 }

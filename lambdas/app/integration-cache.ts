@@ -7,18 +7,23 @@ import { KeptReads } from './kept-reads';
  * are kept no longer than tokens are: at most `ttlMs`, and not past an invalidation.
  */
 export class IntegrationCache {
-  private readonly kept: KeptReads<Integration>;
+  private readonly reads: KeptReads<Integration>;
 
   constructor(store: Pick<IntegrationStore, 'getIntegration'>, ttlMs: number, now: () => number = Date.now, maxEntries = 1000) {
-    this.kept = new KeptReads((schema) => store.getIntegration(schema), ttlMs, now, maxEntries);
+    this.reads = new KeptReads((schema) => store.getIntegration(schema), ttlMs, now, maxEntries);
+  }
+
+  /** The integration if it is kept, without waiting; undefined: ask get. */
+  kept(schema: string): Integration | undefined {
+    return this.reads.kept(schema);
   }
 
   get(schema: string): Promise<Integration | undefined> {
-    return this.kept.get(schema);
+    return this.reads.get(schema);
   }
 
   /** Forgets every kept integration: call it when the store may have changed (a new signing key). */
   invalidate(): void {
-    this.kept.invalidate();
+    this.reads.invalidate();
   }
 }

@@ -20,6 +20,14 @@ export class KeptReads<V> {
     private readonly maxEntries: number,
   ) {}
 
+  /** The answer kept for `key` while it is fresh, without waiting; undefined when the store must be read (get). */
+  kept(key: string): V | undefined {
+    const cached = this.entries.get(key);
+    if (cached === undefined || !(cached.until > this.now())) return undefined;
+    this.counts.hits += 1;
+    return cached.value;
+  }
+
   get(key: string): Promise<V | undefined> {
     const cached = this.entries.get(key);
     if (cached !== undefined && cached.until > this.now()) {

@@ -15,17 +15,20 @@ const MAX_REGISTRY_ROUNDS = 3;
 export async function stampRegistered(
   schema: string,
   stamp: (columns: ColumnTypes) => StampResult,
+  columns: ColumnTypes,
   registries: ColumnRegistryCache,
   eventRegistries: EventTypeRegistryCache,
   at: Date,
+  /** Bounds each registration (ingest's store budget); as it is by default. */
+  wait: <T>(pending: Promise<T>) => Promise<T> = (pending) => pending,
 ): Promise<StampResult> {
-  let stamped = stamp(await registries.get(schema));
+  let stamped = stamp(columns);
   for (let round = 1; stamped.newColumns.length > 0; round++) {
     if (round > MAX_REGISTRY_ROUNDS) throw new IntegrationStoreUnavailableError(`Columns of "${schema}" kept changing under concurrent writers; try again.`);
-    const { registry, agreed } = await registries.register(schema, stamped.newColumns, at);
+    const { registry, agreed } = await wait(registries.register(schema, stamped.newColumns, at));
     if (agreed) break;
     stamped = stamp(registry);
   }
-  if (stamped.newEventColumns.length > 0) await eventRegistries.register(schema, stamped.newEventColumns, at);
+  if (stamped.newEventColumns.length > 0) await wait(eventRegistries.register(schema, stamped.newEventColumns, at));
   return stamped;
 }

@@ -163,7 +163,7 @@ async function rowsOf(request: ArchivedRequest, integration: Integration, state:
       eventTypes,
     });
   };
-  const stamped = await stampRegistered(integration.schema, stamp, registries, eventRegistries, services.clock());
+  const stamped = await stampRegistered(integration.schema, stamp, await registries.get(integration.schema), registries, eventRegistries, services.clock());
   return stamped.rows;
 }
 

@@ -9,10 +9,10 @@ import type { IntegrationStore } from './ports';
  * at most `ttlMs`, or at once when the store's owner invalidates on every write.
  */
 export class TokenCache {
-  private readonly kept: KeptReads<TokenRecord>;
+  private readonly reads: KeptReads<TokenRecord>;
 
   constructor(store: Pick<IntegrationStore, 'findTokenByHash'>, ttlMs: number, now: () => number = Date.now, maxEntries = 10_000) {
-    this.kept = new KeptReads(async (tokenHash) => {
+    this.reads = new KeptReads(async (tokenHash) => {
       const record = await store.findTokenByHash(tokenHash);
       return record !== undefined && isActive(record) ? record : undefined;
     }, ttlMs, now, maxEntries);
@@ -20,16 +20,21 @@ export class TokenCache {
 
   /** The active token with this hash, or undefined when it is unknown or revoked. */
   findActive(tokenHash: string): Promise<TokenRecord | undefined> {
-    return this.kept.get(tokenHash);
+    return this.reads.get(tokenHash);
+  }
+
+  /** The active token with this hash if it is kept, without waiting; undefined: ask findActive. */
+  kept(tokenHash: string): TokenRecord | undefined {
+    return this.reads.kept(tokenHash);
   }
 
   /** Lookups answered from memory, and those that read the store, so far. */
   lookups(): { readonly hits: number; readonly misses: number } {
-    return { ...this.kept.counts };
+    return { ...this.reads.counts };
   }
 
   /** Forgets every kept token: call it when the store may have changed (a revocation). */
   invalidate(): void {
-    this.kept.invalidate();
+    this.reads.invalidate();
   }
 }

@@ -20,6 +20,8 @@ const JSON_TYPES = new Set(['application/json', 'text/json']);
  * types are accepted, in UTF-8 only; anything else is a 415 that says what to send instead.
  */
 export function bodyFormatOf(contentType: string | undefined): BodyFormat {
+  // What nearly every provider sends, without parsing it.
+  if (contentType === 'application/json') return 'json';
   if (contentType === undefined || contentType.trim() === '') return 'sniff';
   const [mediaType, ...params] = contentType.split(';').map((part) => part.trim());
   const type = mediaType.toLowerCase();

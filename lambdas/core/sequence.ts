@@ -22,16 +22,20 @@ const SLOTS_PER_MS_BIG = BigInt(SLOTS_PER_MS);
 export function sequenceGenerator(nowMs: () => number, random: () => number): () => bigint {
   let ms = 0;
   let slot = 0;
+  /** ms x 10^6, made once per millisecond: a batch's rows only add their slot. */
+  let msSlots = 0n;
   return () => {
     const now = Math.floor(nowMs());
     if (now > ms) {
       ms = now;
+      msSlots = BigInt(ms) * SLOTS_PER_MS_BIG;
       slot = Math.min(SLOTS_PER_MS - 1, Math.floor(random() * SLOTS_PER_MS));
     } else if (++slot === SLOTS_PER_MS) {
       ms += 1;
+      msSlots = BigInt(ms) * SLOTS_PER_MS_BIG;
       slot = 0;
     }
-    return BigInt(ms) * SLOTS_PER_MS_BIG + BigInt(slot);
+    return msSlots + BigInt(slot);
   };
 }
 

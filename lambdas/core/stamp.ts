@@ -57,9 +57,9 @@ export interface StampResult {
  * order, so a later element wins in `data_latest`.
  */
 export function stampRecords(records: Iterable<DecodedRecord>, ctx: StampContext): StampResult {
-  const receivedAt = ctx.receivedAt.toISOString();
+  const receivedAt = isoText(ctx.receivedAt);
   const dt = partitionDate(receivedAt);
-  const batchedAt = ctx.batchedAt.getTime() === ctx.receivedAt.getTime() ? receivedAt : ctx.batchedAt.toISOString();
+  const batchedAt = isoText(ctx.batchedAt);
   const rows: LakeRow[] = [];
   let rejected = 0;
   const added = new Map<string, ColumnType>();
@@ -68,26 +68,28 @@ export function stampRecords(records: Iterable<DecodedRecord>, ctx: StampContext
   // A row is at most ROW_GROWTH times the text it came from (names gain their parents' prefixes, JSON
   // text columns are escaped once more) plus its system columns: from a small body, none can pass the limit.
   const smallBody = ctx.sourceBytes !== undefined && ctx.sourceBytes * ROW_GROWTH + SYSTEM_COLUMNS_BYTES <= ctx.maxRecordBytes;
+  // The system columns every row of the batch shares, written once: each row's text is its cells'
+  // text with these and its own system columns added at the end (no cell is named _sdc…).
+  // ISO times need no escaping.
+  const shared = `"_sdc_received_at":"${receivedAt}","_sdc_batched_at":"${batchedAt}","_sdc_table_version":${JSON.stringify(ctx.integration.tableVersion)}`;
+  const mappingOptions = { primaryKey: ctx.integration.primaryKey, maxColumns: ctx.integration.maxColumns };
   for (const decoded of records) {
     const sequence = ctx.nextSequence();
     let reason = rejectionReason(decoded.value, ctx.integration.primaryKey);
-    const mapping = reason === undefined ? mapRecord(decoded.value as JsonObject, withAdded(ctx.columns, added), { primaryKey: ctx.integration.primaryKey, maxColumns: ctx.integration.maxColumns }) : undefined;
+    const mapping = reason === undefined ? mapRecord(decoded.value as JsonObject, withAdded(ctx.columns, added), mappingOptions) : undefined;
     if (mapping !== undefined && !mapping.ok) reason = mapping.reason;
     if (mapping?.ok) {
-      // The mapping's own fresh object: the system columns are added to it, not copied with it.
-      const record = mapping.cells as JsonObject;
+      const cells = mapping.cells as JsonObject;
       const eventType = eventTypes && eventTypeOf(decoded.value as JsonObject, eventTypes.rule);
-      // Before the system columns are added: only the event's own columns are its type's.
-      const unseen = eventTypes && eventType !== undefined ? unseenColumns(record, eventType, eventTypes.registry, addedEvents) : undefined;
-      record._sdc_received_at = receivedAt;
-      record._sdc_batched_at = batchedAt;
-      record._sdc_table_version = ctx.integration.tableVersion;
-      if (ctx.integration.primaryKey === undefined) record.__sdc_primary_key = ctx.uuid();
-      if (eventType !== undefined) record[EVENT_TYPE_COLUMN] = eventType;
+      // Only the event's own columns are its type's.
+      const unseen = eventTypes && eventType !== undefined ? unseenColumns(cells, eventType, eventTypes.registry, addedEvents) : undefined;
+      const primaryKey = ctx.integration.primaryKey === undefined ? `,${member('__sdc_primary_key', ctx.uuid())}` : '';
+      const type = eventType === undefined ? '' : `,${member(EVENT_TYPE_COLUMN, eventType)}`;
       // The row's one serialisation: sinks write this text as it is. The sequence goes in as digits
       // (JSON.stringify cannot write a bigint, and a JS number would round it).
-      const text = withMember(rawJsonText(record), `"_sdc_sequence":${sequence}`);
-      const size = smallBody ? 0 : Buffer.byteLength(text, 'utf8');
+      const text = withMember(rawJsonText(cells), `${shared}${primaryKey}${type},"_sdc_sequence":${sequence}`);
+      // A UTF-16 unit is at most 3 bytes of UTF-8: a row that short needs no count.
+      const size = smallBody || text.length * 3 <= ctx.maxRecordBytes ? 0 : Buffer.byteLength(text, 'utf8');
       if (size <= ctx.maxRecordBytes) {
         rows.push({ table: DATA_TABLE, dt, text, receivedAt, sequence });
         for (const column of mapping.newColumns) added.set(column.name, column.type);
@@ -110,6 +112,26 @@ export function stampRecords(records: Iterable<DecodedRecord>, ctx: StampContext
     newColumns: [...added].map(([name, type]) => ({ name, type })),
     newEventColumns: [...addedEvents].map(([eventType, columns]) => ({ eventType, columns: [...columns] })),
   };
+}
+
+/** ISO text of the last instants stamped: webhooks a millisecond apart share them. */
+const isoTexts = { receivedAt: NaN, receivedText: '', batchedAt: NaN, batchedText: '' };
+
+function isoText(at: Date): string {
+  const ms = at.getTime();
+  if (ms === isoTexts.receivedAt) return isoTexts.receivedText;
+  if (ms === isoTexts.batchedAt) return isoTexts.batchedText;
+  // Kept in two slots, so a request's receipt and its batch (a little later) do not evict each other.
+  isoTexts.receivedAt = isoTexts.batchedAt;
+  isoTexts.receivedText = isoTexts.batchedText;
+  isoTexts.batchedAt = ms;
+  isoTexts.batchedText = at.toISOString();
+  return isoTexts.batchedText;
+}
+
+/** `"name":value` as JSON.stringify writes a member. */
+function member(name: string, value: string | number): string {
+  return `${JSON.stringify(name)}:${JSON.stringify(value)}`;
 }
 
 /**
@@ -153,7 +175,7 @@ function withAdded(known: ColumnTypes, added: ReadonlyMap<string, ColumnType>): 
 export function rejectionReason(value: unknown, primaryKey: string | undefined): string | undefined {
   if (!isJsonObject(value)) return `record is ${describe(value)}, not a JSON object`;
   for (const key of Object.keys(value)) {
-    if (RESERVED_FIELD.test(key)) return `field "${key}" is reserved: fields starting with _sdc are set by Hooklake`;
+    if (key.charCodeAt(0) === 0x5f && RESERVED_FIELD.test(key)) return `field "${key}" is reserved: fields starting with _sdc are set by Hooklake`;
   }
   if (primaryKey !== undefined) {
     const key = value[primaryKey] ?? value[Object.keys(value).find((field) => columnNameOf(field) === columnNameOf(primaryKey)) ?? primaryKey];

@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { UnauthorizedError } from './errors';
 import { WEBHOOK_TOKEN_PATH } from './webhook-routes';
@@ -27,8 +28,11 @@ export interface IssuedToken {
 
 export type RandomBytes = (size: number) => Buffer;
 
+/** Node's one-shot hash (20.12+) costs a fraction of a Hash object: this runs on every webhook. */
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return oneShotHash !== undefined ? oneShotHash('sha256', token, 'hex') : createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
 export function tokenIdFromHash(tokenHash: string): string {

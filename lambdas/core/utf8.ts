@@ -13,8 +13,3 @@ export function firstInvalidUtf8Offset(bytes: Uint8Array): number {
   }
   return -1;
 }
-
-/** Is the text valid Unicode, no lone surrogate in it (which no UTF-8 file, and so no lake reader, can hold)? */
-export function isWellFormed(text: string): boolean {
-  return (text as unknown as { isWellFormed(): boolean }).isWellFormed();
-}

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { ExactNumber } from '../../lambdas/core/exact-number';
 import { columnNameOf } from '../../lambdas/core/column-names';
-import { mapRecord, type CellValue, type ColumnType, type Mapping } from '../../lambdas/core/column-mapping';
+import { mapRecord, rawJsonText, type CellValue, type ColumnType, type Mapping } from '../../lambdas/core/column-mapping';
 import type { JsonObject } from '../../lambdas/core/rows';
 
 const none = new Map<string, ColumnType>();
@@ -162,5 +162,41 @@ describe('mapRecord: properties', () => {
 
   it('column names keep only a-z, 0-9 and _', () => {
     fc.assert(fc.property(fc.string(), (key) => expect(columnNameOf(key)).toMatch(/^[a-z0-9_]*$/)));
+  });
+});
+
+describe('mapRecord: records of a shape seen before', () => {
+  const known = new Map<string, ColumnType>([
+    ['id', 'string'],
+    ['n', 'bigint'],
+    ['n__do', 'double'],
+    ['n__st', 'string'],
+    ['a__b', 'string'],
+    ['tags', 'json'],
+    ['ok', 'boolean'],
+    ['meta', 'json'],
+    ['meta__x', 'bigint'],
+  ]);
+  const options = { primaryKey: 'id' };
+  const first = { id: 1, n: 2, a: { b: 'x' }, tags: ['t'], ok: true, meta: {} };
+
+  it.each<[string, JsonObject]>([
+    ['the same kinds of values', { id: 9, n: 3, a: { b: 'y' }, tags: [], ok: false, meta: {} }],
+    ['a number of another column type', { id: 9, n: 3.5, a: { b: 'y' }, tags: [], ok: false, meta: {} }],
+    ['a string where a number was', { id: 'k', n: 'three', a: { b: 'y' }, tags: [], ok: false, meta: {} }],
+    ['a missing field', { id: 9, n: 3, a: { b: 'y' }, ok: false, meta: {} }],
+    ['an object where an empty one was', { id: 9, n: 3, a: { b: 'y' }, tags: [], ok: false, meta: { x: 1 } }],
+    ['a null field', { id: 9, n: null, a: { b: 'y' }, tags: [], ok: false, meta: {} }],
+    ['keys in another order', { n: 3, id: 9, a: { b: 'y' }, tags: [], ok: false, meta: {} }],
+    ['a nested object with another key', { id: 9, n: 3, a: { c: 'y' }, tags: [], ok: false, meta: {} }],
+    ['an empty nested object', { id: 9, n: 3, a: {}, tags: [], ok: false, meta: {} }],
+    ['a lone surrogate', { id: 9, n: 3, a: { b: '\ud800' }, tags: [], ok: false, meta: {} }],
+    ['an exact number', { id: 9, n: new ExactNumber('12345678901234567890'), a: { b: 'y' }, tags: [], ok: false, meta: {} }],
+  ])('maps %s as it maps it the first time', (_, record) => {
+    const fresh = mapRecord(record, new Map(known), options);
+    for (let seen = 0; seen < 3; seen++) expect(mapRecord(first, known, options).ok).toBe(true);
+    const again = mapRecord(record, known, options);
+    expect(again).toEqual(fresh);
+    if (again.ok && fresh.ok) expect(rawJsonText(again.cells)).toBe(rawJsonText(fresh.cells));
   });
 });

@@ -7,13 +7,14 @@ import type { LakeBatch } from '../../lambdas/core/rows';
 import { sequenceGenerator } from '../../lambdas/core/sequence';
 import { issueToken } from '../../lambdas/core/tokens';
 import type { HttpResponse } from '../../lambdas/app/http-responses';
-import { within } from '../../lambdas/shared/deadline';
+import { Deadlines, within } from '../../lambdas/shared/deadline';
 import { MemoryStore } from '../support/memory-store';
 import { RecordingLogger } from '../support/recording-logger';
 import { webhookRequest } from '../support/webhook-requests';
 
 const START = new Date('2026-11-23T10:00:00.000Z');
 const never = <T>() => new Promise<T>(() => undefined);
+const BODY = '{"id":1}';
 
 beforeEach(() => {
   jest.useFakeTimers();
@@ -47,6 +48,34 @@ describe('within', () => {
   });
 });
 
+describe('Deadlines', () => {
+  it('rejects each wait at its own deadline on one timer, whatever order they came in', async () => {
+    const deadlines = new Deadlines();
+    const start = Date.now();
+    const outcomes = [300, 100, 200].map((ms) => deadlines.within(never(), start + ms, () => new Error(`late ${ms}`)).catch((error: Error) => error.message));
+    expect(jest.getTimerCount()).toBe(1);
+    expect(await after(outcomes[1], 99)).toBe('pending');
+    expect(await after(outcomes[1], 1)).toBe('late 100');
+    expect(await after(outcomes[2], 99)).toBe('pending');
+    expect(await after(outcomes[2], 1)).toBe('late 200');
+    expect(await after(outcomes[0], 100)).toBe('late 300');
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('settles as the work does when it is in time, and leaves no timer once nothing waits', async () => {
+    const deadlines = new Deadlines();
+    const first = deadlines.within(new Promise<string>((resolve) => setTimeout(() => resolve('first'), 50)), Date.now() + 100, () => new Error('late'));
+    const second = deadlines.within(Promise.reject(new Error('failed')), Date.now() + 100, () => new Error('late'));
+    await expect(second).rejects.toThrow('failed');
+    expect(await after(first, 50)).toBe('first');
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('rejects at once when the deadline has passed', async () => {
+    await expect(new Deadlines().within(never(), Date.now(), () => new Error('late'))).rejects.toThrow('late');
+  });
+});
+
 class SlowSink implements RecordSink {
   readonly deadlines: (number | undefined)[] = [];
   constructor(private readonly answer: () => Promise<void> = () => Promise.resolve()) {}
@@ -71,7 +100,7 @@ async function setUp(store: MemoryStore, sink: RecordSink): Promise<{ send: () =
     maxBodyBytes: 64 * 1024,
     maxRecordBytes: 1000 * 1024,
   });
-  return { send: () => ingest(webhookRequest({ token, body: '{"id":1}', receivedAt: new Date() })) };
+  return { send: () => ingest(webhookRequest({ token, body: BODY, receivedAt: new Date() })) };
 }
 
 describe('latency budget of a webhook', () => {
@@ -99,6 +128,38 @@ describe('latency budget of a webhook', () => {
       const { send } = await setUp(store, new SlowSink());
       (store as unknown as Record<typeof stall, () => Promise<never>>)[stall] = () => never();
       expect(await after(send(), storeMs)).toMatchObject({ statusCode: 503 });
+    }
+  });
+
+  it('counts only the time spent waiting on the store: a slow read then a stalled one answer 503 once the two make up the budget', async () => {
+    const store = new MemoryStore();
+    const { send } = await setUp(store, new SlowSink());
+    const read = store.findTokenByHash.bind(store);
+    store.findTokenByHash = async (hash) => {
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      return read(hash);
+    };
+    store.listColumns = () => never();
+    const response = send();
+    expect(await after(response, storeMs - 1)).toBe('pending');
+    expect(await after(response, 1)).toMatchObject({ statusCode: 503 });
+  });
+
+  it('does not count the CPU work on the body against the store: a decode that takes longer than the store budget still stores', async () => {
+    const store = new MemoryStore();
+    const sink = new SlowSink();
+    const { send } = await setUp(store, sink);
+    const parse = JSON.parse.bind(JSON);
+    // The body takes 1.5 s to decode: time passes, and timers due meanwhile fire, as they would once the CPU is free.
+    const slowParse = jest.spyOn(JSON, 'parse').mockImplementation((text: string, reviver) => {
+      if (text === BODY) jest.advanceTimersByTime(storeMs + 500);
+      return parse(text, reviver) as unknown;
+    });
+    try {
+      expect(await after(send(), 0)).toMatchObject({ statusCode: 200 });
+      expect(sink.deadlines).toEqual([START.getTime() + answerMs - replyMs]);
+    } finally {
+      slowParse.mockRestore();
     }
   });
 
