@@ -200,7 +200,7 @@ class ConsoleRoutes {
     const signal = AbortSignal.any([cancelled, late.signal]);
     try {
       // An engine that cannot stop a query (Athena, for now) still lets the page answer at the limit.
-      return await Promise.race([runQuery(this.services, sql, { maxRows: SQL_MAX_ROWS, signal }), rejectWhenAborted(signal)]);
+      return await Promise.race([runQuery(this.services, sql, { maxRows: SQL_MAX_ROWS, signal, readOnly: true }), rejectWhenAborted(signal)]);
     } finally {
       clearTimeout(timer);
     }

@@ -44,7 +44,9 @@ import {
   DuckDBStructValue,
   DuckDBTypeId,
   JsonDuckDBValueConverter,
+  StatementType,
   doubleFromDecimalValue,
+  type DuckDBPreparedStatement,
   type DuckDBConnection,
   type DuckDBResultReader,
   type DuckDBValueConverter,
@@ -53,9 +55,9 @@ import {
 import { QueryStoppedError, ValidationError } from '../lambdas/core/errors';
 import type { Integration } from '../lambdas/core/integration';
 import { MAX_DECIMAL_DIGITS } from '../lambdas/core/exact-number';
-import { DATA_TABLE, LAKE_TABLES, PARTITION_COLUMN, REJECTED_TABLE, keyColumnOf, tablePath, type LakeTable } from '../lambdas/core/lake-layout';
+import { DATA_TABLE, LAKE_PREFIX, LAKE_TABLES, PARTITION_COLUMN, REJECTED_TABLE, keyColumnOf, tablePath, type LakeTable } from '../lambdas/core/lake-layout';
 import { REJECTED_SYSTEM_COLUMNS, dataSystemColumns } from '../lambdas/core/system-columns';
-import { duckDbTableViewSql, eventViewColumns, eventViewsSql, latestViewSql, quoteIdentifier, type ViewColumn } from '../lambdas/core/view-sql';
+import { duckDbTableViewSql, eventViewColumns, eventViewsSql, latestViewSql, quoteIdentifier, stringLiteral, type ViewColumn } from '../lambdas/core/view-sql';
 import type { QueryEngine, QueryLimits, QueryResult, RegisteredColumn, RegisteredEventType } from '../lambdas/app/ports';
 import { messageOf } from '../lambdas/shared/error-message';
 import { visibleTableFiles } from './lake-files';
@@ -70,6 +72,8 @@ const READ_OPTIONS = [
 const PARTITION: ViewColumn = { name: PARTITION_COLUMN, type: 'VARCHAR' };
 /** Listings tried before a file that keeps vanishing under us becomes the caller's error. */
 const LIST_ATTEMPTS = 3;
+/** What DuckDB calls the statements a read-only query may be (DESCRIBE and SUMMARIZE are SELECTs to it). */
+const READING_STATEMENTS: ReadonlySet<StatementType> = new Set([StatementType.SELECT, StatementType.EXPLAIN]);
 /** How often an interrupted query is interrupted again until it has stopped. */
 const INTERRUPT_AGAIN_MS = 200;
 
@@ -110,10 +114,15 @@ export class DuckDbQueryEngine implements QueryEngine {
   private tail: Promise<unknown> = Promise.resolve();
   private closed = false;
 
+  /** Set once a read-only query has locked this engine to reading the lake (it cannot be undone). */
+  private sandboxed = false;
+
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly views: readonly LakeTableView[],
+    /** The lake's folder: the one place a read-only query may read files. */
+    private readonly lakeDir: string,
   ) {}
 
   static async open(dataDir: string, schemas: readonly LakeSchema[]): Promise<DuckDbQueryEngine> {
@@ -133,7 +142,7 @@ export class DuckDbQueryEngine implements QueryEngine {
         })),
       );
       for (const { integration } of schemas) await connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(integration.schema)}`);
-      const engine = new DuckDbQueryEngine(instance, connection, views);
+      const engine = new DuckDbQueryEngine(instance, connection, views, join(root, LAKE_PREFIX));
       await engine.refreshViews();
       return engine;
     } catch (error) {
@@ -156,13 +165,14 @@ export class DuckDbQueryEngine implements QueryEngine {
         await this.refreshViews();
         let reader: DuckDBResultReader;
         try {
-          reader = await this.read(sql, limits.maxRows, stopping);
+          reader = await this.read(sql, limits, stopping);
         } catch (error) {
+          if (error instanceof ValidationError) throw error;
           stopping.throwIfAborted();
           // A file removed by the compactor between the listing and the read: list again, once.
           if (!(isMissingFile(error) && (await this.refreshViews()))) throw new ValidationError(`Query failed: ${messageOf(error)}`, { cause: error });
           try {
-            reader = await this.read(sql, limits.maxRows, stopping);
+            reader = await this.read(sql, limits, stopping);
           } catch (again) {
             stopping.throwIfAborted();
             throw new ValidationError(`Query failed: ${messageOf(again)}`, { cause: again });
@@ -175,11 +185,42 @@ export class DuckDbQueryEngine implements QueryEngine {
     });
   }
 
-  private async read(sql: string, maxRows: number | undefined, stopping: Interrupter): Promise<DuckDBResultReader> {
-    if (maxRows === undefined) return this.connection.runAndReadAll(sql);
-    const reader = await this.connection.streamAndReadUntil(sql, maxRows + 1);
+  private async read(sql: string, { maxRows, readOnly }: QueryLimits, stopping: Interrupter): Promise<DuckDBResultReader> {
+    const statement = readOnly === true ? await this.readingStatement(sql) : undefined;
+    if (maxRows === undefined) return statement !== undefined ? statement.runAndReadAll() : this.connection.runAndReadAll(sql);
+    const reader = await (statement !== undefined ? statement.streamAndReadUntil(maxRows + 1) : this.connection.streamAndReadUntil(sql, maxRows + 1));
     stopping.throwIfAborted();
     return reader;
+  }
+
+  /**
+   * The one statement of `sql`, prepared, when DuckDB itself says it reads: the engine is first locked
+   * to the lake's folder (no other file read or written, no extension, no setting changed back).
+   */
+  private async readingStatement(sql: string): Promise<DuckDBPreparedStatement> {
+    if (!this.sandboxed) {
+      await this.connection.run(`SET allowed_directories=[${stringLiteral(this.lakeDir)}]`);
+      await this.connection.run('SET enable_external_access=false');
+      await this.connection.run('SET lock_configuration=true');
+      this.sandboxed = true;
+    }
+    let extracted;
+    try {
+      extracted = await this.connection.extractStatements(sql);
+    } catch (error) {
+      throw new ValidationError(`Query failed: ${messageOf(error)}`, { cause: error });
+    }
+    if (extracted.count !== 1) throw new ValidationError(`One statement at a time here; this is ${extracted.count}.`);
+    let statement: DuckDBPreparedStatement;
+    try {
+      statement = await extracted.prepare(0);
+    } catch (error) {
+      throw new ValidationError(`Query failed: ${messageOf(error)}`, { cause: error });
+    }
+    if (!READING_STATEMENTS.has(statement.statementType)) {
+      throw new ValidationError(`Only statements that read are run here (SELECT, WITH, DESCRIBE, EXPLAIN); this one is ${StatementType[statement.statementType]}.`);
+    }
+    return statement;
   }
 
   async close(): Promise<void> {

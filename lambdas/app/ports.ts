@@ -159,6 +159,11 @@ export interface QueryLimits {
   readonly maxRows?: number;
   /** Aborting it stops the query (its reason, an Error, is what the caller is told). */
   readonly signal?: AbortSignal;
+  /**
+   * One statement that reads, and no file but the lake's: enforced by the engine itself where it can
+   * (DuckDB's own statement type and file access settings), not by looking at the text.
+   */
+  readonly readOnly?: boolean;
 }
 
 export interface QueryEngine {

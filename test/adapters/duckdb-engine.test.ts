@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -291,6 +291,28 @@ describe('DuckDbQueryEngine', () => {
     const whole = await db.query('SELECT * FROM range(1000) t(i)', { maxRows: 1000 });
     expect(whole.rows).toHaveLength(1000);
     expect(whole.truncated).toBeUndefined();
+  });
+
+  it('read-only: one statement DuckDB calls a read, files of the lake only, whatever quoting hides', async () => {
+    await sink.write({ schema: 'stitch_iterable', rows: [dataRow({ email: 'a@example.com' })] });
+    const db = await open(KEYED);
+    const readOnly = { readOnly: true, maxRows: 100 };
+    expect((await db.query('SELECT email FROM stitch_iterable.data', readOnly)).rows).toEqual([{ email: 'a@example.com' }]);
+    expect((await db.query('DESCRIBE stitch_iterable.data', readOnly)).rows.length).toBeGreaterThan(0);
+    const outside = join(dataDir, 'outside.csv');
+    const refused = [
+      // Dollar quotes hide a file read, and a write, from a look at the text.
+      ["SELECT $$'$$ AS a, (SELECT content FROM read_text($$/etc/hostname$$)) AS b -- '", /disabled by configuration/],
+      [`SELECT $$'$$ AS a; COPY (SELECT 43) TO $$${outside}$$; SELECT $$'$$`, /One statement at a time/],
+      [`COPY (SELECT 1) TO '${join(dataDir, 'lake', 'x.csv')}'`, /this one is COPY/],
+      ['SELECT * FROM "read_text"(\'/etc/hostname\')', /disabled by configuration/],
+      ['SET enable_external_access = true', /this one is (VARIABLE_)?SET/],
+      ["ATTACH '/tmp/other.db'", /this one is ATTACH/],
+    ] as const;
+    for (const [sql, why] of refused) await expect(db.query(sql, readOnly)).rejects.toThrow(why);
+    await expect(access(outside)).rejects.toThrow();
+    // Still the lake after all that.
+    expect((await db.query('SELECT count(*) AS n FROM stitch_iterable.data_latest', readOnly)).rows).toEqual([{ n: 1 }]);
   });
 
   it('stops a running query when its signal is aborted, with the reason, and runs the next one', async () => {
