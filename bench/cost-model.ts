@@ -123,7 +123,7 @@ const EXAMPLE_HEADERS = {
 export function rawRecordBytes(bodyBytes: number): number {
   const body = Buffer.alloc(bodyBytes);
   const gzippedBody = bodyBytes >= RAW_GZIP_MIN_BYTES ? Buffer.alloc(Math.ceil(bodyBytes * ASSUMPTIONS.rawBodyGzipRatio)) : undefined;
-  const entry = rawEntry({ receivedAt: '2026-11-23T10:00:00.000Z', sequence: 1795428000000000000n, headers: archivedHeaders(EXAMPLE_HEADERS), body, gzippedBody });
+  const entry = rawEntry({ receivedAt: '2026-11-23T10:00:00.000Z', sequence: 1795428000000000000n, tableVersion: 0, headers: archivedHeaders(EXAMPLE_HEADERS), body, gzippedBody });
   const routing = JSON.stringify({ [PARTITION_FIELD]: { root: 'raw', schema: 'stitch_iterable', table: RAW_TABLE, dt: '2026-11-23' } }).length - 1;
   return Buffer.byteLength(entry.text) + routing;
 }

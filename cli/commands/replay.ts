@@ -52,7 +52,7 @@ export function registerReplay(program: Command, io: CliIo, open: OpenBackend): 
         ).finally(() => process.off('SIGINT', interrupted));
         if (options.json) printJson(io, report);
         else printSummary(io, report);
-        if (!options.json && command.optsWithGlobals<TargetOptions>().target === 'aws') io.err('Firehose delivers the replayed rows to the lake within about a minute.');
+        if (!options.json && command.optsWithGlobals<TargetOptions>().target === 'aws') io.err('Firehose delivers the replayed rows to the lake within about a minute. Requests of the last minute before the reset reach raw/ a buffer later: run the same command again in a few minutes to take them.');
       }),
     );
 }

@@ -135,7 +135,7 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
     const signingHeaders = integration.signing === undefined ? [] : [integration.signing.scheme.signatureHeader];
     const headers = archivedHeaders(request.headers, signingHeaders);
     const gzippedBody = request.body.length >= RAW_GZIP_MIN_BYTES ? await deps.archiveRaw.gzip(request.body) : undefined;
-    const raw = rawEntry({ receivedAt: request.receivedAt.toISOString(), sequence, headers, body: request.body, gzippedBody });
+    const raw = rawEntry({ receivedAt: request.receivedAt.toISOString(), sequence, tableVersion: integration.tableVersion, headers, body: request.body, gzippedBody });
     return { schema: integration.schema, stamped, raw };
   };
 

@@ -12,7 +12,7 @@ import type { LakeTable } from '../core/lake-layout';
 import type { LakeBatch } from '../core/rows';
 import type { SigningConfig } from '../core/signing';
 import type { TokenRecord } from '../core/tokens';
-import type { ArchivedRequest } from '../core/raw-archive';
+import type { JoinedLines } from '../core/raw-archive';
 
 export interface IntegrationStore {
   /** Throws ConflictError when the schema is taken. */
@@ -233,8 +233,8 @@ export interface RecoveryMarker {
 export interface RawArchiveReader {
   /** The archive's files of one schema for the days from `from` to `to` (YYYY-MM-DD, inclusive), by day then name. */
   listFiles(schema: string, from: string, to: string): Promise<RawArchiveFile[]>;
-  /** Every request a file holds, in the order written. */
-  readFile(file: RawArchiveFile): Promise<ArchivedRequest[]>;
+  /** Every request a file holds, in the order written, and how many split requests it holds only some parts of. */
+  readFile(file: RawArchiveFile): Promise<JoinedLines>;
 }
 
 export interface RawArchiveFile {

@@ -112,9 +112,12 @@ export async function replayArchive(services: ReplayServices, schema: string, op
   progress();
 
   for (const [i, file] of pending.entries()) {
-    const requests = await services.archive.readFile(file);
+    const { requests, incomplete } = await services.archive.readFile(file);
+    if (incomplete > 0) skipped.push({ receivedAt: file.dt, reason: `${file.key}: ${incomplete} request(s) too large for one record whose parts are not all in this file; left out` });
     let rows: LakeRow[] = [];
     for (const request of requests) {
+      // Already in the version being filled: it arrived after the reset (or is a duplicate line of such a request).
+      if (!beforeReset(request, state)) continue;
       try {
         rows.push(...(await rowsOf(request, integration, state, services, registries, eventRegistries)));
       } catch (error) {
@@ -130,9 +133,23 @@ export async function replayArchive(services: ReplayServices, schema: string, op
     await services.journal.save(state);
     progress();
   }
-  state = { ...state, doneDays: [...new Set([...state.doneDays, ...files.map((file) => file.dt)])].sort(), doneFiles: [], finishedAt: state.finishedAt ?? services.clock().toISOString() };
+  const resetDay = state.startedAt.slice(0, 10);
+  state = {
+    ...state,
+    doneDays: [...new Set([...state.doneDays, ...files.map((file) => file.dt).filter((dt) => dt < resetDay)])].sort(),
+    doneFiles: [...new Set([...state.doneFiles, ...files.filter((file) => file.dt >= resetDay).map((file) => file.key)])],
+    finishedAt: state.finishedAt ?? services.clock().toISOString(),
+  };
   await services.journal.save(state);
   return { schema: integration.schema, from, to, tableVersion: integration.tableVersion, previousVersion: resumed ? integration.tableVersion : current.tableVersion, resumed, totalFiles: files.length, files: totals.files, requests: totals.requests, records: totals.records, rejected: totals.rejected, skipped };
+}
+
+/**
+ * Whether a request's rows went to a version before the replay's: by the version archived with it, or
+ * for lines that have none, by arrival before the replay began.
+ */
+function beforeReset(request: ArchivedRequest, state: ReplayState): boolean {
+  return request.tableVersion !== undefined ? request.tableVersion < state.tableVersion : request.receivedAt < state.startedAt;
 }
 
 /** The same replay, still able to carry on: same days and key, and no reset since it made its version. */
@@ -176,9 +193,14 @@ async function write(sink: RecordSink, schema: string, rows: LakeRow[], totals: 
   return [];
 }
 
-/** The state once `file` is done: a day whose last file it was becomes a done day, and its files are forgotten. */
+/**
+ * The state once `file` is done: a day whose last file it was becomes a done day, and its files are
+ * forgotten; but not from the reset's day on, where files can still arrive that hold older requests
+ * (Firehose delivers a buffer a minute or more late): those days stay a list of files, so running the
+ * replay again takes what came since.
+ */
 function markDone(state: ReplayState, file: RawArchiveFile, next: RawArchiveFile | undefined, files: readonly RawArchiveFile[]): ReplayState {
-  if (next !== undefined && next.dt === file.dt) return { ...state, doneFiles: [...state.doneFiles, file.key] };
+  if ((next !== undefined && next.dt === file.dt) || file.dt >= state.startedAt.slice(0, 10)) return { ...state, doneFiles: [...state.doneFiles, file.key] };
   const ofDay = new Set(files.filter((other) => other.dt === file.dt).map((other) => other.key));
   return { ...state, doneDays: [...state.doneDays, file.dt], doneFiles: state.doneFiles.filter((key) => !ofDay.has(key)) };
 }

@@ -42,12 +42,18 @@ export interface ArchivedRequest {
   readonly headers: Readonly<Record<string, string>>;
   /** The body as received (valid UTF-8: a body that is not was refused). */
   readonly body: string;
+  /**
+   * The table version its rows were stamped with: a replay into version n takes only requests of
+   * older versions (the rest are in n already). Absent in lines written before it was kept.
+   */
+  readonly tableVersion?: number;
 }
 
 /** A request as the ingest path hands it to the archive: the body's bytes, and the same when gzipped (from RAW_GZIP_MIN_BYTES). */
 export interface RawRequest {
   readonly receivedAt: string;
   readonly sequence: bigint;
+  readonly tableVersion: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: Uint8Array;
   readonly gzippedBody?: Uint8Array;
@@ -76,7 +82,7 @@ export function archivedHeaders(headers: Readonly<Record<string, string | undefi
 
 /** The archive line of one request; the sequence goes in as digits (past 2^53). */
 export function rawEntry(request: RawRequest): RawEntry {
-  const head = `{"received_at":${JSON.stringify(request.receivedAt)},"sequence":"${request.sequence}","headers":${JSON.stringify(request.headers)}`;
+  const head = `{"received_at":${JSON.stringify(request.receivedAt)},"sequence":"${request.sequence}","table_version":${request.tableVersion},"headers":${JSON.stringify(request.headers)}`;
   const body = request.gzippedBody === undefined ? `"body_base64":"${base64(request.body)}"` : `"body_gzip_base64":"${base64(request.gzippedBody)}"`;
   return { dt: request.receivedAt.slice(0, 10), text: `${head},${body}}`, sequence: request.sequence };
 }
@@ -92,14 +98,16 @@ function base64(bytes: Uint8Array): string {
  */
 export function splitRawEntry(entry: RawEntry, maxBytes: number): RawEntry[] {
   if (Buffer.byteLength(entry.text, 'utf8') <= maxBytes) return [entry];
-  // Characters, not bytes, are cut: a chunk of n characters takes at most 6n bytes once JSON-escaped.
-  const size = Math.max(1, Math.floor((maxBytes - 200) / 6));
+  const room = maxBytes - 200;
   const chunks: string[] = [];
   let at = 0;
   while (at < entry.text.length) {
-    let end = Math.min(at + size, entry.text.length);
+    // As many characters as fit once JSON-escaped: ASCII lines (base64, the usual case) take all
+    // of the room; other text is measured and cut back until it fits.
+    let end = Math.min(at + room, entry.text.length);
+    while (end - at > 1 && Buffer.byteLength(JSON.stringify(entry.text.slice(at, end)), 'utf8') > room) end = at + Math.max(1, Math.floor((end - at) * 0.75));
     // Never between the two halves of a surrogate pair.
-    if (end < entry.text.length && /[\uD800-\uDBFF]/.test(entry.text[end - 1])) end -= 1;
+    if (end < entry.text.length && end - at > 1 && /[\uD800-\uDBFF]/.test(entry.text[end - 1])) end -= 1;
     chunks.push(entry.text.slice(at, end));
     at = end;
   }
@@ -109,10 +117,21 @@ export function splitRawEntry(entry: RawEntry, maxBytes: number): RawEntry[] {
 /** Undoes gzip (the reader's zlib; this module does no I/O and imports none). */
 export type Gunzip = (bytes: Buffer) => Buffer;
 
-/** Archive lines as requests: single lines as they are, parts joined once all are there (in any order, among other lines). */
-export function joinRawLines(lines: Iterable<string>, gunzip: Gunzip): ArchivedRequest[] {
+/** A file's requests, and how many split requests it holds only some parts of (a part in another file, or lost). */
+export interface JoinedLines {
+  readonly requests: ArchivedRequest[];
+  readonly incomplete: number;
+}
+
+/**
+ * Archive lines as requests: single lines as they are, parts joined once all are there (in any order,
+ * among other lines). A part seen twice (Firehose delivers at least once) counts once; a request whose
+ * parts are not all here is counted in `incomplete`, never a reason to stop reading the rest.
+ */
+export function joinRawLines(lines: Iterable<string>, gunzip: Gunzip): JoinedLines {
   const requests: ArchivedRequest[] = [];
   const parts = new Map<string, { parts: number; chunks: Map<number, string> }>();
+  const joined = new Set<string>();
   for (const line of lines) {
     const parsed = JSON.parse(line) as { raw_part?: { sequence: string; part: number; parts: number }; chunk?: string };
     if (parsed.raw_part === undefined) {
@@ -120,27 +139,29 @@ export function joinRawLines(lines: Iterable<string>, gunzip: Gunzip): ArchivedR
       continue;
     }
     const { sequence, part, parts: count } = parsed.raw_part;
+    if (joined.has(sequence)) continue;
     const held = parts.get(sequence) ?? { parts: count, chunks: new Map<number, string>() };
     parts.set(sequence, held);
     held.chunks.set(part, parsed.chunk ?? '');
     if (held.chunks.size === held.parts) {
       requests.push(parseRawEntry(Array.from({ length: held.parts }, (_, i) => held.chunks.get(i) ?? '').join(''), gunzip));
       parts.delete(sequence);
+      joined.add(sequence);
     }
   }
-  if (parts.size > 0) throw new Error(`${parts.size} archived request(s) split in parts are missing some of them`);
-  return requests;
+  return { requests, incomplete: parts.size };
 }
 
 /** An archive line read back; throws on a line this version did not write. */
 export function parseRawEntry(line: string, gunzip: Gunzip): ArchivedRequest {
-  const parsed = JSON.parse(line) as { received_at?: unknown; sequence?: unknown; headers?: unknown; body_base64?: unknown; body_gzip_base64?: unknown };
+  const parsed = JSON.parse(line) as { received_at?: unknown; sequence?: unknown; table_version?: unknown; headers?: unknown; body_base64?: unknown; body_gzip_base64?: unknown };
   const { body_base64: plain, body_gzip_base64: gzipped } = parsed;
   if (typeof parsed.received_at !== 'string' || typeof parsed.sequence !== 'string' || !/^\d+$/.test(parsed.sequence) || typeof parsed.headers !== 'object' || parsed.headers === null || (typeof plain !== 'string' && typeof gzipped !== 'string')) {
     throw new Error('not a raw archive line (received_at, sequence, headers, body_base64 or body_gzip_base64)');
   }
   const body = typeof plain === 'string' ? Buffer.from(plain, 'base64') : gunzip(Buffer.from(gzipped as string, 'base64'));
-  return { receivedAt: parsed.received_at, sequence: BigInt(parsed.sequence), headers: parsed.headers as Record<string, string>, body: body.toString('utf8') };
+  const version = typeof parsed.table_version === 'number' && Number.isInteger(parsed.table_version) ? { tableVersion: parsed.table_version } : {};
+  return { receivedAt: parsed.received_at, sequence: BigInt(parsed.sequence), headers: parsed.headers as Record<string, string>, body: body.toString('utf8'), ...version };
 }
 
 /** Folder of one day of a schema's archive, trailing slash: `raw/<schema>/requests/dt=<dt>/`. */

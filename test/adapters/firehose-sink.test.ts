@@ -87,26 +87,26 @@ describe('FirehoseRecordSink', () => {
   it("puts the request's raw archive line in its rows' record, routed to raw/, and splits one over the record limit into parts that join back", async () => {
     succeedAll();
     const sink = new FirehoseRecordSink(new FirehoseClient({}), STREAM, fakeTime().options);
-    const small = rawEntry({ receivedAt: '2026-11-23T10:00:00.000Z', sequence: 1000n, headers: { 'user-agent': 'x' }, body: Buffer.from('{"id":0}') });
+    const small = rawEntry({ receivedAt: '2026-11-23T10:00:00.000Z', sequence: 1000n, tableVersion: 0, headers: { 'user-agent': 'x' }, body: Buffer.from('{"id":0}') });
     await sink.write({ ...batchOf(rowsOf(1)), raw: small });
     const [record] = calls()[0].Records ?? [];
     expect(calls()[0].Records).toHaveLength(1);
     const [data, line] = rowsOfRecord(record.Data);
     expect(data[PARTITION_FIELD]).toEqual({ root: 'lake', schema: 'shop', table: 'data', dt: '2026-11-23' });
     expect(line[PARTITION_FIELD]).toEqual({ root: 'raw', schema: 'shop', table: RAW_TABLE, dt: '2026-11-23' });
-    expect(joinRawLines([JSON.stringify({ ...line, [PARTITION_FIELD]: undefined })], gunzipSync)[0].body).toBe('{"id":0}');
+    expect(joinRawLines([JSON.stringify({ ...line, [PARTITION_FIELD]: undefined })], gunzipSync).requests[0].body).toBe('{"id":0}');
 
     firehose.reset();
     succeedAll();
     // A body that stays big when gzipped (random bytes): 6 MB, the most API Gateway passes.
     const body = randomBytes(3 * 1024 * 1024).toString('hex');
-    const big = rawEntry({ receivedAt: '2026-11-23T10:00:00.000Z', sequence: 2000n, headers: {}, body: Buffer.from(body), gzippedBody: gzipSync(body, { level: 1 }) });
+    const big = rawEntry({ receivedAt: '2026-11-23T10:00:00.000Z', sequence: 2000n, tableVersion: 0, headers: {}, body: Buffer.from(body), gzippedBody: gzipSync(body, { level: 1 }) });
     await sink.write({ schema: 'shop', rows: [], raw: big });
     const records = calls().flatMap((input) => input.Records ?? []);
     expect(records.length).toBeGreaterThan(3);
     for (const each of records) expect(each.Data?.byteLength).toBeLessThanOrEqual(LIMIT);
     const parts = records.flatMap((each) => rowsOfRecord(each.Data)).map((part) => JSON.stringify({ ...part, [PARTITION_FIELD]: undefined }));
-    expect(joinRawLines(parts.reverse(), gunzipSync)[0].body).toBe(body);
+    expect(joinRawLines(parts.reverse(), gunzipSync).requests[0].body).toBe(body);
   });
 
   it('keeps partitions in records of their own, each in batch order', async () => {

@@ -10,7 +10,7 @@ import { localReplayJournal } from '../../local/replay-journal-file';
 
 describe('the local raw archive', () => {
   let dataDir: string;
-  const request = (day: string, n: number) => ({ receivedAt: `${day}T10:00:00.000Z`, sequence: 1_795_000_000_000_000_000n + BigInt(n), headers: { 'content-type': 'application/json' }, body: Buffer.from(`{"n":${n}}`) });
+  const request = (day: string, n: number) => ({ receivedAt: `${day}T10:00:00.000Z`, sequence: 1_795_000_000_000_000_000n + BigInt(n), tableVersion: 0, headers: { 'content-type': 'application/json' }, body: Buffer.from(`{"n":${n}}`) });
   const writeDay = async (schema: string, day: string, files: Record<string, number[]>) => {
     const dir = join(dataDir, rawPartitionPath(schema, day));
     await mkdir(dir, { recursive: true });
@@ -37,7 +37,7 @@ describe('the local raw archive', () => {
       { dt: '2026-11-24', key: 'raw/shop/requests/dt=2026-11-24/4.json.gz' },
     ]);
     const asRead = (day: string, n: number) => ({ ...request(day, n), body: `{"n":${n}}` });
-    expect(await archive.readFile(files[0])).toEqual([asRead('2026-11-23', 2), asRead('2026-11-23', 3)]);
+    expect(await archive.readFile(files[0])).toEqual({ requests: [asRead('2026-11-23', 2), asRead('2026-11-23', 3)], incomplete: 0 });
     expect(await archive.listFiles('nothing_here', '2026-11-01', '2026-11-30')).toEqual([]);
   });
 

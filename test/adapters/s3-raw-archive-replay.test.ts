@@ -39,7 +39,7 @@ describe('replay on AWS', () => {
   it('reads the days asked for from raw/, joins split requests, puts rows of the new version to the lake stream, and a re-run puts nothing', async () => {
     const store = new MemoryStore();
     await store.createIntegration(newIntegration({ name: 'Shop', primaryKey: 'id' }, now));
-    const entry = (day: string, sequence: bigint, body: string) => rawEntry({ receivedAt: `${day}T09:00:00.000Z`, sequence, headers: { 'content-type': 'application/json' }, body: Buffer.from(body) });
+    const entry = (day: string, sequence: bigint, body: string) => rawEntry({ receivedAt: `${day}T09:00:00.000Z`, sequence, tableVersion: 0, headers: { 'content-type': 'application/json' }, body: Buffer.from(body) });
     const big = entry('2026-11-23', 2000n, JSON.stringify(Array.from({ length: 50 }, (_, i) => ({ id: `big-${i}`, pad: 'y'.repeat(100) }))));
     const lines = [entry('2026-11-23', 1000n, '{"id":"a","event_id":"e1"}').text, ...splitRawEntry(big, 2048).map((part) => part.text)];
     s3.put('raw/shop/requests/dt=2026-11-22/old.json.gz', gzipSync(`${entry('2026-11-22', 500n, '{"id":"z"}').text}\n`));

@@ -35,7 +35,7 @@ describe('archivedHeaders', () => {
 
 describe('raw archive lines', () => {
   it('round-trips a request, its sequence past 2^53 exactly, in the day folder of its arrival', () => {
-    const request = { receivedAt: '2026-11-24T10:00:00.000Z', sequence: 1795428000000123456n, headers: { 'content-type': 'application/json' }, body: '[{"a":1,"é":"😀\\n"}]' };
+    const request = { receivedAt: '2026-11-24T10:00:00.000Z', sequence: 1795428000000123456n, tableVersion: 3, headers: { 'content-type': 'application/json' }, body: '[{"a":1,"é":"😀\\n"}]' };
     const entry = rawEntry({ ...request, body: Buffer.from(request.body) });
     expect(entry.dt).toBe('2026-11-24');
     expect(entry.text).toContain('"sequence":"1795428000000123456"');
@@ -47,7 +47,7 @@ describe('raw archive lines', () => {
 
   it('keeps a gzipped body as such, and reads back the same bytes', () => {
     const body = JSON.stringify(Array.from({ length: 200 }, (_, i) => ({ id: i, text: 'hello world' })));
-    const entry = rawEntry({ receivedAt: '2026-11-24T10:00:00.000Z', sequence: 5n, headers: {}, body: Buffer.from(body), gzippedBody: gzipSync(body) });
+    const entry = rawEntry({ receivedAt: '2026-11-24T10:00:00.000Z', sequence: 5n, tableVersion: 0, headers: {}, body: Buffer.from(body), gzippedBody: gzipSync(body) });
     expect(entry.text).toContain('"body_gzip_base64":');
     expect(entry.text.length).toBeLessThan(body.length / 2);
     expect(parseRawEntry(entry.text, gunzipSync).body).toBe(body);
@@ -72,16 +72,18 @@ describe('replay ids', () => {
 
 describe('raw archive lines split for a store with smaller records', () => {
   it('leaves a line that fits, and splits one that does not into parts that join back, in any order', async () => {
-    const small = rawEntry({ receivedAt: '2026-11-24T10:00:00.000Z', sequence: 7n, headers: {}, body: Buffer.from('{"a":1}') });
+    const small = rawEntry({ receivedAt: '2026-11-24T10:00:00.000Z', sequence: 7n, tableVersion: 0, headers: {}, body: Buffer.from('{"a":1}') });
     expect(splitRawEntry(small, 1000)).toEqual([small]);
     const body = JSON.stringify({ text: 'é😀"\\'.repeat(2000) });
-    const big = rawEntry({ receivedAt: '2026-11-24T10:00:00.000Z', sequence: 8n, headers: { 'content-type': 'application/json' }, body: Buffer.from(body) });
+    const big = rawEntry({ receivedAt: '2026-11-24T10:00:00.000Z', sequence: 8n, tableVersion: 0, headers: { 'content-type': 'application/json' }, body: Buffer.from(body) });
     const parts = splitRawEntry(big, 4096);
     expect(parts.length).toBeGreaterThan(3);
     for (const part of parts) expect(Buffer.byteLength(part.text)).toBeLessThanOrEqual(4096);
     const lines = [parts[2].text, small.text, ...parts.filter((_, i) => i !== 2).map((part) => part.text).reverse()];
-    expect(joinRawLines(lines, gunzipSync)).toEqual([parseRawEntry(small.text, gunzipSync), parseRawEntry(big.text, gunzipSync)]);
-    expect(joinRawLines(lines, gunzipSync)[1].body).toBe(body);
-    expect(() => joinRawLines([parts[0].text], gunzipSync)).toThrow(/missing/);
+    expect(joinRawLines(lines, gunzipSync)).toEqual({ requests: [parseRawEntry(small.text, gunzipSync), parseRawEntry(big.text, gunzipSync)], incomplete: 0 });
+    expect(joinRawLines(lines, gunzipSync).requests[1].body).toBe(body);
+    // A part delivered twice counts once; a request missing a part is counted, not a reason to stop.
+    expect(joinRawLines([...lines, parts[0].text], gunzipSync)).toMatchObject({ incomplete: 0 });
+    expect(joinRawLines([parts[0].text, small.text], gunzipSync)).toEqual({ requests: [parseRawEntry(small.text, gunzipSync)], incomplete: 1 });
   });
 });

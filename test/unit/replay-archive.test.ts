@@ -19,7 +19,7 @@ async function setUp(files: Record<string, ArchivedRequest[]>) {
     sink: { write: async (batch) => (batches.push(batch), { rejected: 0 }) },
     archive: {
       listFiles: async (_schema, from, to) => Object.keys(files).map((key) => ({ dt: key.slice(0, 10), key })).filter((file) => file.dt >= from && file.dt <= to),
-      readFile: async (file: RawArchiveFile) => files[file.key],
+      readFile: async (file: RawArchiveFile) => ({ requests: files[file.key], incomplete: 0 }),
     },
     journal: { load: async () => saved, save: async (state) => void (saved = state) },
     clock: () => now,
@@ -39,6 +39,19 @@ describe('replayArchive', () => {
     await expect(replayArchive(services, 'shop', { from: '2026-11-24', to: '2026-11-01' })).rejects.toThrow(/before --from/);
     await expect(replayArchive(services, 'shop', { from: '2026-12-30' })).rejects.toThrow('--from 2026-12-30 is after today (2026-11-24, UTC)');
     expect((await store.getIntegration('shop'))?.tableVersion).toBe(0);
+  });
+
+  it('leaves out requests already stamped in the version it fills, and takes files of the reset day that come late when run again', async () => {
+    const files: Record<string, ArchivedRequest[]> = { '2026-11-24/a.json.gz': [{ ...request('2026-11-24', 1000n, '{"id":"old"}'), tableVersion: 0 }] };
+    const { services, batches } = await setUp(files);
+    const first = await replayArchive(services, 'shop', { from: '2026-11-24' });
+    expect(first).toMatchObject({ tableVersion: 1, requests: 1, records: 1 });
+    // Firehose delivers a buffer late: an older request, and one that ingest stamped in version 1 already.
+    files['2026-11-24/b.json.gz'] = [{ ...request('2026-11-24', 2000n, '{"id":"late"}'), tableVersion: 0 }, { ...request('2026-11-24', 3000n, '{"id":"new"}'), tableVersion: 1 }];
+    const again = await replayArchive(services, 'shop', { from: '2026-11-24' });
+    expect(again).toMatchObject({ resumed: true, tableVersion: 1, files: 1, requests: 1, records: 1 });
+    const ids = batches.flatMap((batch) => batch.rows.map((row) => recordOf(row).id));
+    expect(ids).toEqual(['old', 'late']);
   });
 
   it('refuses days the archive holds nothing of, and a primary key no event has carried, before the reset', async () => {
