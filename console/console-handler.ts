@@ -14,6 +14,7 @@ import { messageOf } from '../lambdas/shared/error-message';
 import { integrationActivity, overviews, recentRejections, recentRows, type Overview } from './activity';
 import { CONSOLE_CSS, CONSOLE_ICON, CONSOLE_JS } from './assets';
 import { CONSOLE_PATH, ConsoleAuth, LOGIN_PATH } from './auth';
+import { isLoopback } from './loopback';
 import { activityFragment, integrationPage, integrationsPage, messagePage, newUrlPage, sqlPage, type IntegrationRow, type SqlLimits } from './pages';
 
 export interface ConsoleServices extends IntegrationServices {
@@ -84,7 +85,11 @@ export function createWebConsole(services: ConsoleServices, auth = new ConsoleAu
         if (!response.writableFinished) gone.abort(new QueryStoppedError('Stopped: the browser left the page.'));
       });
       try {
-        reply = await routes.answer(request, AbortSignal.any([gone.signal, stopping.signal]));
+        // The sign-in link and the session cookie travel in clear over HTTP: only this machine may use them,
+        // even when the server takes webhooks on every interface (serve --host 0.0.0.0).
+        reply = isLoopback(request.socket.remoteAddress)
+          ? await routes.answer(request, AbortSignal.any([gone.signal, stopping.signal]))
+          : htmlReply(403, messagePage('Console on this machine only', 'The console answers only to the machine it runs on (127.0.0.1). Open it there, or through an SSH tunnel.'));
       } catch (error) {
         services.logger.error('Console request failed', { error: messageOf(error) });
         reply = htmlReply(500, messagePage('Something failed', 'The request failed; the server log says why.'));
