@@ -49,7 +49,8 @@ export interface PartitionKeys {
 
 /** The JQ metadata-extraction query that turns `PARTITION_FIELD` into Firehose partition keys. */
 export const PARTITION_KEY_QUERY =
-  `{root: .${PARTITION_FIELD}.root, schema: .${PARTITION_FIELD}.schema, table: .${PARTITION_FIELD}.table, dt: .${PARTITION_FIELD}.dt}`;
+  // Rows routed before the root existed (an older function during a deploy, a recover) go to the lake.
+  `{root: (.${PARTITION_FIELD}.root // "lake"), schema: .${PARTITION_FIELD}.schema, table: .${PARTITION_FIELD}.table, dt: .${PARTITION_FIELD}.dt}`;
 
 /**
  * Names that are never data columns of a table or view: the partition column (its value comes from

@@ -69,14 +69,16 @@ const firehose = mockClient(FirehoseClient);
  * The keys of the stack's JQ metadata-extraction query, `{name: .a.b, ...}`, as paths into the record.
  * Only that shape is understood: a query of another shape fails the test rather than being guessed at.
  */
-function partitionKeyPaths(query: string): Map<string, string[]> {
+function partitionKeyPaths(query: string): Map<string, { path: string[]; otherwise?: string }> {
   const body = /^\{(.*)\}$/s.exec(query.trim());
   if (!body) throw new Error(`The fake Firehose cannot evaluate the JQ query ${query}`);
-  const paths = new Map<string, string[]>();
+  const paths = new Map<string, { path: string[]; otherwise?: string }>();
   for (const part of body[1].split(',')) {
-    const match = /^\s*(\w+)\s*:\s*((?:\.\w+)+)\s*$/.exec(part);
+    // `.a.b`, or `(.a.b // "default")`: JQ's alternative when the path is missing or null.
+    const match = /^\s*(\w+)\s*:\s*(?:((?:\.\w+)+)|\(\s*((?:\.\w+)+)\s*\/\/\s*"(\w+)"\s*\))\s*$/.exec(part);
     if (!match) throw new Error(`The fake Firehose cannot evaluate the JQ query ${query}`);
-    paths.set(match[1], match[2].slice(1).split('.'));
+    const path = (match[2] ?? match[3]).slice(1).split('.');
+    paths.set(match[1], match[4] === undefined ? { path } : { path, otherwise: match[4] });
   }
   return paths;
 }
@@ -87,9 +89,10 @@ function partitionKeyPaths(query: string): Map<string, string[]> {
  */
 function deliveryPrefix(record: Record<string, unknown>): string {
   const keys = new Map<string, string>();
-  for (const [name, path] of partitionKeyPaths(PARTITION_KEY_QUERY)) {
+  for (const [name, { path, otherwise }] of partitionKeyPaths(PARTITION_KEY_QUERY)) {
     let value: unknown = record;
     for (const step of path) value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[step] : undefined;
+    value ??= otherwise;
     if (typeof value !== 'string' || value === '') return 'errors/partitioning-failed/';
     keys.set(name, value);
   }

@@ -432,7 +432,7 @@ describe('EventLake', () => {
       }),
     });
     expect(PARTITION_KEY_QUERY).toBe(
-      '{root: ._sdc_partition.root, schema: ._sdc_partition.schema, table: ._sdc_partition.table, dt: ._sdc_partition.dt}',
+      '{root: (._sdc_partition.root // "lake"), schema: ._sdc_partition.schema, table: ._sdc_partition.table, dt: ._sdc_partition.dt}',
     );
     expect(Buffer.from(ROW_DELIMITER).toString('base64')).toBe('Cg==');
   });
