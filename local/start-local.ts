@@ -77,7 +77,8 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
     tokenCache.invalidate();
     integrationCache.invalidate();
   };
-  // The store's lock is ours, so no other process writes this lake: what a crash left half-written goes.
+  // The store's lock is ours, so no other server writes this lake: what a crash left half-written goes. (A
+  // replay run from the CLI at this very moment loses the file it is writing and stops; run again, it carries on.)
   const leftovers = await removeCrashLeftovers(options.dataDir).catch(async (error: unknown) => {
     await local.close();
     throw error;
