@@ -25,14 +25,15 @@ export function registerReplay(program: Command, io: CliIo, open: OpenBackend): 
     .command('replay')
     .description('derive rows again from the raw archive into a new table version (after changing the primary key or a mapping)')
     .argument('<schema>', 'schema of the integration')
-    .requiredOption('--from <day>', 'first day of archived requests to replay (YYYY-MM-DD, UTC, by arrival)')
+    .requiredOption('--from <day>', 'required: first day of archived requests to replay (YYYY-MM-DD, UTC, by arrival)')
     .option('--to <day>', 'last day (YYYY-MM-DD, UTC; default today)')
     .option('--primary-key <field>', 'a new primary key for the new version')
     .option('--json', 'print the summary as JSON')
     .addHelpText(
       'after',
-      `\nThe table version goes up first (as "integrations reset" does), so data_latest shows only replayed rows and\n` +
-        `newer webhooks. Running the same replay again carries on where it stopped, and writes nothing twice.\n` +
+      `\nThe table version goes up first (as "integrations reset" does), so data_latest\n` +
+        `shows only replayed rows and newer webhooks. Running the same replay again\n` +
+        `carries on where it stopped, and writes nothing twice.\n` +
         `Example:\n  $ ${HOOKLAKE_COMMAND} replay stitch_customerio --from 2026-11-01 --primary-key delivery_id`,
     )
     .action(async (schema: string, options: ReplayCommandOptions, command: Command) =>

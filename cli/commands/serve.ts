@@ -67,7 +67,7 @@ export function registerServe(program: Command, io: CliIo): void {
       });
       await printBanner(io, running.url, resolve(dataDir), running.store, webConsole?.loginUrl(running.url));
       await untilStopped(io);
-      io.err('Stopping: finishing requests in flight...');
+      io.err('Stopping: finishing requests in flight (at most 10 s; Ctrl+C again, after 2 s, stops at once)...');
       // A console query could run for its whole time limit: interrupt it, so its request ends now.
       webConsole?.stopQueries();
       await running.close();
