@@ -11,7 +11,7 @@ import { failureResponse, jsonResponse, type HttpResponse } from './http-respons
 import { ColumnRegistryCache } from './column-registry-cache';
 import { EventTypeRegistryCache } from './event-type-registry-cache';
 import { IntegrationCache } from './integration-cache';
-import type { AppLogger, IngestMetrics, IntegrationStore, RecordSink } from './ports';
+import type { AppLogger, IngestMetrics, IntegrationStore, RecordSink, SinkReport } from './ports';
 import { TokenCache } from './token-cache';
 import { stampRegistered } from './registered-stamp';
 import { within } from '../shared/deadline';
@@ -31,6 +31,12 @@ export interface WebhookRequest {
   /** The body bytes exactly as received. */
   readonly body: Buffer;
   readonly receivedAt: Date;
+  /**
+   * Called once all the work this request started has ended. That may be after the answer: a 503 sent
+   * on the latency budget leaves its decoding or its sink write running, holding the body or its rows,
+   * so a runtime that bounds memory by bodies in flight counts them until then.
+   */
+  readonly whenDone?: () => void;
 }
 
 export interface IngestDependencies extends StampServices {
@@ -75,13 +81,13 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
   const budget = deps.latencyBudget ?? DEFAULT_LATENCY_BUDGET;
 
   /** Authenticates, decodes and stamps: everything that needs the body, which is unreachable once this returns. */
-  const prepare = async (request: WebhookRequest, known: Known): Promise<{ schema: string; stamped: StampResult; raw?: RawEntry }> => {
+  const prepare = async (request: WebhookRequest, known: Known, fromStore: FromStore): Promise<Prepared> => {
     if (request.method !== 'POST') {
       throw new MethodNotAllowedError(`Method ${request.method} is not allowed; webhooks are sent with POST.`);
     }
     const token = extractToken({ pathToken: request.pathToken, authorization: request.headers.authorization });
-    const tokenRecord = await tokens.findActive(hashToken(token));
-    const integration = tokenRecord ? await integrations.get(tokenRecord.schema) : undefined;
+    const tokenRecord = await fromStore(tokens.findActive(hashToken(token)));
+    const integration = tokenRecord ? await fromStore(integrations.get(tokenRecord.schema)) : undefined;
     if (!integration) throw new UnauthorizedError('Webhook token is unknown or revoked.');
     known.schema = integration.schema;
     known.tokenId = tokenRecord?.tokenId;
@@ -91,10 +97,10 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
     const records = decodeBody(request.body, request.headers['content-type'], deps.maxBodyBytes);
     const batchedAt = deps.clock();
     const rule = eventTypeRuleOf(integration);
-    const eventTypes = rule && { rule, registry: await eventRegistries.get(integration.schema) };
+    const eventTypes = rule && { rule, registry: await fromStore(eventRegistries.get(integration.schema)) };
     const stamp = (columns: ColumnTypes) =>
       stampRecords(records, { integration, receivedAt: request.receivedAt, batchedAt, columns, sourceBytes: request.body.length, nextSequence: deps.nextSequence, uuid: deps.uuid, maxRecordBytes: deps.maxRecordBytes, eventTypes });
-    const stamped = await stampRegistered(integration.schema, stamp, registries, eventRegistries, request.receivedAt);
+    const stamped = await stampRegistered(integration.schema, stamp, registries, eventRegistries, request.receivedAt, fromStore);
     if (!deps.archiveRaw) return { schema: integration.schema, stamped };
     // The first row's sequence names the request in the archive: a replay stamps the same values again.
     const sequence = stamped.rows[0]?.sequence ?? deps.nextSequence();
@@ -106,32 +112,65 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
   };
 
   /** Stores the rows; only the rows are held while the sink makes them durable, not the body they came from. */
-  const store = async ({ schema, stamped, raw }: { schema: string; stamped: StampResult; raw?: RawEntry }, route: WebhookRoutePath, receivedAt: Date, startedAt: number, known: Known): Promise<HttpResponse> => {
+  const store = ({ schema, stamped, raw }: Prepared, route: WebhookRoutePath, receivedAt: Date, startedAt: number, known: Known, track: (work: Promise<unknown>) => void): Promise<HttpResponse> => {
+    const { records, rejected } = stamped;
+    const rowCount = stamped.rows.length;
+    const answered = (report: SinkReport): HttpResponse => {
+      const counts = { records: records - report.rejected, rejected: rejected + report.rejected };
+      deps.logger.info('Webhook stored', { route, schema, ...counts, ms: deps.clock().getTime() - receivedAt.getTime() });
+      deps.metrics?.answered({ status: 200, ...counts, sinkRetries: report.retries ?? 0, ...known, receivedAt });
+      return jsonResponse(200, { status: 'OK', ...counts });
+    };
+    // An archived body is stored even when it made no row (an empty array): it was accepted.
+    if (rowCount === 0 && raw === undefined) return Promise.resolve(answered({ rejected: 0 }));
     // The sink gets what is left of the answer budget: a store that has not confirmed by then is a 503, never a provider timeout.
     const deadline = startedAt + budget.answerMs - budget.replyMs;
-    const late = () => new SinkUnavailableError(`The sink did not confirm ${stamped.rows.length} rows of "${schema}" within the ${budget.answerMs} ms answer budget.`);
-    const write = () => within(deps.sink.write({ schema, rows: stamped.rows, ...(raw && { raw }) }, { deadline }), deadline - deps.clock().getTime(), late);
-    // An archived body is stored even when it made no row (an empty array): it was accepted.
-    const report = stamped.rows.length > 0 || raw !== undefined ? await write() : { rejected: 0 };
-    const counts = { records: stamped.records - report.rejected, rejected: stamped.rejected + report.rejected };
-    deps.logger.info('Webhook stored', { route, schema, ...counts, ms: deps.clock().getTime() - receivedAt.getTime() });
-    deps.metrics?.answered({ status: 200, ...counts, sinkRetries: report.retries ?? 0, ...known, receivedAt });
-    return jsonResponse(200, { status: 'OK', ...counts });
+    const late = () => new SinkUnavailableError(`The sink did not confirm ${rowCount} rows of "${schema}" within the ${budget.answerMs} ms answer budget.`);
+    const writing = deps.sink.write({ schema, rows: stamped.rows, ...(raw && { raw }) }, { deadline });
+    track(writing);
+    return within(writing, deadline - deps.clock().getTime(), late).then(answered);
   };
 
   return (request) => {
-    const { route, receivedAt } = request;
+    const { route, receivedAt, whenDone } = request;
     // Counted from the moment the whole request is in hand: an upload's own time is the client's.
     const startedAt = deps.clock().getTime();
+    // The store's share is the time spent waiting on its reads, not the decoding and stamping between
+    // them: a large body's CPU on a busy server is not the store's to answer for.
     const storeLate = () => new IntegrationStoreUnavailableError(`The integration store did not answer within ${budget.storeMs} ms.`);
+    let storeMsLeft = budget.storeMs;
+    const fromStore: FromStore = (read) => {
+      const from = deps.clock().getTime();
+      return within(read, storeMsLeft, storeLate).finally(() => (storeMsLeft -= deps.clock().getTime() - from));
+    };
     // Once the token names its integration, a refusal's log line names it too (a failing signature, a bad body).
     const known: Known = {};
-    return within(prepare(request, known), budget.storeMs, storeLate)
-      .then((prepared) => store(prepared, route, receivedAt, startedAt, known))
+    // The work under way: the preparing, then the sink write; it may outlast a late answer.
+    const preparing = prepare(request, known, fromStore);
+    let working: Promise<unknown> = preparing;
+    // Decoding a large body on a busy server can take a while; it too is answered within the budget.
+    const prepareLate = () => new SinkUnavailableError(`The server was too busy to decode and stamp the body within the ${budget.answerMs} ms answer budget.`);
+    const answer = within(preparing, startedAt + budget.answerMs - budget.replyMs - deps.clock().getTime(), prepareLate)
+      .then((prepared) => store(prepared, route, receivedAt, startedAt, known, (writing) => (working = writing)))
       .catch((error: unknown) => {
         const response = failureResponse(error, deps.logger, { route, ...(known.schema === undefined ? {} : { schema: known.schema }) });
         deps.metrics?.answered({ status: response.statusCode, reason: error instanceof Error ? error.name : typeof error, records: 0, rejected: 0, sinkRetries: 0, ...known, receivedAt });
         return response;
       });
+    if (whenDone !== undefined) {
+      const ended = () => undefined;
+      void answer.then(() => working.then(ended, ended)).then(whenDone);
+    }
+    return answer;
   };
 }
+
+/** A request made ready to store: its rows, and its archive line when the archive is on. */
+interface Prepared {
+  readonly schema: string;
+  readonly stamped: StampResult;
+  readonly raw?: RawEntry;
+}
+
+/** A store read bounded by the request's store budget. */
+type FromStore = <T>(read: Promise<T>) => Promise<T>;

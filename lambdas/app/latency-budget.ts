@@ -9,7 +9,7 @@
 export interface LatencyBudget {
   /** Every webhook is answered within this. */
   readonly answerMs: number;
-  /** The integration store's share (token, integration, column registry, with their retries), from the start. */
+  /** The integration store's share: the time spent waiting on its reads (token, integration, column registry, with their retries), in all. */
   readonly storeMs: number;
   /** Kept back at the end of `answerMs` for the answer to go out; the sink has until then. */
   readonly replyMs: number;

@@ -18,14 +18,16 @@ export async function stampRegistered(
   registries: ColumnRegistryCache,
   eventRegistries: EventTypeRegistryCache,
   at: Date,
+  /** Bounds each store read (the ingest's store budget). @default - unbounded */
+  fromStore: <T>(read: Promise<T>) => Promise<T> = (read) => read,
 ): Promise<StampResult> {
-  let stamped = stamp(await registries.get(schema));
+  let stamped = stamp(await fromStore(registries.get(schema)));
   for (let round = 1; stamped.newColumns.length > 0; round++) {
     if (round > MAX_REGISTRY_ROUNDS) throw new IntegrationStoreUnavailableError(`Columns of "${schema}" kept changing under concurrent writers; try again.`);
-    const { registry, agreed } = await registries.register(schema, stamped.newColumns, at);
+    const { registry, agreed } = await fromStore(registries.register(schema, stamped.newColumns, at));
     if (agreed) break;
     stamped = stamp(registry);
   }
-  if (stamped.newEventColumns.length > 0) await eventRegistries.register(schema, stamped.newEventColumns, at);
+  if (stamped.newEventColumns.length > 0) await fromStore(eventRegistries.register(schema, stamped.newEventColumns, at));
   return stamped;
 }
