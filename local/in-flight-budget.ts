@@ -6,8 +6,8 @@
 export const DEFAULT_MAX_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
 
 /**
- * Bytes of request bodies the server holds at once, from the first byte read until the answer is
- * sent: memory grows with them (the body, its records, its rows), so past the budget a request is
+ * Bytes of request bodies the server holds at once, from the first byte read until the work the
+ * body started has ended (its answer, or later when a 503 on the latency budget left it running): memory grows with them (the body, its records, its rows), so past the budget a request is
  * turned away with 503 and Retry-After instead of reading it. A request is always let in when
  * nothing else is in flight, so one body up to the size limit goes through even with a small budget.
  */

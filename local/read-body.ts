@@ -21,8 +21,8 @@ export function readBodyWithin(request: IncomingMessage, limitBytes: number, bud
   return new Promise((resolve, reject) => {
     // With a declared length, each chunk is copied into place and dropped: the body is never held
     // twice (chunks, then their concatenation). node:http ends a request at its declared length.
-    const whole = known ? Buffer.allocUnsafe(declared) : undefined;
-    const chunks: Buffer[] = [];
+    let whole = known ? Buffer.allocUnsafe(declared) : undefined;
+    let chunks: Buffer[] = [];
     let received = 0;
     const fail = (error: Error) => {
       request.removeAllListeners('data');
@@ -40,7 +40,14 @@ export function readBodyWithin(request: IncomingMessage, limitBytes: number, bud
       if (!reserve(chunk.length)) return fail(new ServerBusyError(budget.maxBytes));
       chunks.push(chunk);
     });
-    request.on('end', () => resolve(whole !== undefined ? whole.subarray(0, received) : Buffer.concat(chunks, received)));
+    request.on('end', () => {
+      const body = whole !== undefined ? whole.subarray(0, received) : Buffer.concat(chunks, received);
+      // These listeners stay on the request until it is answered: they must not keep the body alive
+      // once the use case is done with it (it is freed while the rows wait for the sink).
+      whole = undefined;
+      chunks = [];
+      resolve(body);
+    });
     request.on('error', reject);
     request.on('aborted', () => reject(new Error('Client closed the connection before sending the whole body.')));
   });

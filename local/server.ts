@@ -139,29 +139,32 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
     result = NOT_FOUND;
   } else {
     const reservation = { bytes: 0 };
+    // Given back once the work the body started has ended, not when it is answered: a late 503 leaves
+    // decoding or a sink write running, and the memory they hold still counts.
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      budget.release(reservation.bytes);
+    };
     try {
       // The body is handed on, never kept in this frame: it can be freed while the rows wait for the sink.
       result = await (method === 'POST' ? readBodyWithin(request, options.maxBodyBytes, budget, reservation) : Promise.resolve(Buffer.alloc(0))).then((body) =>
-        options.ingest({ method, route: match.route, pathToken: match.token, headers: plainHeaders(request.headers), body, receivedAt }),
+        options.ingest({ method, route: match.route, pathToken: match.token, headers: plainHeaders(request.headers), body, receivedAt, whenDone: release }),
       );
     } catch (error) {
-      if (request.destroyed && !(error instanceof PayloadTooLargeError)) {
-        budget.release(reservation.bytes);
-        return;
-      }
+      // Only reading the body throws (the use case answers every failure): nothing else holds the bytes read.
+      release();
+      if (request.destroyed && !(error instanceof PayloadTooLargeError)) return;
       // The rest of an oversized body is not read: close the connection instead.
       closeAfter = error instanceof PayloadTooLargeError;
       if (error instanceof ServerBusyError) {
-        budget.release(reservation.bytes);
-        reservation.bytes = 0;
         // Read the rest and drop it, holding nothing, so the client sees the 503 rather than a reset
         // connection mid-upload (which many providers report as an error, not as "retry later").
         closeAfter = !(await discardBody(request, options.maxBodyBytes));
       }
       result = failureResponse(error, options.logger, { route: match.route });
     }
-    // Held until answered: the records and rows made from the body live until the sink has them.
-    budget.release(reservation.bytes);
   }
   send(response, result, closeAfter || isStopping());
   // A webhook's outcome is logged once, by the use case ("Webhook stored", or refused or failed

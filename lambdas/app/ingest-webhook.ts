@@ -32,6 +32,12 @@ export interface WebhookRequest {
   /** The body bytes exactly as received. */
   readonly body: Buffer;
   readonly receivedAt: Date;
+  /**
+   * Called once all the work this request started has ended. That may be after the answer: a 503 sent
+   * on the latency budget leaves its sink write running, holding its rows, so a runtime that bounds
+   * memory by bodies in flight counts them until then.
+   */
+  readonly whenDone?: () => void;
 }
 
 export interface IngestDependencies extends StampServices {
@@ -140,14 +146,19 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
   };
 
   /** Stores the rows; only the rows are held while the sink makes them durable, not the body they came from. */
-  const store = async ({ schema, stamped, raw }: { schema: string; stamped: StampResult; raw?: RawEntry }, route: WebhookRoutePath, receivedAt: Date, startedAt: number, known: Known): Promise<HttpResponse> => {
+  const store = async ({ schema, stamped, raw }: { schema: string; stamped: StampResult; raw?: RawEntry }, route: WebhookRoutePath, receivedAt: Date, startedAt: number, known: Known, track: (work: Promise<unknown>) => void): Promise<HttpResponse> => {
     // The sink gets what is left of the answer budget: a store that has not confirmed by then is a 503, never a provider timeout.
     const deadline = startedAt + budget.answerMs - budget.replyMs;
+    const write = () => {
+      // Decoding and stamping on a busy server used the whole answer: a 503 now, and nothing written behind it.
+      if (now() >= deadline) throw new SinkUnavailableError(`The server was too busy to decode and stamp the body within the ${budget.answerMs} ms answer budget.`);
+      const writing = deps.sink.write({ schema, rows: stamped.rows, ...(raw && { raw }) }, { deadline });
+      // It may outlast a late answer, holding the rows.
+      track(writing);
+      return deadlines.within(writing, deadline, () => new SinkUnavailableError(`The sink did not confirm ${stamped.rows.length} rows of "${schema}" within the ${budget.answerMs} ms answer budget.`));
+    };
     // An archived body is stored even when it made no row (an empty array): it was accepted.
-    const report =
-      stamped.rows.length > 0 || raw !== undefined
-        ? await deadlines.within(deps.sink.write({ schema, rows: stamped.rows, ...(raw && { raw }) }, { deadline }), deadline, () => new SinkUnavailableError(`The sink did not confirm ${stamped.rows.length} rows of "${schema}" within the ${budget.answerMs} ms answer budget.`))
-        : { rejected: 0 };
+    const report = stamped.rows.length > 0 || raw !== undefined ? await write() : { rejected: 0 };
     const counts = { records: stamped.records - report.rejected, rejected: stamped.rejected + report.rejected };
     deps.logger.info('Webhook stored', { route, schema, ...counts, ms: deps.clock().getTime() - receivedAt.getTime() });
     deps.metrics?.answered({ status: 200, ...counts, sinkRetries: report.retries ?? 0, ...known, receivedAt });
@@ -155,15 +166,16 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
   };
 
   return (request) => {
-    const { route, receivedAt } = request;
+    const { route, receivedAt, whenDone } = request;
+    let working: Promise<unknown> = Promise.resolve();
     // Counted from the moment the whole request is in hand: an upload's own time is the client's.
     const startedAt = now();
     // Once the token names its integration, a refusal's log line names it too (a failing signature, a bad body).
     const known: Known = {};
     // The timer a store read arms stays for the sink's wait that follows.
     deadlines.hold();
-    return prepare(request, known, new StoreWaits(deadlines, budget.storeMs, now, storeLate))
-      .then((prepared) => store(prepared, route, receivedAt, startedAt, known))
+    const answer = prepare(request, known, new StoreWaits(deadlines, budget.storeMs, now, storeLate))
+      .then((prepared) => store(prepared, route, receivedAt, startedAt, known, (writing) => (working = writing)))
       .then(
         (response) => {
           deadlines.release();
@@ -176,5 +188,10 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
           return response;
         },
       );
+    if (whenDone !== undefined) {
+      const ended = () => undefined;
+      void answer.then(() => working.then(ended, ended)).then(whenDone);
+    }
+    return answer;
   };
 }

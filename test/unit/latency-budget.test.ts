@@ -86,7 +86,7 @@ class SlowSink implements RecordSink {
   }
 }
 
-async function setUp(store: MemoryStore, sink: RecordSink): Promise<{ send: () => Promise<HttpResponse> }> {
+async function setUp(store: MemoryStore, sink: RecordSink, options: { onStamp?: () => void; whenDone?: () => void } = {}): Promise<{ send: () => Promise<HttpResponse> }> {
   await store.createIntegration(newIntegration({ name: 'Shop', primaryKey: 'id' }, START));
   const { token, record } = issueToken('shop', randomBytes, START);
   await store.addToken(record, 2);
@@ -95,12 +95,15 @@ async function setUp(store: MemoryStore, sink: RecordSink): Promise<{ send: () =
     sink,
     logger: new RecordingLogger(),
     clock: () => new Date(),
-    nextSequence: sequenceGenerator(Date.now, () => 0),
+    nextSequence: ((sequence) => () => {
+      options.onStamp?.();
+      return sequence();
+    })(sequenceGenerator(Date.now, () => 0)),
     uuid: () => 'uuid',
     maxBodyBytes: 64 * 1024,
     maxRecordBytes: 1000 * 1024,
   });
-  return { send: () => ingest(webhookRequest({ token, body: BODY, receivedAt: new Date() })) };
+  return { send: () => ingest({ ...webhookRequest({ token, body: BODY, receivedAt: new Date() }), whenDone: options.whenDone }) };
 }
 
 describe('latency budget of a webhook', () => {
@@ -183,6 +186,26 @@ describe('latency budget of a webhook', () => {
     };
     expect(await after(send(), 900)).toMatchObject({ statusCode: 200 });
     expect(sink.deadlines).toEqual([START.getTime() + answerMs - replyMs]);
+  });
+
+  it('answers 503 when decoding and stamping leave no time for the sink, without writing', async () => {
+    const onStamp = () => jest.advanceTimersByTime(answerMs);
+    const sink = new SlowSink();
+    const { send } = await setUp(new MemoryStore(), sink, { onStamp });
+    expect(await after(send(), 0)).toMatchObject({ statusCode: 503, headers: { 'retry-after': '5' } });
+    expect(sink.deadlines).toEqual([]);
+  });
+
+  it('says the work is done only once a sink write answered late has ended, not at the 503', async () => {
+    let confirm = () => undefined as void;
+    const sink = new SlowSink(() => new Promise<void>((resolve) => (confirm = resolve)));
+    const whenDone = jest.fn();
+    const { send } = await setUp(new MemoryStore(), sink, { whenDone });
+    expect(await after(send(), answerMs - replyMs)).toMatchObject({ statusCode: 503 });
+    expect(whenDone).not.toHaveBeenCalled();
+    confirm();
+    await after(Promise.resolve(), 0);
+    expect(whenDone).toHaveBeenCalledTimes(1);
   });
 
   it('answers 200 when the sink confirms just in time, and leaves no timer behind', async () => {
