@@ -89,12 +89,15 @@ export async function replayArchive(services: ReplayServices, schema: string, op
   const current = await requireIntegration(services.store, schema);
   const earlier = await services.journal.load(current.schema);
   const resumed = earlier !== undefined && sameReplay(earlier, current, { from, to, primaryKey: options.primaryKey });
+  // Listed once: files written after the reset hold rows of the new version, and late ones of older
+  // versions are taken by running the replay again.
+  const files = await services.archive.listFiles(current.schema, from, to);
   let integration = current;
   let state: ReplayState;
   if (resumed) state = earlier;
   else {
     // Before the reset: a replay of days the archive does not hold would only empty data_latest.
-    if ((await services.archive.listFiles(current.schema, from, to)).length === 0) {
+    if (files.length === 0) {
       throw new ValidationError(`The raw archive holds no request of "${current.schema}" from ${from} to ${to}; nothing was changed. Archived days are kept for serve --raw-archive-days (AWS: rawArchiveDays), 30 by default.`);
     }
     ({ integration } = await resetTable(services, current.schema, { primaryKey: options.primaryKey, from: current.tableVersion }));
@@ -102,7 +105,6 @@ export async function replayArchive(services: ReplayServices, schema: string, op
     await services.journal.save(state);
   }
 
-  const files = await services.archive.listFiles(integration.schema, from, to);
   const pending = files.filter((file) => !state.doneDays.includes(file.dt) && !state.doneFiles.includes(file.key));
   const registries = new ColumnRegistryCache(services.store);
   const eventRegistries = new EventTypeRegistryCache(services.store);

@@ -4,11 +4,12 @@
  * (gzip, when the stream compressed them, is undone here); SDK failures become our named errors.
  */
 import { gunzipSync } from 'node:zlib';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { errorKeyOfMarker, recoveredMarkerKey, RECOVERED_ROOT } from '../core/delivery-errors';
 import { LakeUnavailableError, NotFoundError, type HooklakeError } from '../core/errors';
 import { ERROR_ROOT, PARTITION_COLUMN } from '../core/lake-layout';
 import type { DeliveryErrorStore, ErrorObjectRef, RecoveryMarker } from '../app/ports';
+import { listObjectPages } from './s3-list-pages';
 import { errorName, translateAwsError } from './aws-errors';
 
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -77,20 +78,8 @@ export class S3DeliveryErrorStore implements DeliveryErrorStore {
     }
   }
 
-  private async *pages(prefix: string, delimiter?: string, startAfter?: string): AsyncIterable<ListObjectsV2CommandOutput> {
-    let token: string | undefined;
-    do {
-      let page: ListObjectsV2CommandOutput;
-      try {
-        page = await this.client.send(
-          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, Delimiter: delimiter, ContinuationToken: token, StartAfter: token ? undefined : startAfter }),
-        );
-      } catch (error) {
-        throw this.translate(error, 'ListBucket', prefix);
-      }
-      yield page;
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token !== undefined);
+  private pages(prefix: string, delimiter?: string, startAfter?: string): AsyncIterable<ListObjectsV2CommandOutput> {
+    return listObjectPages(this.client, this.bucket, { prefix, delimiter, startAfter }, (error) => this.translate(error, 'ListBucket', prefix));
   }
 
   private translate(error: unknown, action: 'ListBucket' | 'GetObject' | 'PutObject', key: string): HooklakeError {

@@ -4,12 +4,13 @@
  * journal object per schema under `replays/`.
  */
 import { gunzipSync } from 'node:zlib';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { LakeUnavailableError, type HooklakeError } from '../core/errors';
 import { PARTITION_COLUMN, partitionDateOf } from '../core/lake-layout';
 import { joinRawLines, rawSchemaPath } from '../core/raw-archive';
 import type { RawArchiveFile, RawArchiveReader, ReplayJournal, ReplayState } from '../app/ports';
 import { errorName, translateAwsError } from './aws-errors';
+import { listObjectPages } from './s3-list-pages';
 
 export const REPLAYS_ROOT = 'replays/';
 
@@ -70,18 +71,8 @@ export class S3RawArchive implements RawArchiveReader, ReplayJournal {
     }
   }
 
-  private async *pages(prefix: string, startAfter: string): AsyncIterable<ListObjectsV2CommandOutput> {
-    let token: string | undefined;
-    do {
-      let page: ListObjectsV2CommandOutput;
-      try {
-        page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token, StartAfter: token ? undefined : startAfter }));
-      } catch (error) {
-        throw this.translate(error, 'ListBucket', prefix);
-      }
-      yield page;
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token !== undefined);
+  private pages(prefix: string, startAfter: string): AsyncIterable<ListObjectsV2CommandOutput> {
+    return listObjectPages(this.client, this.bucket, { prefix, startAfter }, (error) => this.translate(error, 'ListBucket', prefix));
   }
 
   private translate(error: unknown, action: 'ListBucket' | 'GetObject' | 'PutObject', key: string): HooklakeError {

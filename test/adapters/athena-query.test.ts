@@ -74,7 +74,8 @@ describe('AthenaQueryEngine', () => {
     expect(progress).toEqual(['QUEUED@0', 'RUNNING@200', 'RUNNING@600', 'RUNNING@1400', 'RUNNING@3000', 'SUCCEEDED@5000']);
   });
 
-  it('pages through every result page, the header only on the first', async () => {
+  /** A finished query whose ids 1 to 4 come in three pages, the header row on the first. */
+  const threePagesOfIds = () => {
     states('DML', { state: 'SUCCEEDED' });
     const metadata = columnInfo(['id'], ['integer']);
     athena
@@ -82,6 +83,10 @@ describe('AthenaQueryEngine', () => {
       .resolvesOnce({ ResultSet: { ResultSetMetadata: metadata, Rows: [row('id'), row('1'), row('2')] }, NextToken: 'p2' })
       .resolvesOnce({ ResultSet: { ResultSetMetadata: metadata, Rows: [row('3')] }, NextToken: 'p3' })
       .resolvesOnce({ ResultSet: { ResultSetMetadata: metadata, Rows: [row('4')] } });
+  };
+
+  it('pages through every result page, the header only on the first', async () => {
+    threePagesOfIds();
     const result = await engine().query('SELECT id FROM t');
     expect(result.rows).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }, { id: 4 }]);
     const tokens = athena.commandCalls(GetQueryResultsCommand).map((call) => call.args[0].input.NextToken);
@@ -90,13 +95,7 @@ describe('AthenaQueryEngine', () => {
   });
 
   it('with maxRows stops paging once past it, and says the result was cut', async () => {
-    states('DML', { state: 'SUCCEEDED' });
-    const metadata = columnInfo(['id'], ['integer']);
-    athena
-      .on(GetQueryResultsCommand)
-      .resolvesOnce({ ResultSet: { ResultSetMetadata: metadata, Rows: [row('id'), row('1'), row('2')] }, NextToken: 'p2' })
-      .resolvesOnce({ ResultSet: { ResultSetMetadata: metadata, Rows: [row('3')] }, NextToken: 'p3' })
-      .resolvesOnce({ ResultSet: { ResultSetMetadata: metadata, Rows: [row('4')] } });
+    threePagesOfIds();
     expect(await engine().query('SELECT id FROM t', { maxRows: 2 })).toEqual({ columns: ['id'], rows: [{ id: 1 }, { id: 2 }], truncated: true });
     expect(athena.commandCalls(GetQueryResultsCommand)).toHaveLength(2);
   });
