@@ -12,7 +12,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { SinkUnavailableError } from '../lambdas/core/errors';
 import { LAKE_FILE_SUFFIX, partitionPath } from '../lambdas/core/lake-layout';
-import { RAW_PREFIX, rawPartitionPath } from '../lambdas/core/raw-archive';
+import { rawPartitionPath } from '../lambdas/core/raw-archive';
 import type { LakeBatch } from '../lambdas/core/rows';
 import type { RecordSink, SinkReport } from '../lambdas/app/ports';
 import { DirectoryHandles } from './directory-handles';
@@ -21,7 +21,12 @@ import { GroupCommit } from './group-commit';
 import { gzipLines } from './gzip-lines';
 
 const RETRY_AFTER_SECONDS = 5;
-const RAW_FILE_GZIP_LEVEL = 1;
+/**
+ * zlib's fastest level for every file a flush writes. A lake file of one flush lives seconds: the
+ * compactor merges it and writes the merged file at the default level, so compressing it harder here
+ * would be thrown away. Archive lines are mostly base64 (of gzip from 4 KB on): level 1 loses little on them.
+ */
+export const FLUSH_GZIP_LEVEL = 1;
 
 /** What an errno means for someone deciding what to fix. */
 const PROBLEMS: Readonly<Record<string, string>> = {
@@ -46,12 +51,9 @@ export class FileLakeSink implements RecordSink {
   /** Open handles of partition folders, to fsync a folder in one step. */
   private readonly dirHandles = new DirectoryHandles();
   private fileCounter = 0;
-  /** Where the raw archive's folders start. */
-  private readonly rawRoot: string;
 
   constructor(dataDir: string) {
     this.dataDir = resolve(dataDir);
-    this.rawRoot = join(this.dataDir, RAW_PREFIX);
   }
 
   /** A file holds any record, so this sink never turns a row into a rejected one. */
@@ -85,8 +87,7 @@ export class FileLakeSink implements RecordSink {
   }
 
   private async writePartitionFile(dir: string, lines: readonly string[]): Promise<void> {
-    // Archive lines are mostly base64 (of gzip from 4 KB on): the fastest level loses little on them.
-    const body = await gzipLines(lines, dir.startsWith(this.rawRoot) ? RAW_FILE_GZIP_LEVEL : undefined);
+    const body = await gzipLines(lines, FLUSH_GZIP_LEVEL);
     const name = `${Date.now()}-${process.pid}-${++this.fileCounter}${LAKE_FILE_SUFFIX}`;
     try {
       await this.writeDurably(dir, name, body);

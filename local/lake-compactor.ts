@@ -19,15 +19,16 @@
  * a backlog drains quickly; while files keep arriving (the sink says so through `noteWrite`), passes
  * come every `busyIntervalMs`, else every `intervalMs`.
  *
+ * A large merge (upper tiers: tens of MB, seconds of gzip) is not waited for by the timed passes: it
+ * runs beside them, one at a time, its sources kept out of other merges and its list and temporary
+ * file out of the leftovers a pass deletes. Otherwise a burst's small files would pile up for as long
+ * as it lasts (hundreds in a few seconds). `stop()` cuts it short; its leftovers go like a crash's.
+ *
  * Only one compactor may work on a data directory, since it deletes what it takes for the leftovers
  * of unfinished merges; the server it runs in is the only one of its data directory.
  */
-import { createReadStream } from 'node:fs';
-import { open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { readdir, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { promisify } from 'node:util';
-import { createGunzip, createGzip, gunzip } from 'node:zlib';
 import {
   DEFAULT_COMPACTION_POLICY,
   partitionState,
@@ -41,6 +42,7 @@ import type { AppLogger } from '../lambdas/app/ports';
 import { messageOf } from '../lambdas/shared/error-message';
 import { fsyncDirectory, writeFileAtomically } from './durable-files';
 import { isMissing, partitionFolders, readPartition } from './lake-files';
+import { describeFile, writeConcatenated, type DescribedFile } from './lake-merge-files';
 
 export interface LakeCompactorOptions {
   readonly logger: AppLogger;
@@ -51,6 +53,8 @@ export interface LakeCompactorOptions {
   /** Time from the start of a pass that merged to the next: files are arriving, keep their number down. */
   readonly busyIntervalMs?: number;
   readonly policy?: CompactionPolicy;
+  /** A timed pass's merge of more NDJSON bytes than this runs beside the passes (default `DETACHED_MERGE_BYTES`). */
+  readonly detachedMergeBytes?: number;
 }
 
 /** A query reads its files within seconds of listing them; a minute leaves a wide margin. */
@@ -59,13 +63,11 @@ const DEFAULT_INTERVAL_MS = 1_000;
 // A busy server's sink can write hundreds of files a second (one per flush); merging them 5 times a
 // second keeps a partition under a few hundred files.
 const DEFAULT_BUSY_INTERVAL_MS = 200;
-const NEWLINE = 0x0a;
-/** Sources read ahead during a merge, and the largest read whole (NDJSON bytes). */
-const READ_AHEAD = 16;
-const READ_AHEAD_MAX_BYTES = 1024 * 1024;
-const gunzipAsync = promisify(gunzip);
-/** A gzip file is at least a 10-byte header and an 8-byte trailer; anything shorter has no size to read. */
-const MIN_GZIP_BYTES = 18;
+/**
+ * A merge of more NDJSON bytes than this runs beside the timed passes. Below it a merge takes a few
+ * hundred ms at most, which a pass can wait for.
+ */
+export const DETACHED_MERGE_BYTES = 4 * 1024 * 1024;
 
 export interface PassReport {
   /** Merges committed. */
@@ -78,21 +80,27 @@ export interface PassReport {
   readonly listsLeft: boolean;
 }
 
-interface DescribedFile {
-  /** NDJSON bytes. */
-  readonly bytes: number;
-  readonly at: number;
+/** What a timed pass says beyond its report: whether a large merge runs or waits, so passes keep coming. */
+interface PassOutcome extends PassReport {
+  readonly largeMergePending: boolean;
 }
 
-interface SourceFile {
-  readonly path: string;
-  readonly bytes: number;
+/** A large merge running beside the passes. */
+interface DetachedMerge {
+  readonly dir: string;
+  /** Its sources: no other merge may take them while it runs. */
+  readonly sources: ReadonlySet<string>;
+  /** Its sources list and temporary file: not a crash's leftovers while it runs. */
+  readonly own: ReadonlySet<string>;
+  readonly abort: AbortController;
+  readonly done: Promise<void>;
 }
 
 /** Per process, not per compactor: with the time and the pid, it makes every merged file's name unique. */
 let mergeCounter = 0;
+const nextMergeId = () => `${Date.now()}-${process.pid}-${++mergeCounter}`;
 
-const NOTHING_DONE: PassReport = { merged: 0, removed: 0, backlog: false, listsLeft: false };
+const NOTHING_DONE: PassOutcome = { merged: 0, removed: 0, backlog: false, listsLeft: false, largeMergePending: false };
 
 export class LakeCompactor {
   private readonly lakeDir: string;
@@ -100,6 +108,7 @@ export class LakeCompactor {
   private readonly intervalMs: number;
   private readonly busyIntervalMs: number;
   private readonly policy: CompactionPolicy;
+  private readonly detachedMergeBytes: number;
   /** What each lake file's size and age are, by folder and name: files never change once in place. */
   private readonly described = new Map<string, Map<string, DescribedFile>>();
   /** Partitions a pass found nothing to do in: their listing then, and when a pending removal falls due. */
@@ -109,7 +118,8 @@ export class LakeCompactor {
   private nextPassAt: number | undefined;
   /** Whether the sink wrote since the current or last pass started. */
   private written = false;
-  private current: Promise<PassReport> | undefined;
+  private current: Promise<PassOutcome> | undefined;
+  private detached: DetachedMerge | undefined;
   private stopped = false;
 
   constructor(
@@ -121,6 +131,7 @@ export class LakeCompactor {
     this.intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
     this.busyIntervalMs = options.busyIntervalMs ?? DEFAULT_BUSY_INTERVAL_MS;
     this.policy = options.policy ?? DEFAULT_COMPACTION_POLICY;
+    this.detachedMergeBytes = options.detachedMergeBytes ?? DETACHED_MERGE_BYTES;
   }
 
   /** Runs passes in the background until `stop()`; the first clears what a crash left behind. */
@@ -141,17 +152,33 @@ export class LakeCompactor {
     }
   }
 
-  /** Stops the timer and waits for a pass in progress, which finishes its merge (bounded in size). */
+  /**
+   * Stops the timer, waits for a pass in progress (which finishes its merge, bounded in size), and
+   * cuts a large merge short.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.detached?.abort.abort();
     await this.current?.catch(() => undefined);
+    await this.detached?.done;
   }
 
-  /** One pass over every partition; passes never overlap. */
-  runPass(): Promise<PassReport> {
+  /** One pass over every partition, every merge in it waited for; passes never overlap. */
+  async runPass(): Promise<PassReport> {
+    const { largeMergePending: _, ...report } = await this.queuePass(false);
+    return report;
+  }
+
+  /** A pass after the one in progress; with `detach`, large merges run beside it. */
+  private queuePass(detach: boolean): Promise<PassOutcome> {
     const previous = this.current ?? Promise.resolve();
-    const pass = previous.catch(() => undefined).then(() => this.passOverLake());
+    const pass = previous
+      .catch(() => undefined)
+      .then(async () => {
+        if (!detach) await this.detached?.done;
+        return this.passOverLake(detach);
+      });
     this.current = pass;
     return pass;
   }
@@ -164,9 +191,10 @@ export class LakeCompactor {
       this.written = false;
       const started = Date.now();
       const after = (pauseMs: number) => this.schedule(Math.max(0, started + pauseMs - Date.now()));
-      this.runPass().then(
+      this.queuePass(true).then(
         // A backlog (a restart after much was written) drains at once.
-        (report) => after(report.backlog ? 0 : report.merged > 0 || report.listsLeft || this.written ? this.busyIntervalMs : this.intervalMs),
+        (report) =>
+          after(report.backlog ? 0 : report.merged > 0 || report.listsLeft || report.largeMergePending || this.written ? this.busyIntervalMs : this.intervalMs),
         (error: unknown) => {
           this.options.logger.warn('Lake compaction failed; trying again later', { error: messageOf(error) });
           after(this.intervalMs);
@@ -176,20 +204,22 @@ export class LakeCompactor {
     this.timer.unref();
   }
 
-  private async passOverLake(): Promise<PassReport> {
+  private async passOverLake(detach: boolean): Promise<PassOutcome> {
     let merged = 0;
     let removed = 0;
     let backlog = false;
     let listsLeft = false;
+    let largeMergePending = this.detached !== undefined;
     for (const folder of await this.partitionFolders()) {
       if (this.stopped) break;
-      const report = await this.compactPartition(folder);
+      const report = await this.compactPartition(folder, detach);
       merged += report.merged;
       removed += report.removed;
       backlog ||= report.backlog;
       listsLeft ||= report.listsLeft;
+      largeMergePending ||= report.largeMergePending;
     }
-    return { merged, removed, backlog, listsLeft };
+    return { merged, removed, backlog, listsLeft, largeMergePending };
   }
 
   private async partitionFolders(): Promise<string[]> {
@@ -201,7 +231,7 @@ export class LakeCompactor {
     return (await Promise.all(tables.map(partitionFolders))).flat();
   }
 
-  private async compactPartition(dir: string): Promise<PassReport> {
+  private async compactPartition(dir: string, detach: boolean): Promise<PassOutcome> {
     const entries = await readPartition(dir);
     if (entries === undefined) return NOTHING_DONE;
     const listing = [...entries.names].sort().join('\n');
@@ -210,8 +240,9 @@ export class LakeCompactor {
 
     const state = partitionState(entries);
     const present = new Set(entries.names);
-    // No merge of ours is running (passes are serialised), so these are a crash's leftovers.
-    let removed = await removeAll(dir, state.abandoned);
+    const running = this.detached?.dir === dir ? this.detached : undefined;
+    // Passes are serialised, so apart from the large merge's own files these are a crash's leftovers.
+    let removed = await removeAll(dir, running === undefined ? state.abandoned : state.abandoned.filter((name) => !running.own.has(name)));
     if (removed > 0) await fsyncDirectory(dir);
 
     const committedAt = await modifiedTimes(dir, [...state.committed.keys()].map((list) => compactedFileOf(list) as string).filter((name) => present.has(name)));
@@ -223,18 +254,48 @@ export class LakeCompactor {
       listsLeft ||= done.listLeft;
     }
 
-    const files = await this.sizedByAge(dir, state.visible);
+    const visible = await this.sizedByAge(dir, state.visible);
+    const files = running === undefined ? visible : visible.filter((file) => !running.sources.has(file.name));
     const sources = planMerge(files, this.policy);
     if (sources !== undefined) {
       const byName = new Map(files.map((file) => [file.name, file]));
-      await this.merge(dir, sources.map((name) => byName.get(name) as SizedFile));
+      const picked = sources.map((name) => byName.get(name) as SizedFile);
+      if (detach && picked.reduce((sum, file) => sum + file.bytes, 0) > this.detachedMergeBytes) {
+        // One large merge at a time; a partition whose next merge must wait is not settled.
+        if (this.detached === undefined && !this.stopped) this.detach(dir, picked);
+        return { merged: 0, removed, backlog: false, listsLeft, largeMergePending: true };
+      }
+      await this.merge(dir, compactedFileName(nextMergeId()), picked);
       this.settled.delete(dir);
       const merged = new Set(sources);
-      return { merged: 1, removed, backlog: planMerge(files.filter((file) => !merged.has(file.name)), this.policy) !== undefined, listsLeft };
+      return { merged: 1, removed, backlog: planMerge(files.filter((file) => !merged.has(file.name)), this.policy) !== undefined, listsLeft, largeMergePending: false };
     }
     const pending = [...committedAt.values()].map((at) => at + this.graceMs);
     this.settled.set(dir, { listing: removed > 0 ? '' : listing, until: pending.length === 0 ? Infinity : Math.min(...pending) });
-    return { merged: 0, removed, backlog: false, listsLeft };
+    return { merged: 0, removed, backlog: false, listsLeft, largeMergePending: false };
+  }
+
+  /** Starts a large merge beside the passes; when it ends, passes come soon to remove what it replaced. */
+  private detach(dir: string, sources: readonly SizedFile[]): void {
+    const name = compactedFileName(nextMergeId());
+    const abort = new AbortController();
+    const done = this.merge(dir, name, sources, abort.signal).then(
+      () => undefined,
+      (error: unknown) => {
+        if (!abort.signal.aborted) this.options.logger.warn('Lake compaction failed; trying again later', { error: messageOf(error) });
+      },
+    );
+    const merge: DetachedMerge = {
+      dir,
+      sources: new Set(sources.map((source) => source.name)),
+      own: new Set([sourcesFileName(name), temporaryFileName(name)]),
+      abort,
+      done: done.finally(() => {
+        this.detached = undefined;
+        this.noteWrite();
+      }),
+    };
+    this.detached = merge;
   }
 
   /** The files with their NDJSON sizes, oldest first (by modification time, then name). */
@@ -264,14 +325,17 @@ export class LakeCompactor {
     return { removed: 1, listLeft: false };
   }
 
-  /** Merges `sources` into one new file of the same folder; see the top of this file for the order of steps. */
-  private async merge(dir: string, sources: readonly SizedFile[]): Promise<void> {
-    const name = compactedFileName(`${Date.now()}-${process.pid}-${++mergeCounter}`);
+  /** Merges `sources` into the new file `name` of the same folder; see the top of this file for the order of steps. */
+  private async merge(dir: string, name: string, sources: readonly SizedFile[], signal?: AbortSignal): Promise<void> {
     const list = sourcesFileName(name);
     const temp = join(dir, temporaryFileName(name));
     try {
       await writeFileAtomically(dir, list, JSON.stringify(sources.map((source) => source.name)));
-      await writeConcatenated(temp, sources.map((source) => ({ path: join(dir, source.name), bytes: source.bytes })));
+      await writeConcatenated(
+        temp,
+        sources.map((source) => ({ path: join(dir, source.name), bytes: source.bytes })),
+        signal,
+      );
       // The list's entry must be on disk before the merged file can be.
       await fsyncDirectory(dir);
       await rename(temp, join(dir, name));
@@ -282,57 +346,6 @@ export class LakeCompactor {
     }
     await fsyncDirectory(dir);
   }
-}
-
-/** Gunzips each source in turn into one gzip stream, written to `target` (created, must not exist) and fsynced. */
-async function writeConcatenated(target: string, sources: readonly SourceFile[]): Promise<void> {
-  const file = await open(target, 'wx');
-  try {
-    await pipeline(rowBytesOf(sources), createGzip(), async (compressed: AsyncIterable<Buffer>) => {
-      for await (const chunk of compressed) await file.write(chunk);
-    });
-    await file.sync();
-  } finally {
-    await file.close();
-  }
-}
-
-/**
- * The NDJSON bytes of each source in turn; one that does not end its last line gets a newline, so rows
- * never run together. Most sources are tiny (one flush of the sink): a few of those are read and
- * gunzipped ahead, in parallel, since one at a time each costs a round trip through the thread pool.
- * Larger ones are streamed, so memory stays bounded.
- */
-async function* rowBytesOf(sources: readonly SourceFile[]): AsyncGenerator<Buffer> {
-  const ahead = new Map<number, Promise<Buffer>>();
-  for (let i = 0; i < sources.length; i++) {
-    for (let j = i; j < sources.length && j < i + READ_AHEAD; j++) {
-      if (!ahead.has(j) && sources[j].bytes <= READ_AHEAD_MAX_BYTES) ahead.set(j, readGunzipped(sources[j].path));
-    }
-    const read = ahead.get(i);
-    ahead.delete(i);
-    const chunks = read === undefined ? streamGunzipped(sources[i].path) : [await read];
-    let last = NEWLINE;
-    for await (const chunk of chunks) {
-      if (chunk.length === 0) continue;
-      last = chunk[chunk.length - 1];
-      yield chunk;
-    }
-    if (last !== NEWLINE) yield Buffer.from('\n');
-  }
-}
-
-async function readGunzipped(path: string): Promise<Buffer> {
-  return gunzipAsync(await readFile(path));
-}
-
-async function* streamGunzipped(path: string): AsyncGenerator<Buffer> {
-  const gunzip = createGunzip();
-  const reading = pipeline(createReadStream(path), gunzip);
-  // Its failure also ends the loop below with the error; awaited after it, never left unhandled.
-  reading.catch(() => undefined);
-  yield* gunzip as AsyncIterable<Buffer>;
-  await reading;
 }
 
 /** Deletes each of `names` in `dir`; one already gone counts as deleted. Returns how many. */
@@ -350,22 +363,5 @@ async function removeAll(dir: string, names: readonly string[]): Promise<number>
 /** When each file was last written: for a merged file, just before its commit. */
 async function modifiedTimes(dir: string, names: readonly string[]): Promise<Map<string, number>> {
   return new Map(await Promise.all(names.map(async (name) => [name, (await stat(join(dir, name))).mtimeMs] as const)));
-}
-
-/**
- * The NDJSON size inside a gzip file, from its trailer (ISIZE: the size modulo 2^32 of the last
- * member; the sink and the compactor write one member, far below 4 GiB), and when it was written.
- */
-async function describeFile(path: string): Promise<DescribedFile> {
-  const file = await open(path, 'r');
-  try {
-    const { size, mtimeMs } = await file.stat();
-    if (size < MIN_GZIP_BYTES) return { bytes: size, at: mtimeMs };
-    const trailer = Buffer.alloc(4);
-    await file.read(trailer, 0, 4, size - 4);
-    return { bytes: trailer.readUInt32LE(0), at: mtimeMs };
-  } finally {
-    await file.close();
-  }
 }
 

@@ -7,8 +7,9 @@ import { compactedFileName, isCompactedFile, sourcesFileName, temporaryFileName 
 import { DuckDbQueryEngine } from '../../local/duckdb-engine';
 import { LakeCompactor } from '../../local/lake-compactor';
 import * as lakeFiles from '../../local/lake-files';
+import * as mergeFiles from '../../local/lake-merge-files';
 import { RecordingLogger } from '../support/recording-logger';
-import { partitionDir, range, testColumns, testIntegration, visibleIds, writeSinkFiles } from '../support/lake-files';
+import { partitionDir, range, tableDir, testColumns, testIntegration, visibleIds, writeSinkFiles } from '../support/lake-files';
 
 const SMALL: CompactionPolicy = { maxFileBytes: 1024 * 1024, tierBaseBytes: 64 * 1024, fanIn: 8, maxSources: 1000 };
 
@@ -155,6 +156,79 @@ describe('LakeCompactor in the background', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await namesIn()).toHaveLength(21);
     expect(await visibleIds(dataDir)).toEqual(range(40));
+  });
+});
+
+describe('LakeCompactor with a large merge running', () => {
+  // 500 rows of ~150 bytes: tier 1 of SMALL; eight of them are a merge of ~600 KB, detached above 256 KB.
+  const LARGE_ROWS = 500;
+  const background = () =>
+    new LakeCompactor(dataDir, { logger: new RecordingLogger(), graceMs: 0, intervalMs: 3_600_000, busyIntervalMs: 10, policy: SMALL, detachedMergeBytes: 256 * 1024 });
+  const waitFor = async (what: () => Promise<boolean>) => {
+    for (let waited = 0; !(await what()) && waited < 20_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+  };
+
+  /** Holds every merge of more than `bytes` until `release()`, or until the merge is stopped. */
+  function holdLargeMerges(bytes: number) {
+    let release = () => undefined as void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const write = mergeFiles.writeConcatenated;
+    const held: string[] = [];
+    jest.spyOn(mergeFiles, 'writeConcatenated').mockImplementation(async (target, sources, signal) => {
+      if (sources.reduce((sum, source) => sum + source.bytes, 0) > bytes) {
+        held.push(target);
+        await Promise.race([released, new Promise((resolve) => signal?.addEventListener('abort', resolve))]);
+      }
+      return write(target, sources, signal);
+    });
+    return { release, held };
+  }
+
+  it('keeps merging the small files that arrive meanwhile, every row visible once throughout', async () => {
+    const large = holdLargeMerges(256 * 1024);
+    const afterLarge = await writeSinkFiles(dataDir, 0, 8, LARGE_ROWS);
+    const subject = background();
+    subject.start();
+    try {
+      await waitFor(async () => large.held.length === 1);
+      expect(large.held).toHaveLength(1);
+      const total = await writeSinkFiles(dataDir, afterLarge, 40, 1);
+      subject.noteWrite();
+      // The small files are merged while the large merge is held: the 8 large ones, a merged file, and
+      // fewer than a tier's 8 small ones (passes run while they are written, so a last few may be left).
+      const visible = async () => (await lakeFiles.visibleTableFiles(tableDir(dataDir))).map((path) => path.slice(path.lastIndexOf('/') + 1));
+      await waitFor(async () => (await visible()).length <= 16);
+      expect((await visible()).length).toBeLessThanOrEqual(16);
+      expect((await visible()).filter(isCompactedFile)).toHaveLength(1);
+      expect(large.held).toHaveLength(1);
+      expect(await visibleIds(dataDir)).toEqual(range(total));
+
+      large.release();
+      await waitFor(async () => (await visible()).filter(isCompactedFile).length === 2);
+      expect((await visible()).filter(isCompactedFile)).toHaveLength(2);
+      expect((await visible()).length).toBeLessThanOrEqual(9);
+      expect(await visibleIds(dataDir)).toEqual(range(total));
+    } finally {
+      await subject.stop();
+    }
+  });
+
+  it('stops a large merge part way on stop(), leaving the rows where they were and nothing of it behind', async () => {
+    const large = holdLargeMerges(256 * 1024);
+    const total = await writeSinkFiles(dataDir, 0, 8, LARGE_ROWS);
+    const before = await namesIn();
+    const subject = background();
+    subject.start();
+    await waitFor(async () => large.held.length === 1);
+    expect(large.held).toHaveLength(1);
+    await subject.stop();
+    expect(await namesIn()).toEqual(before);
+    expect(await visibleIds(dataDir)).toEqual(range(total));
+
+    // An explicit pass waits for its large merge.
+    jest.restoreAllMocks();
+    expect(await compactor(0).runPass()).toMatchObject({ merged: 1 });
+    expect(await visibleIds(dataDir)).toEqual(range(total));
   });
 });
 
