@@ -10,6 +10,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isLakeFile, keyColumnOf, LAKE_PREFIX, LAKE_TABLES } from '../lambdas/core/lake-layout';
+import { RAW_PREFIX, rawSchemaPath } from '../lambdas/core/raw-archive';
 import { DuckDbQueryEngine } from '../local/duckdb-engine';
 import { partitionFolders, visibleTableFiles } from '../local/lake-files';
 import { openLocalLake } from '../local/local-lake';
@@ -50,6 +51,8 @@ export async function benchLakeFiles(progress: (line: string) => void): Promise<
     const visible = await Promise.all(tables.map(async (table) => perDay(await visibleTableFiles(table))));
     const onDisk = await Promise.all(tables.map(async (table) => Promise.all((await partitionFolders(table)).map(async (day) => (await readdir(day)).filter(isLakeFile).length))));
     const maxVisible = Math.max(0, ...visible.flat());
+    // The raw archive's day, compacted the same way (not a table: no query reads it, replay does).
+    const rawVisible = await Promise.all((await rawArchiveFolders(dataDir)).map(async (folder) => perDay(await visibleTableFiles(folder))));
     const maxOnDisk = Math.max(0, ...onDisk.flat());
 
     const [integration] = await store.listIntegrations();
@@ -73,12 +76,18 @@ export async function benchLakeFiles(progress: (line: string) => void): Promise<
       figures:
         `${REQUESTS.toLocaleString('en')} requests in ${seconds.toFixed(1)} s (${(REQUESTS / seconds).toFixed(0)} req/s, in-process, ${IN_FLIGHT} in flight); ` +
         `read by a query: ${maxVisible} files right after the burst, at most ${peakDuring} during it (sampled every 250 ms); ` +
-        `${maxOnDisk} lake files on disk in that day, the replaced ones kept for the grace period; rows counted ${counted.n}, distinct ids ${counted.ids}`,
+        `${maxOnDisk} lake files on disk in that day, the replaced ones kept for the grace period; rows counted ${counted.n}, distinct ids ${counted.ids}; ` +
+        `raw archive: ${Math.max(0, ...rawVisible.flat())} files read by a replay of that day right after the burst`,
     };
   } finally {
     await lake.close();
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+async function rawArchiveFolders(dataDir: string): Promise<string[]> {
+  const schemas = await readdir(join(dataDir, RAW_PREFIX)).catch(() => []);
+  return schemas.map((schema) => join(dataDir, rawSchemaPath(schema)));
 }
 
 async function tableFolders(dataDir: string): Promise<string[]> {

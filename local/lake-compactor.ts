@@ -24,11 +24,15 @@
  * file out of the leftovers a pass deletes. Otherwise a burst's small files would pile up for as long
  * as it lasts (hundreds in a few seconds). `stop()` cuts it short; its leftovers go like a crash's.
  *
+ * The raw archive's day folders are merged the same way, except days a replay journal names files of
+ * (lambdas/core/raw-archive.ts, `rawDayCompactable`). A merge keeps each source's lines together and in
+ * order, so the parts of a request stay in one file; the archive reader follows the same rule.
+ *
  * Only one compactor may work on a data directory, since it deletes what it takes for the leftovers
  * of unfinished merges; the server it runs in is the only one of its data directory.
  */
 import { readdir, rename, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import {
   DEFAULT_COMPACTION_POLICY,
   partitionState,
@@ -37,12 +41,14 @@ import {
   type CompactionPolicy,
   type SizedFile,
 } from '../lambdas/core/lake-compaction';
-import { compactedFileName, compactedFileOf, LAKE_PREFIX, LAKE_TABLES, sourcesFileName, temporaryFileName } from '../lambdas/core/lake-layout';
+import { compactedFileName, compactedFileOf, LAKE_PREFIX, LAKE_TABLES, partitionDateOf, sourcesFileName, temporaryFileName } from '../lambdas/core/lake-layout';
+import { RAW_PREFIX, rawDayCompactable, rawSchemaPath } from '../lambdas/core/raw-archive';
 import type { AppLogger } from '../lambdas/app/ports';
 import { messageOf } from '../lambdas/shared/error-message';
 import { fsyncDirectory, writeFileAtomically } from './durable-files';
 import { isMissing, partitionFolders, readPartition } from './lake-files';
 import { describeFile, writeConcatenated, type DescribedFile } from './lake-merge-files';
+import { localReplayJournal } from './replay-journal-file';
 
 export interface LakeCompactorOptions {
   readonly logger: AppLogger;
@@ -103,6 +109,7 @@ const nextMergeId = () => `${Date.now()}-${process.pid}-${++mergeCounter}`;
 const NOTHING_DONE: PassOutcome = { merged: 0, removed: 0, backlog: false, listsLeft: false, largeMergePending: false };
 
 export class LakeCompactor {
+  private readonly dataDir: string;
   private readonly lakeDir: string;
   private readonly graceMs: number;
   private readonly intervalMs: number;
@@ -126,6 +133,7 @@ export class LakeCompactor {
     dataDir: string,
     private readonly options: LakeCompactorOptions,
   ) {
+    this.dataDir = dataDir;
     this.lakeDir = join(dataDir, LAKE_PREFIX);
     this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
     this.intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
@@ -222,13 +230,30 @@ export class LakeCompactor {
     return { merged, removed, backlog, listsLeft, largeMergePending };
   }
 
+  /** The lake's partition folders, then the raw archive's days that may be compacted now. */
   private async partitionFolders(): Promise<string[]> {
-    const schemas = await readdir(this.lakeDir).catch((error: unknown) => {
-      if (isMissing(error)) return [];
-      throw error;
-    });
-    const tables = schemas.flatMap((schema) => LAKE_TABLES.map((table) => join(this.lakeDir, schema, table)));
-    return (await Promise.all(tables.map(partitionFolders))).flat();
+    const tables = (await readdirOrNone(this.lakeDir)).flatMap((schema) => LAKE_TABLES.map((table) => join(this.lakeDir, schema, table)));
+    const lake = (await Promise.all(tables.map(partitionFolders))).flat();
+    return [...lake, ...(await this.rawDaysToCompact())];
+  }
+
+  /**
+   * The archive's day folders whose files may get new names (rawDayCompactable): replay carries on by
+   * file name. An unreadable journal leaves the schema's archive as it is; the replay says why.
+   */
+  private async rawDaysToCompact(): Promise<string[]> {
+    const journal = localReplayJournal(this.dataDir);
+    const folders: string[] = [];
+    for (const schema of await readdirOrNone(join(this.dataDir, RAW_PREFIX))) {
+      const days = await partitionFolders(join(this.dataDir, rawSchemaPath(schema)));
+      if (days.length === 0) continue;
+      const replay = await journal.load(schema).then(
+        (state) => ({ state }),
+        () => undefined,
+      );
+      if (replay !== undefined) folders.push(...days.filter((dir) => rawDayCompactable(partitionDateOf(basename(dir)) as string, replay.state)));
+    }
+    return folders;
   }
 
   private async compactPartition(dir: string, detach: boolean): Promise<PassOutcome> {
@@ -346,6 +371,13 @@ export class LakeCompactor {
     }
     await fsyncDirectory(dir);
   }
+}
+
+async function readdirOrNone(dir: string): Promise<string[]> {
+  return readdir(dir).catch((error: unknown) => {
+    if (isMissing(error)) return [];
+    throw error;
+  });
 }
 
 /** Deletes each of `names` in `dir`; one already gone counts as deleted. Returns how many. */

@@ -1,17 +1,18 @@
 /**
  * The raw archive on the local disk (`raw/<schema>/requests/dt=YYYY-MM-DD/*.json.gz`, written by the file sink
- * with the rows): read back for a replay, and days past the retention removed.
+ * with the rows, merged by the compactor): read back for a replay, and days past the retention removed.
  */
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip, gunzipSync } from 'node:zlib';
 import type { RawArchiveFile, RawArchiveReader } from '../lambdas/app/ports';
-import { isLakeFile, partitionDateOf } from '../lambdas/core/lake-layout';
+import { partitionState } from '../lambdas/core/lake-compaction';
+import { partitionDateOf } from '../lambdas/core/lake-layout';
 import { RAW_PREFIX, joinRawLines, lastExpiredDay, rawSchemaPath } from '../lambdas/core/raw-archive';
 import { messageOf } from '../lambdas/shared/error-message';
 import { fsyncDirectory } from './durable-files';
-import { isMissing } from './lake-files';
+import { isMissing, readPartition } from './lake-files';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -26,7 +27,10 @@ export function localRawArchive(dataDir: string): RawArchiveReader {
         .sort((a, b) => (a.dt < b.dt ? -1 : 1));
       const files: RawArchiveFile[] = [];
       for (const { name, dt } of days) {
-        for (const file of (await readdirOrNone(join(dataDir, schemaPath, name))).filter(isLakeFile).sort()) files.push({ dt, key: `${schemaPath}${name}/${file}` });
+        // The compactor merges the archive's files as it does the lake's: read what a query would.
+        const entries = await readPartition(join(dataDir, schemaPath, name));
+        const visible = entries === undefined ? [] : [...partitionState(entries).visible].sort();
+        for (const file of visible) files.push({ dt, key: `${schemaPath}${name}/${file}` });
       }
       return files;
     },

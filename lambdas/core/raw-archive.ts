@@ -178,3 +178,26 @@ export function rawSchemaPath(schema: string, rawPrefix: string = RAW_PREFIX): s
 export function lastExpiredDay(today: Date, days: number): string {
   return new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - days)).toISOString().slice(0, 10);
 }
+
+/** What the compaction of a day of the archive needs to know of the schema's replay journal. */
+export interface ReplayDays {
+  readonly from: string;
+  readonly to: string;
+  /** ISO 8601 UTC; its day is the reset's. */
+  readonly startedAt: string;
+  readonly finishedAt?: string;
+}
+
+/**
+ * Whether a day of a schema's local archive may be compacted (its files merged into new ones, as the
+ * lake's are). A merge gives the day's requests new file names, so it must not touch a day a replay
+ * journal names files of: every day of a replay under way or stopped part way (it carries on by file
+ * name), and from the reset's day on for a finished one (kept as file names, so running it again takes
+ * only files that came later). Days before a finished replay's reset day are done as whole days.
+ */
+export function rawDayCompactable(day: string, replay: ReplayDays | undefined): boolean {
+  if (replay === undefined) return true;
+  const resetDay = replay.startedAt.slice(0, 10);
+  const namedFrom = replay.finishedAt === undefined || resetDay < replay.from ? replay.from : resetDay;
+  return day < namedFrom || day > replay.to;
+}

@@ -7,6 +7,9 @@ import { temporaryFileName } from '../../lambdas/core/lake-layout';
 import { removeCrashLeftovers } from '../../local/crash-leftovers';
 import { localRawArchive, pruneRawArchive } from '../../local/raw-archive-files';
 import { localReplayJournal } from '../../local/replay-journal-file';
+import { LakeCompactor } from '../../local/lake-compactor';
+import { isCompactedFile, partitionDate } from '../../lambdas/core/lake-layout';
+import { RecordingLogger } from '../support/recording-logger';
 
 describe('the local raw archive', () => {
   let dataDir: string;
@@ -50,6 +53,58 @@ describe('the local raw archive', () => {
     expect((await readdir(join(dataDir, 'raw', 'shop', 'requests'))).sort()).toEqual(['dt=2026-10-26', 'dt=2026-11-24']);
     await expect(removeCrashLeftovers(dataDir)).resolves.toBe(1);
     expect(await readdir(leftover)).toEqual(['1.json.gz']);
+  });
+
+  describe('compacted', () => {
+    const daysAgo = (n: number) => partitionDate(new Date(Date.now() - n * 86_400_000));
+    const ns = (first: number, count: number) => Array.from({ length: count }, (_, i) => first + i);
+    /** Ten one-request files a day, as a provider sending one event at a time leaves them. */
+    const writeSingles = (schema: string, day: string, first: number) =>
+      writeDay(schema, day, Object.fromEntries(ns(first, 10).map((n) => [`${1000 + n}-1-${n}.json.gz`, [n]])));
+    const compact = async () => {
+      const compactor = new LakeCompactor(dataDir, { logger: new RecordingLogger(), graceMs: 0 });
+      for (let report = await compactor.runPass(); report.merged + report.removed > 0; report = await compactor.runPass());
+    };
+    const readAll = async (schema: string, from: string, to: string) => {
+      const archive = localRawArchive(dataDir);
+      const files = await archive.listFiles(schema, from, to);
+      const read = await Promise.all(files.map((file) => archive.readFile(file)));
+      return { files: files.map((file) => file.key.slice(file.key.lastIndexOf('/') + 1)), ns: read.flatMap(({ requests }) => requests.map((request) => JSON.parse(request.body).n as number)).sort((a, b) => a - b) };
+    };
+
+    it('merges the files of a day into one, and the reader reads each request once before and after', async () => {
+      const [yesterday, today] = [daysAgo(1), daysAgo(0)];
+      await writeSingles('shop', yesterday, 0);
+      await writeSingles('shop', today, 10);
+      expect((await readAll('shop', yesterday, today)).files).toHaveLength(20);
+      expect((await readAll('shop', yesterday, today)).ns).toEqual(ns(0, 20));
+      await compact();
+      const after = await readAll('shop', yesterday, today);
+      expect(after.ns).toEqual(ns(0, 20));
+      expect(after.files).toHaveLength(2);
+      expect(after.files.every(isCompactedFile)).toBe(true);
+      expect(await readdir(join(dataDir, rawPartitionPath('shop', yesterday)))).toHaveLength(1);
+    });
+
+    it("leaves alone the days a replay journal names files of: all of a replay's days until it finishes, then its reset day", async () => {
+      const [before, resetDay] = [daysAgo(3), daysAgo(2)];
+      await writeSingles('shop', before, 0);
+      await writeSingles('shop', resetDay, 10);
+      await writeSingles('other', before, 20);
+      const journal = localReplayJournal(dataDir);
+      const state = { schema: 'shop', from: before, to: resetDay, tableVersion: 1, primaryKey: null, startedAt: `${resetDay}T12:00:00.000Z`, doneDays: [], doneFiles: [] };
+      await journal.save(state);
+      await compact();
+      expect((await readAll('shop', before, resetDay)).files.filter(isCompactedFile)).toHaveLength(0);
+      // Another schema's archive is not held back.
+      expect((await readAll('other', before, before)).files).toHaveLength(1);
+
+      await journal.save({ ...state, doneDays: [before], doneFiles: ['a file of the reset day'], finishedAt: `${resetDay}T12:05:00.000Z` });
+      await compact();
+      expect(await readdir(join(dataDir, rawPartitionPath('shop', before)))).toHaveLength(1);
+      expect(await readdir(join(dataDir, rawPartitionPath('shop', resetDay)))).toHaveLength(10);
+      expect((await readAll('shop', before, resetDay)).ns).toEqual(ns(0, 20));
+    });
   });
 
   it('keeps a replay journal per schema, replaced whole', async () => {

@@ -1,5 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { archivedHeaders, joinRawLines, lastExpiredDay, parseRawEntry, rawEntry, rawPartitionPath, splitRawEntry } from '../../lambdas/core/raw-archive';
+import { archivedHeaders, joinRawLines, lastExpiredDay, parseRawEntry, rawDayCompactable, rawEntry, rawPartitionPath, splitRawEntry } from '../../lambdas/core/raw-archive';
 import { replaySequences, replayUuid } from '../../lambdas/core/replay-ids';
 
 describe('archivedHeaders', () => {
@@ -56,6 +56,18 @@ describe('raw archive lines', () => {
   it('expires the days before the last `days` days', () => {
     expect(lastExpiredDay(new Date('2026-11-24T23:00:00Z'), 30)).toBe('2026-10-25');
     expect(lastExpiredDay(new Date('2026-03-01T00:00:00Z'), 1)).toBe('2026-02-28');
+  });
+
+  it('compacts a day of the archive unless a replay journal names files of it', () => {
+    expect(rawDayCompactable('2026-11-23', undefined)).toBe(true);
+    // A replay under way, or stopped part way, carries on by file name over its whole range.
+    const started = { from: '2026-11-10', to: '2026-11-20', startedAt: '2026-11-20T09:00:00.000Z' };
+    expect(['2026-11-09', '2026-11-10', '2026-11-15', '2026-11-20', '2026-11-21'].map((day) => rawDayCompactable(day, started))).toEqual([true, false, false, false, true]);
+    // Finished: days before the reset are done whole; the reset's day stays a list of file names.
+    const finished = { ...started, finishedAt: '2026-11-20T09:05:00.000Z' };
+    expect(['2026-11-10', '2026-11-19', '2026-11-20', '2026-11-21'].map((day) => rawDayCompactable(day, finished))).toEqual([true, true, false, true]);
+    // A replay of days before its reset's day names no file once finished.
+    expect(rawDayCompactable('2026-11-12', { ...finished, to: '2026-11-12' })).toBe(true);
   });
 });
 
