@@ -31,7 +31,7 @@
  * Only one compactor may work on a data directory, since it deletes what it takes for the leftovers
  * of unfinished merges; the server it runs in is the only one of its data directory.
  */
-import { readdir, rename, stat, unlink } from 'node:fs/promises';
+import { rename, stat, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import {
   DEFAULT_COMPACTION_POLICY,
@@ -46,7 +46,7 @@ import { RAW_PREFIX, rawDayCompactable, rawSchemaPath } from '../lambdas/core/ra
 import type { AppLogger } from '../lambdas/app/ports';
 import { messageOf } from '../lambdas/shared/error-message';
 import { fsyncDirectory, writeFileAtomically } from './durable-files';
-import { isMissing, partitionFolders, readPartition } from './lake-files';
+import { isMissing, partitionFolders, readdirOrNone, readPartition } from './lake-files';
 import { describeFile, writeConcatenated, type DescribedFile } from './lake-merge-files';
 import { localReplayJournal } from './replay-journal-file';
 
@@ -371,13 +371,6 @@ export class LakeCompactor {
     }
     await fsyncDirectory(dir);
   }
-}
-
-async function readdirOrNone(dir: string): Promise<string[]> {
-  return readdir(dir).catch((error: unknown) => {
-    if (isMissing(error)) return [];
-    throw error;
-  });
 }
 
 /** Deletes each of `names` in `dir`; one already gone counts as deleted. Returns how many. */

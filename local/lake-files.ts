@@ -67,6 +67,16 @@ function parseSourcesList(text: string, path: string): string[] {
   return parsed as string[];
 }
 
+/** The names in `dir`; none when it does not exist (yet). */
+export async function readdirOrNone(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (error) {
+    if (isMissing(error)) return [];
+    throw error;
+  }
+}
+
 export function isMissing(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | null | undefined)?.code;
   return code === 'ENOENT' || code === 'ENOTDIR';

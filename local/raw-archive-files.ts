@@ -2,7 +2,7 @@
  * The raw archive on the local disk (`raw/<schema>/requests/dt=YYYY-MM-DD/*.json.gz`, written by the file sink
  * with the rows, merged by the compactor): read back for a replay, and days past the retention removed.
  */
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip, gunzipSync } from 'node:zlib';
@@ -12,7 +12,7 @@ import { partitionDateOf } from '../lambdas/core/lake-layout';
 import { RAW_PREFIX, joinRawLines, lastExpiredDay, rawSchemaPath } from '../lambdas/core/raw-archive';
 import { messageOf } from '../lambdas/shared/error-message';
 import { fsyncDirectory } from './durable-files';
-import { isMissing, readPartition } from './lake-files';
+import { readdirOrNone, readPartition } from './lake-files';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -58,13 +58,4 @@ export async function pruneRawArchive(dataDir: string, days: number, now: Date):
     removed += old.length;
   }
   return removed;
-}
-
-async function readdirOrNone(dir: string): Promise<string[]> {
-  try {
-    return await readdir(dir);
-  } catch (error) {
-    if (isMissing(error)) return [];
-    throw error;
-  }
 }
