@@ -35,6 +35,7 @@ import { rename, stat, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import {
   DEFAULT_COMPACTION_POLICY,
+  mergeGzipLevel,
   partitionState,
   planMerge,
   readyToRemove,
@@ -359,6 +360,7 @@ export class LakeCompactor {
       await writeConcatenated(
         temp,
         sources.map((source) => ({ path: join(dir, source.name), bytes: source.bytes })),
+        mergeGzipLevel(sources.reduce((sum, source) => sum + source.bytes, 0), this.policy),
         signal,
       );
       // The list's entry must be on disk before the merged file can be.

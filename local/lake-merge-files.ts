@@ -30,15 +30,15 @@ const gunzipAsync = promisify(gunzip);
 const MIN_GZIP_BYTES = 18;
 
 /**
- * Gunzips each source in turn into one gzip stream, written to `target` (created, must not exist) and
- * fsynced. `signal` stops it part way; the caller then removes `target`.
+ * Gunzips each source in turn into one gzip stream at `level`, written to `target` (created, must not
+ * exist) and fsynced. `signal` stops it part way; the caller then removes `target`.
  */
-export async function writeConcatenated(target: string, sources: readonly SourceFile[], signal?: AbortSignal): Promise<void> {
+export async function writeConcatenated(target: string, sources: readonly SourceFile[], level: number, signal?: AbortSignal): Promise<void> {
   const file = await open(target, 'wx');
   try {
     await pipeline(
       rowBytesOf(sources),
-      createGzip(),
+      createGzip({ level }),
       async (compressed: AsyncIterable<Buffer>) => {
         for await (const chunk of compressed) await file.write(chunk);
       },

@@ -55,6 +55,22 @@ describe('LakeCompactor', () => {
     expect(await visibleIds(dataDir)).toEqual(range(600));
   });
 
+  it('writes a merged file that will be merged again at the fastest gzip level, and a lasting one at the default', async () => {
+    // gzip's XFL header byte: 4 for the fastest level, 0 for the default.
+    const levelFlagOf = async (name: string) => (await readFile(join(partitionDir(dataDir), name)))[8];
+    await writeSinkFiles(dataDir, 0, 8, 1);
+    await compactor(0).runPass();
+    const small = (await namesIn()).filter(isCompactedFile);
+    expect(small).toHaveLength(1);
+    expect(await levelFlagOf(small[0])).toBe(4);
+
+    await writeSinkFiles(dataDir, 8, 8, 600);
+    await compactor(0).runPass();
+    const large = (await namesIn()).filter((name) => isCompactedFile(name) && !small.includes(name));
+    expect(large).toHaveLength(1);
+    expect(await levelFlagOf(large[0])).toBe(0);
+  });
+
   it('keeps the replaced files while the grace period runs', async () => {
     await writeSinkFiles(dataDir, 0, 10, 1);
     const subject = compactor(60_000);
@@ -174,12 +190,12 @@ describe('LakeCompactor with a large merge running', () => {
     const released = new Promise<void>((resolve) => (release = resolve));
     const write = mergeFiles.writeConcatenated;
     const held: string[] = [];
-    jest.spyOn(mergeFiles, 'writeConcatenated').mockImplementation(async (target, sources, signal) => {
+    jest.spyOn(mergeFiles, 'writeConcatenated').mockImplementation(async (target, sources, level, signal) => {
       if (sources.reduce((sum, source) => sum + source.bytes, 0) > bytes) {
         held.push(target);
         await Promise.race([released, new Promise((resolve) => signal?.addEventListener('abort', resolve))]);
       }
-      return write(target, sources, signal);
+      return write(target, sources, level, signal);
     });
     return { release, held };
   }

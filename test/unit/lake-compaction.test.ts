@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { partitionState, planMerge, readyToRemove, type CompactionPolicy, type PartitionEntries } from '../../lambdas/core/lake-compaction';
+import { DEFAULT_COMPACTION_POLICY, DEFAULT_GZIP_LEVEL, FAST_GZIP_LEVEL, mergeGzipLevel, partitionState, planMerge, readyToRemove, type CompactionPolicy, type PartitionEntries } from '../../lambdas/core/lake-compaction';
 import { compactedFileName, sourcesFileName, temporaryFileName } from '../../lambdas/core/lake-layout';
 
 const M1 = compactedFileName('1-1-1');
@@ -184,5 +184,15 @@ describe('every row exactly once, whatever the interleaving and wherever a crash
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('the gzip level of a merge', () => {
+  it('is the fastest for a file that will be merged again, the default for one that stays', () => {
+    const MiB = 1024 * 1024;
+    expect(mergeGzipLevel(300 * 1024, DEFAULT_COMPACTION_POLICY)).toBe(FAST_GZIP_LEVEL);
+    expect(mergeGzipLevel(16 * MiB - 1, DEFAULT_COMPACTION_POLICY)).toBe(FAST_GZIP_LEVEL);
+    expect(mergeGzipLevel(16 * MiB, DEFAULT_COMPACTION_POLICY)).toBe(DEFAULT_GZIP_LEVEL);
+    expect(mergeGzipLevel(64 * MiB, DEFAULT_COMPACTION_POLICY)).toBe(DEFAULT_GZIP_LEVEL);
   });
 });
