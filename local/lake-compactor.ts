@@ -17,7 +17,9 @@
  * gzip and gunzip run on libuv's thread pool, so ingest keeps the main thread. One merge per partition
  * per pass bounds a pass's work. A pass that leaves more to merge is followed at once by another, so
  * a backlog drains quickly; while files keep arriving (the sink says so through `noteWrite`), passes
- * come every `busyIntervalMs`, else every `intervalMs`.
+ * come every `busyIntervalMs`, or as soon as the sink has written `busyWrites` times since the last
+ * one (a fast burst is merged by its number of files, a slow one by time), else every `intervalMs`.
+ * Each merge costs a few fsyncs that the sink's flushes wait behind, so a merge takes many files.
  *
  * A large merge (upper tiers: tens of MB, seconds of gzip) is not waited for by the timed passes: it
  * runs beside them, one at a time, its sources kept out of other merges and its list and temporary
@@ -59,6 +61,8 @@ export interface LakeCompactorOptions {
   readonly intervalMs?: number;
   /** Time from the start of a pass that merged to the next: files are arriving, keep their number down. */
   readonly busyIntervalMs?: number;
+  /** Writes of the sink after which the next pass comes at once (each write is a file per partition it touched). */
+  readonly busyWrites?: number;
   readonly policy?: CompactionPolicy;
   /** A timed pass's merge of more NDJSON bytes than this runs beside the passes (default `DETACHED_MERGE_BYTES`). */
   readonly detachedMergeBytes?: number;
@@ -66,10 +70,12 @@ export interface LakeCompactorOptions {
 
 /** A query reads its files within seconds of listing them; a minute leaves a wide margin. */
 export const DEFAULT_GRACE_MS = 60_000;
-const DEFAULT_INTERVAL_MS = 1_000;
-// A busy server's sink can write hundreds of files a second (one per flush); merging them 5 times a
-// second keeps a partition under a few hundred files.
-const DEFAULT_BUSY_INTERVAL_MS = 200;
+const DEFAULT_INTERVAL_MS = 5_000;
+// A busy server's sink writes up to a few hundred files a second per partition (one per flush):
+// merging them every 64 flushes, or every second when slower, keeps a partition under a few hundred
+// files, and each merge takes enough of them that its fsyncs are a small share of the sink's.
+const DEFAULT_BUSY_INTERVAL_MS = 1_000;
+const DEFAULT_BUSY_WRITES = 64;
 /**
  * A merge of more NDJSON bytes than this runs beside the timed passes. Below it a merge takes a few
  * hundred ms at most, which a pass can wait for.
@@ -115,6 +121,9 @@ export class LakeCompactor {
   private readonly graceMs: number;
   private readonly intervalMs: number;
   private readonly busyIntervalMs: number;
+  private readonly busyWrites: number;
+  /** Sink writes since the current or last pass started. */
+  private writesSincePass = 0;
   private readonly policy: CompactionPolicy;
   private readonly detachedMergeBytes: number;
   /** What each lake file's size and age are, by folder and name: files never change once in place. */
@@ -139,6 +148,7 @@ export class LakeCompactor {
     this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
     this.intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
     this.busyIntervalMs = options.busyIntervalMs ?? DEFAULT_BUSY_INTERVAL_MS;
+    this.busyWrites = options.busyWrites ?? DEFAULT_BUSY_WRITES;
     this.policy = options.policy ?? DEFAULT_COMPACTION_POLICY;
     this.detachedMergeBytes = options.detachedMergeBytes ?? DETACHED_MERGE_BYTES;
   }
@@ -151,13 +161,16 @@ export class LakeCompactor {
 
   /**
    * The sink stored rows: files are arriving, so the next pass comes within `busyIntervalMs` rather
-   * than a whole idle interval (a burst after a quiet spell would otherwise pile up files meanwhile).
+   * than a whole idle interval (a burst after a quiet spell would otherwise pile up files meanwhile),
+   * and at once after `busyWrites` of them.
    */
   noteWrite(): void {
     this.written = true;
-    if (this.nextPassAt !== undefined && this.nextPassAt - Date.now() > this.busyIntervalMs) {
+    this.writesSincePass += 1;
+    const due = this.writesSincePass >= this.busyWrites ? 0 : this.busyIntervalMs;
+    if (this.nextPassAt !== undefined && this.nextPassAt - Date.now() > due) {
       clearTimeout(this.timer);
-      this.schedule(this.busyIntervalMs);
+      this.schedule(due);
     }
   }
 
@@ -198,12 +211,19 @@ export class LakeCompactor {
     this.timer = setTimeout(() => {
       this.nextPassAt = undefined;
       this.written = false;
+      this.writesSincePass = 0;
       const started = Date.now();
       const after = (pauseMs: number) => this.schedule(Math.max(0, started + pauseMs - Date.now()));
       this.queuePass(true).then(
-        // A backlog (a restart after much was written) drains at once.
+        // A backlog (a restart after much was written, or a burst's writes during the pass) goes at once.
         (report) =>
-          after(report.backlog ? 0 : report.merged > 0 || report.listsLeft || report.largeMergePending || this.written ? this.busyIntervalMs : this.intervalMs),
+          after(
+            report.backlog || this.writesSincePass >= this.busyWrites
+              ? 0
+              : report.merged > 0 || report.listsLeft || report.largeMergePending || this.written
+                ? this.busyIntervalMs
+                : this.intervalMs,
+          ),
         (error: unknown) => {
           this.options.logger.warn('Lake compaction failed; trying again later', { error: messageOf(error) });
           after(this.intervalMs);

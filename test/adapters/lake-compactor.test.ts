@@ -175,6 +175,26 @@ describe('LakeCompactor in the background', () => {
   });
 });
 
+describe('LakeCompactor in a burst', () => {
+  it('passes at once after busyWrites writes of the sink, without waiting out its busy interval', async () => {
+    const subject = new LakeCompactor(dataDir, { logger: new RecordingLogger(), graceMs: 0, intervalMs: 3_600_000, busyIntervalMs: 3_600_000, busyWrites: 4, policy: SMALL });
+    subject.start();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await writeSinkFiles(dataDir, 0, 8, 1);
+      for (let i = 0; i < 3; i++) subject.noteWrite();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await namesIn()).toHaveLength(8);
+      subject.noteWrite();
+      for (let waited = 0; !(await namesIn()).some(isCompactedFile) && waited < 20_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect((await namesIn()).filter(isCompactedFile)).toHaveLength(1);
+      expect(await visibleIds(dataDir)).toEqual(range(8));
+    } finally {
+      await subject.stop();
+    }
+  });
+});
+
 describe('LakeCompactor with a large merge running', () => {
   // 500 rows of ~150 bytes: tier 1 of SMALL; eight of them are a merge of ~600 KB, detached above 256 KB.
   const LARGE_ROWS = 500;
