@@ -18,6 +18,7 @@ import { LAKE_PREFIX } from '../lambdas/core/lake-layout';
 import { ownerOnlyFolder } from './owner-only-folder';
 import { RAW_ARCHIVE_ON } from '../lambdas/aws/raw-body-gzip';
 import { startRawArchiveRetention } from './raw-archive-retention';
+import { storedWebhookLog } from './stored-webhook-log';
 import { openLocalLake } from './local-lake';
 import { startOwnStore, type LocalStore } from './local-store';
 import { findRunningServer, removeRuntimeInfo, writeRuntimeInfo } from './runtime-file';
@@ -95,11 +96,12 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
   const flushTimer = setInterval(() => void counters.flushIfDue(), LOCAL_COUNT_FLUSH_MS);
   flushTimer.unref();
   let otherRoutes: OtherRoutes | undefined;
+  const webhookLog = storedWebhookLog(options.logger);
   const server = createLocalServer({
     ingest: createIngestWebhook({
       store: local.store,
       sink: lake.sink,
-      logger: options.logger,
+      logger: webhookLog,
       clock: () => new Date(),
       nextSequence: sequenceGenerator(Date.now, Math.random),
       uuid: randomUUID,
@@ -136,6 +138,7 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
     async close() {
       rawRetention?.stop();
       await shutDownLocalServer(server);
+      webhookLog.flush();
       clearInterval(flushTimer);
       // Every answered webhook is counted before the store closes.
       await counters.flush();

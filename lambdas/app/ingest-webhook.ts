@@ -20,6 +20,9 @@ import { DEFAULT_LATENCY_BUDGET, StoreWaits, type LatencyBudget } from './latenc
 
 const DEFAULT_INTEGRATION_CACHE_MS = 60_000;
 
+/** The line each stored webhook leaves (at INFO), with its route, schema, counts and `ms`. */
+export const WEBHOOK_STORED = 'Webhook stored';
+
 /** One webhook request as every runtime hands it over: no API Gateway or node:http types. */
 export interface WebhookRequest {
   readonly method: string;
@@ -160,7 +163,7 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
     // An archived body is stored even when it made no row (an empty array): it was accepted.
     const report = stamped.rows.length > 0 || raw !== undefined ? await write() : { rejected: 0 };
     const counts = { records: stamped.records - report.rejected, rejected: stamped.rejected + report.rejected };
-    deps.logger.info('Webhook stored', { route, schema, ...counts, ms: deps.clock().getTime() - receivedAt.getTime() });
+    deps.logger.info(WEBHOOK_STORED, { route, schema, ...counts, ms: deps.clock().getTime() - receivedAt.getTime() });
     deps.metrics?.answered({ status: 200, ...counts, sinkRetries: report.retries ?? 0, ...known, receivedAt });
     return jsonResponse(200, { status: 'OK', ...counts });
   };
