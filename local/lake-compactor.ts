@@ -28,7 +28,8 @@
  *
  * The raw archive's day folders are merged the same way, except days a replay journal names files of
  * (lambdas/core/raw-archive.ts, `rawDayCompactable`). A merge keeps each source's lines together and in
- * order, so the parts of a request stay in one file; the archive reader follows the same rule.
+ * order, so the parts of a request stay in one file; the archive reader follows the same rule. No
+ * query reads the archive, so timed passes take its days only every `rawIntervalMs` (30 s).
  *
  * Only one compactor may work on a data directory, since it deletes what it takes for the leftovers
  * of unfinished merges; the server it runs in is the only one of its data directory.
@@ -63,6 +64,8 @@ export interface LakeCompactorOptions {
   readonly busyIntervalMs?: number;
   /** Writes of the sink after which the next pass comes at once (each write is a file per partition it touched). */
   readonly busyWrites?: number;
+  /** Least time between the timed passes that take the raw archive's days (unless they have more to merge). */
+  readonly rawIntervalMs?: number;
   readonly policy?: CompactionPolicy;
   /** A timed pass's merge of more NDJSON bytes than this runs beside the passes (default `DETACHED_MERGE_BYTES`). */
   readonly detachedMergeBytes?: number;
@@ -76,6 +79,7 @@ const DEFAULT_INTERVAL_MS = 5_000;
 // files, and each merge takes enough of them that its fsyncs are a small share of the sink's.
 const DEFAULT_BUSY_INTERVAL_MS = 1_000;
 const DEFAULT_BUSY_WRITES = 64;
+const DEFAULT_RAW_INTERVAL_MS = 30_000;
 /**
  * A merge of more NDJSON bytes than this runs beside the timed passes. Below it a merge takes a few
  * hundred ms at most, which a pass can wait for.
@@ -137,6 +141,10 @@ export class LakeCompactor {
   private written = false;
   private current: Promise<PassOutcome> | undefined;
   private detached: DetachedMerge | undefined;
+  private readonly rawIntervalMs: number;
+  /** When a timed pass last took the raw archive's days, and whether one of them had more to do. */
+  private rawPassAt = 0;
+  private rawBusy = false;
   private stopped = false;
 
   constructor(
@@ -149,6 +157,7 @@ export class LakeCompactor {
     this.intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
     this.busyIntervalMs = options.busyIntervalMs ?? DEFAULT_BUSY_INTERVAL_MS;
     this.busyWrites = options.busyWrites ?? DEFAULT_BUSY_WRITES;
+    this.rawIntervalMs = options.rawIntervalMs ?? DEFAULT_RAW_INTERVAL_MS;
     this.policy = options.policy ?? DEFAULT_COMPACTION_POLICY;
     this.detachedMergeBytes = options.detachedMergeBytes ?? DETACHED_MERGE_BYTES;
   }
@@ -233,13 +242,24 @@ export class LakeCompactor {
     this.timer.unref();
   }
 
+  /**
+   * Every partition of the lake; the raw archive's days too in an explicit pass, and in a timed one
+   * every `rawIntervalMs` or while they have more to merge: no query reads them, so their merges
+   * need not take a burst's disk and CPU as often as the lake's.
+   */
   private async passOverLake(detach: boolean): Promise<PassOutcome> {
     let merged = 0;
     let removed = 0;
     let backlog = false;
     let listsLeft = false;
     let largeMergePending = this.detached !== undefined;
-    for (const folder of await this.partitionFolders()) {
+    const withRaw = !detach || this.rawBusy || Date.now() - this.rawPassAt >= this.rawIntervalMs;
+    if (withRaw) {
+      this.rawPassAt = Date.now();
+      this.rawBusy = false;
+    }
+    const lake = await this.lakeFolders();
+    for (const folder of [...lake, ...(withRaw ? await this.rawDaysToCompact() : [])]) {
       if (this.stopped) break;
       const report = await this.compactPartition(folder, detach);
       merged += report.merged;
@@ -247,15 +267,14 @@ export class LakeCompactor {
       backlog ||= report.backlog;
       listsLeft ||= report.listsLeft;
       largeMergePending ||= report.largeMergePending;
+      if (!lake.includes(folder)) this.rawBusy ||= report.backlog || report.listsLeft || report.largeMergePending;
     }
     return { merged, removed, backlog, listsLeft, largeMergePending };
   }
 
-  /** The lake's partition folders, then the raw archive's days that may be compacted now. */
-  private async partitionFolders(): Promise<string[]> {
+  private async lakeFolders(): Promise<string[]> {
     const tables = (await readdirOrNone(this.lakeDir)).flatMap((schema) => LAKE_TABLES.map((table) => join(this.lakeDir, schema, table)));
-    const lake = (await Promise.all(tables.map(partitionFolders))).flat();
-    return [...lake, ...(await this.rawDaysToCompact())];
+    return (await Promise.all(tables.map(partitionFolders))).flat();
   }
 
   /**

@@ -10,6 +10,7 @@ import { localReplayJournal } from '../../local/replay-journal-file';
 import { LakeCompactor } from '../../local/lake-compactor';
 import { isCompactedFile, partitionDate } from '../../lambdas/core/lake-layout';
 import { RecordingLogger } from '../support/recording-logger';
+import { partitionDir, writeSinkFiles } from '../support/lake-files';
 
 describe('the local raw archive', () => {
   let dataDir: string;
@@ -84,6 +85,25 @@ describe('the local raw archive', () => {
       expect(after.files).toHaveLength(2);
       expect(after.files.every(isCompactedFile)).toBe(true);
       expect(await readdir(join(dataDir, rawPartitionPath('shop', yesterday)))).toHaveLength(1);
+    });
+
+    it('merges the archive less often than the lake while files arrive, since no query reads it', async () => {
+      const subject = new LakeCompactor(dataDir, { logger: new RecordingLogger(), graceMs: 0, intervalMs: 3_600_000, busyIntervalMs: 10, rawIntervalMs: 3_600_000 });
+      subject.start();
+      try {
+        // The first pass takes the archive, still empty; the next ones only the lake until an hour has passed.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        await writeSingles('shop', daysAgo(0), 0);
+        await writeSinkFiles(dataDir, 0, 10, 1);
+        subject.noteWrite();
+        for (let waited = 0; !(await readdir(partitionDir(dataDir))).some(isCompactedFile) && waited < 20_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+        expect((await readdir(partitionDir(dataDir))).filter(isCompactedFile)).toHaveLength(1);
+        // Passes keep coming every 10 ms meanwhile.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(await readdir(join(dataDir, rawPartitionPath('shop', daysAgo(0))))).toHaveLength(10);
+      } finally {
+        await subject.stop();
+      }
     });
 
     it("leaves alone the days a replay journal names files of: all of a replay's days until it finishes, then its reset day", async () => {
