@@ -55,11 +55,17 @@ export class AthenaQueryEngine implements QueryEngine {
     this.now = options.now ?? Date.now;
   }
 
-  /** `maxRows` stops paging through the results once past it; the signal is not followed yet (Athena's own timeout is). */
-  async query(sql: string, limits: QueryLimits = {}): Promise<QueryResult> {
+  /**
+   * `maxRows` stops paging through the results once past it. An aborted `signal` stops the query in
+   * Athena too (StopQueryExecution), so a page left or a time limit passed leaves nothing running
+   * that would go on scanning, and billing, until Athena's own timeout.
+   */
+  async query(sql: string, { maxRows = Infinity, signal }: QueryLimits = {}): Promise<QueryResult> {
+    signal?.throwIfAborted();
     const id = await this.start(sql);
-    const execution = await this.waitFor(id);
-    return this.results(id, execution.StatementType === 'DML', limits.maxRows ?? Infinity);
+    const execution = await this.waitFor(id, signal);
+    signal?.throwIfAborted();
+    return this.results(id, execution.StatementType === 'DML', maxRows);
   }
 
   private async start(sql: string): Promise<string> {
@@ -70,22 +76,36 @@ export class AthenaQueryEngine implements QueryEngine {
     return response.QueryExecutionId;
   }
 
-  /** Polls with plain exponential backoff; a query still running when the next wait would pass the timeout is stopped. */
-  private async waitFor(id: string): Promise<QueryExecution> {
+  /**
+   * Polls with plain exponential backoff; a query still running when the next wait would pass the
+   * timeout, or when `signal` is aborted (which cuts the wait short), is stopped.
+   */
+  private async waitFor(id: string, signal: AbortSignal | undefined): Promise<QueryExecution> {
     const startedAt = this.now();
+    const stop = () => this.client.send(new StopQueryExecutionCommand({ QueryExecutionId: id })).catch(() => undefined);
     try {
-      return await retry(() => this.checkOnce(id, startedAt), {
-        isRetryable: (error) => error instanceof StillRunning,
-        budgetMs: this.timeoutMs,
-        baseDelayMs: this.firstPollMs,
-        maxDelayMs: this.maxPollMs,
-        jitter: 'none',
-        sleep: this.sleep,
-        now: this.now,
-      });
+      return await retry(
+        () => {
+          if (signal?.aborted) throw new Aborted();
+          return this.checkOnce(id, startedAt);
+        },
+        {
+          isRetryable: (error) => error instanceof StillRunning,
+          budgetMs: this.timeoutMs,
+          baseDelayMs: this.firstPollMs,
+          maxDelayMs: this.maxPollMs,
+          jitter: 'none',
+          sleep: (ms) => (signal === undefined ? this.sleep(ms) : sleepUnlessAborted(this.sleep, ms, signal)),
+          now: this.now,
+        },
+      );
     } catch (error) {
+      if (error instanceof Aborted) {
+        await stop();
+        throw signal?.reason;
+      }
       if (!(error instanceof StillRunning)) throw error;
-      await this.client.send(new StopQueryExecutionCommand({ QueryExecutionId: id })).catch(() => undefined);
+      await stop();
       throw new QueryEngineUnavailableError(
         `Athena query ${id} was still ${error.state.toLowerCase()} after ${Math.round(error.elapsedMs / 1000)} s and was stopped; narrow it (e.g. WHERE dt >= '...') and run it again.`,
       );
@@ -140,6 +160,28 @@ export class AthenaQueryEngine implements QueryEngine {
 }
 
 /** The query is queued or running: poll again. */
+/** The caller's signal fired while the query ran: stop it, then tell the caller the signal's reason. */
+class Aborted extends Error {}
+
+/** `sleep(ms)`, ended early when `signal` fires; its listener goes with it, so waits do not pile them up on the signal. */
+function sleepUnlessAborted(sleep: (ms: number) => Promise<void>, ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve();
+    signal.addEventListener('abort', onAbort, { once: true });
+    sleep(ms).then(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
 class StillRunning extends Error {
   constructor(
     readonly state: string,

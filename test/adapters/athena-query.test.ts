@@ -135,6 +135,30 @@ describe('AthenaQueryEngine', () => {
     expect(athena).toHaveReceivedCommandWith(StopQueryExecutionCommand, { QueryExecutionId: 'q1' });
   });
 
+  it('stops the query in Athena when the caller aborts while it runs, and gives the abort\'s reason', async () => {
+    states('DML', { state: 'RUNNING' });
+    athena.on(StopQueryExecutionCommand).resolves({});
+    const caller = new AbortController();
+    const reason = new ValidationError('The query ran past 30 s and was stopped.');
+    // A wait between status checks that never ends on its own: only the abort ends it.
+    const subject = new AthenaQueryEngine(new AthenaClient({ region: 'eu-west-1' }), { workGroup: 'Hooklake-lake', sleep: () => new Promise(() => undefined), now: () => clock });
+    const running = subject.query('SELECT * FROM s.data', { signal: caller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(athena).toHaveReceivedCommandTimes(GetQueryExecutionCommand, 1);
+    expect(athena).not.toHaveReceivedCommand(StopQueryExecutionCommand);
+    caller.abort(reason);
+    await expect(running).rejects.toBe(reason);
+    expect(athena).toHaveReceivedCommandWith(StopQueryExecutionCommand, { QueryExecutionId: 'q1' });
+    expect(athena).not.toHaveReceivedCommand(GetQueryResultsCommand);
+  });
+
+  it('starts nothing when the caller has already aborted', async () => {
+    const caller = new AbortController();
+    caller.abort(new ValidationError('gone'));
+    await expect(engine().query('SELECT 1', { signal: caller.signal })).rejects.toThrow('gone');
+    expect(athena).not.toHaveReceivedCommand(StartQueryExecutionCommand);
+  });
+
   it('translates a refused start and missing permissions into errors that say what to do', async () => {
     athena.on(StartQueryExecutionCommand).rejectsOnce(new InvalidRequestException({ $metadata: {}, message: 'WorkGroup Hooklake-lake is not found.' }));
     await expect(engine().query('SELECT 1')).rejects.toThrow('Query failed: WorkGroup Hooklake-lake is not found.');
