@@ -52,7 +52,11 @@ export class FileLakeSink implements RecordSink {
   private readonly dirHandles = new DirectoryHandles();
   private fileCounter = 0;
 
-  constructor(dataDir: string) {
+  /** `onFilesWritten` hears of each flush that stored its files, with how many (one per partition). */
+  constructor(
+    dataDir: string,
+    private readonly onFilesWritten?: (files: number) => void,
+  ) {
     this.dataDir = resolve(dataDir);
   }
 
@@ -84,6 +88,7 @@ export class FileLakeSink implements RecordSink {
         { cause: failed.reason },
       );
     }
+    this.onFilesWritten?.(partitions.size);
   }
 
   private async writePartitionFile(dir: string, lines: readonly string[]): Promise<void> {

@@ -17,7 +17,7 @@
  * gzip and gunzip run on libuv's thread pool, so ingest keeps the main thread. One merge per partition
  * per pass bounds a pass's work. A pass that leaves more to merge is followed at once by another, so
  * a backlog drains quickly; while files keep arriving (the sink says so through `noteWrite`), passes
- * come every `busyIntervalMs`, or as soon as the sink has written `busyWrites` times since the last
+ * come every `busyIntervalMs`, or as soon as the sink has written `busyFiles` files since the last
  * one (a fast burst is merged by its number of files, a slow one by time), else every `intervalMs`.
  * Each merge costs a few fsyncs that the sink's flushes wait behind, so a merge takes many files.
  *
@@ -62,8 +62,8 @@ export interface LakeCompactorOptions {
   readonly intervalMs?: number;
   /** Time from the start of a pass that merged to the next: files are arriving, keep their number down. */
   readonly busyIntervalMs?: number;
-  /** Writes of the sink after which the next pass comes at once (each write is a file per partition it touched). */
-  readonly busyWrites?: number;
+  /** Files the sink wrote (over all partitions) after which the next pass comes at once. */
+  readonly busyFiles?: number;
   /** Least time between the timed passes that take the raw archive's days (unless they have more to merge). */
   readonly rawIntervalMs?: number;
   readonly policy?: CompactionPolicy;
@@ -74,11 +74,12 @@ export interface LakeCompactorOptions {
 /** A query reads its files within seconds of listing them; a minute leaves a wide margin. */
 export const DEFAULT_GRACE_MS = 60_000;
 const DEFAULT_INTERVAL_MS = 5_000;
-// A busy server's sink writes up to a few hundred files a second per partition (one per flush):
-// merging them every 64 flushes, or every second when slower, keeps a partition under a few hundred
-// files, and each merge takes enough of them that its fsyncs are a small share of the sink's.
+// A busy server's sink writes up to a few hundred files a second per partition (one per flush, in
+// the lake and in the raw archive): merging every 256 files, or every second when slower, keeps a
+// partition under a few hundred files, and each merge takes enough of them that its fsyncs are a
+// small share of the sink's.
 const DEFAULT_BUSY_INTERVAL_MS = 1_000;
-const DEFAULT_BUSY_WRITES = 64;
+const DEFAULT_BUSY_FILES = 256;
 const DEFAULT_RAW_INTERVAL_MS = 30_000;
 /**
  * A merge of more NDJSON bytes than this runs beside the timed passes. Below it a merge takes a few
@@ -125,9 +126,9 @@ export class LakeCompactor {
   private readonly graceMs: number;
   private readonly intervalMs: number;
   private readonly busyIntervalMs: number;
-  private readonly busyWrites: number;
-  /** Sink writes since the current or last pass started. */
-  private writesSincePass = 0;
+  private readonly busyFiles: number;
+  /** Files the sink wrote since the current or last pass started. */
+  private filesSincePass = 0;
   private readonly policy: CompactionPolicy;
   private readonly detachedMergeBytes: number;
   /** What each lake file's size and age are, by folder and name: files never change once in place. */
@@ -156,7 +157,7 @@ export class LakeCompactor {
     this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
     this.intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
     this.busyIntervalMs = options.busyIntervalMs ?? DEFAULT_BUSY_INTERVAL_MS;
-    this.busyWrites = options.busyWrites ?? DEFAULT_BUSY_WRITES;
+    this.busyFiles = options.busyFiles ?? DEFAULT_BUSY_FILES;
     this.rawIntervalMs = options.rawIntervalMs ?? DEFAULT_RAW_INTERVAL_MS;
     this.policy = options.policy ?? DEFAULT_COMPACTION_POLICY;
     this.detachedMergeBytes = options.detachedMergeBytes ?? DETACHED_MERGE_BYTES;
@@ -171,12 +172,12 @@ export class LakeCompactor {
   /**
    * The sink stored rows: files are arriving, so the next pass comes within `busyIntervalMs` rather
    * than a whole idle interval (a burst after a quiet spell would otherwise pile up files meanwhile),
-   * and at once after `busyWrites` of them.
+   * and at once after `busyFiles` of them.
    */
-  noteWrite(): void {
+  noteWrite(files = 1): void {
     this.written = true;
-    this.writesSincePass += 1;
-    const due = this.writesSincePass >= this.busyWrites ? 0 : this.busyIntervalMs;
+    this.filesSincePass += files;
+    const due = this.filesSincePass >= this.busyFiles ? 0 : this.busyIntervalMs;
     if (this.nextPassAt !== undefined && this.nextPassAt - Date.now() > due) {
       clearTimeout(this.timer);
       this.schedule(due);
@@ -220,14 +221,14 @@ export class LakeCompactor {
     this.timer = setTimeout(() => {
       this.nextPassAt = undefined;
       this.written = false;
-      this.writesSincePass = 0;
+      this.filesSincePass = 0;
       const started = Date.now();
       const after = (pauseMs: number) => this.schedule(Math.max(0, started + pauseMs - Date.now()));
       this.queuePass(true).then(
         // A backlog (a restart after much was written, or a burst's writes during the pass) goes at once.
         (report) =>
           after(
-            report.backlog || this.writesSincePass >= this.busyWrites
+            report.backlog || this.filesSincePass >= this.busyFiles
               ? 0
               : report.merged > 0 || report.listsLeft || report.largeMergePending || this.written
                 ? this.busyIntervalMs
@@ -297,6 +298,9 @@ export class LakeCompactor {
   }
 
   private async compactPartition(dir: string, detach: boolean): Promise<PassOutcome> {
+    // Taken before the listing: a large merge that commits while the folder is read must still count as
+    // running for this listing, or its list (no merged file yet in the listing) would look abandoned.
+    const running = this.detached?.dir === dir ? this.detached : undefined;
     const entries = await readPartition(dir);
     if (entries === undefined) return NOTHING_DONE;
     const listing = [...entries.names].sort().join('\n');
@@ -305,7 +309,6 @@ export class LakeCompactor {
 
     const state = partitionState(entries);
     const present = new Set(entries.names);
-    const running = this.detached?.dir === dir ? this.detached : undefined;
     // Passes are serialised, so apart from the large merge's own files these are a crash's leftovers.
     let removed = await removeAll(dir, running === undefined ? state.abandoned : state.abandoned.filter((name) => !running.own.has(name)));
     if (removed > 0) await fsyncDirectory(dir);
@@ -353,11 +356,12 @@ export class LakeCompactor {
     const merge: DetachedMerge = {
       dir,
       sources: new Set(sources.map((source) => source.name)),
-      own: new Set([sourcesFileName(name), temporaryFileName(name)]),
+      // The list is itself written under a temporary name first (writeFileAtomically).
+      own: new Set([sourcesFileName(name), temporaryFileName(sourcesFileName(name)), temporaryFileName(name)]),
       abort,
       done: done.finally(() => {
         this.detached = undefined;
-        this.noteWrite();
+        this.noteWrite(0);
       }),
     };
     this.detached = merge;

@@ -13,18 +13,12 @@ export interface LocalLake {
 }
 
 export function openLocalLake(dataDir: string, logger: AppLogger, options: Omit<LakeCompactorOptions, 'logger'> = {}): LocalLake {
-  const files = new FileLakeSink(dataDir);
   const compactor = new LakeCompactor(dataDir, { ...options, logger });
+  const files = new FileLakeSink(dataDir, (written) => compactor.noteWrite(written));
   compactor.start();
   return {
-    sink: {
-      // A group commit cannot be cut short: the webhook's deadline is kept by the ingest use case, which stops waiting.
-      async write(batch) {
-        const report = await files.write(batch);
-        compactor.noteWrite();
-        return report;
-      },
-    },
+    // A group commit cannot be cut short: the webhook's deadline is kept by the ingest use case, which stops waiting.
+    sink: files,
     async close() {
       await files.close();
       await compactor.stop();

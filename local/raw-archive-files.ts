@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip, gunzipSync } from 'node:zlib';
 import type { RawArchiveFile, RawArchiveReader } from '../lambdas/app/ports';
-import { partitionState } from '../lambdas/core/lake-compaction';
-import { partitionDateOf } from '../lambdas/core/lake-layout';
+import { partitionState, type PartitionEntries } from '../lambdas/core/lake-compaction';
+import { partitionDateOf, sourcesFileName } from '../lambdas/core/lake-layout';
 import { RAW_PREFIX, joinRawLines, lastExpiredDay, rawSchemaPath } from '../lambdas/core/raw-archive';
 import { messageOf } from '../lambdas/shared/error-message';
 import { fsyncDirectory } from './durable-files';
@@ -27,10 +27,8 @@ export function localRawArchive(dataDir: string): RawArchiveReader {
         .sort((a, b) => (a.dt < b.dt ? -1 : 1));
       const files: RawArchiveFile[] = [];
       for (const { name, dt } of days) {
-        // The compactor merges the archive's files as it does the lake's: read what a query would.
         const entries = await readPartition(join(dataDir, schemaPath, name));
-        const visible = entries === undefined ? [] : [...partitionState(entries).visible].sort();
-        for (const file of visible) files.push({ dt, key: `${schemaPath}${name}/${file}` });
+        for (const file of entries === undefined ? [] : replayFiles(entries)) files.push({ dt, key: `${schemaPath}${name}/${file}` });
       }
       return files;
     },
@@ -43,6 +41,23 @@ export function localRawArchive(dataDir: string): RawArchiveReader {
       }
     },
   };
+}
+
+/**
+ * The files a replay reads in a day folder, each request in exactly one, by name. The compactor merges
+ * the archive as it does the lake, so these are what a query would read, except that a merged file
+ * whose sources are all still there is read as those sources. A replay carries on by file name, and
+ * in a day its journal names the compactor removes nothing; a merge that committed there between a
+ * replay's listing and its journal (or one running in the server meanwhile) would otherwise rename
+ * requests the replay already took, and running it again would take them twice.
+ */
+function replayFiles(entries: PartitionEntries): string[] {
+  const present = new Set(entries.names);
+  const finest = (name: string): string[] => {
+    const sources = entries.sources.get(sourcesFileName(name));
+    return sources === undefined || sources.length === 0 || !sources.every((source) => present.has(source)) ? [name] : sources.flatMap(finest);
+  };
+  return partitionState(entries).visible.flatMap(finest).sort();
 }
 
 /** Removes every archived day on or before the last one past `days` days; returns how many day folders went. */

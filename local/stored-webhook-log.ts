@@ -23,8 +23,9 @@ export interface StoredWebhookLog extends AppLogger {
   flush(): void;
 }
 
-export function storedWebhookLog(logger: AppLogger, perSecond = DEFAULT_STORED_LINES_PER_SECOND, now: () => number = Date.now): StoredWebhookLog {
-  let secondStart = 0;
+/** `now` in milliseconds, monotonic: a step of the wall clock must not hold lines back or split a second. */
+export function storedWebhookLog(logger: AppLogger, perSecond = DEFAULT_STORED_LINES_PER_SECOND, now: () => number = () => performance.now()): StoredWebhookLog {
+  let secondStart = -Infinity;
   let lines = 0;
   let held: Held | undefined;
   let timer: NodeJS.Timeout | undefined;

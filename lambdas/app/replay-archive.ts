@@ -84,7 +84,8 @@ export async function replayArchive(services: ReplayServices, schema: string, op
   const today = services.clock().toISOString().slice(0, 10);
   const from = day('--from', options.from);
   if (from > today) throw new ValidationError(`--from ${from} is after today (${today}, UTC): nothing has arrived then yet.`);
-  const to = options.to === undefined ? today : day('--to', options.to);
+  // Nothing is archived after today; a later --to would only keep the local compactor off those days (named in the journal).
+  const to = options.to === undefined || day('--to', options.to) > today ? today : options.to;
   if (to < from) throw new ValidationError(`--to ${to} is before --from ${from}.`);
   const current = await requireIntegration(services.store, schema);
   const earlier = await services.journal.load(current.schema);

@@ -87,6 +87,21 @@ describe('the local raw archive', () => {
       expect(await readdir(join(dataDir, rawPartitionPath('shop', yesterday)))).toHaveLength(1);
     });
 
+    it('lists a merged file as its sources while they are all there, so a replay carrying on by file name takes nothing twice', async () => {
+      const day = daysAgo(1);
+      await writeSingles('shop', day, 0);
+      const before = await readAll('shop', day, day);
+      // Merged, its sources kept for the grace period (or for good, in a day a replay journal names).
+      await new LakeCompactor(dataDir, { logger: new RecordingLogger(), graceMs: 60_000 }).runPass();
+      expect((await readdir(join(dataDir, rawPartitionPath('shop', day)))).filter(isCompactedFile)).toHaveLength(1);
+      expect(await readAll('shop', day, day)).toEqual(before);
+      // Once they are gone, the merged file is what is read.
+      await compact();
+      const after = await readAll('shop', day, day);
+      expect(after.files).toHaveLength(1);
+      expect(after.ns).toEqual(before.ns);
+    });
+
     it('merges the archive less often than the lake while files arrive, since no query reads it', async () => {
       const subject = new LakeCompactor(dataDir, { logger: new RecordingLogger(), graceMs: 0, intervalMs: 3_600_000, busyIntervalMs: 10, rawIntervalMs: 3_600_000 });
       subject.start();

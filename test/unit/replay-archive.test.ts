@@ -54,6 +54,14 @@ describe('replayArchive', () => {
     expect(ids).toEqual(['old', 'late']);
   });
 
+  it('takes a --to after today as today, so the journal names no day yet to come', async () => {
+    const { services, journal } = await setUp({ '2026-11-24/a': [request('2026-11-24', 5n, '{"id":"a"}')] });
+    const report = await replayArchive(services, 'shop', { from: '2026-11-24', to: '2027-01-31' });
+    expect(report).toMatchObject({ from: '2026-11-24', to: '2026-11-24', requests: 1 });
+    expect(journal()).toMatchObject({ from: '2026-11-24', to: '2026-11-24' });
+    await expect(replayArchive(services, 'shop', { from: '2026-11-24', to: '2027-02-30' })).rejects.toThrow(/--to must be a day/);
+  });
+
   it('refuses days the archive holds nothing of, and a primary key no event has carried, before the reset', async () => {
     const { services, store } = await setUp({ '2026-11-23/a.json.gz': [request('2026-11-23', 1000n, '{"id":"a"}')] });
     await expect(replayArchive(services, 'shop', { from: '2026-11-01', to: '2026-11-02' })).rejects.toThrow(/holds no request of "shop" from 2026-11-01 to 2026-11-02; nothing was changed/);
