@@ -77,7 +77,7 @@ export async function benchLakeFiles(progress: (line: string) => void): Promise<
         `${REQUESTS.toLocaleString('en')} requests in ${seconds.toFixed(1)} s (${(REQUESTS / seconds).toFixed(0)} req/s, in-process, ${IN_FLIGHT} in flight); ` +
         `read by a query: ${maxVisible} files right after the burst, at most ${peakDuring} during it (sampled every 250 ms); ` +
         `${maxOnDisk} lake files on disk in that day, the replaced ones kept for the grace period; rows counted ${counted.n}, distinct ids ${counted.ids}; ` +
-        `raw archive: ${Math.max(0, ...rawVisible.flat())} files read by a replay of that day right after the burst`,
+        `raw archive: ${Math.max(0, ...rawVisible.flat())} files in that day right after the burst (merged every 30 s; no query reads them)`,
     };
   } finally {
     await lake.close();
