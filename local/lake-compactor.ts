@@ -35,7 +35,7 @@
  * of unfinished merges; the server it runs in is the only one of its data directory.
  */
 import { rename, stat, unlink } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import {
   DEFAULT_COMPACTION_POLICY,
   mergeGzipLevel,
@@ -47,7 +47,7 @@ import {
 } from '../lambdas/core/lake-compaction';
 import { compactedFileName, compactedFileOf, LAKE_PREFIX, LAKE_TABLES, partitionDateOf, sourcesFileName, temporaryFileName } from '../lambdas/core/lake-layout';
 import { RAW_PREFIX, rawDayCompactable, rawSchemaPath } from '../lambdas/core/raw-archive';
-import type { AppLogger } from '../lambdas/app/ports';
+import type { AppLogger, ReplayState } from '../lambdas/app/ports';
 import { messageOf } from '../lambdas/shared/error-message';
 import { fsyncDirectory, writeFileAtomically } from './durable-files';
 import { isMissing, partitionFolders, readdirOrNone, readPartition } from './lake-files';
@@ -80,6 +80,7 @@ const DEFAULT_INTERVAL_MS = 5_000;
 // small share of the sink's.
 const DEFAULT_BUSY_INTERVAL_MS = 1_000;
 const DEFAULT_BUSY_FILES = 256;
+const MIN_PASS_GAP_MS = 100;
 const DEFAULT_RAW_INTERVAL_MS = 30_000;
 /**
  * A merge of more NDJSON bytes than this runs beside the timed passes. Below it a merge takes a few
@@ -127,8 +128,9 @@ export class LakeCompactor {
   private readonly intervalMs: number;
   private readonly busyIntervalMs: number;
   private readonly busyFiles: number;
-  /** Files the sink wrote since the current or last pass started. */
+  /** Files the sink wrote since the current or last pass started, and when it started. */
   private filesSincePass = 0;
+  private passStartedAt = 0;
   private readonly policy: CompactionPolicy;
   private readonly detachedMergeBytes: number;
   /** What each lake file's size and age are, by folder and name: files never change once in place. */
@@ -177,7 +179,9 @@ export class LakeCompactor {
   noteWrite(files = 1): void {
     this.written = true;
     this.filesSincePass += files;
-    const due = this.filesSincePass >= this.busyFiles ? 0 : this.busyIntervalMs;
+    // Not sooner than MIN_PASS_GAP_MS after the last pass began: with many partitions, each short of a
+    // merge, `busyFiles` can arrive during every pass, and passes would follow each other at once.
+    const due = this.filesSincePass >= this.busyFiles ? Math.max(0, this.passStartedAt + MIN_PASS_GAP_MS - Date.now()) : this.busyIntervalMs;
     if (this.nextPassAt !== undefined && this.nextPassAt - Date.now() > due) {
       clearTimeout(this.timer);
       this.schedule(due);
@@ -223,12 +227,13 @@ export class LakeCompactor {
       this.written = false;
       this.filesSincePass = 0;
       const started = Date.now();
+      this.passStartedAt = started;
       const after = (pauseMs: number) => this.schedule(Math.max(0, started + pauseMs - Date.now()));
       this.queuePass(true).then(
         // A backlog (a restart after much was written, or a burst's writes during the pass) goes at once.
         (report) =>
           after(
-            report.backlog || this.filesSincePass >= this.busyFiles
+            report.backlog || (this.filesSincePass >= this.busyFiles && report.merged > 0)
               ? 0
               : report.merged > 0 || report.listsLeft || report.largeMergePending || this.written
                 ? this.busyIntervalMs
@@ -262,6 +267,8 @@ export class LakeCompactor {
     const lake = await this.lakeFolders();
     for (const folder of [...lake, ...(withRaw ? await this.rawDaysToCompact() : [])]) {
       if (this.stopped) break;
+      // A replay may have started since the days were listed: ask its journal again, just before the folder is touched.
+      if (!lake.includes(folder) && !(await this.rawDayStillCompactable(folder))) continue;
       const report = await this.compactPartition(folder, detach);
       merged += report.merged;
       removed += report.removed;
@@ -283,18 +290,31 @@ export class LakeCompactor {
    * file name. An unreadable journal leaves the schema's archive as it is; the replay says why.
    */
   private async rawDaysToCompact(): Promise<string[]> {
-    const journal = localReplayJournal(this.dataDir);
     const folders: string[] = [];
     for (const schema of await readdirOrNone(join(this.dataDir, RAW_PREFIX))) {
       const days = await partitionFolders(join(this.dataDir, rawSchemaPath(schema)));
       if (days.length === 0) continue;
-      const replay = await journal.load(schema).then(
-        (state) => ({ state }),
-        () => undefined,
-      );
+      const replay = await this.replayOf(schema);
       if (replay !== undefined) folders.push(...days.filter((dir) => rawDayCompactable(partitionDateOf(basename(dir)) as string, replay.state)));
     }
     return folders;
+  }
+
+  /** `raw/<schema>/requests/dt=DAY`, asked again of the schema's journal as it is now. */
+  private async rawDayStillCompactable(dir: string): Promise<boolean> {
+    const schema = basename(dirname(dirname(dir)));
+    const replay = await this.replayOf(schema);
+    return replay !== undefined && rawDayCompactable(partitionDateOf(basename(dir)) as string, replay.state);
+  }
+
+  /** The schema's replay journal (its state undefined when there is none); undefined when it cannot be read. */
+  private replayOf(schema: string): Promise<{ state: ReplayState | undefined } | undefined> {
+    return localReplayJournal(this.dataDir)
+      .load(schema)
+      .then(
+        (state) => ({ state }),
+        () => undefined,
+      );
   }
 
   private async compactPartition(dir: string, detach: boolean): Promise<PassOutcome> {

@@ -26,7 +26,7 @@ export function registerReplay(program: Command, io: CliIo, open: OpenBackend): 
     .description('derive rows again from the raw archive into a new table version (after changing the primary key or a mapping)')
     .argument('<schema>', 'schema of the integration')
     .requiredOption('--from <day>', 'required: first day of archived requests to replay (YYYY-MM-DD, UTC, by arrival)')
-    .option('--to <day>', 'last day (YYYY-MM-DD, UTC; default today, and a later day counts as today)')
+    .option('--to <day>', 'last day (YYYY-MM-DD, UTC; default today)')
     .option('--primary-key <field>', 'a new primary key for the new version')
     .option('--json', 'print the summary as JSON')
     .addHelpText(

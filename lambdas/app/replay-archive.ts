@@ -84,15 +84,14 @@ export async function replayArchive(services: ReplayServices, schema: string, op
   const today = services.clock().toISOString().slice(0, 10);
   const from = day('--from', options.from);
   if (from > today) throw new ValidationError(`--from ${from} is after today (${today}, UTC): nothing has arrived then yet.`);
-  // Nothing is archived after today; a later --to would only keep the local compactor off those days (named in the journal).
-  const to = options.to === undefined || day('--to', options.to) > today ? today : options.to;
+  const to = options.to === undefined ? today : day('--to', options.to);
   if (to < from) throw new ValidationError(`--to ${to} is before --from ${from}.`);
   const current = await requireIntegration(services.store, schema);
   const earlier = await services.journal.load(current.schema);
   const resumed = earlier !== undefined && sameReplay(earlier, current, { from, to, primaryKey: options.primaryKey });
   // Listed once: files written after the reset hold rows of the new version, and late ones of older
   // versions are taken by running the replay again.
-  const files = await services.archive.listFiles(current.schema, from, to);
+  let files = await services.archive.listFiles(current.schema, from, to);
   let integration = current;
   let state: ReplayState;
   if (resumed) state = earlier;
@@ -104,6 +103,9 @@ export async function replayArchive(services: ReplayServices, schema: string, op
     ({ integration } = await resetTable(services, current.schema, { primaryKey: options.primaryKey, from: current.tableVersion }));
     state = { schema: integration.schema, from, to, tableVersion: integration.tableVersion, primaryKey: integration.primaryKey ?? null, startedAt: services.clock().toISOString(), doneDays: [], doneFiles: [] };
     await services.journal.save(state);
+    // Listed again now that the journal names these days: the local compactor leaves them as they are
+    // from here on, so the names listed now are the names a run carrying on later will see.
+    files = await services.archive.listFiles(current.schema, from, to);
   }
 
   const pending = files.filter((file) => !state.doneDays.includes(file.dt) && !state.doneFiles.includes(file.key));

@@ -193,11 +193,15 @@ export interface ReplayDays {
  * lake's are). A merge gives the day's requests new file names, so it must not touch a day a replay
  * journal names files of: every day of a replay under way or stopped part way (it carries on by file
  * name), and from the reset's day on for a finished one (kept as file names, so running it again takes
- * only files that came later). Days before a finished replay's reset day are done as whole days.
+ * only files that came later); never a day after the reset's. Days before a finished replay's reset
+ * day are done as whole days.
  */
 export function rawDayCompactable(day: string, replay: ReplayDays | undefined): boolean {
   if (replay === undefined) return true;
   const resetDay = replay.startedAt.slice(0, 10);
   const namedFrom = replay.finishedAt === undefined || resetDay < replay.from ? replay.from : resetDay;
-  return day < namedFrom || day > replay.to;
+  // Files of days after the reset's hold only requests stamped in the new version, which a replay
+  // leaves out whatever their names: those days are not named, however far --to reaches.
+  const namedTo = replay.to < resetDay ? replay.to : resetDay;
+  return day < namedFrom || day > namedTo;
 }

@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { rawEntry, rawPartitionPath } from '../../lambdas/core/raw-archive';
 import { temporaryFileName } from '../../lambdas/core/lake-layout';
 import { removeCrashLeftovers } from '../../local/crash-leftovers';
+import * as lakeFiles from '../../local/lake-files';
 import { localRawArchive, pruneRawArchive } from '../../local/raw-archive-files';
 import { localReplayJournal } from '../../local/replay-journal-file';
 import { LakeCompactor } from '../../local/lake-compactor';
@@ -100,6 +101,27 @@ describe('the local raw archive', () => {
       const after = await readAll('shop', day, day);
       expect(after.files).toHaveLength(1);
       expect(after.ns).toEqual(before.ns);
+    });
+
+    it('asks the journal again just before it touches a day, so a replay that started meanwhile keeps its file names', async () => {
+      const day = daysAgo(1);
+      await writeSingles('shop', day, 0);
+      const before = await readdir(join(dataDir, rawPartitionPath('shop', day)));
+      // The replay saves its journal while the pass, having listed the archive's days, works on the lake.
+      await writeSinkFiles(dataDir, 0, 1, 1);
+      const read = lakeFiles.readPartition;
+      jest.spyOn(lakeFiles, 'readPartition').mockImplementation(async (dir) => {
+        if (dir.startsWith(join(dataDir, 'lake'))) {
+          await localReplayJournal(dataDir).save({ schema: 'shop', from: day, to: day, tableVersion: 1, primaryKey: null, startedAt: `${day}T12:00:00.000Z`, doneDays: [], doneFiles: [] });
+        }
+        return read(dir);
+      });
+      try {
+        await compact();
+      } finally {
+        jest.restoreAllMocks();
+      }
+      expect(await readdir(join(dataDir, rawPartitionPath('shop', day)))).toEqual(before);
     });
 
     it('merges the archive less often than the lake while files arrive, since no query reads it', async () => {

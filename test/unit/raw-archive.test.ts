@@ -68,6 +68,10 @@ describe('raw archive lines', () => {
     expect(['2026-11-10', '2026-11-19', '2026-11-20', '2026-11-21'].map((day) => rawDayCompactable(day, finished))).toEqual([true, true, false, true]);
     // A replay of days before its reset's day names no file once finished.
     expect(rawDayCompactable('2026-11-12', { ...finished, to: '2026-11-12' })).toBe(true);
+    // Days after the reset's hold only requests of the new version: never named, however far --to reaches.
+    const farTo = { ...started, to: '2027-01-31' };
+    expect(['2026-11-20', '2026-11-21', '2026-12-31'].map((day) => rawDayCompactable(day, farTo))).toEqual([false, true, true]);
+    expect(['2026-11-20', '2026-11-21'].map((day) => rawDayCompactable(day, { ...farTo, finishedAt: '2026-11-20T09:05:00.000Z' }))).toEqual([false, true]);
   });
 });
 

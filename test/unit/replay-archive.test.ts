@@ -54,11 +54,18 @@ describe('replayArchive', () => {
     expect(ids).toEqual(['old', 'late']);
   });
 
-  it('takes a --to after today as today, so the journal names no day yet to come', async () => {
+  it('keeps a --to after today as given, so the same command carries on tomorrow, and lists the archive again once the journal is saved', async () => {
     const { services, journal } = await setUp({ '2026-11-24/a': [request('2026-11-24', 5n, '{"id":"a"}')] });
+    const listings: string[] = [];
+    const list = services.archive.listFiles;
+    services.archive.listFiles = async (schema, from, to) => {
+      listings.push(journal() === undefined ? 'before the journal' : 'after the journal');
+      return list(schema, from, to);
+    };
     const report = await replayArchive(services, 'shop', { from: '2026-11-24', to: '2027-01-31' });
-    expect(report).toMatchObject({ from: '2026-11-24', to: '2026-11-24', requests: 1 });
-    expect(journal()).toMatchObject({ from: '2026-11-24', to: '2026-11-24' });
+    expect(report).toMatchObject({ from: '2026-11-24', to: '2027-01-31', requests: 1 });
+    expect(listings).toEqual(['before the journal', 'after the journal']);
+    expect((await replayArchive(services, 'shop', { from: '2026-11-24', to: '2027-01-31' })).resumed).toBe(true);
     await expect(replayArchive(services, 'shop', { from: '2026-11-24', to: '2027-02-30' })).rejects.toThrow(/--to must be a day/);
   });
 
