@@ -7,7 +7,7 @@
 import { webhookRequest } from '../test/support/webhook-requests';
 import { gzipSync } from 'node:zlib';
 import type { RecordSink } from '../lambdas/app/ports';
-import { FLUSH_GZIP_LEVEL } from '../local/file-lake-sink';
+import { FAST_GZIP_LEVEL } from '../lambdas/core/lake-compaction';
 import { gzipLines } from '../local/gzip-lines';
 import { arrayBody, benchHandler, sampleEvent } from './fixtures';
 import type { BenchResult } from './target';
@@ -34,8 +34,8 @@ const SHAPES: readonly Shape[] = [
 let gzipped = 0;
 const gzipSink: RecordSink = {
   write: async (batch) => {
-    gzipped += (await gzipLines(batch.rows.map((row) => row.text), FLUSH_GZIP_LEVEL)).length;
-    if (batch.raw !== undefined) gzipped += (await gzipLines([batch.raw.text], FLUSH_GZIP_LEVEL)).length;
+    gzipped += (await gzipLines(batch.rows.map((row) => row.text), FAST_GZIP_LEVEL)).length;
+    if (batch.raw !== undefined) gzipped += (await gzipLines([batch.raw.text], FAST_GZIP_LEVEL)).length;
     return { rejected: 0 };
   },
 };

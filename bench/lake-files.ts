@@ -9,10 +9,9 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isLakeFile, keyColumnOf, LAKE_PREFIX, LAKE_TABLES } from '../lambdas/core/lake-layout';
-import { RAW_PREFIX, rawSchemaPath } from '../lambdas/core/raw-archive';
+import { isLakeFile, keyColumnOf } from '../lambdas/core/lake-layout';
 import { DuckDbQueryEngine } from '../local/duckdb-engine';
-import { partitionFolders, visibleTableFiles } from '../local/lake-files';
+import { lakeTableFolders, partitionFolders, rawArchiveFolders, visibleTableFiles } from '../local/lake-files';
 import { openLocalLake } from '../local/local-lake';
 import { webhookRequest } from '../test/support/webhook-requests';
 import { benchHandler, quietLogger, sampleEvent } from './fixtures';
@@ -31,7 +30,7 @@ export async function benchLakeFiles(progress: (line: string) => void): Promise<
     // What a query would read at any moment of the burst, not only at its end.
     let peakDuring = 0;
     const sampler = setInterval(() => {
-      void tableFolders(dataDir)
+      void lakeTableFolders(dataDir)
         .then((tables) => Promise.all(tables.map(async (table) => perDay(await visibleTableFiles(table)))))
         .then((counts) => (peakDuring = Math.max(peakDuring, ...counts.flat())), () => undefined);
     }, 250);
@@ -47,7 +46,7 @@ export async function benchLakeFiles(progress: (line: string) => void): Promise<
     const seconds = (Date.now() - started) / 1000;
 
     // Right after the last request was acknowledged: what a query reads, and what is on disk.
-    const tables = await tableFolders(dataDir);
+    const tables = await lakeTableFolders(dataDir);
     const visible = await Promise.all(tables.map(async (table) => perDay(await visibleTableFiles(table))));
     const onDisk = await Promise.all(tables.map(async (table) => Promise.all((await partitionFolders(table)).map(async (day) => (await readdir(day)).filter(isLakeFile).length))));
     const maxVisible = Math.max(0, ...visible.flat());
@@ -85,15 +84,6 @@ export async function benchLakeFiles(progress: (line: string) => void): Promise<
   }
 }
 
-async function rawArchiveFolders(dataDir: string): Promise<string[]> {
-  const schemas = await readdir(join(dataDir, RAW_PREFIX)).catch(() => []);
-  return schemas.map((schema) => join(dataDir, rawSchemaPath(schema)));
-}
-
-async function tableFolders(dataDir: string): Promise<string[]> {
-  const schemas = await readdir(join(dataDir, LAKE_PREFIX));
-  return schemas.flatMap((schema) => LAKE_TABLES.map((table) => join(dataDir, LAKE_PREFIX, schema, table)));
-}
 
 /** How many of `files` each day folder holds. */
 function perDay(files: readonly string[]): number[] {

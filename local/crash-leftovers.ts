@@ -1,9 +1,8 @@
 import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isTemporaryFile, LAKE_PREFIX, LAKE_TABLES } from '../lambdas/core/lake-layout';
-import { RAW_PREFIX, rawSchemaPath } from '../lambdas/core/raw-archive';
+import { isTemporaryFile } from '../lambdas/core/lake-layout';
 import { fsyncDirectory } from './durable-files';
-import { isMissing, partitionFolders, readdirOrNone } from './lake-files';
+import { isMissing, lakeTableFolders, partitionFolders, rawArchiveFolders } from './lake-files';
 
 /**
  * Deletes the temporary files a crash (kill -9, power loss) left in the lake: the sink's and the
@@ -13,13 +12,9 @@ import { isMissing, partitionFolders, readdirOrNone } from './lake-files';
  * Returns how many files were removed.
  */
 export async function removeCrashLeftovers(dataDir: string): Promise<number> {
-  const lakeDir = join(dataDir, LAKE_PREFIX);
-  const schemas = await readdirOrNone(lakeDir);
-  const tables = schemas.flatMap((schema) => LAKE_TABLES.map((table) => join(lakeDir, schema, table)));
   // The raw archive's folders too: the sink writes them in the same flush, the same way.
-  const rawDir = join(dataDir, RAW_PREFIX);
-  const archives = (await readdirOrNone(rawDir)).map((schema) => join(dataDir, rawSchemaPath(schema)));
-  const folders = (await Promise.all([...tables, ...archives].map(partitionFolders))).flat();
+  const tables = [...(await lakeTableFolders(dataDir)), ...(await rawArchiveFolders(dataDir))];
+  const folders = (await Promise.all(tables.map(partitionFolders))).flat();
   const removed = await Promise.all(folders.map(removeTemporaryFiles));
   return removed.reduce((sum, count) => sum + count, 0);
 }

@@ -11,6 +11,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { SinkUnavailableError } from '../lambdas/core/errors';
+import { FAST_GZIP_LEVEL } from '../lambdas/core/lake-compaction';
 import { LAKE_FILE_SUFFIX, partitionPath } from '../lambdas/core/lake-layout';
 import { rawPartitionPath } from '../lambdas/core/raw-archive';
 import type { LakeBatch } from '../lambdas/core/rows';
@@ -21,12 +22,6 @@ import { GroupCommit } from './group-commit';
 import { gzipLines } from './gzip-lines';
 
 const RETRY_AFTER_SECONDS = 5;
-/**
- * zlib's fastest level for every file a flush writes. A lake file of one flush lives seconds: the
- * compactor merges it and writes the merged file at the default level, so compressing it harder here
- * would be thrown away. Archive lines are mostly base64 (of gzip from 4 KB on): level 1 loses little on them.
- */
-export const FLUSH_GZIP_LEVEL = 1;
 
 /** What an errno means for someone deciding what to fix. */
 const PROBLEMS: Readonly<Record<string, string>> = {
@@ -92,7 +87,9 @@ export class FileLakeSink implements RecordSink {
   }
 
   private async writePartitionFile(dir: string, lines: readonly string[]): Promise<void> {
-    const body = await gzipLines(lines, FLUSH_GZIP_LEVEL);
+    // Fastest: the compactor merges a flush's file soon and compresses the merge, so harder compression
+    // here would be thrown away; archive lines are mostly base64 (of gzip from 4 KB on) anyway.
+    const body = await gzipLines(lines, FAST_GZIP_LEVEL);
     const name = `${Date.now()}-${process.pid}-${++this.fileCounter}${LAKE_FILE_SUFFIX}`;
     try {
       await this.writeDurably(dir, name, body);

@@ -45,12 +45,12 @@ import {
   type CompactionPolicy,
   type SizedFile,
 } from '../lambdas/core/lake-compaction';
-import { compactedFileName, compactedFileOf, LAKE_PREFIX, LAKE_TABLES, partitionDateOf, sourcesFileName, temporaryFileName } from '../lambdas/core/lake-layout';
-import { RAW_PREFIX, rawDayCompactable, rawSchemaPath } from '../lambdas/core/raw-archive';
-import type { AppLogger, ReplayState } from '../lambdas/app/ports';
+import { compactedFileName, compactedFileOf, partitionDateOf, sourcesFileName, temporaryFileName } from '../lambdas/core/lake-layout';
+import { rawDayCompactable } from '../lambdas/core/raw-archive';
+import type { AppLogger } from '../lambdas/app/ports';
 import { messageOf } from '../lambdas/shared/error-message';
 import { fsyncDirectory, writeFileAtomically } from './durable-files';
-import { isMissing, partitionFolders, readdirOrNone, readPartition } from './lake-files';
+import { isMissing, lakeTableFolders, partitionFolders, rawArchiveFolders, readPartition } from './lake-files';
 import { describeFile, writeConcatenated, type DescribedFile } from './lake-merge-files';
 import { localReplayJournal } from './replay-journal-file';
 
@@ -109,7 +109,7 @@ interface DetachedMerge {
   readonly dir: string;
   /** Its sources: no other merge may take them while it runs. */
   readonly sources: ReadonlySet<string>;
-  /** Its sources list and temporary file: not a crash's leftovers while it runs. */
+  /** Its sources list, that list's temporary file and its own: not a crash's leftovers while it runs. */
   readonly own: ReadonlySet<string>;
   readonly abort: AbortController;
   readonly done: Promise<void>;
@@ -123,7 +123,6 @@ const NOTHING_DONE: PassOutcome = { merged: 0, removed: 0, backlog: false, lists
 
 export class LakeCompactor {
   private readonly dataDir: string;
-  private readonly lakeDir: string;
   private readonly graceMs: number;
   private readonly intervalMs: number;
   private readonly busyIntervalMs: number;
@@ -155,7 +154,6 @@ export class LakeCompactor {
     private readonly options: LakeCompactorOptions,
   ) {
     this.dataDir = dataDir;
-    this.lakeDir = join(dataDir, LAKE_PREFIX);
     this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
     this.intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
     this.busyIntervalMs = options.busyIntervalMs ?? DEFAULT_BUSY_INTERVAL_MS;
@@ -264,56 +262,35 @@ export class LakeCompactor {
       this.rawPassAt = Date.now();
       this.rawBusy = false;
     }
-    const lake = await this.lakeFolders();
-    for (const folder of [...lake, ...(withRaw ? await this.rawDaysToCompact() : [])]) {
+    const lake = await foldersOf(lakeTableFolders(this.dataDir));
+    const raw = withRaw ? await foldersOf(rawArchiveFolders(this.dataDir)) : [];
+    for (const [folder, inArchive] of [...lake.map((dir) => [dir, false] as const), ...raw.map((dir) => [dir, true] as const)]) {
       if (this.stopped) break;
-      // A replay may have started since the days were listed: ask its journal again, just before the folder is touched.
-      if (!lake.includes(folder) && !(await this.rawDayStillCompactable(folder))) continue;
+      if (inArchive && !(await this.mayRenameRawDay(folder))) continue;
       const report = await this.compactPartition(folder, detach);
       merged += report.merged;
       removed += report.removed;
       backlog ||= report.backlog;
       listsLeft ||= report.listsLeft;
       largeMergePending ||= report.largeMergePending;
-      if (!lake.includes(folder)) this.rawBusy ||= report.backlog || report.listsLeft || report.largeMergePending;
+      if (inArchive) this.rawBusy ||= report.backlog || report.listsLeft || report.largeMergePending;
     }
     return { merged, removed, backlog, listsLeft, largeMergePending };
   }
 
-  private async lakeFolders(): Promise<string[]> {
-    const tables = (await readdirOrNone(this.lakeDir)).flatMap((schema) => LAKE_TABLES.map((table) => join(this.lakeDir, schema, table)));
-    return (await Promise.all(tables.map(partitionFolders))).flat();
-  }
-
   /**
-   * The archive's day folders whose files may get new names (rawDayCompactable): replay carries on by
-   * file name. An unreadable journal leaves the schema's archive as it is; the replay says why.
+   * Whether the archive's day folder `raw/<schema>/requests/dt=DAY` may get new file names now
+   * (rawDayCompactable): asked of the schema's replay journal just before the folder is touched, since
+   * a replay may start at any moment and carries on by file name. An unreadable journal leaves the
+   * schema's archive as it is; the replay says why.
    */
-  private async rawDaysToCompact(): Promise<string[]> {
-    const folders: string[] = [];
-    for (const schema of await readdirOrNone(join(this.dataDir, RAW_PREFIX))) {
-      const days = await partitionFolders(join(this.dataDir, rawSchemaPath(schema)));
-      if (days.length === 0) continue;
-      const replay = await this.replayOf(schema);
-      if (replay !== undefined) folders.push(...days.filter((dir) => rawDayCompactable(partitionDateOf(basename(dir)) as string, replay.state)));
-    }
-    return folders;
-  }
-
-  /** `raw/<schema>/requests/dt=DAY`, asked again of the schema's journal as it is now. */
-  private async rawDayStillCompactable(dir: string): Promise<boolean> {
+  private async mayRenameRawDay(dir: string): Promise<boolean> {
     const schema = basename(dirname(dirname(dir)));
-    const replay = await this.replayOf(schema);
-    return replay !== undefined && rawDayCompactable(partitionDateOf(basename(dir)) as string, replay.state);
-  }
-
-  /** The schema's replay journal (its state undefined when there is none); undefined when it cannot be read. */
-  private replayOf(schema: string): Promise<{ state: ReplayState | undefined } | undefined> {
     return localReplayJournal(this.dataDir)
       .load(schema)
       .then(
-        (state) => ({ state }),
-        () => undefined,
+        (replay) => rawDayCompactable(partitionDateOf(basename(dir)) as string, replay),
+        () => false,
       );
   }
 
@@ -436,6 +413,11 @@ export class LakeCompactor {
     }
     await fsyncDirectory(dir);
   }
+}
+
+/** The day folders of `tables`. */
+async function foldersOf(tables: Promise<string[]>): Promise<string[]> {
+  return (await Promise.all((await tables).map(partitionFolders))).flat();
 }
 
 /** Deletes each of `names` in `dir`; one already gone counts as deleted. Returns how many. */

@@ -5,7 +5,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { partitionState, type PartitionEntries } from '../lambdas/core/lake-compaction';
-import { compactedFileOf, partitionDateOf } from '../lambdas/core/lake-layout';
+import { compactedFileOf, LAKE_PREFIX, LAKE_TABLES, partitionDateOf } from '../lambdas/core/lake-layout';
+import { RAW_PREFIX, rawSchemaPath } from '../lambdas/core/raw-archive';
 
 /** A sources list that vanishes while being read was removed after its sources were: list again. */
 const LIST_ATTEMPTS = 5;
@@ -28,6 +29,17 @@ export async function readPartition(dir: string): Promise<PartitionEntries | und
       if (!isMissing(error) || attempt === LIST_ATTEMPTS) throw error;
     }
   }
+}
+
+/** Every table folder of the lake (`lake/<schema>/<table>`), of every schema that has a folder. */
+export async function lakeTableFolders(dataDir: string): Promise<string[]> {
+  const lakeDir = join(dataDir, LAKE_PREFIX);
+  return (await readdirOrNone(lakeDir)).flatMap((schema) => LAKE_TABLES.map((table) => join(lakeDir, schema, table)));
+}
+
+/** The raw archive's folder of each schema that has one (`raw/<schema>/requests`), laid out as a table's. */
+export async function rawArchiveFolders(dataDir: string): Promise<string[]> {
+  return (await readdirOrNone(join(dataDir, RAW_PREFIX))).map((schema) => join(dataDir, rawSchemaPath(schema)));
 }
 
 /** The partition folders (`dt=...`) of a table folder, by day; none when the table has no folder yet. */

@@ -89,8 +89,8 @@ export async function replayArchive(services: ReplayServices, schema: string, op
   const current = await requireIntegration(services.store, schema);
   const earlier = await services.journal.load(current.schema);
   const resumed = earlier !== undefined && sameReplay(earlier, current, { from, to, primaryKey: options.primaryKey });
-  // Listed once: files written after the reset hold rows of the new version, and late ones of older
-  // versions are taken by running the replay again.
+  // Files written after the reset hold rows of the new version, and late ones of older versions are
+  // taken by running the replay again. A new replay lists again once its journal is saved (below).
   let files = await services.archive.listFiles(current.schema, from, to);
   let integration = current;
   let state: ReplayState;

@@ -159,7 +159,6 @@ export class AthenaQueryEngine implements QueryEngine {
   }
 }
 
-/** The query is queued or running: poll again. */
 /** The caller's signal fired while the query ran: stop it, then tell the caller the signal's reason. */
 class Aborted extends Error {}
 
@@ -182,6 +181,7 @@ function sleepUnlessAborted(sleep: (ms: number) => Promise<void>, ms: number, si
   });
 }
 
+/** The query is queued or running: poll again. */
 class StillRunning extends Error {
   constructor(
     readonly state: string,

@@ -220,14 +220,21 @@ describe('LakeCompactor with a large merge running', () => {
     return { release, held };
   }
 
-  it('keeps merging the small files that arrive meanwhile, every row visible once throughout', async () => {
+  /** Eight large files whose merge starts in the background and is held; the compactor, running. */
+  async function startWithLargeMergeHeld() {
     const large = holdLargeMerges(256 * 1024);
-    const afterLarge = await writeSinkFiles(dataDir, 0, 8, LARGE_ROWS);
+    const total = await writeSinkFiles(dataDir, 0, 8, LARGE_ROWS);
+    const before = await namesIn();
     const subject = background();
     subject.start();
+    await waitFor(async () => large.held.length === 1);
+    expect(large.held).toHaveLength(1);
+    return { large, total, before, subject };
+  }
+
+  it('keeps merging the small files that arrive meanwhile, every row visible once throughout', async () => {
+    const { large, total: afterLarge, subject } = await startWithLargeMergeHeld();
     try {
-      await waitFor(async () => large.held.length === 1);
-      expect(large.held).toHaveLength(1);
       const total = await writeSinkFiles(dataDir, afterLarge, 40, 1);
       subject.noteWrite();
       // The small files are merged while the large merge is held: the 8 large ones, a merged file, and
@@ -250,13 +257,8 @@ describe('LakeCompactor with a large merge running', () => {
   });
 
   it('keeps the list of a large merge that commits while a pass reads the folder, so no row becomes visible twice', async () => {
-    const large = holdLargeMerges(256 * 1024);
-    const total = await writeSinkFiles(dataDir, 0, 8, LARGE_ROWS);
-    const subject = background();
-    subject.start();
+    const { large, total, subject } = await startWithLargeMergeHeld();
     try {
-      await waitFor(async () => large.held.length === 1);
-      expect(large.held).toHaveLength(1);
       // A file arrives (so the next pass does not skip the folder as settled); the first pass whose listing
       // has it goes on with that listing only after the large merge has committed meanwhile.
       const before = new Set(await namesIn());
@@ -282,13 +284,7 @@ describe('LakeCompactor with a large merge running', () => {
   });
 
   it('stops a large merge part way on stop(), leaving the rows where they were and nothing of it behind', async () => {
-    const large = holdLargeMerges(256 * 1024);
-    const total = await writeSinkFiles(dataDir, 0, 8, LARGE_ROWS);
-    const before = await namesIn();
-    const subject = background();
-    subject.start();
-    await waitFor(async () => large.held.length === 1);
-    expect(large.held).toHaveLength(1);
+    const { total, before, subject } = await startWithLargeMergeHeld();
     await subject.stop();
     expect(await namesIn()).toEqual(before);
     expect(await visibleIds(dataDir)).toEqual(range(total));
