@@ -52,6 +52,7 @@ import {
   type DuckDBValueConverter,
   type Json,
 } from '@duckdb/node-api';
+import { HOOKLAKE_COMMAND } from '../lambdas/core/deployment-names';
 import { QueryStoppedError, ValidationError } from '../lambdas/core/errors';
 import type { Integration } from '../lambdas/core/integration';
 import { MAX_DECIMAL_DIGITS } from '../lambdas/core/exact-number';
@@ -170,12 +171,12 @@ export class DuckDbQueryEngine implements QueryEngine {
           if (error instanceof ValidationError) throw error;
           stopping.throwIfAborted();
           // A file removed by the compactor between the listing and the read: list again, once.
-          if (!(isMissingFile(error) && (await this.refreshViews()))) throw new ValidationError(`Query failed: ${messageOf(error)}`, { cause: error });
+          if (!(isMissingFile(error) && (await this.refreshViews()))) throw queryFailed(error);
           try {
             reader = await this.read(sql, limits, stopping);
           } catch (again) {
             stopping.throwIfAborted();
-            throw new ValidationError(`Query failed: ${messageOf(again)}`, { cause: again });
+            throw queryFailed(again);
           }
         }
         return toQueryResult(reader, limits.maxRows);
@@ -208,14 +209,14 @@ export class DuckDbQueryEngine implements QueryEngine {
     try {
       extracted = await this.connection.extractStatements(sql);
     } catch (error) {
-      throw new ValidationError(`Query failed: ${messageOf(error)}`, { cause: error });
+      throw queryFailed(error);
     }
     if (extracted.count !== 1) throw new ValidationError(`One statement at a time here; this is ${extracted.count}.`);
     let statement: DuckDBPreparedStatement;
     try {
       statement = await extracted.prepare(0);
     } catch (error) {
-      throw new ValidationError(`Query failed: ${messageOf(error)}`, { cause: error });
+      throw queryFailed(error);
     }
     if (!READING_STATEMENTS.has(statement.statementType)) {
       throw new ValidationError(`Only statements that read are run here (SELECT, WITH, DESCRIBE, EXPLAIN); this one is ${StatementType[statement.statementType]}.`);
@@ -296,6 +297,18 @@ function keyColumn(integration: Integration, columns: readonly RegisteredColumn[
 /** DuckDB's words for a file that is not there (as of 1.5: "No files found that match the pattern", "Cannot open file"). */
 function isMissingFile(error: unknown): boolean {
   return /No files found|Cannot open file|No such file/i.test(messageOf(error));
+}
+
+/**
+ * DuckDB's refusal of a statement, as it said it; a schema or table it does not know gets a pointer to
+ * the ones there are (each integration is a schema).
+ */
+function queryFailed(error: unknown): ValidationError {
+  const message = messageOf(error);
+  const hint = /^Catalog Error: (Table|Schema) with name .* does not exist/.test(message)
+    ? `\n"${HOOKLAKE_COMMAND} integrations list" shows the schemas, and "${HOOKLAKE_COMMAND} integrations show <schema>" the tables and views of one.`
+    : '';
+  return new ValidationError(`Query failed: ${message}${hint}`, { cause: error });
 }
 
 /** A literal path where DuckDB expects a glob: each metacharacter as a one-character class. */

@@ -194,7 +194,8 @@ describe('DuckDbQueryEngine', () => {
     const db = await open(KEYED);
     await expect(db.query('SELEC 1')).rejects.toBeInstanceOf(ValidationError);
     await expect(db.query('SELEC 1')).rejects.toThrow(/^Query failed: Parser Error: syntax error at or near "SELEC"/);
-    await expect(db.query('SELECT * FROM nope.data')).rejects.toThrow(/Query failed: Catalog Error: .*nope/);
+    await expect(db.query('SELECT * FROM nope.data')).rejects.toThrow(/Query failed: Catalog Error: .*nope[\s\S]*\n"npx hooklake integrations list" shows the schemas/);
+    await expect(db.query('SELEC 1')).rejects.toThrow(/^(?![\s\S]*integrations list)/);
     await expect(db.query('SELECT no_such_column FROM stitch_iterable.data')).rejects.toThrow(/Binder Error/);
     // The engine still answers after errors.
     expect((await db.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
