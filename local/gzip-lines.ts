@@ -1,24 +1,34 @@
 import { once } from 'node:events';
 import { createGzip, gzipSync } from 'node:zlib';
+import { STORED_GZIP_OVERHEAD, storedGzip } from './stored-gzip';
 
 /** Text handed to gzip at a time: big enough to keep the calls few, small next to a large body. */
 const CHUNK_CHARS = 256 * 1024;
-const SYNC_CHARS = 64 * 1024;
+const SYNC_CHARS = 256 * 1024;
 const SYNC_LINES = 1000;
+/**
+ * A file system's block: a file no larger takes one block on disk whether its text is compressed or
+ * not, so its text is stored as it is (storedGzip), which costs a fraction of a zlib call.
+ */
+export const DISK_BLOCK_BYTES = 4096;
 
 /**
  * Gzip of `lines` as NDJSON (each line ended by "\n"), made a chunk at a time: the uncompressed
  * file is never held whole (a joined string, then its UTF-8 copy), only the compressed result.
- * Compression of more than a little text runs on libuv's thread pool, off the event loop.
- * `level` is zlib's (default 6 when undefined).
+ * Compression of more than SYNC_CHARS runs on libuv's thread pool, off the event loop; text that
+ * fits in one disk block is stored uncompressed. `level` is zlib's (default 6 when undefined).
  */
 export async function gzipLines(lines: readonly string[], level?: number): Promise<Buffer> {
-  // A small flush (a group of single events) is compressed at once: a trip through the thread pool
-  // costs more waiting on a busy event loop than the compression itself.
+  // Up to a few hundred KB (a group of single events, a request of a hundred events) the text is
+  // compressed at once: at the sink's level that costs less than the JSON.parse of the bodies, which
+  // runs on the event loop anyway, and a trip through the thread pool costs more CPU than it saves.
   if (lines.length <= SYNC_LINES) {
     let chars = 0;
     for (const line of lines) chars += line.length;
-    if (chars <= SYNC_CHARS) return gzipSync(lines.length === 0 ? '' : `${lines.join('\n')}\n`, { level });
+    if (chars <= SYNC_CHARS) {
+      const text = ndjsonBytes(lines, chars);
+      return text.length + STORED_GZIP_OVERHEAD <= DISK_BLOCK_BYTES ? storedGzip(text) : gzipSync(text, { level });
+    }
   }
   const gzip = createGzip({ level });
   const output: Buffer[] = [];
@@ -39,4 +49,19 @@ export async function gzipLines(lines: readonly string[], level?: number): Promi
   gzip.end();
   await ended;
   return Buffer.concat(output);
+}
+
+/**
+ * The lines' UTF-8, each ended by "\n", encoded straight into one buffer: joining them first would
+ * copy every row's text once more (rows are built by concatenation, so the join flattens them).
+ */
+function ndjsonBytes(lines: readonly string[], chars: number): Buffer {
+  // A UTF-16 unit is at most 3 bytes of UTF-8.
+  const bytes = Buffer.allocUnsafe(chars * 3 + lines.length);
+  let at = 0;
+  for (const line of lines) {
+    at += bytes.write(line, at, 'utf8');
+    bytes[at++] = 0x0a;
+  }
+  return bytes.subarray(0, at);
 }
