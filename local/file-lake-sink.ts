@@ -14,14 +14,17 @@ import { SinkUnavailableError } from '../lambdas/core/errors';
 import { FAST_GZIP_LEVEL } from '../lambdas/core/lake-compaction';
 import { LAKE_FILE_SUFFIX, partitionPath } from '../lambdas/core/lake-layout';
 import { rawPartitionPath } from '../lambdas/core/raw-archive';
-import type { LakeBatch } from '../lambdas/core/rows';
+import type { LakeBatch, RowPacker } from '../lambdas/core/rows';
 import type { RecordSink, SinkReport } from '../lambdas/app/ports';
 import { DirectoryHandles } from './directory-handles';
 import { fsyncDirectory, writeFileAtomically } from './durable-files';
 import { GroupCommit } from './group-commit';
 import { gzipLines } from './gzip-lines';
+import { canPackRows, GzipRowPacker } from './gzip-row-packer';
 
 const RETRY_AFTER_SECONDS = 5;
+/** Requests larger than this have their rows compressed as they are stamped (gzip-row-packer.ts). */
+export const PACK_BODY_BYTES = 256 * 1024;
 
 /** What an errno means for someone deciding what to fix. */
 const PROBLEMS: Readonly<Record<string, string>> = {
@@ -57,8 +60,12 @@ export class FileLakeSink implements RecordSink {
 
   /** A file holds any record, so this sink never turns a row into a rejected one. */
   async write(batch: LakeBatch): Promise<SinkReport> {
-    if (batch.rows.length > 0 || batch.raw !== undefined) await this.commits.submit(batch);
+    if (batch.rows.length > 0 || (batch.packed?.length ?? 0) > 0 || batch.raw !== undefined) await this.commits.submit(batch);
     return { rejected: 0 };
+  }
+
+  packer(bodyBytes: number): RowPacker | undefined {
+    return bodyBytes > PACK_BODY_BYTES && canPackRows ? new GzipRowPacker(FAST_GZIP_LEVEL) : undefined;
   }
 
   /** Waits for queued and in-flight flushes; their writers get their own answers. */
@@ -70,26 +77,28 @@ export class FileLakeSink implements RecordSink {
   /** One file per partition for the whole group; fails as a whole, so every caller retries. */
   private async flush(batches: readonly LakeBatch[]): Promise<void> {
     const partitions = groupByPartition(batches);
+    // A request's packed rows are a file of their own: already one gzip member, and large.
+    const packed = batches.flatMap((batch) => (batch.packed ?? []).map((rows) => ({ prefix: partitionPath(batch.schema, rows.table, rows.dt), parts: rows.parts })));
     // allSettled, not all: every file is finished or cleaned up before the callers hear back.
-    const results = await Promise.allSettled(
-      [...partitions].map(([prefix, records]) => this.writePartitionFile(join(this.dataDir, prefix), records)),
-    );
+    const results = await Promise.allSettled([
+      ...[...partitions].map(async ([prefix, records]) => this.writePartitionFile(join(this.dataDir, prefix), await gzipLines(records, FAST_GZIP_LEVEL))),
+      ...packed.map(({ prefix, parts }) => this.writePartitionFile(join(this.dataDir, prefix), Buffer.concat(parts))),
+    ]);
     const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed) {
-      const rows = batches.reduce((sum, batch) => sum + batch.rows.length, 0);
+      const rows = batches.reduce((sum, batch) => sum + batch.rows.length + (batch.packed ?? []).reduce((packedSum, packedRows) => packedSum + packedRows.rows, 0), 0);
       throw new SinkUnavailableError(
         `Could not store ${rows} row${rows === 1 ? '' : 's'} in the local lake under ${this.dataDir}: ${describeFailure(failed.reason)}`,
         RETRY_AFTER_SECONDS,
         { cause: failed.reason },
       );
     }
-    this.onFilesWritten?.(partitions.size);
+    this.onFilesWritten?.(partitions.size + packed.length);
   }
 
-  private async writePartitionFile(dir: string, lines: readonly string[]): Promise<void> {
-    // Fastest: the compactor merges a flush's file soon and compresses the merge, so harder compression
-    // here would be thrown away; archive lines are mostly base64 (of gzip from 4 KB on) anyway.
-    const body = await gzipLines(lines, FAST_GZIP_LEVEL);
+  // Files are compressed at the fastest level: the compactor merges a flush's file soon and compresses the
+  // merge, so harder compression here would be thrown away; archive lines are mostly base64 (of gzip from 4 KB on) anyway.
+  private async writePartitionFile(dir: string, body: Buffer): Promise<void> {
     const name = `${Date.now()}-${process.pid}-${++this.fileCounter}${LAKE_FILE_SUFFIX}`;
     try {
       await this.writeDurably(dir, name, body);

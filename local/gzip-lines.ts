@@ -55,7 +55,7 @@ export async function gzipLines(lines: readonly string[], level?: number): Promi
  * The lines' UTF-8, each ended by "\n", encoded straight into one buffer: joining them first would
  * copy every row's text once more (rows are built by concatenation, so the join flattens them).
  */
-function ndjsonBytes(lines: readonly string[], chars: number): Buffer {
+export function ndjsonBytes(lines: readonly string[], chars: number): Buffer {
   // A UTF-16 unit is at most 3 bytes of UTF-8.
   const bytes = Buffer.allocUnsafe(chars * 3 + lines.length);
   let at = 0;

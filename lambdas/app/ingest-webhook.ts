@@ -136,11 +136,12 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
     const { columns, eventRegistry } = await registriesOf(integration.schema, rule !== undefined, waits);
     const eventTypes = rule && eventRegistry && { rule, registry: eventRegistry };
     const context: StampContext = { integration, receivedAt: request.receivedAt, batchedAt, columns, sourceBytes: request.body.length, nextSequence: deps.nextSequence, uuid: deps.uuid, maxRecordBytes: deps.maxRecordBytes, eventTypes };
-    const stamp = (registry: ColumnTypes) => stampRecords(records, registry === columns ? context : { ...context, columns: registry });
+    // A fresh packer for each round: a round stamped again throws the last one's rows away.
+    const stamp = (registry: ColumnTypes) => stampRecords(records, { ...context, columns: registry, packer: deps.sink.packer?.(request.body.length) });
     const stamped = await stampRegistered(integration.schema, stamp, columns, registries, eventRegistries, request.receivedAt, (pending) => waits.wait(pending));
     if (!deps.archiveRaw) return { schema: integration.schema, stamped };
     // The first row's sequence names the request in the archive: a replay stamps the same values again.
-    const sequence = stamped.rows[0]?.sequence ?? deps.nextSequence();
+    const sequence = stamped.firstSequence ?? deps.nextSequence();
     const signingHeaders = integration.signing === undefined ? [] : [integration.signing.scheme.signatureHeader];
     const headers = archivedHeaders(request.headers, signingHeaders);
     const gzippedBody = request.body.length >= RAW_GZIP_MIN_BYTES ? await deps.archiveRaw.gzip(request.body) : undefined;
@@ -155,13 +156,13 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
     const write = () => {
       // Decoding and stamping on a busy server used the whole answer: a 503 now, and nothing written behind it.
       if (now() >= deadline) throw new SinkUnavailableError(`The server was too busy to decode and stamp the body within the ${budget.answerMs} ms answer budget.`);
-      const writing = deps.sink.write({ schema, rows: stamped.rows, ...(raw && { raw }) }, { deadline });
+      const writing = deps.sink.write({ schema, rows: stamped.rows, ...(stamped.packed && { packed: stamped.packed }), ...(raw && { raw }) }, { deadline });
       // It may outlast a late answer, holding the rows.
       track(writing);
-      return deadlines.within(writing, deadline, () => new SinkUnavailableError(`The sink did not confirm ${stamped.rows.length} rows of "${schema}" within the ${budget.answerMs} ms answer budget.`));
+      return deadlines.within(writing, deadline, () => new SinkUnavailableError(`The sink did not confirm ${stamped.records + stamped.rejected} rows of "${schema}" within the ${budget.answerMs} ms answer budget.`));
     };
     // An archived body is stored even when it made no row (an empty array): it was accepted.
-    const report = stamped.rows.length > 0 || raw !== undefined ? await write() : { rejected: 0 };
+    const report = stamped.firstSequence !== undefined || raw !== undefined ? await write() : { rejected: 0 };
     const counts = { records: stamped.records - report.rejected, rejected: stamped.rejected + report.rejected };
     deps.logger.info(WEBHOOK_STORED, { route, schema, ...counts, ms: deps.clock().getTime() - receivedAt.getTime() });
     deps.metrics?.answered({ status: 200, ...counts, sinkRetries: report.retries ?? 0, ...known, receivedAt });

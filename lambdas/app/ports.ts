@@ -9,7 +9,7 @@ import type { EventColumns } from '../core/event-types';
 import type { CountDelta } from '../core/ingest-counts';
 import type { Integration } from '../core/integration';
 import type { LakeTable } from '../core/lake-layout';
-import type { LakeBatch } from '../core/rows';
+import type { LakeBatch, RowPacker } from '../core/rows';
 import type { SigningConfig } from '../core/signing';
 import type { TokenRecord } from '../core/tokens';
 import type { JoinedLines } from '../core/raw-archive';
@@ -92,6 +92,12 @@ export interface RecordSink {
    * done; some rows may then have been stored, and the provider's retry may write them again.
    */
   write(batch: LakeBatch, options?: SinkWriteOptions): Promise<SinkReport>;
+  /**
+   * For a request of `bodyBytes`, something that takes its rows as they are stamped and turns them
+   * into the sink's stored form at once, so a large request never holds all its rows' texts; the
+   * result goes to `write` as `packed`. Undefined (or absent): the rows are handed over as they are.
+   */
+  packer?(bodyBytes: number): RowPacker | undefined;
 }
 
 export interface SinkWriteOptions {

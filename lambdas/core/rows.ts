@@ -15,10 +15,31 @@ export interface LakeRow {
   readonly sequence: bigint;
 }
 
+/**
+ * Rows of one table and day already in a sink's stored form, made while a large request was
+ * stamped, so its rows' texts are never all held at once.
+ */
+export interface PackedRows {
+  readonly table: LakeTable;
+  readonly dt: string;
+  readonly rows: number;
+  /** The stored form's bytes, in order (for the file sink, the parts of one gzip file). */
+  readonly parts: readonly Uint8Array[];
+}
+
+/** Takes a request's rows as they are stamped (a sink's, for large requests). */
+export interface RowPacker {
+  add(row: LakeRow): void;
+  /** What was added, by table and day. */
+  finish(): PackedRows[];
+}
+
 /** Every row of one request: all of them are stored, or the request fails. */
 export interface LakeBatch {
   readonly schema: string;
   readonly rows: readonly LakeRow[];
+  /** Rows packed as they were stamped, besides `rows` (a sink that packs rows gets them back so). */
+  readonly packed?: readonly PackedRows[];
   /** The request as the raw archive keeps it, stored with the rows (raw-archive.ts); absent when the archive is off. */
   readonly raw?: RawEntry;
 }

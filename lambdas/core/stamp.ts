@@ -7,7 +7,7 @@ import { ExactNumber } from './exact-number';
 import type { Integration } from './integration';
 import { DATA_TABLE, REJECTED_TABLE, partitionDate } from './lake-layout';
 import { withMember } from './row-text';
-import { isJsonObject, type JsonObject, type LakeRow } from './rows';
+import { isJsonObject, type JsonObject, type LakeRow, type PackedRows, type RowPacker } from './rows';
 
 /** Firehose's record limit; applied on every runtime so the same events load locally and on AWS. */
 export const DEFAULT_MAX_RECORD_BYTES = 1000 * 1024;
@@ -39,10 +39,17 @@ export interface StampContext extends StampServices {
   readonly sourceBytes?: number;
   /** How rows get their `_sdc_event_type`, and the columns each type has carried; absent: no types. */
   readonly eventTypes?: { readonly rule: EventTypeRule; readonly registry: EventColumnRegistry };
+  /** Takes each row as it is made instead of `rows` (a sink's packing of a large request's rows). */
+  readonly packer?: RowPacker;
 }
 
 export interface StampResult {
+  /** The rows, unless a packer took them. */
   readonly rows: LakeRow[];
+  /** The packer's rows, when there was one. */
+  readonly packed?: PackedRows[];
+  /** The first row's `_sdc_sequence`, if any row was made. */
+  readonly firstSequence?: bigint;
   readonly records: number;
   readonly rejected: number;
   /** Columns the rows use that `columns` lacked, typed as this batch first saw them: register them before storing. */
@@ -61,6 +68,14 @@ export function stampRecords(records: Iterable<DecodedRecord>, ctx: StampContext
   const dt = partitionDate(receivedAt);
   const batchedAt = isoText(ctx.batchedAt);
   const rows: LakeRow[] = [];
+  const packer = ctx.packer;
+  let made = 0;
+  let firstSequence: bigint | undefined;
+  const keep = (row: LakeRow) => {
+    if (made++ === 0) firstSequence = row.sequence;
+    if (packer === undefined) rows.push(row);
+    else packer.add(row);
+  };
   let rejected = 0;
   const added = new Map<string, ColumnType>();
   const eventTypes = ctx.eventTypes;
@@ -91,7 +106,7 @@ export function stampRecords(records: Iterable<DecodedRecord>, ctx: StampContext
       // A UTF-16 unit is at most 3 bytes of UTF-8: a row that short needs no count.
       const size = smallBody || text.length * 3 <= ctx.maxRecordBytes ? 0 : Buffer.byteLength(text, 'utf8');
       if (size <= ctx.maxRecordBytes) {
-        rows.push({ table: DATA_TABLE, dt, text, receivedAt, sequence });
+        keep({ table: DATA_TABLE, dt, text, receivedAt, sequence });
         for (const column of mapping.newColumns) added.set(column.name, column.type);
         if (unseen !== undefined && unseen.length > 0) addEventColumns(addedEvents, eventType as string, unseen);
         continue;
@@ -103,11 +118,13 @@ export function stampRecords(records: Iterable<DecodedRecord>, ctx: StampContext
       { rejectedAt: batchedAt, reason: reason ?? 'record could not be mapped to columns', text: decoded.text ?? rawJsonText(decoded.value), receivedAt, sequence },
       ctx.maxRecordBytes,
     );
-    rows.push({ table: REJECTED_TABLE, dt, text: rawJsonText(record), receivedAt, sequence });
+    keep({ table: REJECTED_TABLE, dt, text: rawJsonText(record), receivedAt, sequence });
   }
   return {
     rows,
-    records: rows.length - rejected,
+    ...(packer !== undefined && { packed: packer.finish() }),
+    ...(firstSequence !== undefined && { firstSequence }),
+    records: made - rejected,
     rejected,
     newColumns: [...added].map(([name, type]) => ({ name, type })),
     newEventColumns: [...addedEvents].map(([eventType, columns]) => ({ eventType, columns: [...columns] })),

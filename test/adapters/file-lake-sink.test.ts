@@ -5,7 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { SinkUnavailableError } from '../../lambdas/core/errors';
 import type { JsonObject, LakeBatch, LakeRow } from '../../lambdas/core/rows';
 import { lakeRow } from '../support/lake-rows';
-import { FileLakeSink } from '../../local/file-lake-sink';
+import { FileLakeSink, PACK_BODY_BYTES } from '../../local/file-lake-sink';
 import { randomBytes } from 'node:crypto';
 import { createIngestWebhook } from '../../lambdas/app/ingest-webhook';
 import { newIntegration } from '../../lambdas/core/integration';
@@ -133,6 +133,26 @@ describe('FileLakeSink', () => {
     expect((await readNdjsonGz(join(dataDir, 'lake/hooks/data/dt=2026-11-22', day22[0]))).records).toEqual([{ n: 1 }, { n: 3 }]);
     expect(await recordsOf('hooks', '_sdc_rejected')).toEqual([{ reason: 'not an object', record: '42' }]);
     expect(await recordsOf('other', 'data')).toEqual([{ n: 4 }]);
+  });
+
+  it('packs the rows of a large request only, and stores them as a file of their own beside the flush\'s other rows', async () => {
+    const sink = newSink();
+    expect(sink.packer(PACK_BODY_BYTES)).toBeUndefined();
+    const packer = sink.packer(PACK_BODY_BYTES + 1);
+    if (packer === undefined) throw new Error('a large request gets a packer');
+    const large = Array.from({ length: 2000 }, (_, n) => ({ n, pad: 'x'.repeat(300) }));
+    for (const record of large) packer.add(row(record));
+    packer.add(row({ reason: 'not an object', record: '7' }, '2026-11-23', '_sdc_rejected'));
+    await Promise.all([
+      sink.write({ schema: 'big', rows: [], packed: packer.finish() }),
+      sink.write({ schema: 'big', rows: [row({ small: true })] }),
+    ]);
+
+    const files = await filesUnder(join(dataDir, 'lake', 'big', 'data'));
+    expect(files).toHaveLength(2);
+    expect(await recordsOf('big', 'data')).toEqual(expect.arrayContaining([...large, { small: true }]));
+    expect(await recordsOf('big', 'data')).toHaveLength(large.length + 1);
+    expect(await recordsOf('big', '_sdc_rejected')).toEqual([{ reason: 'not an object', record: '7' }]);
   });
 
   it('leaves no temporary files behind and gives every file a unique name', async () => {

@@ -5,6 +5,7 @@
  */
 import { cliJson } from '../support/cli-capture';
 import { useLocalServer } from '../support/local-server';
+import { PACK_BODY_BYTES } from '../../local/file-lake-sink';
 
 describe('schema engine, end to end on the local runtime', () => {
   const hooklake = useLocalServer('schema', { maxBodyBytes: 4 * 1024 * 1024 });
@@ -81,6 +82,20 @@ describe('schema engine, end to end on the local runtime', () => {
     const shown = await cliJson<{ columns: { name: string; type: string }[] }>('--data-dir', hooklake.dataDir, 'integrations', 'show', 'stitch_customerio');
     const types = Object.fromEntries(shown.columns.map((column) => [column.name, column.type]));
     expect(types).toMatchObject({ event_id: 'string', data__campaign__id: 'bigint', data__campaign__id__st: 'string', tags: 'json', wide: 'decimal', huge: 'string' });
+  });
+
+  it('stores every record of a body too large to hold its rows (packed while stamped), rejected ones included', async () => {
+    const events = Array.from({ length: 1500 }, (_, i) => ({ event_id: `big-${i % 1000}`, seq: i, data: { pad: 'p'.repeat(200), n: i } }));
+    const body = JSON.stringify([...events.slice(0, 700), 'not an object', ...events.slice(700)]);
+    expect(body.length).toBeGreaterThan(PACK_BODY_BYTES);
+    expect(await post(body)).toEqual({ status: 200, json: { status: 'OK', records: 1500, rejected: 1 } });
+    const [counts] = await query<Record<string, unknown>>(
+      "SELECT count(*) AS rows, count(DISTINCT seq) AS seqs, sum(data__n) AS total FROM stitch_customerio.data WHERE event_id LIKE 'big-%'",
+    );
+    expect(counts).toEqual({ rows: 1500, seqs: 1500, total: (1499 * 1500) / 2 });
+    // A key sent twice keeps its later element in data_latest.
+    expect(await query("SELECT seq FROM stitch_customerio.data_latest WHERE event_id = 'big-7'")).toEqual([{ seq: 1007 }]);
+    expect(await query("SELECT count(*) AS n FROM stitch_customerio._sdc_rejected WHERE record = '\"not an object\"'")).toEqual([{ n: 1 }]);
   });
 
   it('keeps an integration to the column limit it was created with, and says why a row was refused', async () => {

@@ -6,6 +6,7 @@ import { sequenceGenerator } from '../../lambdas/core/sequence';
 import { ExactNumber } from '../../lambdas/core/exact-number';
 import { stampRecords, type StampContext } from '../../lambdas/core/stamp';
 import { recordOf } from '../support/lake-rows';
+import type { LakeRow } from '../../lambdas/core/rows';
 
 const integration = (primaryKey?: string): Integration => ({
   name: 'Shop',
@@ -38,6 +39,7 @@ describe('stampRecords', () => {
     expect(result).toEqual({
       records: 1,
       rejected: 0,
+      firstSequence: 1_000_001n,
       newColumns: [
         { name: 'id', type: 'string' },
         { name: 'email', type: 'string' },
@@ -124,6 +126,20 @@ describe('stampRecords', () => {
     expect(row.__proto____admin).toBe(true);
     expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).admin).toBeUndefined();
+  });
+
+  it('hands each row to a packer as it is made, instead of returning it, with the same counts and first sequence', () => {
+    const values = [{ id: 'a', n: 1 }, 'not an object', { id: 'b', n: 2 }];
+    const plain = stampRecords(records(...values), context());
+    const taken: LakeRow[] = [];
+    const packed = [{ table: 'data' as const, dt: '2026-11-23', rows: 2, parts: [] }];
+    const result = stampRecords(records(...values), context({ packer: { add: (row) => taken.push(row), finish: () => packed } }));
+    expect(result.rows).toEqual([]);
+    expect(result.packed).toBe(packed);
+    // Each context counts sequences from the same start: the same rows, taken instead of returned.
+    expect(taken).toEqual(plain.rows);
+    expect(result.firstSequence).toBe(taken[0].sequence);
+    expect([result.records, result.rejected]).toEqual([2, 1]);
   });
 
   it('counts every record once, as stored or rejected', () => {
