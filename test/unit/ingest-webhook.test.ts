@@ -6,7 +6,7 @@ import { RAW_ARCHIVE_ON } from '../../lambdas/aws/raw-body-gzip';
 import { IntegrationStoreUnavailableError, SinkUnavailableError } from '../../lambdas/core/errors';
 import { MAX_EVENT_TYPES } from '../../lambdas/core/event-types';
 import { newIntegration } from '../../lambdas/core/integration';
-import type { LakeBatch } from '../../lambdas/core/rows';
+import type { LakeBatch, LakeRow } from '../../lambdas/core/rows';
 import { sequenceGenerator } from '../../lambdas/core/sequence';
 import { hashToken, issueToken, tokenIdFromHash } from '../../lambdas/core/tokens';
 import { createIngestWebhook, type IngestDependencies } from '../../lambdas/app/ingest-webhook';
@@ -406,6 +406,21 @@ describe('ingest use case: the raw archive', () => {
     expect(entry.headers).toMatchObject({ 'user-agent': 'iterable' });
     expect(entry.headers).not.toHaveProperty('x-api-key');
     expect(batch.raw?.text).not.toContain(token);
+  });
+
+  it("names a request whose rows the sink packs by its first row's sequence, as replay stamps it", async () => {
+    const taken: LakeRow[] = [];
+    const { sink, token, send } = await setUp({ archiveRaw: RAW_ARCHIVE_ON });
+    const packing = Object.assign(sink, {
+      packer: () => ({ add: (row: LakeRow) => taken.push(row), finish: () => [{ table: 'data' as const, dt: '2026-11-23', rows: taken.length, parts: [] }] }),
+    });
+    const response = await send({ token, body: '[{"id":1},{"id":2}]' });
+    expect(response.json).toEqual({ status: 'OK', records: 2, rejected: 0 });
+    const [batch] = packing.batches;
+    expect(batch.rows).toEqual([]);
+    expect(batch.packed).toEqual([expect.objectContaining({ rows: 2 })]);
+    expect(taken).toHaveLength(2);
+    expect(archived(batch).sequence).toBe(taken[0].sequence);
   });
 
   it("keeps an accepted body that makes no row, and drops the integration's own signature header", async () => {
