@@ -5,8 +5,9 @@
  * Durability: `write()` resolves only once its rows survive a `kill -9` or a power loss. Each file is
  * written under a temporary name that readers' `*.json.gz` globs skip, fsynced, renamed into place,
  * and the directory fsynced so the rename itself is on disk; readers never see a partial file.
- * Concurrent writes share that cost through group commit: one file per partition and one round of
- * fsyncs per flush, whatever number of requests the flush serves.
+ * Concurrent writes share that cost through group commit: one file per partition (and one more for the
+ * rows of large requests, compressed as they were stamped) and one round of fsyncs per flush, whatever
+ * number of requests the flush serves.
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -14,13 +15,13 @@ import { SinkUnavailableError } from '../lambdas/core/errors';
 import { FAST_GZIP_LEVEL } from '../lambdas/core/lake-compaction';
 import { LAKE_FILE_SUFFIX, partitionPath } from '../lambdas/core/lake-layout';
 import { rawPartitionPath } from '../lambdas/core/raw-archive';
-import type { LakeBatch, RowPacker } from '../lambdas/core/rows';
+import type { LakeBatch, PackedRows, RowPacker } from '../lambdas/core/rows';
 import type { RecordSink, SinkReport } from '../lambdas/app/ports';
 import { DirectoryHandles } from './directory-handles';
 import { fsyncDirectory, writeFileAtomically } from './durable-files';
 import { GroupCommit } from './group-commit';
 import { gzipLines } from './gzip-lines';
-import { canPackRows, GzipRowPacker } from './gzip-row-packer';
+import { canPackRows, GzipRowPacker, gzipOfPacks } from './gzip-row-packer';
 
 const RETRY_AFTER_SECONDS = 5;
 /** Requests larger than this have their rows compressed as they are stamped (gzip-row-packer.ts). */
@@ -74,15 +75,15 @@ export class FileLakeSink implements RecordSink {
     this.dirHandles.closeAll();
   }
 
-  /** One file per partition for the whole group; fails as a whole, so every caller retries. */
+  /** One file per partition for the whole group (two with packed rows); fails as a whole, so every caller retries. */
   private async flush(batches: readonly LakeBatch[]): Promise<void> {
     const partitions = groupByPartition(batches);
-    // A request's packed rows are a file of their own: already one gzip member, and large.
-    const packed = batches.flatMap((batch) => (batch.packed ?? []).map((rows) => ({ prefix: partitionPath(batch.schema, rows.table, rows.dt), parts: rows.parts })));
+    const packed = groupPacksByPartition(batches);
     // allSettled, not all: every file is finished or cleaned up before the callers hear back.
     const results = await Promise.allSettled([
       ...[...partitions].map(async ([prefix, records]) => this.writePartitionFile(join(this.dataDir, prefix), await gzipLines(records, FAST_GZIP_LEVEL))),
-      ...packed.map(({ prefix, parts }) => this.writePartitionFile(join(this.dataDir, prefix), Buffer.concat(parts))),
+      // Large requests' rows, compressed already, join in a file of their own: no need to compress again.
+      ...[...packed].map(([prefix, packs]) => this.writePartitionFile(join(this.dataDir, prefix), gzipOfPacks(packs))),
     ]);
     const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed) {
@@ -93,7 +94,7 @@ export class FileLakeSink implements RecordSink {
         { cause: failed.reason },
       );
     }
-    this.onFilesWritten?.(partitions.size + packed.length);
+    this.onFilesWritten?.(partitions.size + packed.size);
   }
 
   // Files are compressed at the fastest level: the compactor merges a flush's file soon and compresses the
@@ -164,6 +165,18 @@ function groupByPartition(batches: readonly LakeBatch[]): Map<string, string[]> 
   for (const batch of batches) {
     for (const row of batch.rows) add(partitionPath(batch.schema, row.table, row.dt), row.text);
     if (batch.raw !== undefined) add(rawPartitionPath(batch.schema, batch.raw.dt), batch.raw.text);
+  }
+  return partitions;
+}
+
+/** Packed rows of every batch by partition prefix, in submission order. */
+function groupPacksByPartition(batches: readonly LakeBatch[]): Map<string, PackedRows[]> {
+  const partitions = new Map<string, PackedRows[]>();
+  for (const batch of batches) {
+    for (const pack of batch.packed ?? []) {
+      const prefix = partitionPath(batch.schema, pack.table, pack.dt);
+      partitions.set(prefix, [...(partitions.get(prefix) ?? []), pack]);
+    }
   }
   return partitions;
 }

@@ -1,20 +1,19 @@
 /**
  * The file sink's packer (RecordSink.packer): a large request's rows are compressed while they are
  * stamped, a few hundred KB of text at a time, so their texts die young instead of waiting for the
- * flush in the old generation (1.5–2x the body's bytes, for each large body in flight). Each table
- * and day gets one gzip member, made of raw deflate segments that each end on a sync flush: they
- * join into one stream without a zlib stream held open between rows.
+ * flush in the old generation (1.5–2x the body's bytes, for each large body in flight). A table and
+ * day's text becomes raw deflate segments that each end on a sync flush: they join into one stream
+ * without a zlib stream held open between rows, and the packs of every large request in a flush join
+ * into one gzip file per partition (`gzipOfPacks`).
  */
 import { constants, deflateRawSync } from 'node:zlib';
 import type { LakeTable } from '../lambdas/core/lake-layout';
 import type { LakeRow, PackedRows, RowPacker } from '../lambdas/core/rows';
-import { crc32, GZIP_HEADER, gzipTrailer } from './gzip-member';
+import { combineCrc32, crc32, GZIP_HEADER, gzipTrailer } from './gzip-member';
 import { ndjsonBytes } from './gzip-lines';
 
 /** Text compressed at a time: large enough to keep the calls few, small next to a large body. */
 const SEGMENT_CHARS = 256 * 1024;
-/** A final, empty block of fixed codes: ends the deflate stream the segments make. */
-const FINAL_EMPTY_BLOCK = Buffer.from([0x03, 0x00]);
 
 interface Partition {
   readonly table: LakeTable;
@@ -51,8 +50,7 @@ export class GzipRowPacker implements RowPacker {
   finish(): PackedRows[] {
     return [...this.partitions.values()].map((partition) => {
       this.compress(partition);
-      const parts = [GZIP_HEADER, ...partition.segments, FINAL_EMPTY_BLOCK, gzipTrailer(partition.crc, partition.bytes)];
-      return { table: partition.table, dt: partition.dt, rows: partition.rows, parts };
+      return { table: partition.table, dt: partition.dt, rows: partition.rows, segments: partition.segments, crc32: partition.crc, bytes: partition.bytes };
     });
   }
 
@@ -65,4 +63,18 @@ export class GzipRowPacker implements RowPacker {
     partition.pending = [];
     partition.chars = 0;
   }
+}
+
+/** A final, empty block of fixed codes: ends the deflate stream the segments make. */
+const FINAL_EMPTY_BLOCK = Buffer.from([0x03, 0x00]);
+
+/** One gzip member holding the text of `packs` one after the other (they share a table and day). */
+export function gzipOfPacks(packs: readonly PackedRows[]): Buffer {
+  let crc = 0;
+  let bytes = 0;
+  for (const pack of packs) {
+    crc = combineCrc32(crc, pack.crc32, pack.bytes);
+    bytes += pack.bytes;
+  }
+  return Buffer.concat([GZIP_HEADER, ...packs.flatMap((pack) => pack.segments), FINAL_EMPTY_BLOCK, gzipTrailer(crc, bytes)]);
 }

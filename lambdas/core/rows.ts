@@ -16,15 +16,17 @@ export interface LakeRow {
 }
 
 /**
- * Rows of one table and day already in a sink's stored form, made while a large request was
- * stamped, so its rows' texts are never all held at once.
+ * Rows of one table and day compressed while a large request was stamped, so its rows' texts are
+ * never all held at once: raw deflate segments that each end on a sync flush, so that packs of
+ * several requests join into one stream by concatenation, with the CRC-32 and length of their text.
  */
 export interface PackedRows {
   readonly table: LakeTable;
   readonly dt: string;
   readonly rows: number;
-  /** The stored form's bytes, in order (for the file sink, the parts of one gzip file). */
-  readonly parts: readonly Uint8Array[];
+  readonly segments: readonly Uint8Array[];
+  readonly crc32: number;
+  readonly bytes: number;
 }
 
 /** Takes a request's rows as they are stamped (a sink's, for large requests). */

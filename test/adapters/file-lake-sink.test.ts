@@ -155,6 +155,21 @@ describe('FileLakeSink', () => {
     expect(await recordsOf('big', '_sdc_rejected')).toEqual([{ reason: 'not an object', record: '7' }]);
   });
 
+  // Group commit's promise holds for large requests too: a flush's packed rows join in one file per partition.
+  it('writes one file per partition for a flush that serves several large (packed) requests', async () => {
+    const sink = newSink();
+    const packedRequest = (k: number) => {
+      const packer = sink.packer(PACK_BODY_BYTES + 1);
+      if (packer === undefined) throw new Error('a large request gets a packer');
+      for (let n = 0; n < 100; n++) packer.add(row({ k, n }));
+      return packer.finish();
+    };
+    // Submitted in one tick: group commit puts them all in one flush.
+    await Promise.all([0, 1, 2, 3].map((k) => sink.write({ schema: 'big', rows: [], packed: packedRequest(k) })));
+    expect(await recordsOf('big', 'data')).toHaveLength(400);
+    expect(await filesUnder(join(dataDir, 'lake', 'big', 'data'))).toHaveLength(1);
+  });
+
   it('leaves no temporary files behind and gives every file a unique name', async () => {
     const sink = newSink();
     for (let i = 0; i < 5; i++) await sink.write({ schema: 's', rows: [row({ i })] });

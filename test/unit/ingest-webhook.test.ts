@@ -412,7 +412,7 @@ describe('ingest use case: the raw archive', () => {
     const taken: LakeRow[] = [];
     const { sink, token, send } = await setUp({ archiveRaw: RAW_ARCHIVE_ON });
     const packing = Object.assign(sink, {
-      packer: () => ({ add: (row: LakeRow) => taken.push(row), finish: () => [{ table: 'data' as const, dt: '2026-11-23', rows: taken.length, parts: [] }] }),
+      packer: () => ({ add: (row: LakeRow) => taken.push(row), finish: () => [{ table: 'data' as const, dt: '2026-11-23', rows: taken.length, segments: [], crc32: 0, bytes: 0 }] }),
     });
     const response = await send({ token, body: '[{"id":1},{"id":2}]' });
     expect(response.json).toEqual({ status: 'OK', records: 2, rejected: 0 });

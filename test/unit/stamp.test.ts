@@ -132,7 +132,7 @@ describe('stampRecords', () => {
     const values = [{ id: 'a', n: 1 }, 'not an object', { id: 'b', n: 2 }];
     const plain = stampRecords(records(...values), context());
     const taken: LakeRow[] = [];
-    const packed = [{ table: 'data' as const, dt: '2026-11-23', rows: 2, parts: [] }];
+    const packed = [{ table: 'data' as const, dt: '2026-11-23', rows: 2, segments: [], crc32: 0, bytes: 0 }];
     const result = stampRecords(records(...values), context({ packer: { add: (row) => taken.push(row), finish: () => packed } }));
     expect(result.rows).toEqual([]);
     expect(result.packed).toBe(packed);
