@@ -13,10 +13,10 @@ const SYNC_LINES = 1000;
 export const DISK_BLOCK_BYTES = 4096;
 
 /**
- * Gzip of `lines` as NDJSON (each line ended by "\n"), made a chunk at a time: the uncompressed
- * file is never held whole (a joined string, then its UTF-8 copy), only the compressed result.
- * Compression of more than SYNC_CHARS runs on libuv's thread pool, off the event loop; text that
- * fits in one disk block is stored uncompressed. `level` is zlib's (default 6 when undefined).
+ * Gzip of `lines` as NDJSON (each line ended by "\n"). Up to SYNC_CHARS it is compressed at once
+ * (stored uncompressed when it fits in one disk block); beyond, a chunk at a time on libuv's thread
+ * pool, so the uncompressed file is never held whole, only the compressed result. `level` is zlib's
+ * (default 6 when undefined).
  */
 export async function gzipLines(lines: readonly string[], level?: number): Promise<Buffer> {
   // Up to a few hundred KB (a group of single events, a request of a hundred events) the text is
@@ -56,6 +56,7 @@ export async function gzipLines(lines: readonly string[], level?: number): Promi
  * copy every row's text once more (rows are built by concatenation, so the join flattens them).
  */
 export function ndjsonBytes(lines: readonly string[], chars: number): Buffer {
+  // `chars`: the lines' length in UTF-16 units, newlines not counted.
   // A UTF-16 unit is at most 3 bytes of UTF-8.
   const bytes = Buffer.allocUnsafe(chars * 3 + lines.length);
   let at = 0;

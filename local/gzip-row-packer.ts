@@ -43,7 +43,7 @@ export class GzipRowPacker implements RowPacker {
     }
     partition.rows += 1;
     partition.pending.push(row.text);
-    partition.chars += row.text.length + 1;
+    partition.chars += row.text.length;
     if (partition.chars >= SEGMENT_CHARS) this.compress(partition);
   }
 

@@ -8,6 +8,7 @@ import { open, readFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { createGunzip, createGzip, gunzip } from 'node:zlib';
+import { GZIP_HEADER, GZIP_TRAILER_BYTES } from './gzip-member';
 
 export interface SourceFile {
   readonly path: string;
@@ -26,8 +27,8 @@ const NEWLINE = 0x0a;
 const READ_AHEAD = 16;
 const READ_AHEAD_MAX_BYTES = 1024 * 1024;
 const gunzipAsync = promisify(gunzip);
-/** A gzip file is at least a 10-byte header and an 8-byte trailer; anything shorter has no size to read. */
-const MIN_GZIP_BYTES = 18;
+/** A gzip file is at least its header and trailer; anything shorter has no size to read. */
+const MIN_GZIP_BYTES = GZIP_HEADER.length + GZIP_TRAILER_BYTES;
 
 /**
  * Gunzips each source in turn into one gzip stream at `level`, written to `target` (created, must not

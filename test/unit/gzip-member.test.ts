@@ -13,7 +13,7 @@ describe('combineCrc32', () => {
     );
   });
 
-  it('holds for a second text longer than 2^31 bytes, as the arithmetic goes, without building it', () => {
+  it('moves a CRC past more than 2^31 bytes in one step as in two halves (no text that long is built)', () => {
     // Moving a CRC past n bytes at once equals moving it past each half in turn.
     const first = zlibCrc32(Buffer.from('rows'));
     const half = 3 * 2 ** 30;
