@@ -5,3 +5,5 @@ export declare const SOURCES_FILE: string;
 export declare function sourcesHash(files: readonly string[]): string;
 export declare function freshBuild(outDir?: string): string | undefined;
 export declare function buildCli(outDir?: string): Promise<string>;
+/** Error classes the bundle declares under a numbered name: what the build refuses. */
+export declare function renamedErrorClasses(code: string): string[];

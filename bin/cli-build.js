@@ -48,15 +48,18 @@ async function buildCli(outDir = DEFAULT_OUT_DIR) {
   const used = new Map(BUILD_INPUTS.map((file) => [file, readFileSync(join(ROOT, file))]));
   const result = await require('esbuild').build({
     absWorkingDir: ROOT,
-    entryPoints: ['bin/hooklake.ts'],
-    outfile: join(outDir, ENTRY),
+    // The compactor's thread loads a file of its own (local/compactor-thread.ts looks for it beside the CLI).
+    entryPoints: { hooklake: 'bin/hooklake.ts', 'compactor-worker': 'local/compactor-worker.ts' },
+    outdir: outDir,
     bundle: true,
     packages: 'external',
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    // Error classes name themselves after their constructor (new.target.name).
-    keepNames: true,
+    // No keepNames: it wraps every function expression in a naming call each time one is made (several per
+    // webhook). Error classes name themselves after their constructor (new.target.name), so none may be
+    // renamed by the bundling, which only happens to two top-level names alike: checked below.
+    keepNames: false,
     sourcemap: 'linked',
     metafile: true,
     write: false,
@@ -65,11 +68,19 @@ async function buildCli(outDir = DEFAULT_OUT_DIR) {
   });
   const unread = Object.keys(result.metafile.inputs).filter((file) => !used.has(file));
   if (unread.length > 0) throw new Error(`the build read files it did not hash: ${unread.join(', ')}`);
+  const renamed = result.outputFiles.filter((file) => file.path.endsWith('.js')).flatMap((file) => renamedErrorClasses(file.text));
+  if (renamed.length > 0) throw new Error(`bundling renamed error classes (${renamed.join(', ')}), whose names error.name reports; give them unique names`);
   mkdirSync(outDir, { recursive: true });
   for (const file of result.outputFiles) writeAtomically(file.path, file.contents);
   // Written last: until it is there, the previous build's list (or none) decides.
   writeAtomically(join(outDir, SOURCES_FILE), JSON.stringify({ sources: [...used.keys()].sort(), hash: hashOf(used) }, null, 1));
   return join(outDir, ENTRY);
+}
+
+/** Classes named like errors that the bundle declares under a numbered name (esbuild's way out of a clash). */
+function renamedErrorClasses(code) {
+  // Declared (`class X`) or, inside a lazily run module, assigned (`X = class`): the name comes from either.
+  return [...code.matchAll(/\bclass (\w*Error\d+)\b|\b(\w*Error\d+) = class\b/g)].map((match) => match[1] ?? match[2]);
 }
 
 const LOADERS = { '.ts': 'ts', '.js': 'js', '.json': 'json' };
@@ -100,7 +111,7 @@ function writeAtomically(path, contents) {
   renameSync(temporary, path);
 }
 
-module.exports = { DEFAULT_OUT_DIR, SOURCES_FILE, sourcesHash, freshBuild, buildCli };
+module.exports = { DEFAULT_OUT_DIR, SOURCES_FILE, sourcesHash, freshBuild, buildCli, renamedErrorClasses };
 
 // `node bin/cli-build.js`: the prepare and build scripts.
 if (require.main === module) {

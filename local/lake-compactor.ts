@@ -13,8 +13,8 @@
  * files stay for a grace period, so a query that listed the folder just before a commit still finds
  * them; then they go, and then their list.
  *
- * It runs in the server process, one pass at a time, on a timer that never holds the process open:
- * gzip and gunzip run on libuv's thread pool, so ingest keeps the main thread. One merge per partition
+ * The server runs it on a thread of its own (compactor-thread.ts), one pass at a time, on a timer that
+ * never holds the process open: its many small reads and gunzips then never queue between webhooks. One merge per partition
  * per pass bounds a pass's work. A pass that leaves more to merge is followed at once by another, so
  * a backlog drains quickly; while files keep arriving (the sink says so through `noteWrite`), passes
  * come every `busyIntervalMs`, or as soon as the sink has written `busyFiles` files since the last

@@ -8,6 +8,7 @@ import { matchWebhookPath, WEBHOOK_TOKEN_PATH } from '../lambdas/core/webhook-ro
 import { clientErrorResponse, MAX_HEADER_BYTES, MAX_URL_BYTES, rawHttpResponse, URL_TOO_LONG } from './client-errors';
 import { DEFAULT_MAX_BYTES_IN_FLIGHT, InFlightBudget } from './in-flight-budget';
 import { discardBody, readBodyWithin } from './read-body';
+import { requestPath } from './request-path';
 
 export interface LocalServerOptions {
   readonly ingest: IngestWebhook;
@@ -71,7 +72,7 @@ export function createLocalServer(options: LocalServerOptions): Server {
   });
   // CONNECT is handed over as a raw socket (node would just close it): answer it as any other method.
   server.on('connect', (request: IncomingMessage, socket: Socket) => {
-    const refusal = matchWebhookPath(pathOf(request.url)) === undefined ? NOT_FOUND : errorToResponse(new MethodNotAllowedError('Method CONNECT is not allowed; webhooks are sent with POST.'));
+    const refusal = matchWebhookPath(requestPath(request.url)) === undefined ? NOT_FOUND : errorToResponse(new MethodNotAllowedError('Method CONNECT is not allowed; webhooks are sent with POST.'));
     endWith(socket, refusal);
   });
   // Requests node:http refuses before a handler runs get the same JSON errors as the rest, and the
@@ -120,7 +121,7 @@ function refuseWhileStopping(response: ServerResponse): void {
 
 async function handle(request: IncomingMessage, response: ServerResponse, options: LocalServerOptions, budget: InFlightBudget, isStopping: () => boolean): Promise<void> {
   const receivedAt = new Date();
-  const pathname = pathOf(request.url);
+  const pathname = requestPath(request.url);
   const match = matchWebhookPath(pathname);
   const method = request.method ?? 'GET';
   let result: HttpResponse;
@@ -172,15 +173,6 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
   // the path may hold the token.
   if (match === undefined) {
     options.logger.info('HTTP request', { method, route: pathname === HEALTH_PATH ? HEALTH_PATH : 'unmatched', status: result.statusCode, ms: Date.now() - receivedAt.getTime() });
-  }
-}
-
-/** The path of the request target, dot segments resolved, query left out; parsed once per request. */
-function pathOf(target: string | undefined): string {
-  try {
-    return new URL(target ?? '/', 'http://localhost').pathname;
-  } catch {
-    return '';
   }
 }
 

@@ -20,7 +20,7 @@ export function matchWebhookPath(pathname: string): WebhookRouteMatch | undefine
   if (!pathname.startsWith(`${WEBHOOK_PATH}/`)) return undefined;
   const segment = pathname.slice(WEBHOOK_PATH.length + 1).replace(/\/$/, '');
   if (segment === '' || segment.includes('/')) return undefined;
-  return { route: WEBHOOK_TOKEN_PATH, token: safeDecode(segment) };
+  return { route: WEBHOOK_TOKEN_PATH, token: segment.includes('%') ? safeDecode(segment) : segment };
 }
 
 /** The URL a provider posts to: the token inside it, so it is as secret as the token. */

@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { buildCli, freshBuild, SOURCES_FILE, sourcesHash } from '../../bin/cli-build';
+import { buildCli, freshBuild, renamedErrorClasses, SOURCES_FILE, sourcesHash } from '../../bin/cli-build';
 
 const ROOT = join(__dirname, '..', '..');
 const HEAVY_PACKAGES = ['@duckdb/', '@aws-sdk/', '@smithy/', 'dynalite', 'classic-level', '@aws-lambda-powertools/'];
@@ -82,6 +82,16 @@ describe('the hooklake command, built once', () => {
     expect(freshBuild(outDir)).toBe(entry);
     await rm(probe);
     expect(freshBuild(outDir)).toBeUndefined();
+  });
+
+  it('keeps every error class under its own name, which error.name and the status reasons report', async () => {
+    const bundle = await readFile(entry, 'utf8');
+    const declared = [...(await readFile(join(ROOT, 'lambdas', 'core', 'errors.ts'), 'utf8')).matchAll(/^export class (\w+)/gm)].map((match) => match[1]);
+    expect(declared.length).toBeGreaterThan(10);
+    for (const name of declared) expect(bundle).toMatch(new RegExp(`\\b${name} = class\\b|\\bclass ${name}\\b`));
+    expect(renamedErrorClasses(bundle)).toEqual([]);
+    // What the build refuses: a clash that esbuild resolved by numbering one of the names.
+    expect(renamedErrorClasses('ConflictError2 = class extends HooklakeError {}; class NotFoundError3 extends HooklakeError {}')).toEqual(['ConflictError2', 'NotFoundError3']);
   });
 
   it('is not used without its list of sources', async () => {

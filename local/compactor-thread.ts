@@ -1,0 +1,69 @@
+/**
+ * The lake compactor (lake-compactor.ts) on a worker thread of its own. In the server's thread its
+ * many small reads, gunzips and writes each came back to the event loop, between webhooks: under a
+ * burst that was a tenth of the thread's time, and the slowest answers waited behind it.
+ */
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { AppLogger } from '../lambdas/app/ports';
+import { messageOf } from '../lambdas/shared/error-message';
+import type { LakeCompactorOptions } from './lake-compactor';
+
+export interface CompactorWorkerData {
+  readonly dataDir: string;
+  readonly options: Omit<LakeCompactorOptions, 'logger'>;
+}
+
+export type ToCompactor = { readonly type: 'wrote'; readonly files: number } | { readonly type: 'stop' };
+export type FromCompactor =
+  | { readonly type: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly message: string; readonly fields: Record<string, unknown>[] }
+  | { readonly type: 'stopped' };
+
+export interface CompactorThread {
+  /** The sink stored `files` files (LakeCompactor.noteWrite). */
+  noteWrite(files: number): void;
+  /** Waits for the pass in progress, as LakeCompactor.stop does, and ends the thread. */
+  stop(): Promise<void>;
+}
+
+export function startCompactorThread(dataDir: string, logger: AppLogger, options: Omit<LakeCompactorOptions, 'logger'> = {}): CompactorThread {
+  const workerData: CompactorWorkerData = { dataDir, options };
+  const worker = workerEntry(workerData);
+  let running = true;
+  let stopped: Promise<void> | undefined;
+  worker.on('message', (message: FromCompactor) => {
+    if (message.type === 'log') logger[message.level](message.message, ...message.fields);
+    // Its pass is done: nothing is left for the thread to finish.
+    else void worker.terminate();
+  });
+  // The lake stays whole without compaction, only with more files: webhooks go on being stored.
+  worker.on('error', (error) => logger.error('Lake compaction stopped; restart the server to resume it', { error: messageOf(error) }));
+  worker.on('exit', () => (running = false));
+  // Like the compactor's timers, the thread never holds the process open.
+  worker.unref();
+  return {
+    noteWrite(files) {
+      if (running) worker.postMessage({ type: 'wrote', files } satisfies ToCompactor);
+    },
+    stop() {
+      stopped ??= new Promise<void>((resolve) => {
+        if (!running) return resolve();
+        // Held open until the pass in progress is done: a merge cut off by the process's exit is a crash's leftover.
+        worker.ref();
+        worker.once('exit', () => resolve());
+        worker.postMessage({ type: 'stop' } satisfies ToCompactor);
+      });
+      return stopped;
+    },
+  };
+}
+
+/**
+ * Built (dist/hooklake.js bundles this file), the worker is the build's compactor-worker.js beside it;
+ * from the sources (tsx, jest), the TypeScript through tsx's require hook.
+ */
+function workerEntry(workerData: CompactorWorkerData): Worker {
+  if (__filename.endsWith('.js')) return new Worker(join(__dirname, 'compactor-worker.js'), { workerData });
+  const source = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(join(__dirname, 'compactor-worker.ts'))});`;
+  return new Worker(source, { eval: true, workerData });
+}

@@ -1,0 +1,72 @@
+/**
+ * The compactor on its own thread, as the server runs it: told of writes by message, merging on its
+ * thread, its log lines in the server's logger, and stopped only once its pass is done.
+ */
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CompactionPolicy } from '../../lambdas/core/lake-compaction';
+import { isCompactedFile } from '../../lambdas/core/lake-layout';
+import { startCompactorThread, type CompactorThread } from '../../local/compactor-thread';
+import { RecordingLogger } from '../support/recording-logger';
+import { partitionDir, range, visibleIds, writeSinkFiles } from '../support/lake-files';
+
+const SMALL: CompactionPolicy = { maxFileBytes: 1024 * 1024, tierBaseBytes: 64 * 1024, fanIn: 8, maxSources: 1000 };
+
+let dataDir: string;
+let thread: CompactorThread | undefined;
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'hooklake-compactor-thread-'));
+});
+
+afterEach(async () => {
+  await thread?.stop();
+  thread = undefined;
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function waitFor(condition: () => Promise<boolean>, what: string): Promise<void> {
+  for (let waited = 0; !(await condition()); waited += 20) {
+    if (waited > 20_000) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const namesIn = async () => (await readdir(partitionDir(dataDir))).sort();
+
+describe('startCompactorThread', () => {
+  it('merges what the sink says it wrote, every row once, and stops', async () => {
+    const logger = new RecordingLogger();
+    thread = startCompactorThread(dataDir, logger, { graceMs: 0, intervalMs: 3_600_000, busyIntervalMs: 10, policy: SMALL });
+    // Time for the thread to start and its first pass to find an empty lake and settle into the hour-long idle wait.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await writeSinkFiles(dataDir, 0, 20, 2);
+    thread.noteWrite(20);
+    await waitFor(async () => (await namesIn()).length === 1, 'one merged file');
+    expect(isCompactedFile((await namesIn())[0])).toBe(true);
+    expect(await visibleIds(dataDir)).toEqual(range(40));
+
+    await thread.stop();
+    // Stopped: later writes stay as they are, and telling it of them is harmless.
+    await writeSinkFiles(dataDir, 40, 5, 2);
+    thread.noteWrite(5);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await namesIn()).toHaveLength(6);
+    expect(await visibleIds(dataDir)).toEqual(range(50));
+    expect(logger.lines.filter((line) => /"level":"(WARN|ERROR)"/.test(line))).toEqual([]);
+  });
+
+  it("hands the compactor's log lines to the server's logger", async () => {
+    const logger = new RecordingLogger();
+    await writeSinkFiles(dataDir, 0, 9, 1);
+    // A file that is not gzip: the merge that takes it fails, and says so.
+    await writeFile(join(partitionDir(dataDir), '0-0-0.json.gz'), 'not gzip');
+    thread = startCompactorThread(dataDir, logger, { graceMs: 0, intervalMs: 3_600_000, busyIntervalMs: 10, policy: SMALL });
+    thread.noteWrite(10);
+    await waitFor(async () => logger.lines.some((line) => line.includes('"level":"WARN"')), 'a warning');
+    const warning = JSON.parse(logger.lines.find((line) => line.includes('"level":"WARN"'))!) as Record<string, unknown>;
+    expect(warning).toEqual({ level: 'WARN', message: 'Lake compaction failed; trying again later', error: expect.any(String) });
+    expect(await namesIn()).toHaveLength(10);
+  });
+});
