@@ -1,8 +1,13 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import { close as closeFd, fsync, open } from 'node:fs';
+import { promisify } from 'node:util';
 import { fsyncDirectory } from './durable-files';
 
+const openFd = promisify(open);
+const fsyncFd = promisify(fsync);
+
 interface Entry {
-  readonly handle: Promise<FileHandle>;
+  /** A descriptor rather than a FileHandle: each of a FileHandle's steps costs the event loop more. */
+  readonly handle: Promise<number>;
   /** Syncs under way through this handle: it is closed only once none is. */
   users: number;
   /** Left the cache: close when the last user is done. */
@@ -24,7 +29,7 @@ export class DirectoryHandles {
     const entry = this.entryOf(dir);
     entry.users += 1;
     try {
-      await (await entry.handle).sync();
+      await fsyncFd(await entry.handle);
     } catch (error) {
       // A handle that could not be opened, or went bad: forget it; the plain way still works or fails for real.
       this.retire(dir, entry);
@@ -58,7 +63,7 @@ export class DirectoryHandles {
       const [oldest, old] = this.entries.entries().next().value as [string, Entry];
       this.retire(oldest, old);
     }
-    entry = { handle: open(dir, 'r'), users: 0, retired: false };
+    entry = { handle: openFd(dir, 'r'), users: 0, retired: false };
     entry.handle.catch(() => undefined);
     this.entries.set(dir, entry);
     return entry;
@@ -73,5 +78,5 @@ export class DirectoryHandles {
 }
 
 function close(entry: Entry): void {
-  void entry.handle.then((handle) => handle.close()).catch(() => undefined);
+  void entry.handle.then((fd) => closeFd(fd, () => undefined)).catch(() => undefined);
 }

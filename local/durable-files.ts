@@ -1,7 +1,11 @@
 /** Making file system changes survive a crash or a power loss. */
+import { close, constants, open as openFd, write } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { temporaryFileName } from '../lambdas/core/lake-layout';
+
+/** A new file (never one already there) whose every write returns once its bytes, and the size, are on disk. */
+const NEW_FILE_SYNCED_WRITES = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_DSYNC;
 
 /** Makes the entries of `dir` (files created, renamed or removed in it) durable. */
 export async function fsyncDirectory(dir: string): Promise<void> {
@@ -14,22 +18,38 @@ export async function fsyncDirectory(dir: string): Promise<void> {
 }
 
 /**
- * Writes `dir/name` whole or not at all: under its temporary name, fsynced, then renamed into place.
+ * Writes `dir/name` whole or not at all: under its temporary name, on disk before the write returns, then renamed into place.
  * The rename is not yet durable when this returns; fsync the directory for that.
  */
 export async function writeFileAtomically(dir: string, name: string, data: string | Uint8Array): Promise<void> {
   const temp = join(dir, temporaryFileName(name));
   try {
-    const file = await open(temp, 'wx');
-    try {
-      await file.writeFile(data);
-      await file.sync();
-    } finally {
-      await file.close();
-    }
+    await writeNewFileSynced(temp, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
     await rename(temp, join(dir, name));
   } catch (error) {
     await unlink(temp).catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * Creates `path` with `data`, durable when this resolves: writes made with O_DSYNC are fdatasync'd as
+ * they go, so a file takes three trips through the thread pool (open, write, close), not four.
+ * Callbacks rather than a FileHandle: each of its steps costs the event loop more.
+ */
+function writeNewFileSynced(path: string, data: Uint8Array): Promise<void> {
+  return new Promise((resolve, reject) => {
+    openFd(path, NEW_FILE_SYNCED_WRITES, 0o666, (openError, fd) => {
+      if (openError) return reject(openError);
+      const closeThen = (error: Error | null) => close(fd, (closeError) => (error ?? closeError ? reject(error ?? closeError) : resolve()));
+      const writeFrom = (offset: number) =>
+        write(fd, data, offset, data.length - offset, null, (writeError, written) => {
+          if (writeError) return closeThen(writeError);
+          if (offset + written < data.length) return writeFrom(offset + written);
+          closeThen(null);
+        });
+      if (data.length === 0) closeThen(null);
+      else writeFrom(0);
+    });
+  });
 }

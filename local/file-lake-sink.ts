@@ -3,7 +3,7 @@
  * `lake/<schema>/<table>/dt=YYYY-MM-DD/`), the same layout Firehose writes to S3.
  *
  * Durability: `write()` resolves only once its rows survive a `kill -9` or a power loss. Each file is
- * written under a temporary name that readers' `*.json.gz` globs skip, fsynced, renamed into place,
+ * written under a temporary name that readers' `*.json.gz` globs skip, synced as written (O_DSYNC), renamed into place,
  * and the directory fsynced so the rename itself is on disk; readers never see a partial file.
  * Concurrent writes share that cost through group commit: one file per partition (and one more for the
  * rows of large requests, compressed as they were stamped) and one round of fsyncs per flush, whatever

@@ -25,17 +25,17 @@ interface InjectedFailure {
   readonly release?: Promise<void>;
 }
 const injected: { failNextOpen?: InjectedFailure } = {};
-jest.mock('node:fs/promises', () => {
-  const actual = jest.requireActual<typeof import('node:fs/promises')>('node:fs/promises');
+jest.mock('node:fs', () => {
+  const actual = jest.requireActual<typeof import('node:fs')>('node:fs');
   return {
     ...actual,
-    open: async (...args: Parameters<typeof actual.open>) => {
+    open: (...args: unknown[]) => {
       const failure = injected.failNextOpen;
-      if (failure === undefined || !String(args[0]).endsWith('.tmp')) return actual.open(...args);
+      if (failure === undefined || !String(args[0]).endsWith('.tmp')) return (actual.open as (...all: unknown[]) => void)(...args);
       delete injected.failNextOpen;
       failure.reached?.();
-      await failure.release;
-      throw failure.error;
+      const callback = args[args.length - 1] as (error: NodeJS.ErrnoException) => void;
+      void Promise.resolve(failure.release).then(() => callback(failure.error));
     },
   };
 });
