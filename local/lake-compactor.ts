@@ -34,6 +34,7 @@
  * Only one compactor may work on a data directory, since it deletes what it takes for the leftovers
  * of unfinished merges; the server it runs in is the only one of its data directory.
  */
+import { unlinkSync } from 'node:fs';
 import { rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import {
@@ -367,7 +368,7 @@ export class LakeCompactor {
   /** The files with their NDJSON sizes, oldest first (by modification time, then name). */
   private async sizedByAge(dir: string, names: readonly string[]): Promise<SizedFile[]> {
     const known = this.described.get(dir) ?? new Map<string, DescribedFile>();
-    const current = new Map(await Promise.all(names.map(async (name) => [name, known.get(name) ?? (await describeFile(join(dir, name)))] as const)));
+    const current = new Map(await Promise.all(names.map(async (name) => [name, known.get(name) ?? describeFile(join(dir, name))] as const)));
     this.described.set(dir, current);
     return [...current]
       .sort(([a, x], [b, y]) => x.at - y.at || (a < b ? -1 : a > b ? 1 : 0))
@@ -421,14 +422,15 @@ async function foldersOf(tables: Promise<string[]>): Promise<string[]> {
 }
 
 /** Deletes each of `names` in `dir`; one already gone counts as deleted. Returns how many. */
+/** One at a time and synchronously, on the compactor's own thread: each unlink a trip through the shared pool otherwise. */
 async function removeAll(dir: string, names: readonly string[]): Promise<number> {
-  await Promise.all(
-    names.map((name) =>
-      unlink(join(dir, name)).catch((error: unknown) => {
-        if (!isMissing(error)) throw error;
-      }),
-    ),
-  );
+  for (const name of names) {
+    try {
+      unlinkSync(join(dir, name));
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+    }
+  }
   return names.length;
 }
 

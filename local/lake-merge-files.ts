@@ -3,11 +3,10 @@
  * concatenation of several gzip NDJSON files into one new gzip file. The order of a merge's steps and
  * what makes it crash-safe are in lake-compactor.ts.
  */
-import { createReadStream } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { closeSync, createReadStream, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
-import { promisify } from 'node:util';
-import { createGunzip, createGzip, gunzip } from 'node:zlib';
+import { createGunzip, createGzip, gunzipSync } from 'node:zlib';
 import { GZIP_HEADER, GZIP_TRAILER_BYTES } from './gzip-member';
 
 export interface SourceFile {
@@ -23,10 +22,8 @@ export interface DescribedFile {
 }
 
 const NEWLINE = 0x0a;
-/** Sources read ahead during a merge, and the largest read whole (NDJSON bytes). */
-const READ_AHEAD = 16;
-const READ_AHEAD_MAX_BYTES = 1024 * 1024;
-const gunzipAsync = promisify(gunzip);
+/** The largest source read whole (NDJSON bytes). */
+const READ_WHOLE_MAX_BYTES = 1024 * 1024;
 /** A gzip file is at least its header and trailer; anything shorter has no size to read. */
 const MIN_GZIP_BYTES = GZIP_HEADER.length + GZIP_TRAILER_BYTES;
 
@@ -53,23 +50,12 @@ export async function writeConcatenated(target: string, sources: readonly Source
 
 /**
  * The NDJSON bytes of each source in turn; one that does not end its last line gets a newline, so rows
- * never run together. Most sources are tiny (one flush of the sink): a few of those are read and
- * gunzipped ahead, in parallel, since one at a time each costs a round trip through the thread pool.
- * Larger ones are streamed, so memory stays bounded.
+ * never run together. Most sources are tiny (one flush of the sink) and are read whole, synchronously
+ * (readGunzipped); larger ones are streamed, so memory stays bounded.
  */
 async function* rowBytesOf(sources: readonly SourceFile[]): AsyncGenerator<Buffer> {
-  const ahead = new Map<number, Promise<Buffer>>();
-  for (let i = 0; i < sources.length; i++) {
-    for (let j = i; j < sources.length && j < i + READ_AHEAD; j++) {
-      if (ahead.has(j) || sources[j].bytes > READ_AHEAD_MAX_BYTES) continue;
-      const read = readGunzipped(sources[j].path);
-      // A merge that fails or is stopped leaves reads ahead behind; their failures are not the merge's.
-      read.catch(() => undefined);
-      ahead.set(j, read);
-    }
-    const read = ahead.get(i);
-    ahead.delete(i);
-    const chunks = read === undefined ? streamGunzipped(sources[i].path) : [await read];
+  for (const source of sources) {
+    const chunks = source.bytes > READ_WHOLE_MAX_BYTES ? streamGunzipped(source.path) : [readGunzipped(source.path)];
     let last = NEWLINE;
     for await (const chunk of chunks) {
       if (chunk.length === 0) continue;
@@ -80,8 +66,9 @@ async function* rowBytesOf(sources: readonly SourceFile[]): AsyncGenerator<Buffe
   }
 }
 
-async function readGunzipped(path: string): Promise<Buffer> {
-  return gunzipAsync(await readFile(path));
+/** Synchronous: the compactor has a thread of its own, and a trip through the shared pool costs more CPU than it saves. */
+function readGunzipped(path: string): Buffer {
+  return gunzipSync(readFileSync(path));
 }
 
 async function* streamGunzipped(path: string): AsyncGenerator<Buffer> {
@@ -96,16 +83,17 @@ async function* streamGunzipped(path: string): AsyncGenerator<Buffer> {
 /**
  * The NDJSON size inside a gzip file, from its trailer (ISIZE: the size modulo 2^32 of the last
  * member; the sink and the compactor write one member, far below 4 GiB), and when it was written.
+ * Synchronous, as readGunzipped: four steps a file, each a trip through the pool otherwise.
  */
-export async function describeFile(path: string): Promise<DescribedFile> {
-  const file = await open(path, 'r');
+export function describeFile(path: string): DescribedFile {
+  const fd = openSync(path, 'r');
   try {
-    const { size, mtimeMs } = await file.stat();
+    const { size, mtimeMs } = fstatSync(fd);
     if (size < MIN_GZIP_BYTES) return { bytes: size, at: mtimeMs };
     const trailer = Buffer.alloc(4);
-    await file.read(trailer, 0, 4, size - 4);
+    readSync(fd, trailer, 0, 4, size - 4);
     return { bytes: trailer.readUInt32LE(0), at: mtimeMs };
   } finally {
-    await file.close();
+    closeSync(fd);
   }
 }
