@@ -9,7 +9,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { buildCli, freshBuild } from '../bin/cli-build';
 import type { BenchResult } from './target';
 import { median } from './stats';
 
@@ -18,10 +17,6 @@ const ROUNDS = 15;
 const WARM_UP_ROUNDS = 2;
 
 export async function benchCliStart(progress: (line: string) => void): Promise<BenchResult> {
-  if (freshBuild() === undefined) {
-    progress('cli start: building the CLI first, as npm install does (no build, or sources changed since)');
-    await buildCli();
-  }
   const dataDir = await mkdtemp(join(tmpdir(), 'hooklake-bench-cli-'));
   try {
     runOnce(['bin/hooklake.js', '--data-dir', dataDir, 'integrations', 'create', 'Bench Start']);

@@ -7,6 +7,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { buildCli, freshBuild } from '../bin/cli-build';
 import { BENCHES } from './benches';
 import { describe, formatValue, passes, targetText, type BenchResult } from './target';
 
@@ -23,6 +24,12 @@ async function main(filters: readonly string[]): Promise<number> {
   }
   const started = Date.now();
   const progress = (line: string) => process.stderr.write(`… ${line}\n`);
+  // Measure what `npm start` runs after `npm install`: the build, not the sources through tsx, which a
+  // source edited since the last build would otherwise leave the HTTP and memory benches running.
+  if (freshBuild() === undefined) {
+    progress('building the CLI (dist/), as npm install does: the sources changed since the last build');
+    await buildCli();
+  }
   const results: BenchResult[] = [];
   for (const bench of selected) {
     for (const result of [await bench.run(progress)].flat()) {
