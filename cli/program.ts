@@ -52,7 +52,8 @@ export function buildProgram(io: CliIo = processIo, open: OpenBackend = (options
   registerStatus(program, io, open);
   registerConsole(program, io, open);
   for (const group of program.commands.filter((command) => command.commands.length > 0)) {
-    group.allowExcessArguments().action(() => (group.args.length === 0 ? group.help() : group.error(`error: unknown command '${group.args[0]}'`)));
+    // An unknown subcommand gets commander's own refusal, with its "Did you mean ...?" (not in its typings).
+    group.allowExcessArguments().action(() => (group.args.length === 0 ? group.help() : (group as unknown as { unknownCommand(): never }).unknownCommand()));
   }
   return program;
 }

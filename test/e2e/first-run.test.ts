@@ -27,6 +27,9 @@ describe('hooklake for a newcomer', () => {
     const unknown = await hooklake('integrations', 'bogus');
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/unknown command 'bogus'/);
+    const typo = await hooklake('integrations', 'crate', 'Foo');
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toMatch(/unknown command 'crate'\n\(Did you mean create\?\)/);
     const version = await hooklake('--version');
     expect(version.stdout.trim()).toBe((require('../../package.json') as { version: string }).version);
   });
