@@ -57,6 +57,19 @@ describe('startCompactorThread', () => {
     expect(logger.lines.filter((line) => /"level":"(WARN|ERROR)"/.test(line))).toEqual([]);
   });
 
+  it('when stopped mid-merge, finishes that merge before the thread ends: no temporary file left, every row once', async () => {
+    const rows = await writeSinkFiles(dataDir, 0, 4000, 20);
+    // Merges of up to 1000 sources, run inside the pass (none detached), one after another.
+    thread = startCompactorThread(dataDir, new RecordingLogger(), { graceMs: 3_600_000, intervalMs: 3_600_000, busyIntervalMs: 10, detachedMergeBytes: Number.MAX_SAFE_INTEGER });
+    const mergeTemporary = (names: string[]) => names.some((name) => name.startsWith('.compacted-'));
+    await waitFor(async () => mergeTemporary(await namesIn()), 'a merge under way');
+    await thread.stop();
+    const names = await namesIn();
+    expect(mergeTemporary(names)).toBe(false);
+    expect(names.filter(isCompactedFile).length).toBeGreaterThan(0);
+    expect(await visibleIds(dataDir)).toEqual(range(rows));
+  });
+
   it("hands the compactor's log lines to the server's logger", async () => {
     const logger = new RecordingLogger();
     await writeSinkFiles(dataDir, 0, 9, 1);
