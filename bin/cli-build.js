@@ -7,12 +7,14 @@
  * checks the build before any TypeScript loader is there.
  */
 const { createHash } = require('node:crypto');
-const { mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
+const { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
 const { extname, join, relative } = require('node:path');
 
 const ROOT = join(__dirname, '..');
 const DEFAULT_OUT_DIR = join(ROOT, 'dist');
 const ENTRY = 'hooklake.js';
+/** What a build writes besides source maps: the CLI, and the compactor's worker (local/compactor-thread.ts). */
+const OUTPUTS = [ENTRY, 'compactor-worker.js'];
 const SOURCES_FILE = 'hooklake.sources.json';
 /** Change these and the output changes though no bundled file did: they count as sources too. */
 const BUILD_INPUTS = [relative(ROOT, __filename), 'tsconfig.json'];
@@ -29,10 +31,12 @@ function sourcesHash(files) {
   return hashOf(files.map((file) => [file, readFileSync(join(ROOT, file))]));
 }
 
-/** The built entry, when it was built from the sources exactly as they are now; otherwise undefined. */
+/** The built entry, when it was built from the sources exactly as they are now, and whole; otherwise undefined. */
 function freshBuild(outDir = DEFAULT_OUT_DIR) {
   try {
     const { sources, hash } = JSON.parse(readFileSync(join(outDir, SOURCES_FILE), 'utf8'));
+    // The server starts the compactor's thread from the file beside the entry: without it, no compaction.
+    if (!OUTPUTS.every((file) => existsSync(join(outDir, file)))) return undefined;
     return sourcesHash(sources) === hash ? join(outDir, ENTRY) : undefined;
   } catch {
     return undefined;
@@ -79,8 +83,9 @@ async function buildCli(outDir = DEFAULT_OUT_DIR) {
 
 /** Classes named like errors that the bundle declares under a numbered name (esbuild's way out of a clash). */
 function renamedErrorClasses(code) {
-  // Declared (`class X`) or, inside a lazily run module, assigned (`X = class`): the name comes from either.
-  return [...code.matchAll(/\bclass (\w*Error\d+)\b|\b(\w*Error\d+) = class\b/g)].map((match) => match[1] ?? match[2]);
+  // Numbered on a clash, declared (`class X2`) or, inside a lazily run module, assigned (`X2 = class`); or,
+  // for a class whose body names itself, emitted as `X = class _X`, whose name is then `_X`.
+  return [...code.matchAll(/\bclass (\w*Error\d+|_\w*Error)\b|\b(\w*Error\d+) = class\b/g)].map((match) => match[1] ?? match[2]);
 }
 
 const LOADERS = { '.ts': 'ts', '.js': 'js', '.json': 'json' };

@@ -1,11 +1,13 @@
 /** Making file system changes survive a crash or a power loss. */
-import { close, constants, open as openFd, write } from 'node:fs';
+import { close, constants, fsync, open as openFd, write } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { temporaryFileName } from '../lambdas/core/lake-layout';
 
+/** Where the platform has no O_DSYNC (Windows), the file is fsynced before it is closed instead. */
+const HAS_O_DSYNC = typeof constants.O_DSYNC === 'number';
 /** A new file (never one already there) whose every write returns once its bytes, and the size, are on disk. */
-const NEW_FILE_SYNCED_WRITES = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_DSYNC;
+const NEW_FILE_SYNCED_WRITES = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (HAS_O_DSYNC ? constants.O_DSYNC : 0);
 
 /** Makes the entries of `dir` (files created, renamed or removed in it) durable. */
 export async function fsyncDirectory(dir: string): Promise<void> {
@@ -41,7 +43,8 @@ function writeNewFileSynced(path: string, data: Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => {
     openFd(path, NEW_FILE_SYNCED_WRITES, 0o666, (openError, fd) => {
       if (openError) return reject(openError);
-      const closeThen = (error: Error | null) => close(fd, (closeError) => (error ?? closeError ? reject(error ?? closeError) : resolve()));
+      const closeOnly = (error: Error | null) => close(fd, (closeError) => (error ?? closeError ? reject(error ?? closeError) : resolve()));
+      const closeThen = (error: Error | null) => (error === null && !HAS_O_DSYNC ? fsync(fd, closeOnly) : closeOnly(error));
       const writeFrom = (offset: number) =>
         write(fd, data, offset, data.length - offset, null, (writeError, written) => {
           if (writeError) return closeThen(writeError);

@@ -421,8 +421,10 @@ async function foldersOf(tables: Promise<string[]>): Promise<string[]> {
   return (await Promise.all((await tables).map(partitionFolders))).flat();
 }
 
-/** Deletes each of `names` in `dir`; one already gone counts as deleted. Returns how many. */
-/** One at a time and synchronously, on the compactor's own thread: each unlink a trip through the shared pool otherwise. */
+/**
+ * Deletes each of `names` in `dir`; one already gone counts as deleted. Returns how many. One at a time
+ * and synchronously, on the compactor's own thread: each unlink a trip through the shared pool otherwise.
+ */
 async function removeAll(dir: string, names: readonly string[]): Promise<number> {
   for (const name of names) {
     try {

@@ -3,7 +3,7 @@
  * sources, and neither it nor the TypeScript sources load DuckDB, the AWS SDK or dynalite to print help.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
@@ -63,6 +63,14 @@ describe('the hooklake command, built once', () => {
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
+  });
+
+  it("is not used without the compactor's worker beside it", async () => {
+    const worker = join(outDir, 'compactor-worker.js');
+    await rename(worker, `${worker}.away`);
+    expect(freshBuild(outDir)).toBeUndefined();
+    await rename(`${worker}.away`, worker);
+    expect(freshBuild(outDir)).toBe(entry);
   });
 
   it('is used only while every file it was built from is unchanged', async () => {
