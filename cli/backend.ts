@@ -14,6 +14,8 @@ export interface Backend {
   /** Base URL that webhook URLs are built on, and whether a server is known to answer there. */
   readonly webhookBaseUrl: string;
   readonly serverRunning: boolean;
+  /** The local runtime's data directory, absolute; undefined on AWS. */
+  readonly localDataDir?: string;
   /**
    * Firehose's error output and a sink to put its rows back into the lake (AWS), made on first use;
    * undefined locally, where a row is acknowledged only once it is on disk.

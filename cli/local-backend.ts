@@ -14,6 +14,7 @@ export async function openLocalBackend(dataDir: string, options: { readonly mayC
     engine: onFirstQuery(() => (require('../local/lake-query-engine') as typeof import('../local/lake-query-engine')).lakeQueryEngine(directory, local.store)),
     webhookBaseUrl: local.serverUrl ?? DEFAULT_LOCAL_BASE_URL,
     serverRunning: local.serverUrl !== undefined,
+    localDataDir: directory,
     replaySources: () => {
       const { localRawArchive } = require('../local/raw-archive-files') as typeof import('../local/raw-archive-files');
       const { localReplayJournal } = require('../local/replay-journal-file') as typeof import('../local/replay-journal-file');

@@ -7,7 +7,14 @@ export function printNewToken(io: CliIo, backend: Backend, integration: Integrat
   io.out(`  token id:     ${tokenId}`);
   io.out('\nWebhook URL (it holds the token, shown only now; keep it secret):');
   io.out(`  ${url}`);
-  if (!backend.serverRunning) io.err(`\nThe local server is not running; start it with "npm start" to receive at ${backend.webhookBaseUrl}.`);
+  if (!backend.serverRunning) {
+    // A server started from another folder keeps another data directory, and will not know this token.
+    const where = backend.localDataDir === undefined ? '' : ` for ${backend.localDataDir}`;
+    io.err(
+      `\nNo local server is running${where}; start it with "npm start" from the same folder to receive at ${backend.webhookBaseUrl}. ` +
+        'A server started from another folder keeps its own data directory and will refuse this token: run this command there, or pass --data-dir.',
+    );
+  }
   io.out(`\nTry it:\n  curl -X POST -H 'Content-Type: application/json' -d ${shellQuote(JSON.stringify(sampleEvent(integration)))} ${url}`);
 }
 

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { cli, cliJson } from '../support/cli-capture';
 import { useTempDir } from '../support/temp-dir';
@@ -15,7 +15,9 @@ describe('hooklake CLI without a running server', () => {
     expect(created.code).toBe(0);
     expect(created.out).toMatch(/schema: +stitch_customerio/);
     expect(created.out).toMatch(/http:\/\/127\.0\.0\.1:8080\/v1\/hooks\/hlk_[A-Za-z0-9_-]{43}/);
-    expect(created.err).toMatch(/not running/);
+    // Which data directory has no server, and what to do when one runs from another folder.
+    expect(created.err).toContain(`No local server is running for ${resolve(dataDir.path)};`);
+    expect(created.err).toMatch(/A server started from another folder keeps its own data directory and will refuse this token: run this command there, or pass --data-dir/);
 
     const list = await cliJson<{ schema: string; primaryKey: string; activeTokens: number }[]>('--data-dir', dataDir.path, 'integrations', 'list');
     expect(list).toEqual([expect.objectContaining({ schema: 'stitch_customerio', primaryKey: 'id', activeTokens: 1 })]);
