@@ -154,17 +154,9 @@ export class FileLakeSink implements RecordSink {
  */
 function groupByPartition(batches: readonly LakeBatch[]): Map<string, string[]> {
   const partitions = new Map<string, string[]>();
-  const add = (prefix: string, text: string) => {
-    let records = partitions.get(prefix);
-    if (records === undefined) {
-      records = [];
-      partitions.set(prefix, records);
-    }
-    records.push(text);
-  };
   for (const batch of batches) {
-    for (const row of batch.rows) add(partitionPath(batch.schema, row.table, row.dt), row.text);
-    if (batch.raw !== undefined) add(rawPartitionPath(batch.schema, batch.raw.dt), batch.raw.text);
+    for (const row of batch.rows) appendTo(partitions, partitionPath(batch.schema, row.table, row.dt), row.text);
+    if (batch.raw !== undefined) appendTo(partitions, rawPartitionPath(batch.schema, batch.raw.dt), batch.raw.text);
   }
   return partitions;
 }
@@ -173,12 +165,15 @@ function groupByPartition(batches: readonly LakeBatch[]): Map<string, string[]> 
 function groupPacksByPartition(batches: readonly LakeBatch[]): Map<string, PackedRows[]> {
   const partitions = new Map<string, PackedRows[]>();
   for (const batch of batches) {
-    for (const pack of batch.packed ?? []) {
-      const prefix = partitionPath(batch.schema, pack.table, pack.dt);
-      partitions.set(prefix, [...(partitions.get(prefix) ?? []), pack]);
-    }
+    for (const pack of batch.packed ?? []) appendTo(partitions, partitionPath(batch.schema, pack.table, pack.dt), pack);
   }
   return partitions;
+}
+
+function appendTo<T>(groups: Map<string, T[]>, key: string, item: T): void {
+  const group = groups.get(key);
+  if (group === undefined) groups.set(key, [item]);
+  else group.push(item);
 }
 
 /** True when `path` is below `root`, not `root` itself. */

@@ -14,8 +14,8 @@
  * them; then they go, and then their list.
  *
  * The server runs it on a thread of its own (compactor-thread.ts), one pass at a time, on a timer that
- * never holds the process open: its many small reads and gunzips then never queue between webhooks. One merge per partition
- * per pass bounds a pass's work. A pass that leaves more to merge is followed at once by another, so
+ * never holds the process open: its many small reads and gunzips, synchronous there, never queue
+ * between webhooks. One merge per partition per pass bounds a pass's work. A pass that leaves more to merge is followed at once by another, so
  * a backlog drains quickly; while files keep arriving (the sink says so through `noteWrite`), passes
  * come every `busyIntervalMs`, or as soon as the sink has written `busyFiles` files since the last
  * one (a fast burst is merged by its number of files, a slow one by time), else every `intervalMs`.
@@ -308,7 +308,7 @@ export class LakeCompactor {
     const state = partitionState(entries);
     const present = new Set(entries.names);
     // Passes are serialised, so apart from the large merge's own files these are a crash's leftovers.
-    let removed = await removeAll(dir, running === undefined ? state.abandoned : state.abandoned.filter((name) => !running.own.has(name)));
+    let removed = removeAll(dir, running === undefined ? state.abandoned : state.abandoned.filter((name) => !running.own.has(name)));
     if (removed > 0) await fsyncDirectory(dir);
 
     const committedAt = await modifiedTimes(dir, [...state.committed.keys()].map((list) => compactedFileOf(list) as string).filter((name) => present.has(name)));
@@ -320,7 +320,7 @@ export class LakeCompactor {
       listsLeft ||= done.listLeft;
     }
 
-    const visible = await this.sizedByAge(dir, state.visible);
+    const visible = this.sizedByAge(dir, state.visible);
     const files = running === undefined ? visible : visible.filter((file) => !running.sources.has(file.name));
     const sources = planMerge(files, this.policy);
     if (sources !== undefined) {
@@ -366,9 +366,9 @@ export class LakeCompactor {
   }
 
   /** The files with their NDJSON sizes, oldest first (by modification time, then name). */
-  private async sizedByAge(dir: string, names: readonly string[]): Promise<SizedFile[]> {
+  private sizedByAge(dir: string, names: readonly string[]): SizedFile[] {
     const known = this.described.get(dir) ?? new Map<string, DescribedFile>();
-    const current = new Map(await Promise.all(names.map(async (name) => [name, known.get(name) ?? describeFile(join(dir, name))] as const)));
+    const current = new Map(names.map((name) => [name, known.get(name) ?? describeFile(join(dir, name))] as const));
     this.described.set(dir, current);
     return [...current]
       .sort(([a, x], [b, y]) => x.at - y.at || (a < b ? -1 : a > b ? 1 : 0))
@@ -383,7 +383,7 @@ export class LakeCompactor {
   private async removeReplaced(dir: string, list: string, listed: readonly string[], present: ReadonlySet<string>): Promise<{ removed: number; listLeft: boolean }> {
     const left = listed.filter((name) => present.has(name));
     if (left.length > 0) {
-      const removed = await removeAll(dir, left);
+      const removed = removeAll(dir, left);
       await fsyncDirectory(dir);
       return { removed, listLeft: true };
     }
@@ -425,7 +425,7 @@ async function foldersOf(tables: Promise<string[]>): Promise<string[]> {
  * Deletes each of `names` in `dir`; one already gone counts as deleted. Returns how many. One at a time
  * and synchronously, on the compactor's own thread: each unlink a trip through the shared pool otherwise.
  */
-async function removeAll(dir: string, names: readonly string[]): Promise<number> {
+function removeAll(dir: string, names: readonly string[]): number {
   for (const name of names) {
     try {
       unlinkSync(join(dir, name));

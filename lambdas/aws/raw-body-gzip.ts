@@ -9,7 +9,7 @@ import { gzip, gzipSync } from 'node:zlib';
  * JSON.parse, which runs on the event loop anyway, and a trip through libuv's thread pool costs more
  * CPU than it saves. Larger ones (a 6 MB body) go to the thread pool, so other webhooks are not stalled.
  */
-export const RAW_GZIP_INLINE_BYTES = 256 * 1024;
+const RAW_GZIP_INLINE_BYTES = 256 * 1024;
 
 export function gzipRawBody(bytes: Uint8Array): Promise<Uint8Array> {
   if (bytes.byteLength <= RAW_GZIP_INLINE_BYTES) return Promise.resolve(gzipSync(bytes, { level: 1 }));
