@@ -1,3 +1,4 @@
+import { HOOKLAKE_COMMAND } from '../../lambdas/core/deployment-names';
 import type { Integration } from '../../lambdas/core/integration';
 import type { Backend } from '../backend';
 import type { CliIo } from '../io';
@@ -8,11 +9,12 @@ export function printNewToken(io: CliIo, backend: Backend, integration: Integrat
   io.out('\nWebhook URL (it holds the token, shown only now; keep it secret):');
   io.out(`  ${url}`);
   if (!backend.serverRunning) {
-    // A server started from another folder keeps another data directory, and will not know this token.
-    const where = backend.localDataDir === undefined ? '' : ` for ${backend.localDataDir}`;
+    // A server running on another data directory will not know this token; "npm start" always serves the
+    // package folder's .hooklake (npm runs scripts from there), whatever folder it is typed in.
+    const dataDir = backend.localDataDir ?? 'this data directory';
     io.err(
-      `\nNo local server is running${where}; start it with "npm start" from the same folder to receive at ${backend.webhookBaseUrl}. ` +
-        'A server started from another folder keeps its own data directory and will refuse this token: run this command there, or pass --data-dir.',
+      `\nNo local server is running for ${dataDir}. To receive at ${backend.webhookBaseUrl}, start one on it: ${HOOKLAKE_COMMAND} serve --data-dir ${dataDir} ` +
+        '("npm start" serves .hooklake in the package folder). A server already running on another data directory refuses this token: make the token there instead (pass that --data-dir).',
     );
   }
   io.out(`\nTry it:\n  curl -X POST -H 'Content-Type: application/json' -d ${shellQuote(JSON.stringify(sampleEvent(integration)))} ${url}`);

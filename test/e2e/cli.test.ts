@@ -16,8 +16,8 @@ describe('hooklake CLI without a running server', () => {
     expect(created.out).toMatch(/schema: +stitch_customerio/);
     expect(created.out).toMatch(/http:\/\/127\.0\.0\.1:8080\/v1\/hooks\/hlk_[A-Za-z0-9_-]{43}/);
     // Which data directory has no server, and what to do when one runs from another folder.
-    expect(created.err).toContain(`No local server is running for ${resolve(dataDir.path)};`);
-    expect(created.err).toMatch(/A server started from another folder keeps its own data directory and will refuse this token: run this command there, or pass --data-dir/);
+    expect(created.err).toContain(`No local server is running for ${resolve(dataDir.path)}. To receive at http://127.0.0.1:8080, start one on it: npx hooklake serve --data-dir ${resolve(dataDir.path)} `);
+    expect(created.err).toMatch(/A server already running on another data directory refuses this token: make the token there instead \(pass that --data-dir\)/);
 
     const list = await cliJson<{ schema: string; primaryKey: string; activeTokens: number }[]>('--data-dir', dataDir.path, 'integrations', 'list');
     expect(list).toEqual([expect.objectContaining({ schema: 'stitch_customerio', primaryKey: 'id', activeTokens: 1 })]);
