@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { AppLogger } from '../lambdas/app/ports';
 import { messageOf } from '../lambdas/shared/error-message';
 import type { LakeCompactorOptions } from './lake-compactor';
+import type { SegmentApplier } from './logged-lake-sink';
 
 const NOTE_WRITES_MS = 50;
 
@@ -16,12 +17,18 @@ export interface CompactorWorkerData {
   readonly options: Omit<LakeCompactorOptions, 'logger'>;
 }
 
-export type ToCompactor = { readonly type: 'wrote'; readonly files: number } | { readonly type: 'stop' };
+export type ToCompactor = { readonly type: 'wrote'; readonly files: number } | { readonly type: 'sealed'; readonly segment: string } | { readonly type: 'stop' };
 export type FromCompactor =
   | { readonly type: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly message: string; readonly fields: Record<string, unknown>[] }
+  | { readonly type: 'applied'; readonly segment: string }
+  | { readonly type: 'apply-failed'; readonly segment: string; readonly message: string }
   | { readonly type: 'stopped' };
 
-export interface CompactorThread {
+/**
+ * The thread also applies the lake's log (lake-log-apply.ts): its sealed segments become lake files
+ * there, between the compactor's steps, so no merge ever takes a file of a segment not yet deleted.
+ */
+export interface CompactorThread extends SegmentApplier {
   /** The sink stored `files` files (LakeCompactor.noteWrite). */
   noteWrite(files: number): void;
   /** Waits for the pass in progress, as LakeCompactor.stop does, and ends the thread. */
@@ -33,14 +40,35 @@ export function startCompactorThread(dataDir: string, logger: AppLogger, options
   const worker = workerEntry(workerData);
   let running = true;
   let stopped: Promise<void> | undefined;
+  // Segments are applied in the order they are handed over: counting them is enough to know which are done.
+  let handed = 0;
+  let applied = 0;
+  const waiting: { readonly upTo: number; readonly resolve: () => void; readonly reject: (error: Error) => void }[] = [];
+  const settleWaiting = (failure?: Error) => {
+    for (let i = waiting.length - 1; i >= 0; i--) {
+      const waiter = waiting[i];
+      if (failure !== undefined) waiter.reject(failure);
+      else if (applied >= waiter.upTo || !running) waiter.resolve();
+      else continue;
+      waiting.splice(i, 1);
+    }
+  };
   worker.on('message', (message: FromCompactor) => {
     if (message.type === 'log') logger[message.level](message.message, ...message.fields);
+    else if (message.type === 'applied') {
+      applied += 1;
+      settleWaiting();
+    } else if (message.type === 'apply-failed') settleWaiting(new Error(`Could not apply the lake's log segment ${message.segment}: ${message.message}`));
     // Its pass is done: nothing is left for the thread to finish.
     else void worker.terminate();
   });
   // The lake stays whole without compaction, only with more files: webhooks go on being stored.
   worker.on('error', (error) => logger.error('Lake compaction stopped; restart the server to resume it', { error: messageOf(error) }));
-  worker.on('exit', () => (running = false));
+  worker.on('exit', () => {
+    running = false;
+    // Nothing more will be applied in this process: the next start applies what the log still holds.
+    settleWaiting();
+  });
   // Like the compactor's timers, the thread never holds the process open.
   worker.unref();
   // Writes are told in sums, at most every NOTE_WRITES_MS: a message per flush would wake the thread hundreds of
@@ -53,6 +81,14 @@ export function startCompactorThread(dataDir: string, logger: AppLogger, options
     unsent = 0;
   };
   return {
+    applyLater(segment) {
+      handed += 1;
+      if (running) worker.postMessage({ type: 'sealed', segment } satisfies ToCompactor);
+    },
+    applied() {
+      if (applied >= handed || !running) return Promise.resolve();
+      return new Promise((resolve, reject) => waiting.push({ upTo: handed, resolve, reject }));
+    },
     noteWrite(files) {
       unsent += files;
       if (noting === undefined) {

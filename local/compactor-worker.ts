@@ -7,6 +7,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { AppLogger } from '../lambdas/app/ports';
 import type { CompactorWorkerData, FromCompactor, ToCompactor } from './compactor-thread';
 import { LakeCompactor } from './lake-compactor';
+import { LakeLogApplier } from './lake-log-apply';
+import { messageOf } from '../lambdas/shared/error-message';
+
+const APPLY_RETRY_MS = 1000;
 
 const port = parentPort;
 if (port === null) throw new Error('compactor-worker.ts runs as a worker thread; start it with startCompactorThread');
@@ -21,13 +25,53 @@ const logger: AppLogger = { info: forward('info'), warn: forward('warn'), error:
 
 const compactor = new LakeCompactor(dataDir, { ...options, logger });
 compactor.start();
+const applier = new LakeLogApplier(dataDir);
+const sealed: string[] = [];
+let retry: NodeJS.Timeout | undefined;
+let stopping = false;
+/** Whether the last try failed: a lasting failure (a full disk) is logged once, not every second. */
+let failing = false;
+
+/** Applies the sealed segments in order, each synchronously (lake-log-apply.ts says why); after a failure, again a second later. */
+function applySealed(): void {
+  retry = undefined;
+  while (sealed.length > 0 && !stopping) {
+    const segment = sealed[0];
+    let files: number;
+    try {
+      files = applier.apply(segment);
+    } catch (error) {
+      if (!failing) logger.error("Could not apply the lake's log to its files; retrying every second (its rows are safe in the log)", { segment, error: messageOf(error) });
+      failing = true;
+      send({ type: 'apply-failed', segment, message: messageOf(error) });
+      retry = setTimeout(applySealed, APPLY_RETRY_MS);
+      return;
+    }
+    sealed.shift();
+    if (failing) logger.info("The lake's log is applied to its files again", { segment });
+    failing = false;
+    compactor.noteWrite(files);
+    send({ type: 'applied', segment });
+  }
+}
+
 port.on('message', (message: ToCompactor) => {
-  if (message.type === 'wrote') compactor.noteWrite(message.files);
-  else
-    void compactor.stop().then(() => {
-      send({ type: 'stopped' });
-      port.close();
-    });
+  switch (message.type) {
+    case 'wrote':
+      return compactor.noteWrite(message.files);
+    case 'sealed':
+      sealed.push(message.segment);
+      if (retry === undefined) applySealed();
+      return;
+    case 'stop':
+      // What is left unapplied stays in the log, for the next start.
+      stopping = true;
+      clearTimeout(retry);
+      void compactor.stop().then(() => {
+        send({ type: 'stopped' });
+        port.close();
+      });
+  }
 });
 
 /** Log fields as plain data: anything a message cannot carry (a function, a class instance's methods) as text. */

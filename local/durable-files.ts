@@ -1,5 +1,5 @@
 /** Making file system changes survive a crash or a power loss. */
-import { close, constants, fsync, open as openFd, write } from 'node:fs';
+import { close, closeSync, constants, fsync, fsyncSync, open as openFd, openSync, renameSync, unlinkSync, write, writeSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { temporaryFileName } from '../lambdas/core/lake-layout';
@@ -16,6 +16,46 @@ export async function fsyncDirectory(dir: string): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
+  }
+}
+
+/** fsyncDirectory, blocking: for a thread whose steps need not share it (the compactor's). */
+export function fsyncDirectorySync(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * writeFileAtomically, blocking. A temporary file of the same name left by a crash is replaced: the
+ * caller is the one writer of this name.
+ */
+export function writeFileAtomicallySync(dir: string, name: string, data: Uint8Array): void {
+  const temp = join(dir, temporaryFileName(name));
+  try {
+    unlinkSync(temp);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  try {
+    const fd = openSync(temp, NEW_FILE_SYNCED_WRITES, 0o666);
+    try {
+      for (let offset = 0; offset < data.length; ) offset += writeSync(fd, data, offset, data.length - offset);
+      if (!HAS_O_DSYNC) fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, join(dir, name));
+  } catch (error) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // Not there, or the failure that stopped the write stops this too: the next start removes it.
+    }
+    throw error;
   }
 }
 

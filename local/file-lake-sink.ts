@@ -11,35 +11,20 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { SinkUnavailableError } from '../lambdas/core/errors';
 import { FAST_GZIP_LEVEL } from '../lambdas/core/lake-compaction';
-import { LAKE_FILE_SUFFIX, partitionPath } from '../lambdas/core/lake-layout';
-import { rawPartitionPath } from '../lambdas/core/raw-archive';
-import type { LakeBatch, PackedRows, RowPacker } from '../lambdas/core/rows';
+import { LAKE_FILE_SUFFIX } from '../lambdas/core/lake-layout';
+import type { LakeBatch, RowPacker } from '../lambdas/core/rows';
 import type { RecordSink, SinkReport } from '../lambdas/app/ports';
 import { DirectoryHandles } from './directory-handles';
 import { fsyncDirectory, writeFileAtomically } from './durable-files';
 import { GroupCommit } from './group-commit';
+import { groupByPartition, groupPacksByPartition } from './partition-groups';
+import { sinkUnavailable } from './sink-failure';
 import { gzipLines } from './gzip-lines';
 import { canPackRows, GzipRowPacker, gzipOfPacks } from './gzip-row-packer';
 
-const RETRY_AFTER_SECONDS = 5;
 /** Requests larger than this have their rows compressed as they are stamped (gzip-row-packer.ts). */
 export const PACK_BODY_BYTES = 256 * 1024;
-
-/** What an errno means for someone deciding what to fix. */
-const PROBLEMS: Readonly<Record<string, string>> = {
-  ENOSPC: 'disk full',
-  EDQUOT: 'disk quota exceeded',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EROFS: 'read-only file system',
-  EIO: 'I/O error',
-  EMFILE: 'too many open files',
-  ENFILE: 'too many open files',
-  ENOTDIR: 'a path component is not a directory',
-  ENOENT: 'directory vanished while writing',
-};
 
 export class FileLakeSink implements RecordSink {
   private readonly dataDir: string;
@@ -86,14 +71,7 @@ export class FileLakeSink implements RecordSink {
       ...[...packed].map(([prefix, packs]) => this.writePartitionFile(join(this.dataDir, prefix), gzipOfPacks(packs))),
     ]);
     const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-    if (failed) {
-      const rows = batches.reduce((sum, batch) => sum + batch.rows.length + (batch.packed ?? []).reduce((packedSum, packedRows) => packedSum + packedRows.rows, 0), 0);
-      throw new SinkUnavailableError(
-        `Could not store ${rows} row${rows === 1 ? '' : 's'} in the local lake under ${this.dataDir}: ${describeFailure(failed.reason)}`,
-        RETRY_AFTER_SECONDS,
-        { cause: failed.reason },
-      );
-    }
+    if (failed) throw sinkUnavailable(batches, this.dataDir, failed.reason);
     this.onFilesWritten?.(partitions.size + packed.size);
   }
 
@@ -148,45 +126,8 @@ export class FileLakeSink implements RecordSink {
   }
 }
 
-/**
- * Row texts of every batch by partition prefix, batches in submission order and rows in batch order;
- * archived requests by their archive folder, in the same flush, so a row is never durable without its request.
- */
-function groupByPartition(batches: readonly LakeBatch[]): Map<string, string[]> {
-  const partitions = new Map<string, string[]>();
-  for (const batch of batches) {
-    for (const row of batch.rows) appendTo(partitions, partitionPath(batch.schema, row.table, row.dt), row.text);
-    if (batch.raw !== undefined) appendTo(partitions, rawPartitionPath(batch.schema, batch.raw.dt), batch.raw.text);
-  }
-  return partitions;
-}
-
-/** Packed rows of every batch by partition prefix, in submission order. */
-function groupPacksByPartition(batches: readonly LakeBatch[]): Map<string, PackedRows[]> {
-  const partitions = new Map<string, PackedRows[]>();
-  for (const batch of batches) {
-    for (const pack of batch.packed ?? []) appendTo(partitions, partitionPath(batch.schema, pack.table, pack.dt), pack);
-  }
-  return partitions;
-}
-
-function appendTo<T>(groups: Map<string, T[]>, key: string, item: T): void {
-  const group = groups.get(key);
-  if (group === undefined) groups.set(key, [item]);
-  else group.push(item);
-}
-
 /** True when `path` is below `root`, not `root` itself. */
 function isStrictlyInside(path: string, root: string): boolean {
   const rel = relative(root, path);
   return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
-}
-
-function describeFailure(error: unknown): string {
-  // Duck-typed, not `instanceof Error`: errors from another realm (a test sandbox) fail that check.
-  const errno = error as Partial<NodeJS.ErrnoException> | null | undefined;
-  const code = typeof errno?.code === 'string' ? errno.code : undefined;
-  const message = typeof errno?.message === 'string' ? errno.message : String(error);
-  const problem = code === undefined ? undefined : PROBLEMS[code];
-  return problem === undefined ? message : `${problem} (${message})`;
 }

@@ -26,8 +26,7 @@ export async function gzipLines(lines: readonly string[], level?: number): Promi
     let chars = 0;
     for (const line of lines) chars += line.length;
     if (chars <= SYNC_CHARS) {
-      const text = ndjsonBytes(lines, chars);
-      return text.length + STORED_GZIP_OVERHEAD <= DISK_BLOCK_BYTES ? storedGzip(text) : gzipSync(text, { level });
+      return gzipNdjson(ndjsonBytes(lines, chars), level);
     }
   }
   const gzip = createGzip({ level });
@@ -49,6 +48,11 @@ export async function gzipLines(lines: readonly string[], level?: number): Promi
   gzip.end();
   await ended;
   return Buffer.concat(output);
+}
+
+/** Gzip of NDJSON bytes, at once: stored when it fits in one disk block. */
+export function gzipNdjson(text: Buffer, level?: number): Buffer {
+  return text.length + STORED_GZIP_OVERHEAD <= DISK_BLOCK_BYTES ? storedGzip(text) : gzipSync(text, { level });
 }
 
 /**

@@ -17,6 +17,8 @@ export interface LocalStore {
   readonly credentials: LocalDynamoCredentials;
   /** URL of the running server whose store this is, when one runs. */
   readonly serverUrl?: string;
+  /** The running server's key for asking it to settle its lake (settle-route.ts). */
+  readonly controlKey?: string;
   close(): Promise<void>;
 }
 
@@ -28,7 +30,7 @@ export async function openLocalStore(dataDir: string, options: { readonly mayCre
   const running = await findRunningServer(dataDir);
   if (running) {
     const client = localDynamoClient(running.dynamoEndpoint, running.dynamoCredentials);
-    return { ...storeOn(client, running.dynamoEndpoint, running.dynamoCredentials, async () => client.destroy()), serverUrl: running.url };
+    return { ...storeOn(client, running.dynamoEndpoint, running.dynamoCredentials, async () => client.destroy()), serverUrl: running.url, controlKey: running.controlKey };
   }
   if (!options.mayCreate && !(await holdsStore(dataDir))) {
     // A mistyped --data-dir would otherwise become a new, empty Hooklake.

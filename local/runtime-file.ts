@@ -14,6 +14,8 @@ export interface RuntimeInfo {
   /** The embedded store refuses requests not signed with these: the file is readable by its owner only. */
   readonly dynamoCredentials: LocalDynamoCredentials;
   readonly startedAt: string;
+  /** What a CLI command shows the server to ask it to settle its lake (settle-route.ts); absent in files of older versions. */
+  readonly controlKey?: string;
 }
 
 export function runtimeFilePath(dataDir: string): string {

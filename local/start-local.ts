@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -20,9 +20,12 @@ import { RAW_ARCHIVE_ON } from '../lambdas/aws/raw-body-gzip';
 import { startRawArchiveRetention } from './raw-archive-retention';
 import { storedWebhookLog } from './stored-webhook-log';
 import { openLocalLake } from './local-lake';
+import { LOG_FOLDER } from './lake-log';
+import type { LoggedLakeSinkOptions } from './logged-lake-sink';
 import { startOwnStore, type LocalStore } from './local-store';
 import { findRunningServer, removeRuntimeInfo, writeRuntimeInfo } from './runtime-file';
 import { createLocalServer, shutDownLocalServer, type OtherRoutes } from './server';
+import { firstOwner, settleRoute } from './settle-route';
 
 /**
  * How long the server keeps an active token or an integration without reading the store again. Writes to the store
@@ -44,6 +47,8 @@ export interface LocalHooklakeOptions {
   readonly logger: AppLogger;
   /** Days the raw archive keeps each accepted body (raw/ in the data directory); 0 keeps none. @default DEFAULT_RAW_ARCHIVE_DAYS */
   readonly rawArchiveDays?: number;
+  /** When the lake's log hands its rows to the lake's files (tests stretch it to show who waits for it). */
+  readonly lakeLog?: LoggedLakeSinkOptions;
   /** Other paths the server answers (the web console), made once the server's URL is known. */
   readonly otherRoutes?: (runtime: { readonly url: string; readonly store: IntegrationStore; readonly counts: IngestCountStore }) => OtherRoutes;
 }
@@ -51,6 +56,8 @@ export interface LocalHooklakeOptions {
 export interface RunningLocalHooklake {
   readonly url: string;
   readonly store: IntegrationStore;
+  /** Resolves once every row answered for so far is in the lake's files (they wait in its log a moment). */
+  settleLake(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -85,17 +92,19 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
     throw error;
   });
   if (leftovers > 0) options.logger.info('Removed temporary files left by an earlier crash', { files: leftovers });
-  for (const folder of [LAKE_PREFIX, ...(rawArchiveDaysOf(options) > 0 ? [RAW_PREFIX] : [])]) await ownerOnlyFolder(join(options.dataDir, folder));
+  for (const folder of [LAKE_PREFIX, LOG_FOLDER, ...(rawArchiveDaysOf(options) > 0 ? [RAW_PREFIX] : [])]) await ownerOnlyFolder(join(options.dataDir, folder));
   const rawArchiveDays = rawArchiveDaysOf(options);
   const rawRetention = rawArchiveDays > 0 ? startRawArchiveRetention(options.dataDir, rawArchiveDays, options.logger) : undefined;
   // The compactor starts with the lake: this process is the one server, so the one compactor, of the data directory.
-  const lake = openLocalLake(options.dataDir, options.logger);
+  const lake = openLocalLake(options.dataDir, options.logger, { log: options.lakeLog });
   const counters = new IngestCounters(local.counts, LOCAL_COUNT_FLUSH_MS, Date.now, (error) =>
     options.logger.warn('Could not write loading counts; kept for the next try', { error: messageOf(error) }),
   );
   const flushTimer = setInterval(() => void counters.flushIfDue(), LOCAL_COUNT_FLUSH_MS);
   flushTimer.unref();
   let otherRoutes: OtherRoutes | undefined;
+  const controlKey = randomBytes(32).toString('base64url');
+  const settle = settleRoute(controlKey, () => lake.settle());
   const webhookLog = storedWebhookLog(options.logger);
   const server = createLocalServer({
     ingest: createIngestWebhook({
@@ -116,7 +125,7 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
     maxBytesInFlight: options.maxBytesInFlight,
     requestTimeoutMs: options.requestTimeoutMs,
     logger: options.logger,
-    otherRoutes: () => otherRoutes,
+    otherRoutes: firstOwner(() => [settle, otherRoutes]),
   });
   try {
     await listen(server, options.port, options.host);
@@ -130,11 +139,12 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
   otherRoutes = options.otherRoutes?.({ url, store: local.store, counts: local.counts });
-  await writeRuntimeInfo(options.dataDir, { pid: process.pid, url, dynamoEndpoint: local.endpoint, dynamoCredentials: local.credentials, startedAt: new Date().toISOString() });
+  await writeRuntimeInfo(options.dataDir, { pid: process.pid, url, dynamoEndpoint: local.endpoint, dynamoCredentials: local.credentials, startedAt: new Date().toISOString(), controlKey });
 
   return {
     url,
     store: local.store,
+    settleLake: () => lake.settle(),
     async close() {
       rawRetention?.stop();
       await shutDownLocalServer(server);

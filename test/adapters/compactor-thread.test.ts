@@ -2,14 +2,16 @@
  * The compactor on its own thread, as the server runs it: told of writes by message, merging on its
  * thread, its log lines in the server's logger, and stopped only once its pass is done.
  */
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CompactionPolicy } from '../../lambdas/core/lake-compaction';
-import { isCompactedFile } from '../../lambdas/core/lake-layout';
+import { isCompactedFile, partitionPath } from '../../lambdas/core/lake-layout';
+import { logFolder } from '../../local/lake-log';
+import { encodeLogRecord } from '../../local/lake-log-format';
 import { startCompactorThread, type CompactorThread } from '../../local/compactor-thread';
 import { RecordingLogger } from '../support/recording-logger';
-import { partitionDir, range, visibleIds, writeSinkFiles } from '../support/lake-files';
+import { partitionDir, range, TEST_DAY, TEST_SCHEMA, visibleIds, writeSinkFiles } from '../support/lake-files';
 
 const SMALL: CompactionPolicy = { maxFileBytes: 1024 * 1024, tierBaseBytes: 64 * 1024, fanIn: 8, maxSources: 1000 };
 
@@ -81,5 +83,38 @@ describe('startCompactorThread', () => {
     const warning = JSON.parse(logger.lines.find((line) => line.includes('"level":"WARN"'))!) as Record<string, unknown>;
     expect(warning).toEqual({ level: 'WARN', message: 'Lake compaction failed; trying again later', error: expect.any(String) });
     expect(await namesIn()).toHaveLength(10);
+  });
+
+  it("applies the log's sealed segments on its thread, in order, and says when every one handed over is applied", async () => {
+    thread = startCompactorThread(dataDir, new RecordingLogger(), { intervalMs: 3_600_000 });
+    await mkdir(logFolder(dataDir));
+    const segment = (name: string, ids: number[]) =>
+      writeFile(join(logFolder(dataDir), name), encodeLogRecord([{ kind: 'lines', prefix: partitionPath(TEST_SCHEMA, 'data', TEST_DAY), data: Buffer.from(ids.map((id) => `{"id":"id-${id}"}\n`).join('')) }]));
+    await segment('1764000000000-1-1.log', [0, 1]);
+    await segment('1764000000000-1-2.log', [2]);
+    thread.applyLater('1764000000000-1-1.log');
+    thread.applyLater('1764000000000-1-2.log');
+    await thread.applied();
+    expect(await readdir(logFolder(dataDir))).toEqual([]);
+    expect(await visibleIds(dataDir)).toEqual(range(3));
+  });
+
+  it('rejects applied() when a segment cannot be applied, keeps it, and applies it once it can', async () => {
+    const logger = new RecordingLogger();
+    thread = startCompactorThread(dataDir, logger, { intervalMs: 3_600_000 });
+    await mkdir(logFolder(dataDir));
+    // A file where the partition's folder must go.
+    await mkdir(join(dataDir, 'lake', TEST_SCHEMA, 'data'), { recursive: true });
+    const blocked = partitionDir(dataDir).replace(/\/$/, '');
+    await writeFile(blocked, 'in the way');
+    await writeFile(join(logFolder(dataDir), '1764000000000-1-3.log'), encodeLogRecord([{ kind: 'lines', prefix: partitionPath(TEST_SCHEMA, 'data', TEST_DAY), data: Buffer.from('{"id":"id-0"}\n') }]));
+    thread.applyLater('1764000000000-1-3.log');
+    await expect(thread.applied()).rejects.toThrow(/1764000000000-1-3\.log/);
+    expect(await readdir(logFolder(dataDir))).toEqual(['1764000000000-1-3.log']);
+    await rm(blocked);
+    await waitFor(async () => (await readdir(logFolder(dataDir))).length === 0, 'the retry');
+    await thread.applied();
+    expect(await visibleIds(dataDir)).toEqual(range(1));
+    expect(logger.lines.filter((line) => line.includes('"level":"ERROR"'))).toHaveLength(1);
   });
 });

@@ -16,6 +16,9 @@ import { PARTITION_FIELD, PARTITION_KEY_QUERY } from '../../lambdas/core/lake-la
 import { subRecordsOf } from '../support/firehose-deaggregation';
 import { LAKE_OUTPUT_PREFIX } from '../../lib/constructs/event-lake';
 import { FileLakeSink } from '../../local/file-lake-sink';
+import { logFolder } from '../../local/lake-log';
+import { LoggedLakeSink } from '../../local/logged-lake-sink';
+import { inThreadApplier } from '../support/in-thread-applier';
 import { describeRecordSinkContract, type StoredRow } from './record-sink.contract';
 
 // --- FileLakeSink on a temporary data directory --------------------------------------------------
@@ -55,6 +58,31 @@ describeRecordSinkContract('FileLakeSink on a temporary data directory', async (
     },
     close: async () => {
       await sink.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+});
+
+// --- LoggedLakeSink on a temporary data directory, its log applied in this thread -------------------
+
+describeRecordSinkContract("LoggedLakeSink on a temporary data directory, its log applied as the server's thread applies it", async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'hooklake-logged-contract-'));
+  const sink = new LoggedLakeSink(dataDir, inThreadApplier(dataDir));
+  return {
+    sink,
+    // Rows reach the lake's files once their segment of the log is applied; nothing may be left in the log after.
+    stored: async () => {
+      await sink.settle();
+      return lakeFiles(dataDir);
+    },
+    // A file where the log's folder belongs, once the open segment is sealed.
+    breakStorage: async () => {
+      await sink.settle();
+      await rm(logFolder(dataDir), { recursive: true, force: true });
+      await writeFile(logFolder(dataDir), 'in the way');
+    },
+    close: async () => {
+      await sink.close().catch(() => undefined);
       await rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -62,7 +62,8 @@ describe('a 200 is durable', () => {
     await new Promise((resolve) => server.child.once('exit', resolve));
 
     expect(responses.every((response) => response.status === 200 && response.body.records === 2)).toBe(true);
-    // server.json is stale now: the CLI opens the store itself and reads the lake from disk.
+    // server.json is stale now: the CLI opens the store itself, makes what the lake's log still holds (the rows
+    // answered for in the last tenth of a second or so) into files, and reads the lake from disk.
     const [{ rows, requests }] = await cliJson<{ rows: number; requests: number }[]>(
       '--data-dir', dataDir, 'query', 'SELECT count(*) AS rows, count(DISTINCT request) AS requests FROM crash_test.data',
     );

@@ -23,6 +23,8 @@ describe('raw archive and replay over a running local server', () => {
 
   /** Every line of every file of the schema's archive, decompressed. */
   const archiveText = async (schema: string) => {
+    // Requests wait in the lake's log a moment before they reach the archive's files.
+    await hooklake.settleLake();
     const root = join(dataDir, 'raw', schema, 'requests');
     const texts: string[] = [];
     for (const day of await readdir(root)) {
@@ -49,7 +51,7 @@ describe('raw archive and replay over a running local server', () => {
   });
 
   it('lets only its owner into the lake and the archive, which hold whole bodies', async () => {
-    for (const folder of ['lake', 'raw', 'store']) expect((await stat(join(dataDir, folder))).mode & 0o777).toBe(0o700);
+    for (const folder of ['lake', 'raw', 'store', 'wal']) expect((await stat(join(dataDir, folder))).mode & 0o777).toBe(0o700);
   });
 
   it('keeps every accepted body with its arrival time and headers, and nothing that authenticates', async () => {

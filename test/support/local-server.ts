@@ -7,6 +7,8 @@ export interface LocalServer {
   readonly dataDir: string;
   /** Where it answers, `http://127.0.0.1:<port>`. */
   readonly url: string;
+  /** Waits until every row it answered for is in the lake's files (rows wait in its log a moment). */
+  settleLake(): Promise<void>;
   /** Stops it before the tests end (to read what it left behind); its directory still goes after them. */
   stop(): Promise<void>;
 }
@@ -37,6 +39,10 @@ export function useLocalServer(name: string, options: Partial<Omit<LocalHooklake
     get url() {
       if (running === undefined) throw new Error('The local server is not running: it starts before the tests and stop() ends it.');
       return running.url;
+    },
+    settleLake: () => {
+      if (running === undefined) throw new Error('The local server is not running: it starts before the tests and stop() ends it.');
+      return running.settleLake();
     },
     stop,
   };

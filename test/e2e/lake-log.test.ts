@@ -1,0 +1,49 @@
+/**
+ * The lake's write-ahead log over a running local server: a webhook's rows are in the log when it is
+ * answered and reach the lake's files behind it; a query from the CLI sees them at once all the same
+ * (it asks the server to settle, with the key only its runtime file holds), and a stop leaves nothing in the log.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { cliJson } from '../support/cli-capture';
+import { useLocalServer } from '../support/local-server';
+import { RecordingLogger } from '../support/recording-logger';
+
+describe("the lake's log over real HTTP", () => {
+  const logger = new RecordingLogger();
+  // Segments sealed only after a minute: without a settle, no row would be in the lake's files.
+  const hooklake = useLocalServer('lake-log', { logger, lakeLog: { sealAfterMs: 60_000 } });
+  const lakeFiles = async () => (await readdir(join(hooklake.dataDir, 'lake'), { recursive: true })).filter((name) => name.endsWith('.json.gz'));
+
+  it('answers a CLI query with every row already answered for, though they wait in the log', async () => {
+    const created = await cliJson<{ webhookUrl: string }>('--data-dir', hooklake.dataDir, 'integrations', 'create', 'Logged', '--primary-key', 'id');
+    for (const id of [1, 2, 3]) {
+      const response = await fetch(created.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id }) });
+      expect(response.status).toBe(200);
+    }
+    expect(await lakeFiles()).toEqual([]);
+    expect((await readdir(join(hooklake.dataDir, 'wal'))).length).toBeGreaterThan(0);
+    const rows = await cliJson<{ id: string }[]>('--data-dir', hooklake.dataDir, 'query', 'SELECT id FROM logged.data ORDER BY id');
+    expect(rows).toEqual([{ id: '1' }, { id: '2' }, { id: '3' }]);
+  });
+
+  it('settles only for a caller holding the key of its runtime file, and never logs the key', async () => {
+    const { url, controlKey } = JSON.parse(await readFile(join(hooklake.dataDir, 'server.json'), 'utf8')) as { url: string; controlKey: string };
+    expect(controlKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const settle = (headers: Record<string, string>, method = 'POST') => fetch(`${url}/_hooklake/settle`, { method, headers });
+    expect((await settle({})).status).toBe(401);
+    expect((await settle({ authorization: `Bearer ${controlKey.slice(0, -1)}x` })).status).toBe(401);
+    expect((await settle({ authorization: `Bearer ${controlKey}` }, 'GET')).status).toBe(405);
+    expect((await settle({ authorization: `Bearer ${controlKey}` })).status).toBe(204);
+    expect(logger.lines.join('\n')).not.toContain(controlKey);
+  });
+
+  it('leaves nothing in the log when it stops: every row is in the lake', async () => {
+    const created = await cliJson<{ webhookUrl: string }>('--data-dir', hooklake.dataDir, 'integrations', 'create', 'Stopped', '--primary-key', 'id');
+    expect((await fetch(created.webhookUrl, { method: 'POST', body: '{"id":9}', headers: { 'content-type': 'application/json' } })).status).toBe(200);
+    await hooklake.stop();
+    expect(await readdir(join(hooklake.dataDir, 'wal'))).toEqual([]);
+    const rows = await cliJson<{ id: string }[]>('--data-dir', hooklake.dataDir, 'query', 'SELECT id FROM stopped.data');
+    expect(rows).toEqual([{ id: '9' }]);
+  });
+});
