@@ -2,8 +2,8 @@
  * Files in the local lake after a burst of single-event requests, with compaction running as in the
  * local server. Driven in-process (not over HTTP, which would take minutes for 100,000 requests here
  * and measure the server, not the lake): the ingest use case on the local lake as the server opens
- * it (the real FileLakeSink with group commit and fsync, the LakeCompactor with its default settings
- * next to it), 64 requests in flight as 64 connections would have. Then every row is counted through the query engine: the
+ * it (the sink's group commit into the lake's log, its segments made into files and the LakeCompactor
+ * with its default settings on the compactor's thread), 64 requests in flight as 64 connections would have. Then every row is counted through the query engine: the
  * target holds only if no row is lost or counted twice.
  */
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -45,7 +45,9 @@ export async function benchLakeFiles(progress: (line: string) => void): Promise<
     await Promise.all(Array.from({ length: IN_FLIGHT }, worker)).finally(() => clearInterval(sampler));
     const seconds = (Date.now() - started) / 1000;
 
-    // Right after the last request was acknowledged: what a query reads, and what is on disk.
+    // Right after the last request was acknowledged, and its rows' way from the lake's log into files (a CLI
+    // query asks the server for the same): what a query reads, and what is on disk.
+    await lake.settle();
     const tables = await lakeTableFolders(dataDir);
     const visible = await Promise.all(tables.map(async (table) => perDay(await visibleTableFiles(table))));
     const onDisk = await Promise.all(tables.map(async (table) => Promise.all((await partitionFolders(table)).map(async (day) => (await readdir(day)).filter(isLakeFile).length))));

@@ -87,7 +87,13 @@ export function startCompactorThread(dataDir: string, logger: AppLogger, options
     },
     applied() {
       if (applied >= handed || !running) return Promise.resolve();
-      return new Promise((resolve, reject) => waiting.push({ upTo: handed, resolve, reject }));
+      // Held open while someone waits on it: a caller with nothing else to keep the process alive (a CLI, a script) would otherwise just exit.
+      worker.ref();
+      const done = new Promise<void>((resolve, reject) => waiting.push({ upTo: handed, resolve, reject }));
+      void done.catch(() => undefined).finally(() => {
+        if (waiting.length === 0 && stopped === undefined) worker.unref();
+      });
+      return done;
     },
     noteWrite(files) {
       unsent += files;

@@ -2,6 +2,7 @@
  * The compactor on its own thread, as the server runs it: told of writes by message, merging on its
  * thread, its log lines in the server's logger, and stopped only once its pass is done.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,5 +117,12 @@ describe('startCompactorThread', () => {
     await thread.applied();
     expect(await visibleIds(dataDir)).toEqual(range(1));
     expect(logger.lines.filter((line) => line.includes('"level":"ERROR"'))).toHaveLength(1);
+  });
+
+  it('keeps a process with nothing else to do alive while it waits for the log to be applied', async () => {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', 'test/support/settle-child.ts', dataDir], { cwd: join(__dirname, '..', '..'), encoding: 'utf8', timeout: 60_000 });
+    expect(child.stderr).toBe('');
+    expect(child.stdout).toBe('settled: 1 file\n');
+    expect(child.status).toBe(0);
   });
 });
