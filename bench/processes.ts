@@ -31,9 +31,9 @@ export async function startHooklakeProcess(dataDir: string, extraArgs: readonly 
   return { url, pid: child.pid!, close: () => stop(child) };
 }
 
-/** The group-commit receiver (group-commit-receiver.ts) writing into `dir`. */
-export async function startReceiverProcess(dir: string): Promise<ServerProcess> {
-  const child = fork(join(__dirname, 'group-commit-receiver.ts'), [dir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/** The group-commit receiver (group-commit-receiver.ts) writing into `dir`: its log, or a file per group. */
+export async function startReceiverProcess(dir: string, mode: 'log' | 'files' = 'log'): Promise<ServerProcess> {
+  const child = fork(join(__dirname, 'group-commit-receiver.ts'), [dir, mode], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('message', (message: { url: string }) => resolve(message.url));
     child.once('exit', (code) => reject(new Error(`group-commit receiver exited with code ${code}`)));
