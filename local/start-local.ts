@@ -50,7 +50,7 @@ export interface LocalHooklakeOptions {
   /** When the lake's log hands its rows to the lake's files (tests stretch it to show who waits for it). */
   readonly lakeLog?: LoggedLakeSinkOptions;
   /** Other paths the server answers (the web console), made once the server's URL is known. */
-  readonly otherRoutes?: (runtime: { readonly url: string; readonly store: IntegrationStore; readonly counts: IngestCountStore }) => OtherRoutes;
+  readonly otherRoutes?: (runtime: { readonly url: string; readonly store: IntegrationStore; readonly counts: IngestCountStore; readonly settleLake: () => Promise<void> }) => OtherRoutes;
 }
 
 export interface RunningLocalHooklake {
@@ -138,7 +138,7 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
   }
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
-  otherRoutes = options.otherRoutes?.({ url, store: local.store, counts: local.counts });
+  otherRoutes = options.otherRoutes?.({ url, store: local.store, counts: local.counts, settleLake: () => lake.settle() });
   await writeRuntimeInfo(options.dataDir, { pid: process.pid, url, dynamoEndpoint: local.endpoint, dynamoCredentials: local.credentials, startedAt: new Date().toISOString(), controlKey });
 
   return {

@@ -62,7 +62,7 @@ export function registerServe(program: Command, io: CliIo): void {
         maxBodyBytes: positiveInteger('--max-body-bytes', options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES),
         maxBytesInFlight: positiveInteger('--max-bytes-in-flight', options.maxBytesInFlight, DEFAULT_MAX_BYTES_IN_FLIGHT),
         logger,
-        otherRoutes: ({ url, store, counts }) => (webConsole = localConsole(resolve(dataDir), url, store, counts, logger)),
+        otherRoutes: ({ url, store, counts, settleLake }) => (webConsole = localConsole(resolve(dataDir), url, store, counts, settleLake, logger)),
         rawArchiveDays: archiveDays(options.rawArchiveDays),
       });
       await printBanner(io, running.url, resolve(dataDir), running.store, webConsole?.loginUrl(running.url));
@@ -82,11 +82,16 @@ function archiveDays(text: string): number {
 }
 
 /** The web console over the server's own store, its counters and the lake; DuckDB loads on its first query. */
-function localConsole(dataDir: string, url: string, store: IntegrationStore, counts: IngestCountStore, logger: AppLogger): WebConsole {
+function localConsole(dataDir: string, url: string, store: IntegrationStore, counts: IngestCountStore, settleLake: () => Promise<void>, logger: AppLogger): WebConsole {
   const { createWebConsole } = require('../../console/console-handler') as typeof import('../../console/console-handler');
   let engine: QueryEngine | undefined;
   const lazyEngine: QueryEngine = {
-    query: (sql, limits) => (engine ??= consoleEngine(dataDir, store)).query(sql, limits),
+    // Rows wait in the lake's log a moment: a query sees every webhook answered before it. Should that fail,
+    // the query still runs (the failure is in the server's log), without the newest rows.
+    query: async (sql, limits) => {
+      await settleLake().catch(() => undefined);
+      return (engine ??= consoleEngine(dataDir, store)).query(sql, limits);
+    },
   };
   return createWebConsole({ store, counts, engine: lazyEngine, webhookBaseUrl: url, clock: () => new Date(), randomBytes, logger });
 }
