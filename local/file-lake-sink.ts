@@ -18,13 +18,11 @@ import type { RecordSink, SinkReport } from '../lambdas/app/ports';
 import { DirectoryHandles } from './directory-handles';
 import { fsyncDirectory, writeFileAtomically } from './durable-files';
 import { GroupCommit } from './group-commit';
-import { groupByPartition, groupPacksByPartition } from './partition-groups';
+import { groupByPartition, groupPacksByPartition, holdsAnything, localPacker } from './partition-groups';
 import { sinkUnavailable } from './sink-failure';
 import { gzipLines } from './gzip-lines';
-import { canPackRows, GzipRowPacker, gzipOfPacks } from './gzip-row-packer';
+import { gzipOfPacks } from './gzip-row-packer';
 
-/** Requests larger than this have their rows compressed as they are stamped (gzip-row-packer.ts). */
-export const PACK_BODY_BYTES = 256 * 1024;
 
 export class FileLakeSink implements RecordSink {
   private readonly dataDir: string;
@@ -46,12 +44,12 @@ export class FileLakeSink implements RecordSink {
 
   /** A file holds any record, so this sink never turns a row into a rejected one. */
   async write(batch: LakeBatch): Promise<SinkReport> {
-    if (batch.rows.length > 0 || (batch.packed?.length ?? 0) > 0 || batch.raw !== undefined) await this.commits.submit(batch);
+    if (holdsAnything(batch)) await this.commits.submit(batch);
     return { rejected: 0 };
   }
 
   packer(bodyBytes: number): RowPacker | undefined {
-    return bodyBytes > PACK_BODY_BYTES && canPackRows ? new GzipRowPacker(FAST_GZIP_LEVEL) : undefined;
+    return localPacker(bodyBytes);
   }
 
   /** Waits for queued and in-flight flushes; their writers get their own answers. */

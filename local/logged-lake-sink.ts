@@ -11,14 +11,12 @@
  */
 import type { LakeBatch, RowPacker } from '../lambdas/core/rows';
 import type { RecordSink, SinkReport } from '../lambdas/app/ports';
-import { FAST_GZIP_LEVEL } from '../lambdas/core/lake-compaction';
-import { PACK_BODY_BYTES } from './file-lake-sink';
 import { GroupCommit } from './group-commit';
 import { ndjsonBytes } from './gzip-lines';
-import { canPackRows, GzipRowPacker, gzipOfPacks } from './gzip-row-packer';
+import { gzipOfPacks } from './gzip-row-packer';
 import { LakeLog } from './lake-log';
 import { encodeLogRecord, type LogEntry } from './lake-log-format';
-import { groupByPartition, groupPacksByPartition } from './partition-groups';
+import { groupByPartition, groupPacksByPartition, holdsAnything, localPacker } from './partition-groups';
 import { sinkUnavailable } from './sink-failure';
 
 /** Where sealed segments go to be applied. */
@@ -60,12 +58,12 @@ export class LoggedLakeSink implements RecordSink {
 
   /** A record holds any row, so this sink never turns a row into a rejected one. */
   async write(batch: LakeBatch): Promise<SinkReport> {
-    if (batch.rows.length > 0 || (batch.packed?.length ?? 0) > 0 || batch.raw !== undefined) await this.commits.submit(batch);
+    if (holdsAnything(batch)) await this.commits.submit(batch);
     return { rejected: 0 };
   }
 
   packer(bodyBytes: number): RowPacker | undefined {
-    return bodyBytes > PACK_BODY_BYTES && canPackRows ? new GzipRowPacker(FAST_GZIP_LEVEL) : undefined;
+    return localPacker(bodyBytes);
   }
 
   /** Resolves once every row written so far is in the lake's files. */

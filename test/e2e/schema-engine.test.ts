@@ -5,7 +5,7 @@
  */
 import { cliJson } from '../support/cli-capture';
 import { useLocalServer } from '../support/local-server';
-import { PACK_BODY_BYTES } from '../../local/file-lake-sink';
+import { PACK_BODY_BYTES } from '../../local/partition-groups';
 
 describe('schema engine, end to end on the local runtime', () => {
   const hooklake = useLocalServer('schema', { maxBodyBytes: 4 * 1024 * 1024 });
