@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { AppLogger } from '../lambdas/app/ports';
 import type { CompactorWorkerData, FromCompactor, ToCompactor } from './compactor-thread';
 import { LakeCompactor } from './lake-compactor';
-import { LakeLogApplier } from './lake-log-apply';
+import { isFileOfSegment, LakeLogApplier } from './lake-log-apply';
 import { messageOf } from '../lambdas/shared/error-message';
 
 const APPLY_RETRY_MS = 1000;
@@ -23,10 +23,11 @@ const forward =
     send({ type: 'log', level, message, fields: fields.map(cloneable) });
 const logger: AppLogger = { info: forward('info'), warn: forward('warn'), error: forward('error') };
 
-const compactor = new LakeCompactor(dataDir, { ...options, logger });
+const sealed: string[] = [];
+// The file names of a segment start with its own name: while it waits to be applied (after a failure, some may exist), merges leave them.
+const compactor = new LakeCompactor(dataDir, { ...options, logger, isHeld: (name) => sealed.some((segment) => isFileOfSegment(name, segment)) });
 compactor.start();
 const applier = new LakeLogApplier(dataDir);
-const sealed: string[] = [];
 let retry: NodeJS.Timeout | undefined;
 let stopping = false;
 /** Whether the last try failed: a lasting failure (a full disk) is logged once, not every second. */

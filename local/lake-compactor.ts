@@ -70,6 +70,11 @@ export interface LakeCompactorOptions {
   readonly policy?: CompactionPolicy;
   /** A timed pass's merge of more NDJSON bytes than this runs beside the passes (default `DETACHED_MERGE_BYTES`). */
   readonly detachedMergeBytes?: number;
+  /**
+   * Files no merge may take for now: those of a segment of the lake's log that is not yet wholly applied
+   * (a failed apply left some), which applying it again would write a second time had a merge replaced them.
+   */
+  readonly isHeld?: (fileName: string) => boolean;
 }
 
 /** A query reads its files within seconds of listing them; a minute leaves a wide margin. */
@@ -320,7 +325,8 @@ export class LakeCompactor {
       listsLeft ||= done.listLeft;
     }
 
-    const visible = this.sizedByAge(dir, state.visible);
+    const isHeld = this.options.isHeld;
+    const visible = this.sizedByAge(dir, isHeld === undefined ? state.visible : state.visible.filter((name) => !isHeld(name)));
     const files = running === undefined ? visible : visible.filter((file) => !running.sources.has(file.name));
     const sources = planMerge(files, this.policy);
     if (sources !== undefined) {

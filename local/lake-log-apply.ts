@@ -58,11 +58,10 @@ export class LakeLogApplier {
       ...[...lines].map(([prefix, parts]) => ({ prefix, data: () => gzipNdjson(Buffer.concat(parts), FAST_GZIP_LEVEL) })),
       ...packed.map(({ prefix, data }) => ({ prefix, data: () => data })),
     ];
-    const base = name.slice(0, -SEGMENT_SUFFIX.length);
     const touched = new Set<string>();
     files.forEach((file, index) => {
       const dir = this.partitionFolder(file.prefix);
-      writeFileAtomicallySync(dir, `${base}-${index + 1}${LAKE_FILE_SUFFIX}`, file.data());
+      writeFileAtomicallySync(dir, segmentFileName(name, index), file.data());
       touched.add(dir);
     });
     for (const dir of touched) fsyncDirectorySync(dir);
@@ -100,6 +99,17 @@ export class LakeLogApplier {
     this.durableFolders.add(dir);
     return dir;
   }
+}
+
+/** The name of the `index`th file (from 0) that applying `segment` writes. */
+function segmentFileName(segment: string, index: number): string {
+  return `${segment.slice(0, -SEGMENT_SUFFIX.length)}-${index + 1}${LAKE_FILE_SUFFIX}`;
+}
+
+/** Whether `fileName` is one of the files applying `segment` writes. */
+export function isFileOfSegment(fileName: string, segment: string): boolean {
+  const base = segment.slice(0, -SEGMENT_SUFFIX.length);
+  return fileName.startsWith(`${base}-`) && /^\d+\.json\.gz$/.test(fileName.slice(base.length + 1));
 }
 
 /** Segment names are `<ms>-<pid>-<n>.log`: by time, then process and number. */

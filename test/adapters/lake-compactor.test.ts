@@ -55,6 +55,18 @@ describe('LakeCompactor', () => {
     expect(await visibleIds(dataDir)).toEqual(range(600));
   });
 
+  it('leaves out of its merges the files it is told are held (those of a log segment not yet wholly applied)', async () => {
+    await writeSinkFiles(dataDir, 0, 20, 2);
+    const held = new Set((await namesIn()).slice(0, 5));
+    const subject = new LakeCompactor(dataDir, { logger: new RecordingLogger(), graceMs: 0, policy: SMALL, isHeld: (name) => held.has(name) });
+    expect((await subject.runPass()).merged).toBe(1);
+    await settle(subject);
+    const names = await namesIn();
+    expect(names.filter((name) => held.has(name))).toHaveLength(5);
+    expect(names.filter((name) => !held.has(name)).every(isCompactedFile)).toBe(true);
+    expect(await visibleIds(dataDir)).toEqual(range(40));
+  });
+
   it('writes a merged file that will be merged again at the fastest gzip level, and a lasting one at the default', async () => {
     // gzip's XFL header byte: 4 for the fastest level, 0 for the default.
     const levelFlagOf = async (name: string) => (await readFile(join(partitionDir(dataDir), name)))[8];

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { LakeLog, logFolder } from '../../local/lake-log';
-import { LakeLogApplier } from '../../local/lake-log-apply';
+import { isFileOfSegment, LakeLogApplier } from '../../local/lake-log-apply';
 import { decodeLogSegment, encodeLogRecord, type LogEntry } from '../../local/lake-log-format';
 
 const DATA = 'lake/shop/data/dt=2026-11-25/';
@@ -148,6 +148,13 @@ describe('LakeLogApplier', () => {
     await writeSegment('1764000000000-7-3.log', [{ kind: 'lines', prefix: '../escaped/', data: lines('{"n":1}') }]);
     expect(() => new LakeLogApplier(dataDir).apply('1764000000000-7-3.log')).toThrow(/outside the data directory/);
     expect(await readdir(logFolder(dataDir))).toEqual(['1764000000000-7-3.log']);
+  });
+
+  it("knows a segment's files by name, and no other segment's", () => {
+    expect(isFileOfSegment('1764000000000-7-1-2.json.gz', '1764000000000-7-1.log')).toBe(true);
+    expect(isFileOfSegment('1764000000000-7-12-1.json.gz', '1764000000000-7-1.log')).toBe(false);
+    expect(isFileOfSegment('1764000000000-7-1-2-1.json.gz', '1764000000000-7-1.log')).toBe(false);
+    expect(isFileOfSegment('compacted-1764000000000-7-1.json.gz', '1764000000000-7-1.log')).toBe(false);
   });
 
   it('has nothing to do when there is no log', async () => {
