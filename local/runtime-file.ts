@@ -1,4 +1,4 @@
-import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { LocalDynamoCredentials } from './dynalite-server';
@@ -24,9 +24,12 @@ export function runtimeFilePath(dataDir: string): string {
 
 export async function writeRuntimeInfo(dataDir: string, info: RuntimeInfo): Promise<void> {
   const path = runtimeFilePath(dataDir);
-  await writeFile(path, JSON.stringify(info, null, 2) + '\n', { mode: 0o600 });
+  // Whole or not at all: a CLI command reading it meanwhile never sees it cut short.
+  const temp = `${path}.${process.pid}.tmp`;
+  await writeFile(temp, JSON.stringify(info, null, 2) + '\n', { mode: 0o600 });
   // `mode` applies only when the file is created; one left by an earlier run keeps its own.
-  await chmod(path, 0o600);
+  await chmod(temp, 0o600);
+  await rename(temp, path);
 }
 
 export async function removeRuntimeInfo(dataDir: string, pid: number): Promise<void> {
