@@ -60,14 +60,18 @@ export class LakeLog {
 
   /** Resolves once `record` is on disk; rejects (and seals the segment) when it could not be written whole. */
   async append(record: Buffer): Promise<void> {
-    const opening = (this.opening ??= this.openSegment());
+    let opening: Promise<Segment>;
     let segment: Segment;
-    try {
-      segment = await opening;
-    } catch (error) {
-      if (this.opening === opening) this.opening = undefined;
-      throw error;
-    }
+    // A seal asked for while the segment was opening goes before this append: its fd is being closed, so the next segment takes the record.
+    do {
+      opening = this.opening ??= this.openSegment();
+      try {
+        segment = await opening;
+      } catch (error) {
+        if (this.opening === opening) this.opening = undefined;
+        throw error;
+      }
+    } while (segment.sealed);
     const written = segment.tail.then(() => {
       if (segment.broken) throw new Error('the log segment was cut short by a failed write; retry');
       return writeWhole(segment.fd, record);

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +82,23 @@ describe('LakeLog', () => {
     expect(sealed).toHaveLength(2);
     expect(await segmentTexts(sealed[0])).toEqual(['{"n":1}', '{"n":2}']);
     expect(await segmentTexts(sealed[1])).toEqual(['{"n":3}']);
+  });
+
+  it('writes an append that waited for the segment to open, behind a seal asked meanwhile, to the next segment', async () => {
+    // What each segment holds when it is handed on to be applied: a record written later would never reach the lake.
+    const handed: string[] = [];
+    const log = new LakeLog(dataDir, {
+      sealAfterMs: 60_000,
+      sealAtBytes: 1 << 20,
+      onSealed: (name) => handed.push(...decodeLogSegment(readFileSync(join(logFolder(dataDir), name))).entries.map((entry) => Buffer.from(entry.data).toString().trim())),
+    });
+    const first = log.append(record(1));
+    const sealing = log.sealNow();
+    // A settle request arrived while the segment was being opened; this flush came just after it.
+    const second = log.append(record(2));
+    await Promise.all([first, sealing, second]);
+    await log.sealNow();
+    expect(handed.sort()).toEqual(['{"n":1}', '{"n":2}']);
   });
 
   it('rejects an append it could not write, and writes the next one to a new segment', async () => {
