@@ -60,8 +60,17 @@ export class LakeLogApplier {
     ];
     const touched = new Set<string>();
     files.forEach((file, index) => {
-      const dir = this.partitionFolder(file.prefix);
-      writeFileAtomicallySync(dir, segmentFileName(name, index), file.data());
+      const fileName = segmentFileName(name, index);
+      let dir = this.partitionFolder(file.prefix);
+      try {
+        writeFileAtomicallySync(dir, fileName, file.data());
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        // The folder went away (removed by hand): forget it and make it again, or every later segment would fail here too.
+        this.durableFolders.delete(dir);
+        dir = this.partitionFolder(file.prefix);
+        writeFileAtomicallySync(dir, fileName, file.data());
+      }
       touched.add(dir);
     });
     for (const dir of touched) fsyncDirectorySync(dir);

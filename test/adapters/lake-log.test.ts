@@ -162,6 +162,17 @@ describe('LakeLogApplier', () => {
     expect(await readdir(logFolder(dataDir))).toEqual([]);
   });
 
+  it('makes a folder again that was removed by hand after it applied a segment there', async () => {
+    const applier = new LakeLogApplier(dataDir);
+    await writeSegment('1764000000000-7-4.log', [{ kind: 'lines', prefix: DATA, data: lines('{"n":1}') }]);
+    applier.apply('1764000000000-7-4.log');
+    await rm(join(dataDir, 'lake'), { recursive: true });
+    await writeSegment('1764000000000-7-5.log', [{ kind: 'lines', prefix: DATA, data: lines('{"n":2}') }]);
+    expect(applier.apply('1764000000000-7-5.log')).toBe(1);
+    expect(await folderLines(DATA)).toEqual({ '1764000000000-7-5-1.json.gz': ['{"n":2}'] });
+    expect(await readdir(logFolder(dataDir))).toEqual([]);
+  });
+
   it('refuses a record naming a folder outside the data directory, and keeps the segment', async () => {
     await writeSegment('1764000000000-7-3.log', [{ kind: 'lines', prefix: '../escaped/', data: lines('{"n":1}') }]);
     expect(() => new LakeLogApplier(dataDir).apply('1764000000000-7-3.log')).toThrow(/outside the data directory/);
