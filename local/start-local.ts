@@ -96,7 +96,18 @@ export async function startLocalHooklake(options: LocalHooklakeOptions): Promise
   const rawArchiveDays = rawArchiveDaysOf(options);
   const rawRetention = rawArchiveDays > 0 ? startRawArchiveRetention(options.dataDir, rawArchiveDays, options.logger) : undefined;
   // The compactor starts with the lake: this process is the one server, so the one compactor, of the data directory.
-  const lake = openLocalLake(options.dataDir, options.logger, { log: options.lakeLog });
+  let lake: ReturnType<typeof openLocalLake>;
+  try {
+    lake = openLocalLake(options.dataDir, options.logger, { log: options.lakeLog });
+  } catch (error) {
+    // Left open, the store and the retention timer would keep the process running after the error.
+    rawRetention?.stop();
+    await local.close();
+    throw new ValidationError(
+      `Could not apply the lake's log left by an earlier run (${join(options.dataDir, LOG_FOLDER)}), so nothing was started: ${messageOf(error)}. Its rows stay there; fix the cause and start again.`,
+      { cause: error },
+    );
+  }
   const counters = new IngestCounters(local.counts, LOCAL_COUNT_FLUSH_MS, Date.now, (error) =>
     options.logger.warn('Could not write loading counts; kept for the next try', { error: messageOf(error) }),
   );

@@ -3,8 +3,13 @@
  * answered and reach the lake's files behind it; a query from the CLI sees them at once all the same
  * (it asks the server to settle, with the key only its runtime file holds), and a stop leaves nothing in the log.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { partitionPath } from '../../lambdas/core/lake-layout';
+import { logFolder } from '../../local/lake-log';
+import { encodeLogRecord } from '../../local/lake-log-format';
+import { startLocalHooklake } from '../../local/start-local';
+import { useTempDir } from '../support/temp-dir';
 import { cliJson } from '../support/cli-capture';
 import { useLocalServer } from '../support/local-server';
 import { RecordingLogger } from '../support/recording-logger';
@@ -45,5 +50,28 @@ describe("the lake's log over real HTTP", () => {
     expect(await readdir(join(hooklake.dataDir, 'wal'))).toEqual([]);
     const rows = await cliJson<{ id: string }[]>('--data-dir', hooklake.dataDir, 'query', 'SELECT id FROM stopped.data');
     expect(rows).toEqual([{ id: '9' }]);
+  });
+});
+
+describe("a start with a log it cannot apply", () => {
+  const dir = useTempDir('lake-log-start');
+
+  it('refuses to start, saying why, lets go of the data directory, and starts once the cause is gone', async () => {
+    const prefix = partitionPath('blocked', 'data', '2026-11-25');
+    await mkdir(logFolder(dir.path), { recursive: true });
+    await writeFile(join(logFolder(dir.path), '1764000000000-7-1.log'), encodeLogRecord([{ kind: 'lines', prefix, data: Buffer.from('{"id":"1"}\n') }]));
+    // A file where the partition's folder must go.
+    await mkdir(join(dir.path, prefix, '..'), { recursive: true });
+    await writeFile(join(dir.path, prefix.replace(/\/$/, '')), 'in the way');
+    const start = () => startLocalHooklake({ dataDir: dir.path, port: 0, host: '127.0.0.1', maxBodyBytes: 1024, logger: new RecordingLogger() });
+    await expect(start()).rejects.toThrow(/lake's log/);
+    await rm(join(dir.path, prefix.replace(/\/$/, '')));
+    // The store's lock was let go: this process can open it again.
+    const running = await start();
+    try {
+      expect(await readdir(logFolder(dir.path))).toEqual([]);
+    } finally {
+      await running.close();
+    }
   });
 });
