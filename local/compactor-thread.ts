@@ -44,11 +44,14 @@ export function startCompactorThread(dataDir: string, logger: AppLogger, options
   let handed = 0;
   let applied = 0;
   const waiting: { readonly upTo: number; readonly resolve: () => void; readonly reject: (error: Error) => void }[] = [];
+  // A thread that ended (stopped, or failed) applies nothing more: what it was handed waits in the log.
+  const notApplied = () => new Error("The lake's compaction thread has ended; the rows still in the lake's log reach its files at the next start");
   const settleWaiting = (failure?: Error) => {
     for (let i = waiting.length - 1; i >= 0; i--) {
       const waiter = waiting[i];
       if (failure !== undefined) waiter.reject(failure);
-      else if (applied >= waiter.upTo || !running) waiter.resolve();
+      else if (applied >= waiter.upTo) waiter.resolve();
+      else if (!running) waiter.reject(notApplied());
       else continue;
       waiting.splice(i, 1);
     }
@@ -62,11 +65,11 @@ export function startCompactorThread(dataDir: string, logger: AppLogger, options
     // Its pass is done: nothing is left for the thread to finish.
     else void worker.terminate();
   });
-  // The lake stays whole without compaction, only with more files: webhooks go on being stored.
-  worker.on('error', (error) => logger.error('Lake compaction stopped; restart the server to resume it', { error: messageOf(error) }));
+  // Webhooks go on being stored, in the log: their rows reach the lake's files, and queries, at the next start.
+  worker.on('error', (error) => logger.error("Lake compaction stopped, and with it the lake's log's way into its files; restart the server to resume them", { error: messageOf(error) }));
   worker.on('exit', () => {
     running = false;
-    // Nothing more will be applied in this process: the next start applies what the log still holds.
+    // Nothing more will be applied in this process: those waiting for it are told so.
     settleWaiting();
   });
   // Like the compactor's timers, the thread never holds the process open.
@@ -86,7 +89,8 @@ export function startCompactorThread(dataDir: string, logger: AppLogger, options
       if (running) worker.postMessage({ type: 'sealed', segment } satisfies ToCompactor);
     },
     applied() {
-      if (applied >= handed || !running) return Promise.resolve();
+      if (applied >= handed) return Promise.resolve();
+      if (!running) return Promise.reject(notApplied());
       // Held open while someone waits on it: a caller with nothing else to keep the process alive (a CLI, a script) would otherwise just exit.
       worker.ref();
       const done = new Promise<void>((resolve, reject) => waiting.push({ upTo: handed, resolve, reject }));

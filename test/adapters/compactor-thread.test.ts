@@ -119,6 +119,14 @@ describe('startCompactorThread', () => {
     expect(logger.lines.filter((line) => line.includes('"level":"ERROR"'))).toHaveLength(1);
   });
 
+  it('rejects applied() for a segment handed over once its thread has ended: no one will apply it before the next start', async () => {
+    thread = startCompactorThread(dataDir, new RecordingLogger(), { intervalMs: 3_600_000 });
+    await thread.applied();
+    await thread.stop();
+    thread.applyLater('1764000000000-1-4.log');
+    await expect(thread.applied()).rejects.toThrow(/next start/);
+  });
+
   it('keeps a process with nothing else to do alive while it waits for the log to be applied', async () => {
     const child = spawnSync(process.execPath, ['--import', 'tsx', 'test/support/settle-child.ts', dataDir], { cwd: join(__dirname, '..', '..'), encoding: 'utf8', timeout: 60_000 });
     expect(child.stderr).toBe('');
