@@ -7,7 +7,8 @@
  * came before its deletion) writes the same files again under the same names: nothing twice. That
  * holds as long as no merge took a file of a segment that is still there. Applying is synchronous:
  * on the compactor's thread, no pass can look at a folder between a segment's files and its
- * deletion, and at start-up (or in a CLI command, no server running) no compactor runs yet.
+ * deletion, and at start-up (or in a CLI command, no server running) no compactor runs yet. An apply
+ * that fails part way removes the files it wrote, since the segment stays for the retry.
  */
 import { mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -59,22 +60,30 @@ export class LakeLogApplier {
       ...packed.map(({ prefix, data }) => ({ prefix, data: () => data })),
     ];
     const touched = new Set<string>();
-    files.forEach((file, index) => {
-      const fileName = segmentFileName(name, index);
-      let dir = this.partitionFolder(file.prefix);
-      try {
-        writeFileAtomicallySync(dir, fileName, file.data());
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-        // The folder went away (removed by hand): forget it and make it again, or every later segment would fail here too.
-        this.durableFolders.delete(dir);
-        dir = this.partitionFolder(file.prefix);
-        writeFileAtomicallySync(dir, fileName, file.data());
-      }
-      touched.add(dir);
-    });
-    for (const dir of touched) fsyncDirectorySync(dir);
-    unlinkSync(path);
+    const written: string[] = [];
+    try {
+      files.forEach((file, index) => {
+        const fileName = segmentFileName(name, index);
+        let dir = this.partitionFolder(file.prefix);
+        try {
+          writeFileAtomicallySync(dir, fileName, file.data());
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+          // The folder went away (removed by hand): forget it and make it again, or every later segment would fail here too.
+          this.durableFolders.delete(dir);
+          dir = this.partitionFolder(file.prefix);
+          writeFileAtomicallySync(dir, fileName, file.data());
+        }
+        written.push(join(dir, fileName));
+        touched.add(dir);
+      });
+      for (const dir of touched) fsyncDirectorySync(dir);
+      unlinkSync(path);
+    } catch (error) {
+      // The segment stays, to be applied again: files of it left in the lake meanwhile could be merged, and then written a second time.
+      for (const file of written) removeQuietly(file);
+      throw error;
+    }
     fsyncDirectorySync(folder);
     return files.length;
   }
@@ -119,6 +128,15 @@ function segmentFileName(segment: string, index: number): string {
 export function isFileOfSegment(fileName: string, segment: string): boolean {
   const base = segment.slice(0, -SEGMENT_SUFFIX.length);
   return fileName.startsWith(`${base}-`) && /^\d+\.json\.gz$/.test(fileName.slice(base.length + 1));
+}
+
+/** Removes `path` if it can: a file a crash leaves instead is written again, under its name, by the next start's apply. */
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Already gone, or the disk refuses this too; the retry writes the same name again.
+  }
 }
 
 /** Segment names are `<ms>-<pid>-<n>.log`: by time, then process and number. */

@@ -173,6 +173,17 @@ describe('LakeLogApplier', () => {
     expect(await readdir(logFolder(dataDir))).toEqual([]);
   });
 
+  it('leaves none of a segment\'s files behind when applying it fails part way: the compactor could merge them before the retry wrote them again', async () => {
+    const other = 'lake/shop/other/dt=2026-11-25/';
+    await writeSegment('1764000000000-7-6.log', [{ kind: 'lines', prefix: DATA, data: lines('{"n":1}') }, { kind: 'lines', prefix: other, data: lines('{"o":1}') }]);
+    // A file where the second folder must go: the first file is written, the second fails.
+    await mkdir(join(dataDir, 'lake/shop'), { recursive: true });
+    await writeFile(join(dataDir, other.replace(/\/$/, '').replace(/\/dt=.*$/, '')), 'in the way');
+    expect(() => new LakeLogApplier(dataDir).apply('1764000000000-7-6.log')).toThrow();
+    expect(await folderLines(DATA)).toEqual({});
+    expect(await readdir(logFolder(dataDir))).toEqual(['1764000000000-7-6.log']);
+  });
+
   it('refuses a record naming a folder outside the data directory, and keeps the segment', async () => {
     await writeSegment('1764000000000-7-3.log', [{ kind: 'lines', prefix: '../escaped/', data: lines('{"n":1}') }]);
     expect(() => new LakeLogApplier(dataDir).apply('1764000000000-7-3.log')).toThrow(/outside the data directory/);
