@@ -116,14 +116,16 @@ export class LakeLog {
 
   private async openSegment(): Promise<Segment> {
     const folder = logFolder(this.dataDir);
-    if (!this.folderReady) {
-      // Its entry in the data directory must be on disk before a record in it is answered for.
-      mkdirSync(folder, { recursive: true, mode: 0o700 });
-      await fsyncDirectory(this.dataDir);
-      this.folderReady = true;
-    }
     const name = `${Date.now()}-${process.pid}-${++segmentCounter}${SEGMENT_SUFFIX}`;
-    const fd = await new Promise<number>((resolve, reject) => open(join(folder, name), SEGMENT_FLAGS, 0o600, (error, opened) => (error ? reject(error) : resolve(opened))));
+    let fd: number;
+    try {
+      fd = await this.create(folder, name);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !this.folderReady) throw error;
+      // The folder was removed by hand: made again, or every later webhook would be refused.
+      this.folderReady = false;
+      fd = await this.create(folder, name);
+    }
     try {
       await fsyncDirectory(folder);
     } catch (error) {
@@ -136,6 +138,17 @@ export class LakeLog {
     // close() seals what is open: the timer never holds the process.
     segment.timer.unref();
     return segment;
+  }
+
+  /** Creates segment `name` in `folder`, made first (and its entry made durable) if this log has not yet. */
+  private async create(folder: string, name: string): Promise<number> {
+    if (!this.folderReady) {
+      // Its entry in the data directory must be on disk before a record in it is answered for.
+      mkdirSync(folder, { recursive: true, mode: 0o700 });
+      await fsyncDirectory(this.dataDir);
+      this.folderReady = true;
+    }
+    return new Promise<number>((resolve, reject) => open(join(folder, name), SEGMENT_FLAGS, 0o600, (error, opened) => (error ? reject(error) : resolve(opened))));
   }
 }
 

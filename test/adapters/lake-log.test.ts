@@ -101,6 +101,17 @@ describe('LakeLog', () => {
     expect(handed.sort()).toEqual(['{"n":1}', '{"n":2}']);
   });
 
+  it('makes its folder again when it was removed by hand, rather than refusing every append after', async () => {
+    const sealed: string[] = [];
+    const log = new LakeLog(dataDir, { sealAfterMs: 60_000, sealAtBytes: 1 << 20, onSealed: (name) => sealed.push(name) });
+    await log.append(record(1));
+    await log.sealNow();
+    await rm(logFolder(dataDir), { recursive: true });
+    await log.append(record(2));
+    await log.sealNow();
+    expect(await segmentTexts(sealed[1])).toEqual(['{"n":2}']);
+  });
+
   it('rejects an append it could not write, and writes the next one to a new segment', async () => {
     const sealed: string[] = [];
     const log = new LakeLog(dataDir, { sealAfterMs: 60_000, sealAtBytes: 1 << 20, onSealed: (name) => sealed.push(name) });
