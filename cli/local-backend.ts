@@ -61,5 +61,6 @@ async function settleLake(directory: string, local: LocalStore): Promise<void> {
     const why = await askServerToSettle(local.serverUrl, local.controlKey);
     if (why !== undefined) problem = `the server at ${local.serverUrl} did not store its latest rows in the lake's files (${why})`;
   }
-  if (problem !== undefined) process.stderr.write(`Warning: ${problem}; rows received in the last second may be missing from this answer.\n`);
+  const missing = local.serverUrl === undefined ? 'rows still in its log (wal/) are missing from this answer' : 'rows received in the last second may be missing from this answer';
+  if (problem !== undefined) process.stderr.write(`Warning: ${problem}; ${missing}.\n`);
 }

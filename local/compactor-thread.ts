@@ -29,7 +29,7 @@ export type FromCompactor =
  * there, between the compactor's steps, so no merge ever takes a file of a segment not yet deleted.
  */
 export interface CompactorThread extends SegmentApplier {
-  /** The sink stored `files` files (LakeCompactor.noteWrite). */
+  /** The sink stored `files` files (LakeCompactor.noteWrite): the file sink's, where this Node cannot write the lake's log; applying the log tells the compactor itself. */
   noteWrite(files: number): void;
   /** Waits for the pass in progress, as LakeCompactor.stop does, and ends the thread. */
   stop(): Promise<void>;

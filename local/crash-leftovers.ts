@@ -5,8 +5,8 @@ import { fsyncDirectory } from './durable-files';
 import { isMissing, lakeTableFolders, partitionFolders, rawArchiveFolders } from './lake-files';
 
 /**
- * Deletes the temporary files a crash (kill -9, power loss) left in the lake: the sink's and the
- * compactor's files written under a temporary name and never renamed into place, empty or partial.
+ * Deletes the temporary files a crash (kill -9, power loss) left in the lake: the log's apply's, the
+ * file sink's and the compactor's files written under a temporary name and never renamed into place, empty or partial.
  * Only run before this process writes to the lake (it is then the one writer of the data
  * directory): a temporary file then belongs to no live write. Committed files are never touched.
  * Returns how many files were removed.

@@ -1,7 +1,7 @@
 /**
  * QueryEngine over the local lake: an in-memory DuckDB with, per integration, the views
  * `<schema>.data`, `<schema>._sdc_rejected` and `<schema>.data_latest` over the gzip NDJSON files
- * that FileLakeSink writes, and the per-event views over `data` (view-sql.ts). The same SQL runs in Athena against the same layout on S3.
+ * that the lake's log becomes (and FileLakeSink writes), and the per-event views over `data` (view-sql.ts). The same SQL runs in Athena against the same layout on S3.
  *
  * How the files are read, and why (findings with @duckdb/node-api 1.5, checked by the tests):
  * - `hive_partitioning=true` with `dt` typed VARCHAR: every row gets the `dt` partition column,

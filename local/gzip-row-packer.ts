@@ -1,10 +1,10 @@
 /**
- * The file sink's packer (RecordSink.packer): a large request's rows are compressed while they are
+ * The local sinks' packer (RecordSink.packer): a large request's rows are compressed while they are
  * stamped, a few hundred KB of text at a time, so their texts die young instead of waiting for the
  * flush in the old generation (1.5–2x the body's bytes, for each large body in flight). A table and
  * day's text becomes raw deflate segments that each end on a sync flush: they join into one stream
  * without a zlib stream held open between rows, and the packs of every large request in a flush join
- * into one gzip file per partition (`gzipOfPacks`).
+ * into one gzip member per partition (`gzipOfPacks`), a record of the lake's log or a file.
  */
 import { constants, deflateRawSync } from 'node:zlib';
 import type { LakeTable } from '../lambdas/core/lake-layout';

@@ -1,6 +1,7 @@
 /**
- * Background compaction of the local lake. The file sink writes one small file per partition per
- * group commit (one per request when a provider sends one event at a time); left alone, a busy day
+ * Background compaction of the local lake. The server's lake log becomes one file per partition per
+ * segment (ten a second under load), the CLI's replay and an older Node's file sink write one per group
+ * commit (one per request when a provider sends one event at a time); left alone, a busy day
  * holds tens of thousands of files and DuckDB spends seconds just opening them. The compactor merges a
  * partition's small files into larger gzip NDJSON files (the same format, so the lake stays as S3
  * holds it), in size tiers, and removes the files they replace once no reader can still need them.
@@ -80,10 +81,10 @@ export interface LakeCompactorOptions {
 /** A query reads its files within seconds of listing them; a minute leaves a wide margin. */
 export const DEFAULT_GRACE_MS = 60_000;
 const DEFAULT_INTERVAL_MS = 5_000;
-// A busy server's sink writes up to a few hundred files a second per partition (one per flush, in
-// the lake and in the raw archive): merging every 256 files, or every second when slower, keeps a
-// partition under a few hundred files, and each merge takes enough of them that its fsyncs are a
-// small share of the sink's.
+// The server's log gives a partition ten files a second under load; a replay, or the file sink on an
+// older Node, up to a few hundred (one per flush, in the lake and in the raw archive): merging every
+// 256 files, or every second when slower, keeps a partition under a few hundred files, and each merge
+// takes enough of them that its fsyncs are a small share of the writers'.
 const DEFAULT_BUSY_INTERVAL_MS = 1_000;
 const DEFAULT_BUSY_FILES = 256;
 const MIN_PASS_GAP_MS = 100;

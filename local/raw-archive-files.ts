@@ -1,6 +1,6 @@
 /**
- * The raw archive on the local disk (`raw/<schema>/requests/dt=YYYY-MM-DD/*.json.gz`, written by the file sink
- * with the rows, merged by the compactor): read back for a replay, and days past the retention removed.
+ * The raw archive on the local disk (`raw/<schema>/requests/dt=YYYY-MM-DD/*.json.gz`, written with the rows
+ * (from the lake's log, or by the file sink), merged by the compactor): read back for a replay, and days past the retention removed.
  */
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -22,7 +22,7 @@ export function settleRoute(controlKey: string, settle: () => Promise<void>): Ot
       request.resume();
       const given = request.headers.authorization;
       if (request.method !== 'POST' || given === undefined || !timingSafeEqual(digest(given), expected)) {
-        response.writeHead(request.method === 'POST' ? 401 : 405, { 'content-type': 'application/json' });
+        response.writeHead(request.method === 'POST' ? 401 : 405, { 'content-type': 'application/json', ...(request.method === 'POST' ? {} : { allow: 'POST' }) });
         response.end(JSON.stringify({ status: 'ERROR', message: 'This path is for the hooklake CLI on the same data directory.' }));
         return;
       }
