@@ -68,7 +68,7 @@ export async function benchHttpIngest(progress: (line: string) => void): Promise
 }
 
 /** Hooklake's throughput as a ratio of the receiver's, against the issue's minimum. */
-function throughput(id: string, name: string, summary: Partial<Record<Side, Summary>> & Record<'receiver' | 'hooklake', Summary>, min: number): BenchResult {
+function throughput(id: string, name: string, summary: Summaries, min: number): BenchResult {
   return {
     id,
     name,
@@ -86,9 +86,11 @@ interface Summary {
 }
 
 type Side = 'receiver' | 'hooklake' | 'filesReceiver';
+/** Each side's figures; the file-writing receiver's only where it ran. */
+type Summaries = Partial<Record<Side, Summary>> & Record<'receiver' | 'hooklake', Summary>;
 const SIDE_NAMES: Readonly<Record<Side, string>> = { receiver: 'receiver', hooklake: 'hooklake', filesReceiver: 'receiver writing a file per group' };
 
-async function compare(scenario: Scenario, urls: Record<Side, string>, sides: readonly Side[], progress: (line: string) => void): Promise<Partial<Record<Side, Summary>> & Record<'receiver' | 'hooklake', Summary>> {
+async function compare(scenario: Scenario, urls: Record<Side, string>, sides: readonly Side[], progress: (line: string) => void): Promise<Summaries> {
   const runs: Record<Side, LoadResult[]> = { receiver: [], hooklake: [], filesReceiver: [] };
   progress(`http, ${scenario.label}: warm-up, ${WARMUP_SECONDS} s each`);
   for (const side of sides) await load(side, urls[side], scenario, WARMUP_SECONDS);
@@ -99,7 +101,7 @@ async function compare(scenario: Scenario, urls: Record<Side, string>, sides: re
     }
   }
   const summaries = Object.fromEntries(sides.map((side) => [side, summarize(runs[side])]));
-  return summaries as Partial<Record<Side, Summary>> & Record<'receiver' | 'hooklake', Summary>;
+  return summaries as Summaries;
 }
 
 async function load(side: Side, url: string, scenario: Scenario, seconds: number): Promise<LoadResult> {
@@ -112,7 +114,7 @@ function summarize(runs: readonly LoadResult[]): Summary {
   return { requestsPerSecond: median(runs.map((run) => run.requestsPerSecond)), p99Ms: median(runs.map((run) => run.p99Ms)) };
 }
 
-function figures(summary: Partial<Record<Side, Summary>> & Record<'receiver' | 'hooklake', Summary>): string {
+function figures(summary: Summaries): string {
   const side = (name: Side, of: Summary) => `${SIDE_NAMES[name]} ${of.requestsPerSecond.toFixed(0)} req/s, p99 ${of.p99Ms} ms`;
   const files = summary.filesReceiver;
   const reference = files === undefined ? '' : `; for comparison, the ${side('filesReceiver', files)} (hooklake ${(summary.hooklake.requestsPerSecond / files.requestsPerSecond).toFixed(2)}x of it)`;

@@ -1,13 +1,15 @@
 /** Making file system changes survive a crash or a power loss. */
 import { close, closeSync, constants, fsync, fsyncSync, open as openFd, openSync, renameSync, unlinkSync, write, writeSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { temporaryFileName } from '../lambdas/core/lake-layout';
 
 /** Where the platform has no O_DSYNC (Windows), the file is fsynced before it is closed instead. */
-const HAS_O_DSYNC = typeof constants.O_DSYNC === 'number';
+export const HAS_O_DSYNC = typeof constants.O_DSYNC === 'number';
+/** O_DSYNC where there is one: each write returns once its bytes, and the size, are on disk. */
+export const SYNCED_WRITES = HAS_O_DSYNC ? constants.O_DSYNC : 0;
 /** A new file (never one already there) whose every write returns once its bytes, and the size, are on disk. */
-const NEW_FILE_SYNCED_WRITES = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (HAS_O_DSYNC ? constants.O_DSYNC : 0);
+const NEW_FILE_SYNCED_WRITES = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | SYNCED_WRITES;
 
 /** Makes the entries of `dir` (files created, renamed or removed in it) durable. */
 export async function fsyncDirectory(dir: string): Promise<void> {
@@ -95,4 +97,10 @@ function writeNewFileSynced(path: string, data: Uint8Array): Promise<void> {
       else writeFrom(0);
     });
   });
+}
+
+/** True when `path` is below `root`, not `root` itself. */
+export function isStrictlyInside(path: string, root: string): boolean {
+  const rel = relative(root, path);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }

@@ -10,13 +10,13 @@
  * number of requests the flush serves.
  */
 import { mkdir } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { FAST_GZIP_LEVEL } from '../lambdas/core/lake-compaction';
 import { LAKE_FILE_SUFFIX } from '../lambdas/core/lake-layout';
 import type { LakeBatch, RowPacker } from '../lambdas/core/rows';
 import type { RecordSink, SinkReport } from '../lambdas/app/ports';
 import { DirectoryHandles } from './directory-handles';
-import { fsyncDirectory, writeFileAtomically } from './durable-files';
+import { fsyncDirectory, isStrictlyInside, writeFileAtomically } from './durable-files';
 import { GroupCommit } from './group-commit';
 import { groupByPartition, groupPacksByPartition, holdsAnything, localPacker } from './partition-groups';
 import { sinkUnavailable } from './sink-failure';
@@ -124,8 +124,3 @@ export class FileLakeSink implements RecordSink {
   }
 }
 
-/** True when `path` is below `root`, not `root` itself. */
-function isStrictlyInside(path: string, root: string): boolean {
-  const rel = relative(root, path);
-  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
-}

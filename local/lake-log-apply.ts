@@ -11,10 +11,10 @@
  * that fails part way removes the files it wrote, since the segment stays for the retry.
  */
 import { mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { FAST_GZIP_LEVEL } from '../lambdas/core/lake-compaction';
 import { LAKE_FILE_SUFFIX } from '../lambdas/core/lake-layout';
-import { fsyncDirectorySync, writeFileAtomicallySync } from './durable-files';
+import { fsyncDirectorySync, isStrictlyInside, writeFileAtomicallySync } from './durable-files';
 import { gzipNdjson } from './gzip-lines';
 import { decodeLogSegment } from './lake-log-format';
 import { logFolder, SEGMENT_SUFFIX } from './lake-log';
@@ -106,8 +106,7 @@ export class LakeLogApplier {
   private partitionFolder(prefix: string): string {
     const dir = resolve(this.dataDir, prefix);
     if (this.durableFolders.has(dir)) return dir;
-    const rel = relative(this.dataDir, dir);
-    if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel)) throw new Error(`A log entry names a folder outside the data directory: ${prefix}`);
+    if (!isStrictlyInside(dir, this.dataDir)) throw new Error(`A log entry names a folder outside the data directory: ${prefix}`);
     mkdirSync(dir, { recursive: true });
     // A new folder's entry is lost on power failure until its parent is fsynced, and so on up.
     for (let current = dirname(dir); ; current = dirname(current)) {

@@ -12,13 +12,12 @@
  */
 import { close, constants, fdatasync, mkdirSync, open, write } from 'node:fs';
 import { join } from 'node:path';
-import { fsyncDirectory } from './durable-files';
+import { fsyncDirectory, HAS_O_DSYNC, SYNCED_WRITES } from './durable-files';
 
 export const LOG_FOLDER = 'wal';
 export const SEGMENT_SUFFIX = '.log';
 /** Appends only, each on disk before it returns; never a file that is already there. */
-const SEGMENT_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_APPEND | (typeof constants.O_DSYNC === 'number' ? constants.O_DSYNC : 0);
-const HAS_O_DSYNC = typeof constants.O_DSYNC === 'number';
+const SEGMENT_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_APPEND | SYNCED_WRITES;
 
 export interface LakeLogOptions {
   /** A segment that took its first record this long ago is sealed, so its rows reach the lake's files. */

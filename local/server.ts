@@ -28,6 +28,17 @@ export interface OtherRoutes {
   handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
 }
 
+/** Routes answered by the first of `routes` that owns the path. */
+export function firstOwner(routes: () => readonly (OtherRoutes | undefined)[]): () => OtherRoutes {
+  return () => {
+    const present = routes().filter((route): route is OtherRoutes => route !== undefined);
+    return {
+      owns: (pathname) => present.some((route) => route.owns(pathname)),
+      handle: (request, response) => (present.find((route) => route.owns(requestPath(request.url))) as OtherRoutes).handle(request, response),
+    };
+  };
+}
+
 const HEALTH_PATH = '/healthz';
 const NOT_FOUND = jsonResponse(404, { status: 'ERROR', message: `Not found: webhooks are POSTed to ${WEBHOOK_TOKEN_PATH}.` });
 

@@ -7,7 +7,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { messageOf } from '../lambdas/shared/error-message';
-import { requestPath } from './request-path';
 import type { OtherRoutes } from './server';
 
 export const SETTLE_PATH = '/_hooklake/settle';
@@ -47,15 +46,4 @@ export async function askServerToSettle(url: string, controlKey: string, timeout
   } catch (error) {
     return messageOf(error);
   }
-}
-
-/** Routes answered by the first of `routes` that owns the path. */
-export function firstOwner(routes: () => readonly (OtherRoutes | undefined)[]): () => OtherRoutes {
-  return () => {
-    const present = routes().filter((route): route is OtherRoutes => route !== undefined);
-    return {
-      owns: (pathname) => present.some((route) => route.owns(pathname)),
-      handle: (request, response) => (present.find((route) => route.owns(requestPath(request.url))) as OtherRoutes).handle(request, response),
-    };
-  };
 }

@@ -24,8 +24,8 @@ import { LOG_FOLDER } from './lake-log';
 import type { LoggedLakeSinkOptions } from './logged-lake-sink';
 import { startOwnStore, type LocalStore } from './local-store';
 import { findRunningServer, removeRuntimeInfo, writeRuntimeInfo } from './runtime-file';
-import { createLocalServer, shutDownLocalServer, type OtherRoutes } from './server';
-import { firstOwner, settleRoute } from './settle-route';
+import { createLocalServer, firstOwner, shutDownLocalServer, type OtherRoutes } from './server';
+import { settleRoute } from './settle-route';
 
 /**
  * How long the server keeps an active token or an integration without reading the store again. Writes to the store

@@ -59,11 +59,16 @@ describe('LakeLog', () => {
   afterEach(() => rm(dataDir, { recursive: true, force: true }));
 
   const record = (n: number) => encodeLogRecord([{ kind: 'lines', prefix: DATA, data: lines(`{"n":${n}}`) }]);
+  /** A log whose sealed segments' names are kept, in order; sealed only when asked unless `seal` says otherwise. */
+  const openLog = (seal: { sealAfterMs?: number; sealAtBytes?: number } = {}) => {
+    const sealed: string[] = [];
+    const log = new LakeLog(dataDir, { sealAfterMs: seal.sealAfterMs ?? 60_000, sealAtBytes: seal.sealAtBytes ?? 1 << 20, onSealed: (name) => sealed.push(name) });
+    return { log, sealed };
+  };
   const segmentTexts = async (name: string) => decodeLogSegment(await readFile(join(logFolder(dataDir), name))).entries.map((entry) => Buffer.from(entry.data).toString().trim());
 
   it('has each record in its segment when the append returns, in the order appended', async () => {
-    const sealed: string[] = [];
-    const log = new LakeLog(dataDir, { sealAfterMs: 60_000, sealAtBytes: 1 << 20, onSealed: (name) => sealed.push(name) });
+    const { log, sealed } = openLog();
     await Promise.all([1, 2, 3].map((n) => log.append(record(n))));
     const [name] = await readdir(logFolder(dataDir));
     expect(await segmentTexts(name)).toEqual(['{"n":1}', '{"n":2}', '{"n":3}']);
@@ -73,8 +78,7 @@ describe('LakeLog', () => {
   });
 
   it('seals a segment once it reaches its size, and one its age, so appends go on in a new one', async () => {
-    const sealed: string[] = [];
-    const log = new LakeLog(dataDir, { sealAfterMs: 50, sealAtBytes: record(1).length * 2, onSealed: (name) => sealed.push(name) });
+    const { log, sealed } = openLog({ sealAfterMs: 50, sealAtBytes: record(1).length * 2 });
     await log.append(record(1));
     await log.append(record(2));
     await log.append(record(3));
@@ -102,8 +106,7 @@ describe('LakeLog', () => {
   });
 
   it('makes its folder again when it was removed by hand, rather than refusing every append after', async () => {
-    const sealed: string[] = [];
-    const log = new LakeLog(dataDir, { sealAfterMs: 60_000, sealAtBytes: 1 << 20, onSealed: (name) => sealed.push(name) });
+    const { log, sealed } = openLog();
     await log.append(record(1));
     await log.sealNow();
     await rm(logFolder(dataDir), { recursive: true });
@@ -113,8 +116,7 @@ describe('LakeLog', () => {
   });
 
   it('rejects an append it could not write, and writes the next one to a new segment', async () => {
-    const sealed: string[] = [];
-    const log = new LakeLog(dataDir, { sealAfterMs: 60_000, sealAtBytes: 1 << 20, onSealed: (name) => sealed.push(name) });
+    const { log, sealed } = openLog();
     await log.append(record(1));
     await log.sealNow();
     await rm(logFolder(dataDir), { recursive: true });
