@@ -1,15 +1,16 @@
 /**
  * The baseline issue 9 names for the local server: a node:http receiver that does the same durable
  * work as Hooklake and nothing else. It reads the body, JSON.parses it (an array or one object), and
- * answers 200 only once its records are on disk the way Hooklake's are: group commit (whatever
- * arrives during a flush goes into the next one), each flush one append of the group's NDJSON to a
- * log file opened with O_DSYNC (on disk when the write returns), whose entry in the directory was
- * fsynced when it was made: the issue's "read, JSON.parse, append, fsync per group". No token check,
- * no column mapping, no stamping, no raw archive, no logging, and nothing done behind the log (Hooklake
- * makes its log into lake files).
+ * answers 200 only once its records, and the body itself, are on disk the way Hooklake's are: group
+ * commit (whatever arrives during a flush goes into the next one), each flush one append of the group's
+ * NDJSON to a log file opened with O_DSYNC (on disk when the write returns), whose entry in the directory
+ * was fsynced when it was made: the issue's "read, JSON.parse, append, fsync per group". The same bytes:
+ * a line per record, and a line per body as Hooklake's raw archive keeps it (base64, gzipped first from
+ * 4 KB at level 1). No token check, no column mapping, no stamping, no headers kept, no logging, and
+ * nothing done behind the log (Hooklake makes its log into lake files).
  *
  * With `files` as its second argument it does what Hooklake did before its log, for comparison: each
- * flush one gzip NDJSON file, written under a temporary name, fsynced, renamed, and the directory fsynced. Written here on purpose rather than reusing Hooklake's
+ * flush the same lines as one gzip NDJSON file, written under a temporary name, fsynced, renamed, and the directory fsynced. Written here on purpose rather than reusing Hooklake's
  * group commit, so a flaw in that is measured, not shared.
  *
  * Run as a child process (`fork`): it listens on 127.0.0.1, port 0, and sends its URL to the parent.
@@ -20,12 +21,14 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
+import { gzip, gzipSync } from 'node:zlib';
+import { RAW_GZIP_MIN_BYTES } from '../lambdas/core/raw-archive';
 
 const gzipAsync = promisify(gzip);
 const LOG_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_APPEND | constants.O_DSYNC;
 
 interface Waiting {
+  readonly records: number;
   readonly lines: string[];
   readonly response: ServerResponse;
 }
@@ -53,7 +56,7 @@ export function startReceiver(dir: string, mode: ReceiverMode, onListening: (url
       try {
         const text = group.map((waiting) => waiting.lines.join('\n')).join('\n') + '\n';
         await store(text);
-        for (const waiting of group) answer(waiting.response, 200, `{"status":"OK","records":${waiting.lines.length}}`);
+        for (const waiting of group) answer(waiting.response, 200, `{"status":"OK","records":${waiting.records}}`);
       } catch {
         for (const waiting of group) answer(waiting.response, 503, '{"status":"ERROR"}');
       }
@@ -66,15 +69,17 @@ export function startReceiver(dir: string, mode: ReceiverMode, onListening: (url
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       let records: unknown[];
+      const body = Buffer.concat(chunks);
       try {
-        const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        const parsed: unknown = JSON.parse(body.toString('utf8'));
         records = Array.isArray(parsed) ? parsed : [parsed];
       } catch {
         answer(response, 400, '{"status":"ERROR"}');
         return;
       }
-      // One line per record, as Hooklake stores one row per record.
-      queue.push({ lines: records.map((record) => JSON.stringify(record)), response });
+      // One line per record, as Hooklake stores one row per record, and the body as its archive keeps it.
+      const kept = body.length >= RAW_GZIP_MIN_BYTES ? gzipSync(body, { level: 1 }) : body;
+      queue.push({ records: records.length, lines: [...records.map((record) => JSON.stringify(record)), kept.toString('base64')], response });
       if (!flushing) void flush();
     });
   });
