@@ -33,13 +33,20 @@ function checksum(data: Uint8Array): number {
   return crc32(data, CHECKSUM_SEED);
 }
 
-/** One record holding `entries`, in order. */
-export function encodeLogRecord(entries: readonly LogEntry[]): Buffer {
+/** An entry as a flush hands it over: its bytes, or NDJSON lines (a "lines" entry) encoded straight into the record. */
+export type LogEntryToWrite = LogEntry | { readonly kind: 'lines'; readonly prefix: string; readonly lines: readonly string[] };
+
+/**
+ * One record holding `entries`, in order. Lines are measured, then written once, into the record
+ * itself: no buffer of their own to copy from, and no room reserved for the worst case of UTF-8.
+ */
+export function encodeLogRecord(entries: readonly LogEntryToWrite[]): Buffer {
   const prefixes = entries.map((entry) => Buffer.from(entry.prefix, 'utf8'));
+  const dataBytes = entries.map((entry) => ('lines' in entry ? ndjsonByteLength(entry.lines) : entry.data.length));
   let payloadBytes = 0;
   entries.forEach((entry, i) => {
     if (prefixes[i].length > MAX_PREFIX_BYTES) throw new Error(`A log entry's folder is longer than ${MAX_PREFIX_BYTES} bytes: ${entry.prefix.slice(0, 80)}...`);
-    payloadBytes += 1 + 2 + prefixes[i].length + 4 + entry.data.length;
+    payloadBytes += 1 + 2 + prefixes[i].length + 4 + dataBytes[i];
   });
   const record = Buffer.allocUnsafe(RECORD_HEADER_BYTES + payloadBytes);
   let at = RECORD_HEADER_BYTES;
@@ -47,13 +54,27 @@ export function encodeLogRecord(entries: readonly LogEntry[]): Buffer {
     at = record.writeUInt8(KIND_CODES[entry.kind], at);
     at = record.writeUInt16LE(prefixes[i].length, at);
     at += prefixes[i].copy(record, at);
-    at = record.writeUInt32LE(entry.data.length, at);
-    record.set(entry.data, at);
-    at += entry.data.length;
+    at = record.writeUInt32LE(dataBytes[i], at);
+    if (!('lines' in entry)) {
+      record.set(entry.data, at);
+      at += dataBytes[i];
+      return;
+    }
+    for (const line of entry.lines) {
+      at += record.write(line, at, 'utf8');
+      record[at++] = 0x0a;
+    }
   });
   record.writeUInt32LE(payloadBytes, 0);
   record.writeUInt32LE(checksum(record.subarray(RECORD_HEADER_BYTES)), 4);
   return record;
+}
+
+/** UTF-8 bytes of the lines, each ended by "\n". */
+function ndjsonByteLength(lines: readonly string[]): number {
+  let bytes = lines.length;
+  for (const line of lines) bytes += Buffer.byteLength(line, 'utf8');
+  return bytes;
 }
 
 export interface DecodedSegment {

@@ -12,10 +12,9 @@
 import type { LakeBatch, RowPacker } from '../lambdas/core/rows';
 import type { RecordSink, SinkReport } from '../lambdas/app/ports';
 import { GroupCommit } from './group-commit';
-import { ndjsonBytes } from './gzip-lines';
 import { gzipOfPacks } from './gzip-row-packer';
 import { LakeLog } from './lake-log';
-import { encodeLogRecord, type LogEntry } from './lake-log-format';
+import { encodeLogRecord, type LogEntryToWrite } from './lake-log-format';
 import { groupByPartition, groupPacksByPartition, holdsAnything, localPacker } from './partition-groups';
 import { sinkUnavailable } from './sink-failure';
 
@@ -79,12 +78,8 @@ export class LoggedLakeSink implements RecordSink {
   }
 
   private async flush(batches: readonly LakeBatch[]): Promise<void> {
-    const entries: LogEntry[] = [];
-    for (const [prefix, lines] of groupByPartition(batches)) {
-      let chars = 0;
-      for (const line of lines) chars += line.length;
-      entries.push({ kind: 'lines', prefix, data: ndjsonBytes(lines, chars) });
-    }
+    const entries: LogEntryToWrite[] = [];
+    for (const [prefix, lines] of groupByPartition(batches)) entries.push({ kind: 'lines', prefix, lines });
     // Large requests' rows, compressed as they were stamped, stay compressed.
     for (const [prefix, packs] of groupPacksByPartition(batches)) entries.push({ kind: 'gzip', prefix, data: gzipOfPacks(packs) });
     try {

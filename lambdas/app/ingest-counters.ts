@@ -1,5 +1,9 @@
-import { countKey, countOutcome, emptyCounts, mergeCounts, type CountDelta, type DayCounts } from '../core/ingest-counts';
+import { DayTally } from '../core/day-tally';
+import { UNATTRIBUTED, type CountDelta } from '../core/ingest-counts';
+import { partitionDate } from '../core/lake-layout';
 import type { IngestCountStore, IngestMetrics, WebhookOutcome } from './ports';
+
+const DAY_MS = 86_400_000;
 
 /** On AWS: at most one write per integration and day per function a minute, whatever the traffic. */
 export const AWS_COUNT_FLUSH_MS = 60_000;
@@ -12,7 +16,9 @@ export const AWS_COUNT_FLUSH_MS = 60_000;
  * cannot): they are a report, the lake is the record.
  */
 export class IngestCounters implements IngestMetrics {
-  private pending = new Map<string, CountDelta>();
+  private pending = new Map<string, { readonly schema: string; readonly day: string; readonly tally: DayTally }>();
+  /** The UTC day last counted under, and the milliseconds it spans: most webhooks fall on it. */
+  private day = { text: '', from: 0, to: 0 };
   private flushedAt: number;
   private flushing: Promise<void> | undefined;
 
@@ -27,12 +33,9 @@ export class IngestCounters implements IngestMetrics {
   }
 
   answered(outcome: WebhookOutcome): void {
-    if (outcome.receivedAt === undefined) return;
-    const counted = { ...outcome, receivedAt: outcome.receivedAt };
-    const { schema, day } = countKey(counted);
-    const key = `${schema}\u0000${day}`;
-    const before: DayCounts = this.pending.get(key) ?? emptyCounts();
-    this.pending.set(key, { schema, day, ...countOutcome(before, counted) });
+    const { receivedAt } = outcome;
+    if (receivedAt === undefined) return;
+    this.tallyOf(outcome.schema ?? UNATTRIBUTED, this.dayOf(receivedAt)).add(outcome, receivedAt);
   }
 
   /** Whether counts wait and the interval since the last write has passed. */
@@ -49,7 +52,7 @@ export class IngestCounters implements IngestMetrics {
   async flush(): Promise<void> {
     while (this.flushing !== undefined) await this.flushing;
     if (this.pending.size === 0) return;
-    const batch = [...this.pending.values()];
+    const batch = this.waiting();
     this.pending = new Map();
     this.flushedAt = this.now();
     // Each integration's day is one write of its own: one that fails is kept, not retried here, and
@@ -71,13 +74,27 @@ export class IngestCounters implements IngestMetrics {
 
   /** Counts waiting to be written, for tests and shutdown checks. */
   waiting(): CountDelta[] {
-    return [...this.pending.values()];
+    return [...this.pending.values()].map(({ schema, day, tally }) => ({ schema, day, ...tally.toCounts() }));
   }
 
   private keep(delta: CountDelta): void {
-    const key = `${delta.schema}\u0000${delta.day}`;
-    const before = this.pending.get(key);
-    this.pending.set(key, before === undefined ? delta : { schema: delta.schema, day: delta.day, ...mergeCounts(before, delta) });
+    this.tallyOf(delta.schema, delta.day).addCounts(delta);
+  }
+
+  private tallyOf(schema: string, day: string): DayTally {
+    const key = `${schema}\u0000${day}`;
+    let pending = this.pending.get(key);
+    if (pending === undefined) this.pending.set(key, (pending = { schema, day, tally: new DayTally() }));
+    return pending.tally;
+  }
+
+  private dayOf(at: Date): string {
+    const ms = at.getTime();
+    if (ms < this.day.from || ms >= this.day.to) {
+      const from = ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS);
+      this.day = { text: partitionDate(at), from, to: from + DAY_MS };
+    }
+    return this.day.text;
   }
 }
 

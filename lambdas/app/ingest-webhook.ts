@@ -135,9 +135,23 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
     const rule = eventTypeRuleOf(integration);
     const { columns, eventRegistry } = await registriesOf(integration.schema, rule !== undefined, waits);
     const eventTypes = rule && eventRegistry && { rule, registry: eventRegistry };
-    const context: StampContext = { integration, receivedAt: request.receivedAt, batchedAt, columns, sourceBytes: request.body.length, nextSequence: deps.nextSequence, uuid: deps.uuid, maxRecordBytes: deps.maxRecordBytes, eventTypes };
-    // A fresh packer for each round: a round stamped again throws the last one's rows away.
-    const stamp = (registry: ColumnTypes) => stampRecords(records, { ...context, columns: registry, packer: deps.sink.packer?.(request.body.length) });
+    // A fresh packer for each round: a round stamped again throws the last one's rows away. Written
+    // out rather than spread from a shared context: this runs for every webhook.
+    const stamp = (registry: ColumnTypes): StampResult => {
+      const context: StampContext = {
+        integration,
+        receivedAt: request.receivedAt,
+        batchedAt,
+        columns: registry,
+        sourceBytes: request.body.length,
+        nextSequence: deps.nextSequence,
+        uuid: deps.uuid,
+        maxRecordBytes: deps.maxRecordBytes,
+        eventTypes,
+        packer: deps.sink.packer?.(request.body.length),
+      };
+      return stampRecords(records, context);
+    };
     const stamped = await stampRegistered(integration.schema, stamp, columns, registries, eventRegistries, request.receivedAt, (pending) => waits.wait(pending));
     if (!deps.archiveRaw) return { schema: integration.schema, stamped };
     // The first row's sequence names the request in the archive: a replay stamps the same values again.
@@ -156,17 +170,18 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
     const write = () => {
       // Decoding and stamping on a busy server used the whole answer: a 503 now, and nothing written behind it.
       if (now() >= deadline) throw new SinkUnavailableError(`The server was too busy to decode and stamp the body within the ${budget.answerMs} ms answer budget.`);
-      const writing = deps.sink.write({ schema, rows: stamped.rows, ...(stamped.packed && { packed: stamped.packed }), ...(raw && { raw }) }, { deadline });
+      const writing = deps.sink.write({ schema, rows: stamped.rows, packed: stamped.packed, raw }, { deadline });
       // It may outlast a late answer, holding the rows.
       track(writing);
       return deadlines.within(writing, deadline, () => new SinkUnavailableError(`The sink did not confirm ${stamped.records + stamped.rejected} rows of "${schema}" within the ${budget.answerMs} ms answer budget.`));
     };
     // An archived body is stored even when it made no row (an empty array): it was accepted.
     const report = stamped.firstSequence !== undefined || raw !== undefined ? await write() : { rejected: 0 };
-    const counts = { records: stamped.records - report.rejected, rejected: stamped.rejected + report.rejected };
-    deps.logger.info(WEBHOOK_STORED, { route, schema, ...counts, ms: deps.clock().getTime() - receivedAt.getTime() });
-    deps.metrics?.answered({ status: 200, ...counts, sinkRetries: report.retries ?? 0, ...known, receivedAt });
-    return jsonResponse(200, { status: 'OK', ...counts });
+    const records = stamped.records - report.rejected;
+    const rejected = stamped.rejected + report.rejected;
+    deps.logger.info(WEBHOOK_STORED, { route, schema, records, rejected, ms: now() - receivedAt.getTime() });
+    deps.metrics?.answered({ status: 200, records, rejected, sinkRetries: report.retries ?? 0, schema: known.schema, tokenId: known.tokenId, receivedAt });
+    return jsonResponse(200, { status: 'OK', records, rejected });
   };
 
   return (request) => {

@@ -31,6 +31,17 @@ describe('lake log records', () => {
     );
   });
 
+
+  it('encodes lines handed over as text to the NDJSON bytes they make, whatever their characters', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'binary', maxLength: 80 }), { maxLength: 8 }), fc.string({ maxLength: 30 }), (lines, prefix) => {
+        const ndjson = Buffer.from(lines.map((line) => `${line}\n`).join(''), 'utf8');
+        const asText = encodeLogRecord([{ kind: 'lines', prefix, lines }]);
+        expect(asText.equals(encodeLogRecord([{ kind: 'lines', prefix, data: ndjson }]))).toBe(true);
+        expect(plain(decodeLogSegment(asText).entries)).toEqual(plain([{ kind: 'lines', prefix, data: ndjson }]));
+      }),
+    );
+  });
   it('stops before a record cut short anywhere, keeping the whole ones before it', () => {
     const first = encodeLogRecord([{ kind: 'lines', prefix: DATA, data: lines('{"n":1}') }]);
     const second = encodeLogRecord([{ kind: 'lines', prefix: DATA, data: lines('{"n":2}', '{"n":3}') }, { kind: 'lines', prefix: RAW, data: lines('{"r":1}') }]);
