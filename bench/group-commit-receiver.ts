@@ -117,7 +117,8 @@ async function writeGroupFile(dir: string, name: string, text: string): Promise<
 }
 
 function answer(response: ServerResponse, status: number, body: string): void {
-  response.writeHead(status, { 'content-type': 'application/json' }).end(body);
+  // With its length, as Hooklake answers: node:http would otherwise send the body chunked.
+  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
 }
 
 if (require.main === module) {

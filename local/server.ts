@@ -200,7 +200,10 @@ function plainHeaders(headers: IncomingHttpHeaders): Record<string, string | und
 
 function send(response: ServerResponse, result: HttpResponse, closeConnection: boolean): void {
   if (response.headersSent) return;
-  // writeHead only reads the headers: they are copied only to add one.
-  response.writeHead(result.statusCode, closeConnection ? { ...result.headers, connection: 'close' } : result.headers);
+  // The length is known: without it node:http sends the body chunked, in several writes.
+  response.setHeader('content-length', Buffer.byteLength(result.body));
+  if (closeConnection) response.setHeader('connection', 'close');
+  // writeHead only reads the headers it is given.
+  response.writeHead(result.statusCode, result.headers);
   response.end(result.body);
 }
