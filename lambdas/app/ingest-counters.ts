@@ -90,7 +90,8 @@ export class IngestCounters implements IngestMetrics {
 
   private dayOf(at: Date): string {
     const ms = at.getTime();
-    if (ms < this.day.from || ms >= this.day.to) {
+    // Written so that an invalid date (NaN) misses the cache too: partitionDate then refuses it.
+    if (!(ms >= this.day.from && ms < this.day.to)) {
       const from = ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS);
       this.day = { text: partitionDate(at), from, to: from + DAY_MS };
     }

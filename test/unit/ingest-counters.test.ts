@@ -1,6 +1,7 @@
 import { IngestCounters, allMetrics } from '../../lambdas/app/ingest-counters';
 import type { WebhookOutcome } from '../../lambdas/app/ports';
-import { countOutcome, emptyCounts, formatSilenceAfter, isSilent, lastDays, mergeCounts, parseSilenceAfter, reasonName, UNATTRIBUTED, type CountDelta } from '../../lambdas/core/ingest-counts';
+import fc from 'fast-check';
+import { countKey, countOutcome, emptyCounts, formatSilenceAfter, isSilent, lastDays, mergeCounts, parseSilenceAfter, reasonName, UNATTRIBUTED, type CountDelta } from '../../lambdas/core/ingest-counts';
 import { withCountFlush } from '../../lambdas/ingest/count-flush';
 import { fakeTime } from '../support/fake-time';
 
@@ -142,6 +143,43 @@ describe('IngestCounters', () => {
       { schema: 'b', accepted: 1, records: 2 },
       { schema: 'a', accepted: 2, records: 4 },
     ]);
+  });
+
+  it('counts each webhook under the UTC day countKey names, as folding countOutcome does, whatever its time', () => {
+    const DAY_MS = 86_400_000;
+    const ms = fc.oneof(
+      fc.integer({ min: -8.64e15, max: 8.64e15 }),
+      fc.tuple(fc.integer({ min: -3, max: 3 }), fc.integer({ min: -2, max: 2 })).map(([day, off]) => t0.getTime() + 1000 + day * DAY_MS + off),
+      fc.constantFrom(-1, 0, 8.64e15, -8.64e15, Number.NaN),
+    );
+    const outcome = fc.record({
+      status: fc.constantFrom(200, 401, 503),
+      reason: fc.constantFrom('SignatureError', 'not a name'),
+      schema: fc.option(fc.constantFrom('a', 'b'), { nil: undefined }),
+      tokenId: fc.constantFrom('tok_aaaaaaaaaaaa', 'tok_bbbbbbbbbbbb'),
+      at: ms,
+    });
+    fc.assert(
+      fc.property(fc.array(outcome, { maxLength: 30 }), (outcomes) => {
+        const counters = new IngestCounters(recordingStore(), 1000);
+        const expected = new Map<string, CountDelta>();
+        for (const { at, ...rest } of outcomes) {
+          const answered: WebhookOutcome = { ...rest, records: 1, rejected: 0, sinkRetries: 0, receivedAt: new Date(at) };
+          let key: { schema: string; day: string } | undefined;
+          try {
+            key = countKey({ schema: answered.schema, receivedAt: new Date(at) });
+          } catch {
+            // No day to count it under (countKey refuses it too): not counted, and the caller hears of it.
+            expect(() => counters.answered(answered)).toThrow(RangeError);
+            continue;
+          }
+          counters.answered(answered);
+          const id = `${key.schema}\u0000${key.day}`;
+          expected.set(id, { ...key, ...countOutcome(expected.get(id) ?? emptyCounts(), { ...answered, receivedAt: new Date(at) }) });
+        }
+        expect(counters.waiting()).toEqual([...expected.values()]);
+      }),
+    );
   });
 
   it('ignores outcomes without an arrival time, and tells every metrics port', () => {
