@@ -64,8 +64,7 @@ export async function addIntegrationWithToken(store: IntegrationStore): Promise<
   return issued.token;
 }
 
-/** The production ingest use case, as start-local wires it, on the given sink and (by default) an in-memory store. */
-/** The ingest use case wired as the local server wires it (start-local.ts): caches, loading counters, the raw archive. */
+/** The ingest use case wired as the local server wires it (start-local.ts): caches, loading counters, the raw archive; on the given sink and (by default) an in-memory store. */
 export async function benchHandler(sink: RecordSink, store: IntegrationStore = new MemoryStore()): Promise<{ handler: IngestWebhook; token: string; store: IntegrationStore }> {
   const token = await addIntegrationWithToken(store);
   const handler = createIngestWebhook({
