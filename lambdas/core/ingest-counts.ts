@@ -113,7 +113,8 @@ export function later(a: string | undefined, b: string | undefined): string | un
 
 function plus(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): Record<string, number> {
   const sum: Record<string, number> = { ...a };
-  for (const [key, n] of Object.entries(b)) sum[key] = (sum[key] ?? 0) + n;
+  // Own counts only: a reason such as "toString" must not start from Object.prototype's function.
+  for (const [key, n] of Object.entries(b)) sum[key] = (Object.hasOwn(sum, key) ? sum[key] : 0) + n;
   return sum;
 }
 

@@ -5,7 +5,7 @@ import { countOutcome, emptyCounts, mergeCounts, type CountedOutcome, type DayCo
 const dayStart = Date.parse('2026-11-24T00:00:00.000Z');
 const outcome: fc.Arbitrary<CountedOutcome> = fc.record({
   status: fc.constantFrom(200, 202, 400, 401, 413, 500, 503),
-  reason: fc.option(fc.constantFrom('UnauthorizedError', 'MalformedBodyError', 'SinkUnavailableError', 'not a name!', '__proto__'), { nil: undefined }),
+  reason: fc.option(fc.constantFrom('UnauthorizedError', 'MalformedBodyError', 'SinkUnavailableError', 'not a name!', '__proto__', 'toString', 'constructor'), { nil: undefined }),
   records: fc.nat(100),
   rejected: fc.nat(5),
   tokenId: fc.option(fc.constantFrom('tok_aaaaaaaaaaaa', 'tok_bbbbbbbbbbbb'), { nil: undefined }),
