@@ -197,24 +197,23 @@ export function createIngestWebhook(deps: IngestDependencies): IngestWebhook {
     const known: Known = {};
     // The timer a store read arms stays for the sink's wait that follows.
     deadlines.hold();
-    const answer = prepare(request, known, new StoreWaits(deadlines, budget.storeMs, now, storeLate))
+    // Once the answer is made, whenDone waits only for the sink write it may have left running.
+    const answered = whenDone === undefined ? () => undefined : () => void working.then(whenDone, whenDone);
+    return prepare(request, known, new StoreWaits(deadlines, budget.storeMs, now, storeLate))
       .then((prepared) => store(prepared, route, receivedAt, startedAt, known, (writing) => (working = writing)))
       .then(
         (response) => {
           deadlines.release();
+          answered();
           return response;
         },
         (error: unknown) => {
           deadlines.release();
           const response = failureResponse(error, deps.logger, { route, ...(known.schema === undefined ? {} : { schema: known.schema }) });
           deps.metrics?.answered({ status: response.statusCode, reason: error instanceof Error ? error.name : typeof error, records: 0, rejected: 0, sinkRetries: 0, ...known, receivedAt });
+          answered();
           return response;
         },
       );
-    if (whenDone !== undefined) {
-      const ended = () => undefined;
-      void answer.then(() => working.then(ended, ended)).then(whenDone);
-    }
-    return answer;
   };
 }

@@ -208,6 +208,17 @@ describe('latency budget of a webhook', () => {
     expect(whenDone).toHaveBeenCalledTimes(1);
   });
 
+  it('says the work is done exactly once for a stored webhook and for one whose sink write failed', async () => {
+    const stored = jest.fn();
+    expect(await (await setUp(new MemoryStore(), new SlowSink(), { whenDone: stored })).send()).toMatchObject({ statusCode: 200 });
+    const failed = jest.fn();
+    const refusing = new SlowSink(() => Promise.reject(new Error('disk full')));
+    expect(await (await setUp(new MemoryStore(), refusing, { whenDone: failed })).send()).toMatchObject({ statusCode: 500 });
+    await after(Promise.resolve(), 0);
+    expect(stored).toHaveBeenCalledTimes(1);
+    expect(failed).toHaveBeenCalledTimes(1);
+  });
+
   it('answers 200 when the sink confirms just in time, and leaves no timer behind', async () => {
     const sink = new SlowSink(() => new Promise((resolve) => setTimeout(resolve, answerMs - replyMs - 1)));
     const { send } = await setUp(new MemoryStore(), sink);
