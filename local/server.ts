@@ -66,12 +66,11 @@ export function createLocalServer(options: LocalServerOptions): Server {
     if (stopping.has(server)) return refuseWhileStopping(response);
     if ((request.url ?? '').length > MAX_URL_BYTES) return send(response, URL_TOO_LONG, true);
     const declared = Number(request.headers['content-length']) || 0;
-    if (declared > options.maxBodyBytes) {
-      send(response, errorToResponse(new PayloadTooLargeError(options.maxBodyBytes)), true);
-      return;
-    }
-    if (!budget.wouldFit(declared)) {
-      send(response, errorToResponse(new ServerBusyError(budget.maxBytes)), true);
+    const refusal = declared > options.maxBodyBytes ? new PayloadTooLargeError(options.maxBodyBytes) : budget.wouldFit(declared) ? undefined : new ServerBusyError(budget.maxBytes);
+    if (refusal !== undefined) {
+      // Logged as the same refusal is when the body is sent without asking first (curl asks from 1 MB on).
+      const route = matchWebhookPath(requestPath(request.url))?.route ?? 'unmatched';
+      send(response, failureResponse(refusal, options.logger, { route }), true);
       return;
     }
     response.writeContinue();

@@ -1,5 +1,6 @@
 import { cli, cliJson } from '../support/cli-capture';
 import { useLocalServer } from '../support/local-server';
+import { exchangeRaw } from '../support/raw-http';
 import { RecordingLogger } from '../support/recording-logger';
 
 interface Created {
@@ -129,6 +130,18 @@ describe('local Hooklake over real HTTP', () => {
     } as RequestInit).catch((error: Error) => error);
     if (response instanceof Response) expect(response.status).toBe(413);
     expect(sent).toBeLessThan(50 * 1024 * 1024);
+  });
+
+  it('logs a body refused before it is sent (Expect: 100-continue) as one refused after it', async () => {
+    const created = await cliJson<Created>('--data-dir', hooklake.dataDir, 'integrations', 'create', 'Asks First');
+    const path = new URL(created.webhookUrl).pathname;
+    const head = `POST ${path} HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\nexpect: 100-continue\r\ncontent-length: ${1024 * 1024}\r\n\r\n`;
+    const before = logger.lines.length;
+    const response = await exchangeRaw(hooklake.url, { parts: [Buffer.from(head)] });
+    expect(response.status).toBe(413);
+    const logged = logger.lines.slice(before).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(logged).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'Webhook refused', route: '/v1/hooks/{token}', status: 413, error: 'PayloadTooLargeError' }));
+    expect(logger.lines.slice(before).join('\n')).not.toContain(created.token.slice(4));
   });
 
   it('never writes a token into its logs', async () => {
