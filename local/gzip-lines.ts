@@ -63,10 +63,22 @@ export function ndjsonBytes(lines: readonly string[], chars: number): Buffer {
   // `chars`: the lines' length in UTF-16 units, newlines not counted.
   // A UTF-16 unit is at most 3 bytes of UTF-8.
   const bytes = Buffer.allocUnsafe(chars * 3 + lines.length);
-  let at = 0;
+  return bytes.subarray(0, writeNdjson(lines, bytes, 0));
+}
+
+/** Writes the lines' UTF-8, each ended by "\n", into `target` from `at`, which has room; returns where they end. */
+export function writeNdjson(lines: readonly string[], target: Buffer, at: number): number {
+  let end = at;
   for (const line of lines) {
-    at += bytes.write(line, at, 'utf8');
-    bytes[at++] = 0x0a;
+    end += target.write(line, end, 'utf8');
+    target[end++] = 0x0a;
   }
-  return bytes.subarray(0, at);
+  return end;
+}
+
+/** The UTF-8 bytes of the lines, each ended by "\n", as `writeNdjson` writes them. */
+export function ndjsonByteLength(lines: readonly string[]): number {
+  let bytes = lines.length;
+  for (const line of lines) bytes += Buffer.byteLength(line, 'utf8');
+  return bytes;
 }

@@ -6,6 +6,7 @@
  * answered for it, and a reader stops there.
  */
 import { crc32 } from './gzip-member';
+import { ndjsonByteLength, writeNdjson } from './gzip-lines';
 
 /** NDJSON text (each line ended by "\n"), or one whole gzip member of such text (rows packed while stamped). */
 export type LogEntryKind = 'lines' | 'gzip';
@@ -55,26 +56,15 @@ export function encodeLogRecord(entries: readonly LogEntryToWrite[]): Buffer {
     at = record.writeUInt16LE(prefixes[i].length, at);
     at += prefixes[i].copy(record, at);
     at = record.writeUInt32LE(dataBytes[i], at);
-    if (!('lines' in entry)) {
+    if ('lines' in entry) at = writeNdjson(entry.lines, record, at);
+    else {
       record.set(entry.data, at);
       at += dataBytes[i];
-      return;
-    }
-    for (const line of entry.lines) {
-      at += record.write(line, at, 'utf8');
-      record[at++] = 0x0a;
     }
   });
   record.writeUInt32LE(payloadBytes, 0);
   record.writeUInt32LE(checksum(record.subarray(RECORD_HEADER_BYTES)), 4);
   return record;
-}
-
-/** UTF-8 bytes of the lines, each ended by "\n". */
-function ndjsonByteLength(lines: readonly string[]): number {
-  let bytes = lines.length;
-  for (const line of lines) bytes += Buffer.byteLength(line, 'utf8');
-  return bytes;
 }
 
 export interface DecodedSegment {

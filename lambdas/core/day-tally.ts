@@ -1,8 +1,8 @@
 /**
  * One integration's loading counts for one day, added to in place. What a process keeps between its
  * writes of counts: a webhook answered adds to numbers and, the first time a token is seen, one entry,
- * where `countOutcome` (ingest-counts.ts) returns new counts each time (several objects and two ISO
- * texts per webhook, on the hot path). The same sums: `toCounts()` equals folding `countOutcome`.
+ * rather than new counts per webhook (objects and ISO texts on the hot path). `toCounts()` gives the
+ * same as merging each webhook's own counts with `mergeCounts` (checked by property in the tests).
  */
 import { reasonName, type CountedOutcome, type DayCounts } from './ingest-counts';
 

@@ -58,25 +58,6 @@ export function reasonName(reason: string | undefined): string {
   return reason !== undefined && REASON.test(reason) ? reason : OTHER_REASON;
 }
 
-/** The counts with one answered webhook added. */
-export function countOutcome(counts: DayCounts, outcome: CountedOutcome): DayCounts {
-  if (outcome.status < 400) {
-    const at = outcome.receivedAt.toISOString();
-    return {
-      ...counts,
-      accepted: counts.accepted + 1,
-      records: counts.records + outcome.records,
-      rejected: counts.rejected + outcome.rejected,
-      lastEventAt: later(counts.lastEventAt, at),
-      tokensUsed: outcome.tokenId === undefined ? counts.tokensUsed : { ...counts.tokensUsed, [outcome.tokenId]: later(counts.tokensUsed[outcome.tokenId], at) as string },
-    };
-  }
-  const reason = reasonName(outcome.reason);
-  return outcome.status < 500
-    ? { ...counts, refused: plus(counts.refused, { [reason]: 1 }) }
-    : { ...counts, failed: plus(counts.failed, { [reason]: 1 }) };
-}
-
 /** Two sets of counts of the same integration and day as one. */
 export function mergeCounts(a: DayCounts, b: DayCounts): DayCounts {
   const tokensUsed: Record<string, string> = { ...a.tokensUsed };
@@ -91,11 +72,6 @@ export function mergeCounts(a: DayCounts, b: DayCounts): DayCounts {
     ...(lastEventAt === undefined ? {} : { lastEventAt }),
     tokensUsed,
   };
-}
-
-/** Which integration and day an answered webhook counts under. */
-export function countKey(outcome: Pick<CountedOutcome, 'schema' | 'receivedAt'>): { schema: string; day: string } {
-  return { schema: outcome.schema ?? UNATTRIBUTED, day: partitionDate(outcome.receivedAt) };
 }
 
 /** The `days` UTC days ending with today's, oldest first. */

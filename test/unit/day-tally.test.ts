@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { DayTally } from '../../lambdas/core/day-tally';
-import { countOutcome, emptyCounts, mergeCounts, type CountedOutcome, type DayCounts } from '../../lambdas/core/ingest-counts';
+import { emptyCounts, mergeCounts, type CountedOutcome, type DayCounts } from '../../lambdas/core/ingest-counts';
+import { countOutcome } from '../support/counts-oracle';
 
 const dayStart = Date.parse('2026-11-24T00:00:00.000Z');
 const outcome: fc.Arbitrary<CountedOutcome> = fc.record({

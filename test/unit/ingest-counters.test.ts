@@ -1,7 +1,9 @@
 import { IngestCounters, allMetrics } from '../../lambdas/app/ingest-counters';
 import type { WebhookOutcome } from '../../lambdas/app/ports';
 import fc from 'fast-check';
-import { countKey, countOutcome, emptyCounts, formatSilenceAfter, isSilent, lastDays, mergeCounts, parseSilenceAfter, reasonName, UNATTRIBUTED, type CountDelta } from '../../lambdas/core/ingest-counts';
+import { emptyCounts, formatSilenceAfter, isSilent, lastDays, mergeCounts, parseSilenceAfter, reasonName, UNATTRIBUTED, type CountDelta } from '../../lambdas/core/ingest-counts';
+import { DayTally } from '../../lambdas/core/day-tally';
+import { countKey, countOutcome } from '../support/counts-oracle';
 import { withCountFlush } from '../../lambdas/ingest/count-flush';
 import { fakeTime } from '../support/fake-time';
 
@@ -37,8 +39,10 @@ function recordingStore() {
 describe('loading counts (core)', () => {
   it('adds an accepted request: rows, rejected rows, last event and the token it used', () => {
     const earlier = new Date(t0.getTime() - 5000);
-    const counts = countOutcome(countOutcome(emptyCounts(), { ...stored('s', t0), receivedAt: t0 }), { ...stored('s', earlier, { tokenId: 'tok_b' }), receivedAt: earlier });
-    expect(counts).toEqual({
+    const tally = new DayTally();
+    tally.add(stored('s', t0), t0);
+    tally.add(stored('s', earlier, { tokenId: 'tok_b' }), earlier);
+    expect(tally.toCounts()).toEqual({
       accepted: 2,
       records: 4,
       rejected: 2,
@@ -50,11 +54,11 @@ describe('loading counts (core)', () => {
   });
 
   it('adds refusals and failures by reason, and nothing else', () => {
-    let counts = emptyCounts();
+    const tally = new DayTally();
     for (const [status, reason] of [[401, 'SignatureError'], [401, 'SignatureError'], [400, 'MalformedBodyError'], [503, 'SinkUnavailableError'], [400, 'not a name!']] as const) {
-      counts = countOutcome(counts, { status, reason, records: 0, rejected: 0, receivedAt: t0 });
+      tally.add({ status, reason, records: 0, rejected: 0 }, t0);
     }
-    expect(counts).toEqual({ ...emptyCounts(), refused: { SignatureError: 2, MalformedBodyError: 1, Other: 1 }, failed: { SinkUnavailableError: 1 } });
+    expect(tally.toCounts()).toEqual({ ...emptyCounts(), refused: { SignatureError: 2, MalformedBodyError: 1, Other: 1 }, failed: { SinkUnavailableError: 1 } });
     expect(reasonName(undefined)).toBe('Other');
   });
 
