@@ -27,8 +27,9 @@ export function within<T>(work: Promise<T>, ms: number, late: () => Error): Prom
 
 interface Waiter {
   readonly deadline: number;
-  readonly late: () => Error;
-  readonly reject: (error: Error) => void;
+  /** Emptied once the wait settles (see `settle`). */
+  late?: () => Error;
+  reject?: (error: Error) => void;
 }
 
 /**
@@ -75,6 +76,13 @@ export class Deadlines {
   }
 
   private settle(waiter: Waiter): void {
+    // A settled waiter must hold nothing: once the set's table is in the old generation, a copy of it
+    // left behind when the set grows or is rehashed still points at waiters, and young-generation GCs
+    // count everything an old object points at as alive until the next full GC. Through `late` and
+    // `reject` that was the whole webhook (its body, rows and request): under load they were promoted
+    // and most of what a webhook allocates died in costly full GCs instead of cheap young ones.
+    waiter.late = undefined;
+    waiter.reject = undefined;
     if (this.waiting.delete(waiter)) this.clearIfIdle();
   }
 
@@ -100,8 +108,9 @@ export class Deadlines {
     let next = Infinity;
     for (const waiter of this.waiting) {
       if (waiter.deadline <= now) {
-        this.waiting.delete(waiter);
-        waiter.reject(waiter.late());
+        const { reject, late } = waiter;
+        this.settle(waiter);
+        reject?.(late!());
       } else if (waiter.deadline < next) next = waiter.deadline;
     }
     if (next !== Infinity) this.arm(next);

@@ -8,6 +8,7 @@ import { sequenceGenerator } from '../../lambdas/core/sequence';
 import { issueToken } from '../../lambdas/core/tokens';
 import type { HttpResponse } from '../../lambdas/app/http-responses';
 import { Deadlines, within } from '../../lambdas/shared/deadline';
+import { collectGarbage } from '../support/force-gc';
 import { MemoryStore } from '../support/memory-store';
 import { RecordingLogger } from '../support/recording-logger';
 import { webhookRequest } from '../support/webhook-requests';
@@ -73,6 +74,34 @@ describe('Deadlines', () => {
 
   it('rejects at once when the deadline has passed', async () => {
     await expect(new Deadlines().within(never(), Date.now(), () => new Error('late'))).rejects.toThrow('late');
+  });
+
+  it('lets go of what a settled wait held, even while something still points at its waiter', async () => {
+    jest.useRealTimers();
+    const deadlines = new Deadlines();
+    // Stands in for a table the waiting set has outgrown: V8 keeps it, still pointing at its waiters,
+    // and an old one keeps them alive through every young-generation GC until the next full one.
+    const pointedAt: unknown[] = [];
+    const add = Set.prototype.add;
+    const spy = jest.spyOn(Set.prototype, 'add').mockImplementation(function (this: Set<unknown>, value: unknown) {
+      pointedAt.push(value);
+      return add.call(this, value);
+    });
+    let finish!: (value: string) => void;
+    const work = new Promise<string>((resolve) => (finish = resolve));
+    // In its own frame, so only the late error's closure holds the body, as a webhook's does.
+    const wait = () => {
+      const body = Buffer.alloc(64 * 1024);
+      return { waited: deadlines.within(work, Date.now() + 60_000, () => new Error(`late with ${body.length} bytes`)), body: new WeakRef(body) };
+    };
+    const { waited, body } = wait();
+    spy.mockRestore();
+    expect(pointedAt).toContainEqual(expect.objectContaining({ deadline: expect.any(Number) }));
+    finish('stored');
+    await expect(waited).resolves.toBe('stored');
+    await collectGarbage();
+    expect(body.deref()).toBeUndefined();
+    expect(pointedAt.length).toBeGreaterThan(0);
   });
 });
 
