@@ -3,7 +3,9 @@
  * runs it (its own process, embedded store, group commit into the lake's log written with O_DSYNC and
  * made into lake files behind it, its logs going to a file) against the group-commit receiver
  * (group-commit-receiver.ts), which appends each group to a log with O_DSYNC and does nothing else.
- * autocannon loads each from a third process; rounds alternate so a burst from a neighbour hits every side alike.
+ * autocannon loads each from a third process; rounds alternate so a burst from a neighbour hits every side alike,
+ * and each starts once every server has gone quiet (quiet.ts): work a round leaves behind is reported, never
+ * charged to the next side.
  * For 1 KB bodies a third side is shown beside them, not as a target: the receiver writing a gzip file
  * per group, as Hooklake did before its log.
  */
@@ -14,6 +16,7 @@ import { openLocalStore } from '../local/local-store';
 import { addIntegrationWithToken, arrayBody, sampleEvent } from './fixtures';
 import { runLoad, type LoadResult } from './load';
 import { startHooklakeProcess, startReceiverProcess, type ServerProcess } from './processes';
+import { waitUntilQuiet, type QuietWait } from './quiet';
 import { median } from './stats';
 import type { BenchResult } from './target';
 
@@ -46,8 +49,9 @@ export async function benchHttpIngest(progress: (line: string) => void): Promise
     const token = await withStore(join(root, 'hooklake'), addIntegrationWithToken);
     const urls = { receiver: receiver.url, hooklake: `${hooklake.url}/v1/hooks/${token}`, filesReceiver: filesReceiver.url };
 
-    const single = await compare(SINGLE, urls, ['receiver', 'hooklake', 'filesReceiver'], progress);
-    const hundred = await compare(HUNDRED, urls, ['receiver', 'hooklake'], progress);
+    const pids = servers.map((server) => server.pid);
+    const single = await compare(SINGLE, urls, ['receiver', 'hooklake', 'filesReceiver'], pids, progress);
+    const hundred = await compare(HUNDRED, urls, ['receiver', 'hooklake'], pids, progress);
     return [
       throughput('http-1kb-single', 'Local HTTP, 1 KB single events', single, 0.7),
       {
@@ -83,6 +87,10 @@ function throughput(id: string, name: string, summary: Summaries, min: number): 
 interface Summary {
   readonly requestsPerSecond: number;
   readonly p99Ms: number;
+  /** CPU the servers used after this side's rounds, before they were quiet again (median, ms of one core); undefined where it cannot be read. */
+  readonly leftoverCpuMs: number | undefined;
+  /** Rounds after which the servers were still busy when the wait gave up. */
+  readonly neverQuiet: number;
 }
 
 type Side = 'receiver' | 'hooklake' | 'filesReceiver';
@@ -90,14 +98,24 @@ type Side = 'receiver' | 'hooklake' | 'filesReceiver';
 type Summaries = Partial<Record<Side, Summary>> & Record<'receiver' | 'hooklake', Summary>;
 const SIDE_NAMES: Readonly<Record<Side, string>> = { receiver: 'receiver', hooklake: 'hooklake', filesReceiver: 'receiver writing a file per group' };
 
-async function compare(scenario: Scenario, urls: Record<Side, string>, sides: readonly Side[], progress: (line: string) => void): Promise<Summaries> {
-  const runs: Record<Side, LoadResult[]> = { receiver: [], hooklake: [], filesReceiver: [] };
+interface Round {
+  readonly load: LoadResult;
+  /** What the servers did after the load, before the next round started (undefined: not measurable here). */
+  readonly after: QuietWait | undefined;
+}
+
+async function compare(scenario: Scenario, urls: Record<Side, string>, sides: readonly Side[], pids: readonly number[], progress: (line: string) => void): Promise<Summaries> {
+  const runs: Record<Side, Round[]> = { receiver: [], hooklake: [], filesReceiver: [] };
   progress(`http, ${scenario.label}: warm-up, ${WARMUP_SECONDS} s each`);
-  for (const side of sides) await load(side, urls[side], scenario, WARMUP_SECONDS);
+  for (const side of sides) {
+    await load(side, urls[side], scenario, WARMUP_SECONDS);
+    await waitUntilQuiet(pids);
+  }
   for (let round = 1; round <= ROUNDS; round++) {
     for (const side of sides) {
       progress(`http, ${scenario.label}: round ${round}/${ROUNDS}, ${SIDE_NAMES[side]}, ${CONNECTIONS} connections, ${ROUND_SECONDS} s`);
-      runs[side].push(await load(side, urls[side], scenario, ROUND_SECONDS));
+      const result = await load(side, urls[side], scenario, ROUND_SECONDS);
+      runs[side].push({ load: result, after: await waitUntilQuiet(pids) });
     }
   }
   const summaries = Object.fromEntries(sides.map((side) => [side, summarize(runs[side])]));
@@ -110,15 +128,22 @@ async function load(side: Side, url: string, scenario: Scenario, seconds: number
   return result;
 }
 
-function summarize(runs: readonly LoadResult[]): Summary {
-  return { requestsPerSecond: median(runs.map((run) => run.requestsPerSecond)), p99Ms: median(runs.map((run) => run.p99Ms)) };
+function summarize(runs: readonly Round[]): Summary {
+  return {
+    requestsPerSecond: median(runs.map((run) => run.load.requestsPerSecond)),
+    p99Ms: median(runs.map((run) => run.load.p99Ms)),
+    leftoverCpuMs: runs.every((run) => run.after !== undefined) ? median(runs.map((run) => run.after?.cpuMs ?? 0)) : undefined,
+    neverQuiet: runs.filter((run) => run.after?.quiet === false).length,
+  };
 }
 
 function figures(summary: Summaries): string {
   const side = (name: Side, of: Summary) => `${SIDE_NAMES[name]} ${of.requestsPerSecond.toFixed(0)} req/s, p99 ${of.p99Ms} ms`;
   const files = summary.filesReceiver;
   const reference = files === undefined ? '' : `; for comparison, the ${side('filesReceiver', files)} (hooklake ${(summary.hooklake.requestsPerSecond / files.requestsPerSecond).toFixed(2)}x of it)`;
-  return `${side('hooklake', summary.hooklake)}; ${side('receiver', summary.receiver)}${reference} (medians of ${ROUNDS} rounds of ${ROUND_SECONDS} s)`;
+  const left = summary.hooklake;
+  const leftover = left.leftoverCpuMs === undefined ? '' : `; after each of its rounds hooklake worked on for ${(left.leftoverCpuMs / 1000).toFixed(1)} s of CPU (applying its log, merging the lake's files), done before the next round began${left.neverQuiet > 0 ? `, and was still busy 30 s later after ${left.neverQuiet} of them` : ''}`;
+  return `${side('hooklake', summary.hooklake)}; ${side('receiver', summary.receiver)}${reference} (medians of ${ROUNDS} rounds of ${ROUND_SECONDS} s)${leftover}`;
 }
 
 /** Reaches the running server's store the way a CLI command does. */
