@@ -142,7 +142,8 @@ function figures(summary: Summaries): string {
   const files = summary.filesReceiver;
   const reference = files === undefined ? '' : `; for comparison, the ${side('filesReceiver', files)} (hooklake ${(summary.hooklake.requestsPerSecond / files.requestsPerSecond).toFixed(2)}x of it)`;
   const left = summary.hooklake;
-  const leftover = left.leftoverCpuMs === undefined ? '' : `; after each of its rounds hooklake worked on for ${(left.leftoverCpuMs / 1000).toFixed(1)} s of CPU (applying its log, merging the lake's files), done before the next round began${left.neverQuiet > 0 ? `, and was still busy 30 s later after ${left.neverQuiet} of them` : ''}`;
+  const settled = left.neverQuiet > 0 ? `; after ${left.neverQuiet} of its rounds they were still busy when the next began, 30 s on` : ', all before the next round began';
+  const leftover = left.leftoverCpuMs === undefined ? '' : `; after each of hooklake's rounds the servers used ${(left.leftoverCpuMs / 1000).toFixed(2)} s more CPU (median; hooklake applying its log and merging the lake's files)${settled}`;
   return `${side('hooklake', summary.hooklake)}; ${side('receiver', summary.receiver)}${reference} (medians of ${ROUNDS} rounds of ${ROUND_SECONDS} s)${leftover}`;
 }
 
