@@ -79,14 +79,6 @@ describe('Deadlines', () => {
   it('lets go of what a settled wait held, even while something still points at its waiter', async () => {
     jest.useRealTimers();
     const deadlines = new Deadlines();
-    // Stands in for a table the waiting set has outgrown: V8 keeps it, still pointing at its waiters,
-    // and an old one keeps them alive through every young-generation GC until the next full one.
-    const pointedAt: unknown[] = [];
-    const add = Set.prototype.add;
-    const spy = jest.spyOn(Set.prototype, 'add').mockImplementation(function (this: Set<unknown>, value: unknown) {
-      pointedAt.push(value);
-      return add.call(this, value);
-    });
     let finish!: (value: string) => void;
     const work = new Promise<string>((resolve) => (finish = resolve));
     // In its own frame, so only the late error's closure holds the body, as a webhook's does.
@@ -94,8 +86,7 @@ describe('Deadlines', () => {
       const body = Buffer.alloc(64 * 1024);
       return { waited: deadlines.within(work, Date.now() + 60_000, () => new Error(`late with ${body.length} bytes`)), body: new WeakRef(body) };
     };
-    const { waited, body } = wait();
-    spy.mockRestore();
+    const { result: { waited, body }, pointedAt } = pointingAtWhatSetsAdd(wait);
     expect(pointedAt).toContainEqual(expect.objectContaining({ deadline: expect.any(Number) }));
     finish('stored');
     await expect(waited).resolves.toBe('stored');
@@ -103,7 +94,45 @@ describe('Deadlines', () => {
     expect(body.deref()).toBeUndefined();
     expect(pointedAt.length).toBeGreaterThan(0);
   });
+
+  it('lets go of the answer a settled wait gave, even while something still points at its waiter', async () => {
+    jest.useRealTimers();
+    const deadlines = new Deadlines();
+    // Only the wait's own promise keeps the answer once it has been read: through its reject, if the waiter keeps that.
+    const wait = () => {
+      let finish!: (value: Buffer) => void;
+      const work = new Promise<Buffer>((resolve) => (finish = resolve));
+      const read = deadlines.within(work, Date.now() + 60_000, () => new Error('late')).then((answer) => answer.length);
+      const answer = Buffer.alloc(64 * 1024);
+      finish(answer);
+      return { read, answer: new WeakRef(answer) };
+    };
+    const { result: { read, answer }, pointedAt } = pointingAtWhatSetsAdd(wait);
+    await expect(read).resolves.toBe(64 * 1024);
+    await collectGarbage();
+    expect(answer.deref()).toBeUndefined();
+    expect(pointedAt.length).toBeGreaterThan(0);
+  });
 });
+
+/**
+ * Runs `run`, keeping everything it adds to any Set: stands in for a table the waiting set has outgrown,
+ * which V8 leaves behind still pointing at its waiters and, once old, keeps them alive through every
+ * young-generation GC until the next full one.
+ */
+function pointingAtWhatSetsAdd<T>(run: () => T): { result: T; pointedAt: unknown[] } {
+  const pointedAt: unknown[] = [];
+  const add = Set.prototype.add;
+  const spy = jest.spyOn(Set.prototype, 'add').mockImplementation(function (this: Set<unknown>, value: unknown) {
+    pointedAt.push(value);
+    return add.call(this, value);
+  });
+  try {
+    return { result: run(), pointedAt };
+  } finally {
+    spy.mockRestore();
+  }
+}
 
 class SlowSink implements RecordSink {
   readonly deadlines: (number | undefined)[] = [];
