@@ -51,7 +51,8 @@ export async function waitUntilQuiet(pids: readonly number[]): Promise<QuietWait
   while (Date.now() - started < MAX_WAIT_MS) {
     await sleep(STEP_MS);
     const now = await totalCpuMs(pids);
-    if (now === undefined) return { cpuMs: last - first, waitedMs: Date.now() - started, quiet: false };
+    // A server that exited meanwhile: neither quiet nor busy, nothing to report.
+    if (now === undefined) return undefined;
     quietSteps = now - last <= QUIET_CPU_MS ? quietSteps + 1 : 0;
     last = now;
     if (quietSteps >= QUIET_STEPS) return { cpuMs: last - first, waitedMs: Date.now() - started, quiet: true };

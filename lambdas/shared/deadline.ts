@@ -110,7 +110,14 @@ export class Deadlines {
       if (waiter.deadline <= now) {
         const { reject, late } = waiter;
         this.settle(waiter);
-        reject?.(late!());
+        // A late() that throws still ends its wait, with what it threw, and the other waits still end.
+        let error: Error;
+        try {
+          error = late!();
+        } catch (thrown) {
+          error = thrown as Error;
+        }
+        reject?.(error);
       } else if (waiter.deadline < next) next = waiter.deadline;
     }
     if (next !== Infinity) this.arm(next);

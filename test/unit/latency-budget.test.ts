@@ -76,6 +76,22 @@ describe('Deadlines', () => {
     await expect(new Deadlines().within(never(), Date.now(), () => new Error('late'))).rejects.toThrow('late');
   });
 
+  it('ends a wait whose late error cannot be made with what making it threw, and the other waits as usual', async () => {
+    const deadlines = new Deadlines();
+    const start = Date.now();
+    const failing = deadlines
+      .within(never(), start + 100, () => {
+        throw new Error('could not describe the delay');
+      })
+      .catch((error: Error) => error.message);
+    const other = deadlines.within(never(), start + 100, () => new Error('late')).catch((error: Error) => error.message);
+    const later = deadlines.within(never(), start + 200, () => new Error('later')).catch((error: Error) => error.message);
+    expect(await after(failing, 100)).toBe('could not describe the delay');
+    expect(await after(other, 0)).toBe('late');
+    expect(await after(later, 100)).toBe('later');
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
   it('lets go of what a settled wait held, even while something still points at its waiter', async () => {
     jest.useRealTimers();
     const deadlines = new Deadlines();
