@@ -5,14 +5,8 @@ import { FAST_GZIP_LEVEL } from '../lambdas/core/lake-compaction';
 import type { LakeBatch, PackedRows, RowPacker } from '../lambdas/core/rows';
 import { canPackRows, GzipRowPacker } from './gzip-row-packer';
 
-/**
- * Requests larger than this have their rows compressed as they are stamped (gzip-row-packer.ts). From a
- * few tens of KB that costs less than leaving the texts to wait for the flush, outliving young-generation
- * collections, and be compressed with their log segment later: in paired runs under load, 100-event
- * bodies (100 KB) gained 14% webhooks a second and took a quarter less CPU over all threads, 30-event
- * bodies 9% and a sixth; 10-event bodies lost 9% (a zlib call's set-up weighs more than their rows).
- */
-export const PACK_BODY_BYTES = 32 * 1024;
+/** Requests larger than this have their rows compressed as they are stamped (gzip-row-packer.ts). */
+export const PACK_BODY_BYTES = 256 * 1024;
 
 /** The local sinks' packer for a request of `bodyBytes`: none for most, whose rows are small enough to wait as text. */
 export function localPacker(bodyBytes: number): RowPacker | undefined {
