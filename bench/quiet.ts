@@ -19,7 +19,6 @@ const TICKS_PER_SECOND = 100;
 export interface QuietWait {
   /** CPU the servers used from the start of the wait until they were quiet (ms of one core). */
   readonly cpuMs: number;
-  readonly waitedMs: number;
   /** False when they were still busy after MAX_WAIT_MS. */
   readonly quiet: boolean;
 }
@@ -55,9 +54,9 @@ export async function waitUntilQuiet(pids: readonly number[]): Promise<QuietWait
     if (now === undefined) return undefined;
     quietSteps = now - last <= QUIET_CPU_MS ? quietSteps + 1 : 0;
     last = now;
-    if (quietSteps >= QUIET_STEPS) return { cpuMs: last - first, waitedMs: Date.now() - started, quiet: true };
+    if (quietSteps >= QUIET_STEPS) return { cpuMs: last - first, quiet: true };
   }
-  return { cpuMs: last - first, waitedMs: Date.now() - started, quiet: false };
+  return { cpuMs: last - first, quiet: false };
 }
 
 async function totalCpuMs(pids: readonly number[]): Promise<number | undefined> {
